@@ -1,0 +1,121 @@
+"""Shared fixtures: the app on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL.
+
+Time is pinned: NOW is Tuesday 24 November 2026, 10:30 in Sävsjö (09:30 UTC).
+"""
+
+import os
+import shutil
+from datetime import UTC, datetime
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from webapp import create_app
+from webapp.config import ROOT
+from webapp.database import writing
+from webapp.extensions import db
+from webapp.schedule.calendar_file import load_calendar_file
+from webapp.schedule.loading import load_calendar
+
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+CALENDAR = ROOT / "calendars" / "savsjo.toml"
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL is not set"),
+        ],
+    ),
+]
+
+
+def make_app(database_url, **overrides):
+    """The app as tests use it: pinned clock, fixed secret, CSRF on."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "NOW": NOW,
+        "PUBLIC_BASE_URL": "https://narvaro.example",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "CALENDAR_FILE": str(CALENDAR),
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def load_default_calendar(now=NOW):
+    with writing():
+        load_calendar(db.session, load_calendar_file(CALENDAR), now=now)
+        db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite database with the default calendar, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "narvaro.db"
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
+        upgrade()
+        load_default_calendar()
+        db.session.remove()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema():
+    """Migrate the PostgreSQL test database once per run, from an empty schema."""
+    app = make_app(PG_URL)
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return PG_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        path = tmp_path / "narvaro.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_schema")
+    app = make_app(url)
+    with app.app_context():
+        tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+        with db.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))  # noqa: S608
+        load_default_calendar()
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def pin(app):
+    """Move the pinned clock: pin(datetime(..., tzinfo=UTC))."""
+
+    def _pin(moment):
+        app.config["NOW"] = moment
+
+    return _pin

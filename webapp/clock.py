@@ -1,0 +1,14 @@
+"""The one place the app reads the wall clock; tests pin it with the NOW setting."""
+
+from datetime import UTC, datetime
+
+from flask import current_app, has_app_context
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, or the pinned time when the app config sets NOW."""
+    if has_app_context():
+        pinned = current_app.config.get("NOW")
+        if pinned is not None:
+            return pinned() if callable(pinned) else pinned
+    return datetime.now(UTC)

@@ -1,0 +1,60 @@
+"""Settings from the environment, with safe defaults for `make run`."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET = "dev-only-not-secret"  # noqa: S105 - refused in production, see check_production
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment() -> dict:
+    """Read every setting the app knows from the environment."""
+    instance = ROOT / "instance"
+    return {
+        "ENV_NAME": os.environ.get("NARVARO_ENV", "development"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance / 'narvaro.db'}"
+        ),
+        "CALENDAR_FILE": os.environ.get("CALENDAR_FILE", str(ROOT / "calendars" / "savsjo.toml")),
+        # Used for feed UIDs and for links printed outside the site (QR codes, webcal://).
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024)),
+        "FEED_CACHE_SECONDS": int(os.environ.get("FEED_CACHE_SECONDS", 300)),
+    }
+
+
+BASE = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "BABEL_DEFAULT_LOCALE": "sv",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+    "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+    "LANGUAGES": ("sv", "en"),
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": 3600,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "JSON_SORT_KEYS": False,
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe to run with."""
+
+
+def check_production(config: dict) -> None:
+    """Refuse to start in production with a default secret or debug on."""
+    if config.get("ENV_NAME") != "production":
+        return
+    if config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET):
+        raise ConfigError("SECRET_KEY must be set to a random value in production")
+    if config.get("DEBUG"):
+        raise ConfigError("DEBUG must be off in production")

@@ -1,0 +1,1 @@
+"""The schedule domain: office hours, closures, holidays and presence. No Flask imports."""

@@ -1,0 +1,334 @@
+"""Read and validate a municipality's data file (TOML) into plain values.
+
+Validation is complete before anything touches the database, so a bad file never
+half-loads. Every error names the file, the line and the field.
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+INTERVAL = re.compile(r"^(\d{2}:\d{2})-(\d{2}:\d{2})$")
+
+
+class CalendarFileError(ValueError):
+    """The data file is malformed; the message says where and what."""
+
+    def __init__(self, path, line, where, message):
+        self.path, self.line, self.where = str(path), line, where
+        place = f"{self.path}, line {line}" if line else self.path
+        super().__init__(f"{place}, {where}: {message}")
+
+
+@dataclass(frozen=True)
+class Text:
+    """Swedish text with optional translations per locale."""
+
+    sv: str
+    other: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Hours:
+    weekday: int
+    opens: time
+    closes: time
+    valid_from: date
+    valid_until: date | None
+
+
+@dataclass(frozen=True)
+class ClosureData:
+    first_day: date
+    last_day: date
+    hours: list | None
+    note: Text
+
+
+@dataclass(frozen=True)
+class PlaceData:
+    slug: str
+    kind: str
+    name: Text
+    description: Text
+    address: str
+    latitude: float | None
+    longitude: float | None
+    phone: str | None = None
+    services: Text | None = None
+
+
+@dataclass(frozen=True)
+class PatternData:
+    key: str
+    place: str
+    weekdays: tuple
+    starts: time
+    ends: time
+    first_day: date
+    last_day: date
+    interval_weeks: int
+
+
+@dataclass(frozen=True)
+class CalendarData:
+    slug: str
+    name: Text
+    timezone: str
+    example_data: bool
+    website: str | None
+    promises: list
+    holiday_country: str
+    holiday_categories: tuple
+    office: PlaceData
+    hours: list
+    closures: list
+    places: list
+    patterns: list
+
+
+class _Reader:
+    """Walks the parsed TOML and raises CalendarFileError with a line number."""
+
+    def __init__(self, path, text):
+        self.path, self.lines = path, text.splitlines()
+
+    def fail(self, where, message, key=None):
+        raise CalendarFileError(self.path, self.locate(where, key), where, message)
+
+    def locate(self, where, key=None):
+        """Best line for `where` (e.g. "places[2].latitude"): the table header, then the key."""
+        parts = re.findall(r"([a-z_]+)(?:\[(\d+)\])?", where.split(".")[0] if key is None else where)
+        line = 0
+        for name, index in parts[:-1] if key is None and len(parts) > 1 else parts:
+            header = re.compile(rf"^\s*\[\[?\s*(?:[a-z_]+\.)*{name}\s*\]\]?\s*$")
+            hits = [n for n, text in enumerate(self.lines, 1) if n > line and header.match(text)]
+            if hits:
+                line = hits[int(index or 0)] if int(index or 0) < len(hits) else hits[-1]
+        field_name = (key or where.split(".")[-1]).split("[")[0]
+        pattern = re.compile(rf"^\s*{re.escape(field_name)}\s*=")
+        for n in range(line + 1 if line else 1, len(self.lines) + 1):
+            if pattern.match(self.lines[n - 1]):
+                return n
+            if line and self.lines[n - 1].lstrip().startswith("[") and n > line:
+                break
+        return line or None
+
+    def table(self, data, key, where, required=True):
+        value = data.get(key)
+        if value is None and not required:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(f"{where}{key}", "a table is required here")
+        return value
+
+    def string(self, data, key, where, required=True):
+        value = data.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(f"{where}.{key}", "text is required here")
+        return value.strip()
+
+    def text(self, data, key, where, required=True):
+        sv = self.string(data, key, where, required)
+        others = {
+            locale: table[key]
+            for locale, table in data.items()
+            if isinstance(table, dict) and isinstance(table.get(key), str | list)
+        }
+        return None if sv is None else Text(sv, others)
+
+    def day(self, data, key, where, required=True):
+        value = data.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, date) or hasattr(value, "hour"):
+            self.fail(f"{where}.{key}", "a date like 2026-01-31 is required here")
+        return value
+
+    def number(self, data, key, where, low, high, required=False):
+        value = data.get(key)
+        if value is None and not required:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            self.fail(f"{where}.{key}", f"a number from {low} to {high} is required here")
+        return float(value)
+
+    def interval(self, value, where):
+        match = INTERVAL.match(value) if isinstance(value, str) else None
+        try:
+            start, end = (time.fromisoformat(match[1]), time.fromisoformat(match[2]))
+        except (TypeError, ValueError):
+            self.fail(where, f"{value!r} is not a time interval like \"10:00-12:00\"")
+        if end <= start:
+            self.fail(where, f"{value!r} ends before it starts")
+        return start, end
+
+
+def load_calendar_file(path) -> CalendarData:
+    """Parse and validate the file at `path`; raise CalendarFileError on any problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CalendarFileError(path, None, "file", f"cannot be read ({error})") from error
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None) or _line_from_message(str(error))
+        raise CalendarFileError(path, line, "syntax", str(error)) from error
+    return _calendar(_Reader(path, text), data)
+
+
+def _line_from_message(message):
+    found = re.search(r"line (\d+)", message)
+    return int(found[1]) if found else None
+
+
+def _calendar(r, data):
+    known = {"municipality", "promises", "holidays", "office", "places", "presence"}
+    for key in data:
+        if key not in known:
+            r.fail(key, f"unknown section (expected one of {', '.join(sorted(known))})")
+    town = r.table(data, "municipality", "")
+    tz = r.string(town, "timezone", "municipality", required=False) or "Europe/Stockholm"
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        r.fail("municipality.timezone", f"unknown timezone {tz!r}")
+    slug = r.string(town, "slug", "municipality")
+    if not SLUG.match(slug):
+        r.fail("municipality.slug", "use lower-case letters, digits and dashes")
+    example = town.get("example_data", True)
+    if not isinstance(example, bool):
+        r.fail("municipality.example_data", "true or false is required here")
+    rules = r.table(data, "holidays", "", required=False)
+    places = [_place(r, p, f"places[{i}]", "place") for i, p in enumerate(_list(r, data, "places"))]
+    office = _place(r, r.table(data, "office", ""), "office", "office")
+    slugs = [office.slug, *(p.slug for p in places)]
+    if len(set(slugs)) != len(slugs):
+        r.fail("places.slug", "every place needs its own slug")
+    return CalendarData(
+        slug=slug,
+        name=r.text(town, "name", "municipality"),
+        timezone=tz,
+        example_data=example,
+        website=r.string(town, "website", "municipality", required=False),
+        promises=[_promise(r, p, f"promises[{i}]") for i, p in enumerate(_list(r, data, "promises"))],
+        holiday_country=rules.get("country", "SE"),
+        holiday_categories=tuple(rules.get("categories", ("public", "de_facto"))),
+        office=office,
+        hours=_hours(r, data["office"]),
+        closures=_closures(r, data["office"]),
+        places=places,
+        patterns=_patterns(r, data, set(slugs)),
+    )
+
+
+def _list(r, data, key, where=""):
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        r.fail(f"{where}{key}", f"use [[{where}{key}]] tables here")
+    return value
+
+
+def _promise(r, data, where):
+    return {
+        "period": r.string(data, "period", where),
+        "title": r.text(data, "title", where),
+        "summary": r.text(data, "summary", where, required=False),
+        "url": r.string(data, "url", where, required=False),
+    }
+
+
+def _place(r, data, where, kind):
+    slug = r.string(data, "slug", where)
+    if not SLUG.match(slug):
+        r.fail(f"{where}.slug", "use lower-case letters, digits and dashes")
+    services = data.get("services")
+    if services is not None and not all(isinstance(s, str) for s in services):
+        r.fail(f"{where}.services", "a list of texts is required here")
+    return PlaceData(
+        slug=slug,
+        kind=kind,
+        name=r.text(data, "name", where),
+        description=r.text(data, "description", where, required=False) or Text(""),
+        address=r.string(data, "address", where, required=False) or "",
+        latitude=r.number(data, "latitude", where, -90, 90),
+        longitude=r.number(data, "longitude", where, -180, 180),
+        phone=r.string(data, "phone", where, required=False),
+        services=Text(services or [], {k: v["services"] for k, v in data.items()
+                                       if isinstance(v, dict) and "services" in v}),
+    )
+
+
+def _hours(r, office):
+    rows = []
+    for i, block in enumerate(_list(r, office, "hours", "office.")):
+        where = f"office.hours[{i}]"
+        start = r.day(block, "valid_from", where)
+        until = r.day(block, "valid_until", where, required=False)
+        if until and until < start:
+            r.fail(f"{where}.valid_until", "is before valid_from")
+        for key in block:
+            if key not in (*DAYS, "valid_from", "valid_until"):
+                r.fail(f"{where}.{key}", f"unknown field (days are {', '.join(DAYS)})")
+        for weekday, name in enumerate(DAYS):
+            intervals = block.get(name, [])
+            if not isinstance(intervals, list):
+                r.fail(f"{where}.{name}", 'a list like ["10:00-12:00"] is required here')
+            for value in intervals:
+                opens, closes = r.interval(value, f"{where}.{name}")
+                rows.append(Hours(weekday, opens, closes, start, until))
+    return rows
+
+
+def _closures(r, office):
+    rows = []
+    for i, block in enumerate(_list(r, office, "closures", "office.")):
+        where = f"office.closures[{i}]"
+        first = r.day(block, "first_day", where)
+        last = r.day(block, "last_day", where, required=False) or first
+        if last < first:
+            r.fail(f"{where}.last_day", "is before first_day")
+        hours = block.get("hours")
+        if hours is not None:
+            if not isinstance(hours, list) or not hours:
+                r.fail(f"{where}.hours", 'a list like ["10:00-12:00"] is required here')
+            hours = [[a.isoformat("minutes"), b.isoformat("minutes")]
+                     for a, b in (r.interval(v, f"{where}.hours") for v in hours)]
+        rows.append(ClosureData(first, last, hours, r.text(block, "note", where)))
+    return rows
+
+
+def _patterns(r, data, slugs):
+    rows, keys = [], set()
+    for i, block in enumerate(_list(r, data, "presence")):
+        where = f"presence[{i}]"
+        key = r.string(block, "key", where)
+        if key in keys:
+            r.fail(f"{where}.key", f"{key!r} is used twice")
+        keys.add(key)
+        place = r.string(block, "place", where)
+        if place not in slugs:
+            r.fail(f"{where}.place", f"no place has the slug {place!r}")
+        days = block.get("days")
+        if not isinstance(days, list) or not days or any(d not in DAYS for d in days):
+            r.fail(f"{where}.days", f"a list of days from {', '.join(DAYS)} is required here")
+        starts, ends = r.interval(block.get("time"), f"{where}.time")
+        first = r.day(block, "valid_from", where)
+        last = r.day(block, "valid_until", where)
+        if last < first:
+            r.fail(f"{where}.valid_until", "is before valid_from")
+        every = block.get("every_weeks", 1)
+        if isinstance(every, bool) or not isinstance(every, int) or not 1 <= every <= 52:
+            r.fail(f"{where}.every_weeks", "a whole number from 1 to 52 is required here")
+        weekdays = tuple(sorted(DAYS.index(d) for d in set(days)))
+        rows.append(PatternData(key, place, weekdays, starts, ends, first, last, every))
+    return rows

@@ -1,0 +1,200 @@
+"""Write a validated data file into the database without touching what staff entered.
+
+Rows that came from the file are matched by their content (hours, closures) or key
+(places, presence patterns); unchanged rows are left alone so feeds stay byte-identical.
+Presence slots are only ever added, or cancelled when a pattern no longer has them.
+"""
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from webapp.models import (
+    Closure,
+    Municipality,
+    OfficeHours,
+    Place,
+    PresenceSeries,
+    PresenceSlot,
+)
+from webapp.schedule.calendar_file import CalendarData, PlaceData, Text
+from webapp.schedule.presence import pattern_occurrences
+
+REMOVED_NOTE = Text("Tiden har tagits bort ur schemat", {"en": "Removed from the schedule"})
+
+
+def _assign(row, **values) -> None:
+    """Set only what differs, so an unchanged reload leaves no trace."""
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+
+
+def _translations(**texts: Text | None) -> dict:
+    out: dict = {}
+    for name, text in texts.items():
+        for locale, value in (text.other if text else {}).items():
+            out.setdefault(locale, {})[name] = value
+    return out
+
+
+def load_calendar(session, data: CalendarData, *, now) -> dict:
+    """Bring the database in line with `data`; return counts of what changed. Flushes only."""
+    _load_municipality(session, data)
+    places = {p.slug: _load_place(session, p, position) for position, p in
+              enumerate([data.office, *data.places])}
+    session.flush()
+    office = places[data.office.slug]
+    counts = {
+        "hours": _sync(session, OfficeHours, office, _hours_rows(data, office), _hours_key, now),
+        "closures": _sync(session, Closure, office, _closure_rows(data, office), _closure_key, now),
+    }
+    tz = ZoneInfo(data.timezone)
+    added = cancelled = 0
+    for pattern in data.patterns:
+        series = _load_series(session, pattern, places[pattern.place], now)
+        session.flush()
+        a, c = _generate_slots(session, series, tz, now)
+        added, cancelled = added + a, cancelled + c
+    counts.update(places=len(places), slots_added=added, slots_cancelled=cancelled)
+    return counts
+
+
+def _load_municipality(session, data):
+    town = session.scalar(select(Municipality)) or Municipality()
+    current = data.promises[0] if data.promises else None
+    _assign(
+        town,
+        slug=data.slug,
+        name=data.name.sv,
+        timezone=data.timezone,
+        example_data=data.example_data,
+        website=data.website,
+        promise_title=current and current["title"].sv,
+        promise_summary=current and current["summary"] and current["summary"].sv,
+        promise_url=current and current["url"],
+        promise_period=current and current["period"],
+        translations=_municipality_translations(data),
+    )
+    session.add(town)
+
+
+def _municipality_translations(data):
+    out = _translations(name=data.name)
+    promises = [
+        {"period": p["period"], "url": p["url"], "title": p["title"].sv,
+         "summary": p["summary"].sv if p["summary"] else None,
+         "en": _translations(title=p["title"], summary=p["summary"]).get("en", {})}
+        for p in data.promises
+    ]
+    # All promises, oldest last, for the about page; other locales fall back to Swedish.
+    out["promises"] = promises
+    out["holidays"] = {"country": data.holiday_country,
+                       "categories": list(data.holiday_categories)}
+    return out
+
+
+def _load_place(session, data: PlaceData, position):
+    place = session.scalar(select(Place).where(Place.slug == data.slug)) or Place(slug=data.slug)
+    translations = _translations(name=data.name, description=data.description,
+                                 services=data.services)
+    _assign(
+        place,
+        kind=data.kind,
+        name=data.name.sv,
+        description=data.description.sv,
+        address=data.address,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        phone=data.phone,
+        services=list(data.services.sv) if data.services else [],
+        position=position,
+        translations=translations,
+    )
+    session.add(place)
+    return place
+
+
+def _hours_rows(data, office):
+    return [
+        OfficeHours(place_id=office.id, weekday=h.weekday, opens=h.opens, closes=h.closes,
+                    valid_from=h.valid_from, valid_until=h.valid_until, source="file")
+        for h in data.hours
+    ]
+
+
+def _hours_key(row):
+    return (row.weekday, row.opens, row.closes, row.valid_from, row.valid_until)
+
+
+def _closure_rows(data, office):
+    return [
+        Closure(place_id=office.id, first_day=c.first_day, last_day=c.last_day, hours=c.hours,
+                note=c.note.sv, translations=_translations(note=c.note), source="file")
+        for c in data.closures
+    ]
+
+
+def _closure_key(row):
+    return (row.first_day, row.last_day, repr(row.hours), row.note, repr(row.translations))
+
+
+def _sync(session, model, office, wanted, key, now):
+    """Soft-delete file rows the file no longer has and add the new ones."""
+    live = session.scalars(
+        select(model).where(model.place_id == office.id, model.source == "file",
+                            model.deleted_at.is_(None))
+    ).all()
+    have = {key(row): row for row in live}
+    want = {key(row): row for row in wanted}
+    for k, row in have.items():
+        if k not in want:
+            row.deleted_at = now
+    for k, row in want.items():
+        if k not in have:
+            row.created_at = now
+            session.add(row)
+    return sum(k not in have for k in want) + sum(k not in want for k in have)
+
+
+def _load_series(session, pattern, place, now):
+    series = session.scalar(select(PresenceSeries).where(PresenceSeries.file_key == pattern.key))
+    if series is None:
+        series = PresenceSeries(file_key=pattern.key, source="file", created_at=now)
+        session.add(series)
+    before = (series.place_id, series.weekdays, series.starts, series.ends, series.first_day,
+              series.last_day, series.interval_weeks)
+    _assign(series, place_id=place.id, weekdays=list(pattern.weekdays), starts=pattern.starts,
+            ends=pattern.ends, first_day=pattern.first_day, last_day=pattern.last_day,
+            interval_weeks=pattern.interval_weeks)
+    after = (series.place_id, series.weekdays, series.starts, series.ends, series.first_day,
+             series.last_day, series.interval_weeks)
+    if before != after:
+        series.updated_at = now
+    return series
+
+
+def _generate_slots(session, series, tz, now):
+    """Add missing occurrences; cancel future untouched ones the pattern no longer has."""
+    wanted = dict(pattern_occurrences(series.weekdays, series.starts, series.ends,
+                                      series.first_day, series.last_day,
+                                      series.interval_weeks, tz))
+    existing = session.scalars(
+        select(PresenceSlot).where(PresenceSlot.series_id == series.id)
+    ).all()
+    by_origin = {slot.origin_start: slot for slot in existing}
+    added = cancelled = 0
+    for start, end in wanted.items():
+        if start not in by_origin:
+            session.add(PresenceSlot(place_id=series.place_id, series_id=series.id,
+                                     origin_start=start, starts_at=start, ends_at=end,
+                                     created_at=now, updated_at=now))
+            added += 1
+    for origin, slot in by_origin.items():
+        if origin not in wanted and slot.starts_at > now and not slot.cancelled:
+            slot.status = "cancelled"
+            slot.note = REMOVED_NOTE.sv
+            slot.translations = _translations(note=REMOVED_NOTE)
+            slot.touch(now)
+            cancelled += 1
+    return added, cancelled

@@ -1,0 +1,94 @@
+"""Office opening hours per day and "open now", from weekly rules, closures and holidays."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays as holiday_data
+
+HOLIDAY_LANGUAGES = {"sv": "sv", "en": "en_US"}
+
+
+def holiday_names(first: date, last: date, *, country="SE", categories=("public", "de_facto"),
+                  locale="sv") -> dict[date, str]:
+    """Public and de facto holidays between first and last (inclusive), named in `locale`."""
+    table = holiday_data.country_holidays(
+        country,
+        years=range(first.year, last.year + 1),
+        categories=categories,
+        language=HOLIDAY_LANGUAGES.get(locale, "en_US"),
+    )
+    return {day: name for day, name in sorted(table.items()) if first <= day <= last}
+
+
+@dataclass
+class OfficeDay:
+    """What the office does on one local date."""
+
+    day: date
+    intervals: list[tuple[datetime, datetime]] = field(default_factory=list)
+    usual: list[tuple[datetime, datetime]] = field(default_factory=list)
+    holiday: str | None = None
+    closure: object | None = None  # the Closure row that changed this day, if any
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.intervals)
+
+    @property
+    def is_exception(self) -> bool:
+        """Closed or open at other times than the weekly hours say."""
+        return self.holiday is not None or self.closure is not None
+
+
+def _at(day: date, clock: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, clock, tzinfo=tz)
+
+
+def office_days(rules, closures, holidays: dict, first: date, last: date, tz: ZoneInfo):
+    """One OfficeDay per date from first to last: weekly rules, then holidays, then closures.
+
+    `rules` and `closures` are live (not deleted) rows; a later closure wins over an earlier one.
+    """
+    days = []
+    day = first
+    while day <= last:
+        usual = sorted(
+            (_at(day, r.opens, tz), _at(day, r.closes, tz))
+            for r in rules
+            if r.weekday == day.weekday() and r.covers(day)
+        )
+        entry = OfficeDay(day, list(usual), usual, holiday=holidays.get(day))
+        if entry.holiday:
+            entry.intervals = []
+        changed = [c for c in closures if c.covers(day)]
+        if changed:
+            closure = max(changed, key=lambda c: (c.created_at, c.id or 0))
+            entry.closure = closure
+            entry.intervals = [(_at(day, a, tz), _at(day, b, tz)) for a, b in closure.intervals]
+        days.append(entry)
+        day += timedelta(days=1)
+    return days
+
+
+@dataclass(frozen=True)
+class OfficeStatus:
+    """Whether the office is open at a moment, and the next change."""
+
+    is_open: bool
+    closes_at: datetime | None = None  # when open
+    opens_at: datetime | None = None  # when closed: the next opening, if within the days given
+    today: OfficeDay | None = None
+
+
+def office_status_at(days: list[OfficeDay], now: datetime, tz: ZoneInfo) -> OfficeStatus:
+    """The office's status at `now`, given consecutive OfficeDays starting with today."""
+    local_day = now.astimezone(tz).date()
+    today = next((d for d in days if d.day == local_day), None)
+    for entry in days:
+        for start, end in entry.intervals:
+            if start <= now < end:
+                return OfficeStatus(True, closes_at=end, today=today)
+            if start > now:
+                return OfficeStatus(False, opens_at=start, today=today)
+    return OfficeStatus(False, today=today)

@@ -1,0 +1,30 @@
+"""Presence occurrences from weekly patterns."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+def pattern_occurrences(weekdays, starts: time, ends: time, first_day: date, last_day: date,
+                        interval_weeks: int, tz: ZoneInfo):
+    """(start, end) in UTC for every occurrence of a weekly pattern, in order.
+
+    Weeks count from the Monday of first_day's week, so "every 2 weeks" is stable however
+    the range is later cut.
+    """
+    week_zero = first_day - timedelta(days=first_day.weekday())
+    day = first_day
+    while day <= last_day:
+        weeks = (day - week_zero).days // 7
+        if day.weekday() in weekdays and weeks % interval_weeks == 0:
+            start = datetime.combine(day, starts, tzinfo=tz).astimezone(UTC)
+            end = datetime.combine(day, ends, tzinfo=tz).astimezone(UTC)
+            yield start, end
+        day += timedelta(days=1)
+
+
+def slots_between(slots, first: datetime, last: datetime):
+    """Slots that overlap [first, last), in start order; cancelled ones included."""
+    return sorted(
+        (s for s in slots if s.starts_at < last and s.ends_at > first),
+        key=lambda s: (s.starts_at, s.place_id, s.id or 0),
+    )
