@@ -32,5 +32,44 @@ def load_calendars(path):
     )
 
 
+translate = click.Group("translate", help="Extract, update and compile the UI text catalogues.")
+
+
+def _pybabel(*args):
+    import subprocess  # noqa: PLC0415 - only the translate commands need it
+
+    from webapp.config import ROOT
+
+    command = [sys.executable, "-m", "babel.messages.frontend", *args]
+    if subprocess.run(command, cwd=ROOT, check=False).returncode:  # noqa: S603 - fixed argv
+        raise click.ClickException("pybabel failed")
+
+
+def _extract():
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "-o", "translations/messages.pot", ".")
+
+
+@translate.command("extract")
+def translate_extract():
+    """Collect Swedish source text into translations/messages.pot."""
+    _extract()
+
+
+@translate.command("update")
+def translate_update():
+    """Merge the template into every language's messages.po."""
+    _extract()
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations",
+             "--no-fuzzy-matching")
+
+
+@translate.command("compile")
+def translate_compile():
+    """Compile .po files to the .mo files the app reads."""
+    _pybabel("compile", "-d", "translations")
+
+
 def register(app):
     app.cli.add_command(load_calendars)
+    app.cli.add_command(translate)
