@@ -216,3 +216,70 @@ def _stamp_schedule_changes(session, flush_context, instances):
 @event.listens_for(Session, "after_rollback")
 def _forget_stamp(session):
     session.info.pop("schedule_stamped", None)
+
+
+# --- Staff accounts, server-side sessions and the audit log (issue 3) ---
+
+ROLES = ("police", "municipality", "admin")
+
+
+class User(db.Model):
+    """A staff account. Email is stored normalised (trimmed, lower case)."""
+
+    __tablename__ = "staff_user"  # "user" is a reserved word in PostgreSQL
+
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(254), nullable=False, unique=True)
+    password_hash = db.Column(db.String(255), nullable=False)
+    role = db.Column(db.String(16), nullable=False)  # police | municipality | admin
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    disabled_at = db.Column(UTCDateTime)
+    last_login_at = db.Column(UTCDateTime)
+
+    # Flask-Login's interface; the login state itself lives in UserSession.
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class UserSession(db.Model):
+    """A login, checked on every staff request; the cookie holds only the token."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.ForeignKey("staff_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash = db.Column(db.String(64), nullable=False, unique=True)  # sha256 hex
+    created_at = db.Column(UTCDateTime, nullable=False)
+    last_seen_at = db.Column(UTCDateTime, nullable=False)
+
+    user = db.relationship(User)
+
+
+class AuditEvent(db.Model):
+    """Who did what to which object, and when (UTC); before/after as JSON, never passwords."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    at = db.Column(UTCDateTime, nullable=False, index=True)
+    actor_id = db.Column(db.ForeignKey("staff_user.id"), index=True)
+    # What the actor was known as at the time (a failed login has no actor row).
+    actor_label = db.Column(db.String(254), nullable=False, default="")
+    action = db.Column(db.String(64), nullable=False)
+    object_type = db.Column(db.String(32), nullable=False, default="")
+    object_id = db.Column(db.String(64), nullable=False, default="")
+    before = db.Column(JSON)
+    after = db.Column(JSON)
+
+    actor = db.relationship(User)
+
+
+PresenceSlot.outcome_by_id = db.Column(db.ForeignKey("staff_user.id"))
+PresenceSlot.created_by_id = db.Column(db.ForeignKey("staff_user.id"))

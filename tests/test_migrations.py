@@ -1,0 +1,96 @@
+"""Migrations upgrade and downgrade on SQLite and PostgreSQL, keeping the data they hold."""
+
+import os
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+
+from tests.conftest import make_app
+from webapp.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+SCHEMA = "narvaro_migration_test"
+
+SEED_0001 = [
+    "INSERT INTO place (id, slug, kind, name, description, address, services, position,"
+    " translations) VALUES (1, 'torget', 'place', 'Torget', '', '', '[]', 0, '{}')",
+    "INSERT INTO presence_series (id, place_id, weekdays, starts, ends, first_day, last_day,"
+    " interval_weeks, source, created_at, updated_at) VALUES (1, 1, '[4]', '15:00:00',"
+    " '17:00:00', '2026-09-01', '2027-08-31', 1, 'file', '2026-09-01 00:00:00',"
+    " '2026-09-01 00:00:00')",
+    "INSERT INTO presence_slot (id, place_id, series_id, origin_start, starts_at, ends_at,"
+    " status, note, translations, sequence, created_at, updated_at) VALUES (1, 1, 1,"
+    " '2026-09-04 13:00:00', '2026-09-04 13:00:00', '2026-09-04 15:00:00', 'scheduled', '',"
+    " '{}', 0, '2026-09-01 00:00:00', '2026-09-01 00:00:00')",
+]
+
+
+def _database_urls():
+    yield pytest.param("sqlite", id="sqlite")
+    yield pytest.param(
+        "postgresql",
+        id="postgresql",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL is not set"),
+        ],
+    )
+
+
+@pytest.fixture(params=_database_urls())
+def empty_app(request, tmp_path):
+    """An app on an empty database: a fresh SQLite file, or a private PostgreSQL schema."""
+    if request.param == "sqlite":
+        app = make_app(f"sqlite:///{tmp_path / 'migrations.db'}")
+    else:
+        # A schema of its own, so the suite's migrated `public` schema is left alone.
+        app = make_app(f"{PG_URL}?options=-csearch_path%3D{SCHEMA}")
+        with app.app_context(), db.engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        if request.param == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        db.engine.dispose()
+
+
+def _columns(table):
+    return {c["name"] for c in inspect(db.engine).get_columns(table)}
+
+
+def _tables():
+    return set(inspect(db.engine).get_table_names())
+
+
+def test_staff_migration_upgrades_downgrades_and_keeps_slots(empty_app):
+    upgrade(revision="0001")
+    with db.engine.begin() as conn:
+        for statement in SEED_0001:
+            conn.execute(text(statement))
+
+    upgrade(revision="0002")
+    assert {"staff_user", "user_session", "audit_event"} <= _tables()
+    assert {"outcome_by_id", "created_by_id"} <= _columns("presence_slot")
+
+    downgrade(revision="0001")
+    assert not {"staff_user", "user_session", "audit_event"} & _tables()
+    assert not {"outcome_by_id", "created_by_id"} & _columns("presence_slot")
+
+    upgrade(revision="0002")
+    with db.engine.connect() as conn:
+        slot = conn.execute(text("SELECT id, series_id, status FROM presence_slot")).one()
+    assert tuple(slot) == (1, 1, "scheduled")
+
+
+def test_head_matches_the_models(empty_app):
+    upgrade()
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
