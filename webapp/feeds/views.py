@@ -4,24 +4,227 @@ Endpoints (other blueprints link to these names):
   feeds.calendar  /feeds/<all|office|presence>.ics   subscription feeds (inline)
   feeds.place     /feeds/places/<slug>.ics           one place's presence
   feeds.slot      /feeds/slots/<id>.ics              one event, as a download
-All take an optional ?lang=en for English text; Swedish otherwise.
+All take an optional ?lang=en for English text; Swedish otherwise. The language never comes
+from Accept-Language, so every client gets the same bytes.
 """
 
-from flask import Blueprint, abort
+import hashlib
+import threading
+from collections import OrderedDict
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, request, url_for
+from flask import Response as FlaskResponse
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from werkzeug.routing import BuildError
+
+from webapp.clock import utcnow
+from webapp.extensions import db
+from webapp.feeds import ical
+from webapp.models import OfficeHours, PresenceSlot
+from webapp.schedule import store
+from webapp.site import municipality, timezone
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+CACHE_SIZE = 64
+
+
+class RenderCache:
+    """Rendered bodies keyed by (feed, lang, window start, schedule stamp, host); small LRU."""
+
+    def __init__(self, size=CACHE_SIZE):
+        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get_or_render(self, key, render):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        body = render()
+        entry = (body, hashlib.sha256(body).hexdigest()[:40])
+        with self._lock:
+            self._items[key] = entry
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return entry
+
+
+def _cache() -> RenderCache:
+    return current_app.extensions.setdefault("narvaro_feed_cache", RenderCache())
+
+
+def _lang() -> str:
+    return "en" if request.args.get("lang") == "en" else "sv"
+
+
+def _base_url() -> str:
+    return current_app.config.get("PUBLIC_BASE_URL") or request.url_root.rstrip("/")
+
+
+def _page_url(endpoint, path, **values) -> str:
+    """Absolute URL of a public page; the fixed path if that page is not registered."""
+    try:
+        path = url_for(endpoint, **values)
+    except BuildError:
+        pass
+    return _base_url() + path
+
+
+def _wording() -> ical.Wording:
+    return ical.Wording(
+        presence=lambda place: _("Polisen på plats: %(place)s", place=place),
+        office_open=lambda office: _("Öppet: %(office)s", office=office),
+        closed=lambda reason: _("Stängt: %(reason)s", reason=reason) if reason else _("Stängt"),
+        cancelled=lambda title: _("Inställt: %(title)s", title=title),
+    )
+
+
+def _office_events(window, lang, host, wording):
+    office = store.get_office(db.session)
+    if office is None:
+        return []
+    first, last = window[0].date(), window[1].date() - timedelta(days=1)
+    days = store.office_days_between(db.session, first, last, timezone(), locale=lang)
+    rows = _hours_touching(office, first, last) + store.closures_touching(
+        db.session, office, first, last, deleted=True
+    )
+    url = _page_url("public.office", f"/{lang}/office", lang=lang)
+    return ical.office_events(
+        days, office, ical.day_revisions(days, rows), host=host, lang=lang, wording=wording, url=url
+    )
+
+
+def _hours_touching(office, first, last) -> list[OfficeHours]:
+    """Weekly-hours rows whose validity overlaps [first, last], deleted ones included."""
+    return list(
+        db.session.scalars(
+            select(OfficeHours)
+            .where(
+                OfficeHours.place_id == office.id,
+                OfficeHours.valid_from <= last,
+                or_(OfficeHours.valid_until.is_(None), OfficeHours.valid_until >= first),
+            )
+            .order_by(OfficeHours.id)
+        )
+    )
+
+
+def _presence_events(slots, lang, host, wording):
+    return [
+        ical.presence_event(
+            slot,
+            host=host,
+            lang=lang,
+            wording=wording,
+            url=_page_url(
+                "public.place", f"/{lang}/places/{slot.place.slug}", lang=lang, slug=slot.place.slug
+            ),
+        )
+        for slot in slots
+    ]
+
+
+def _feed_texts(feed, place, lang):
+    """(name, description) of a subscription feed, in the current locale."""
+    town = municipality()
+    town_name = town.text("name", lang) if town else ""
+    if feed == "all":
+        name = _("Polisen i %(town)s", town=town_name)
+        about = _("Poliskontorets öppettider och när polisen finns på plats.")
+    elif feed == "office" or (place is not None and place.is_office):
+        office = place or store.get_office(db.session)
+        name = _("%(office)s: öppettider", office=office.text("name", lang) if office else "")
+        about = _("När poliskontoret har öppet, med helgdagar och ändrade tider.")
+    elif feed == "presence":
+        name = _("Polisen på plats i %(town)s", town=town_name)
+        about = _("När och var polisen finns på plats.")
+    else:
+        name = _("Polisen på plats: %(place)s", place=place.text("name", lang))
+        about = _("När polisen finns på plats här: %(address)s.", address=place.address)
+    if town is not None and town.example_data:
+        about = f"{about} {_('Tiderna är exempel och inte bekräftade än.')}"
+    return name, about
+
+
+def _render_feed(feed, lang, window, place=None) -> bytes:
+    host = urlsplit(_base_url()).hostname or "localhost"
+    with force_locale(lang):
+        wording = _wording()
+        events = []
+        if feed in ("all", "office") or (place is not None and place.is_office):
+            events += _office_events(window, lang, host, wording)
+        if feed in ("all", "presence"):
+            events += _presence_events(
+                store.slots_between(db.session, *window), lang, host, wording
+            )
+        if place is not None and not place.is_office:
+            events += _presence_events(
+                store.slots_between(db.session, *window, place=place), lang, host, wording
+            )
+        name, about = _feed_texts(feed, place, lang)
+        return ical.build_calendar(events, tzid=timezone().key, name=name, description=about)
+
+
+def _respond(body, etag, last_modified, *, download=None):
+    """The .ics response: revalidated by clients, cacheable by the microcache, no cookies."""
+    response = FlaskResponse(body, content_type=CONTENT_TYPE)
+    response.set_etag(etag)
+    response.last_modified = last_modified
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if download:
+        response.headers.set("Content-Disposition", "attachment", filename=download)
+    return response.make_conditional(request)
+
+
+def _serve_feed(feed, place=None):
+    lang = _lang()
+    window = ical.feed_window(utcnow(), timezone())
+    stamp = store.schedule_changed_at(db.session)
+    key = (feed, place.slug if place else None, lang, window[0], stamp, _base_url())
+    body, etag = _cache().get_or_render(key, lambda: _render_feed(feed, lang, window, place))
+    return _respond(body, etag, _last_modified(stamp, window[0]))
+
+
+def _last_modified(stamp, window_start):
+    """The later of the data's last change and the window's start: never goes backwards."""
+    return max(stamp, window_start) if stamp else window_start
 
 
 @bp.get("/<any(all,office,presence):name>.ics")
 def calendar(name):
-    abort(501)
+    return _serve_feed(name)
 
 
 @bp.get("/places/<slug>.ics")
 def place(slug):
-    abort(501)
+    found = store.place_by_slug(db.session, slug)
+    if found is None:
+        abort(404)
+    return _serve_feed("place", found)
 
 
 @bp.get("/slots/<int:slot_id>.ics")
 def slot(slot_id):
-    abort(501)
+    found = db.session.get(PresenceSlot, slot_id)
+    if found is None:
+        abort(404)
+    lang, tz = _lang(), timezone()
+    host = urlsplit(_base_url()).hostname or "localhost"
+    with force_locale(lang):
+        url = _page_url(
+            "public.place", f"/{lang}/places/{found.place.slug}", lang=lang, slug=found.place.slug
+        )
+        event = ical.presence_event(found, host=host, lang=lang, wording=_wording(), url=url)
+        body = ical.build_calendar([event], tzid=tz.key)
+    day = found.starts_at.astimezone(tz).date()
+    return _respond(
+        body,
+        hashlib.sha256(body).hexdigest()[:40],
+        found.updated_at,
+        download=f"{found.place.slug}-{day.isoformat()}.ics",
+    )
