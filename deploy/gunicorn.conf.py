@@ -1,0 +1,64 @@
+"""Gunicorn settings for Närvaro behind nginx.
+
+    gunicorn -c deploy/gunicorn.conf.py "webapp:create_app()"
+
+Environment: PORT (a port on 127.0.0.1, or a full address such as 0.0.0.0:8000 or
+unix:/run/narvaro/gunicorn.sock), WEB_CONCURRENCY (worker processes), GUNICORN_THREADS,
+GUNICORN_TIMEOUT, FORWARDED_ALLOW_IPS (the proxy's addresses), GUNICORN_ACCESS_LOG
+("-" for stderr, a path, or "off"), GUNICORN_CONTROL_SOCKET (a path enables gunicornc).
+"""
+
+import multiprocessing
+import os
+
+
+def _bind(value: str) -> str:
+    # A bare port stays on loopback: only the proxy on this machine should reach gunicorn.
+    return value if (":" in value or value.startswith("unix:")) else f"127.0.0.1:{value}"
+
+
+def _default_workers() -> int:
+    # 2 x cores + 1 is gunicorn's rule of thumb; past 8 a small site only spends memory.
+    return min(2 * multiprocessing.cpu_count() + 1, 8)
+
+
+bind = [_bind(os.environ.get("PORT", "8000"))]
+workers = int(os.environ.get("WEB_CONCURRENCY") or _default_workers())
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5  # nginx keeps upstream connections open; see deploy/nginx/snippets/narvaro-proxy.conf
+max_requests = 2000  # recycle workers now and then so a slow leak can't grow for ever
+max_requests_jitter = 200
+preload_app = True  # import once in the master: faster start, a broken app fails before forking
+_SHM = "/dev/shm"  # noqa: S108 - worker heartbeat files; a disk-backed /tmp can stall them
+if os.path.isdir(_SHM):
+    worker_tmp_dir = _SHM
+
+# Only the proxy may say the request came over https (X-Forwarded-Proto).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Access log without the client address (%(h)s) or referrer: IP addresses are personal data.
+_access = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = None if _access == "off" else _access
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+proc_name = "narvaro"
+
+# gunicorn >= 25.1 opens a control socket in $HOME by default; two instances would collide.
+_control = os.environ.get("GUNICORN_CONTROL_SOCKET")
+if _control:
+    control_socket = _control
+else:
+    control_socket_disable = True
+
+
+def post_fork(server, worker):
+    """Each worker opens its own database connections; never reuse the master's."""
+    from webapp.extensions import db
+
+    app = worker.app.wsgi()
+    with app.app_context():
+        db.engine.dispose(close=False)
