@@ -11,9 +11,12 @@ from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays as holiday_data
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 INTERVAL = re.compile(r"^(\d{2}:\d{2})-(\d{2}:\d{2})$")
+HEADER = re.compile(r"^\s*\[\[?[^\[\]]+\]\]?\s*(?:#.*)?$")
 
 
 class CalendarFileError(ValueError):
@@ -102,22 +105,46 @@ class _Reader:
         raise CalendarFileError(self.path, self.locate(where, key), where, message)
 
     def locate(self, where, key=None):
-        """Best line for `where` (e.g. "places[2].latitude"): the table header, then the key."""
-        parts = re.findall(r"([a-z_]+)(?:\[(\d+)\])?", where.split(".")[0] if key is None else where)
-        line = 0
-        for name, index in parts[:-1] if key is None and len(parts) > 1 else parts:
-            header = re.compile(rf"^\s*\[\[?\s*(?:[a-z_]+\.)*{name}\s*\]\]?\s*$")
-            hits = [n for n, text in enumerate(self.lines, 1) if n > line and header.match(text)]
+        """Best line for `where` (e.g. "office.hours[1].fri"): the field's own line in its
+        table, else that table's header, else the nearest enclosing header found."""
+        path = re.findall(r"([^.\[\]]+)(?:\[(\d+)\])?", where)
+        if key is not None:
+            path.append((key, ""))
+        if not path:
+            return None
+        line, names = 0, []
+        for name, index in path[:-1]:
+            names.append(name)
+            hits = self._headers(names)
             if hits:
-                line = hits[int(index or 0)] if int(index or 0) < len(hits) else hits[-1]
-        field_name = (key or where.split(".")[-1]).split("[")[0]
-        pattern = re.compile(rf"^\s*{re.escape(field_name)}\s*=")
-        for n in range(line + 1 if line else 1, len(self.lines) + 1):
-            if pattern.match(self.lines[n - 1]):
-                return n
-            if line and self.lines[n - 1].lstrip().startswith("[") and n > line:
-                break
+                line = hits[min(int(index or 0), len(hits) - 1)]
+        name, index = path[-1]
+        own = self._field(name, line + 1)
+        if own:
+            return own
+        # The thing itself may be a table ("[extra]", "[[places]]", "[office.hours.x]").
+        hits = self._headers([*names, name], sub_tables=True)
+        if hits:
+            return hits[min(int(index or 0), len(hits) - 1)]
         return line or None
+
+    def _headers(self, names, sub_tables=False):
+        """Line numbers of the table headers [a.b] or [[a.b]] for the dotted path `names`."""
+        dotted = r"\s*\.\s*".join(rf"[\"']?{re.escape(n)}[\"']?" for n in names)
+        tail = r"(?:\s*\.[^\]]*)?" if sub_tables else ""
+        header = re.compile(rf"^\s*\[\[?\s*{dotted}{tail}\s*\]\]?\s*(?:#.*)?$")
+        return [n for n, text in enumerate(self.lines, 1) if header.match(text)]
+
+    def _field(self, name, first):
+        """The line of `name = ...` from line `first` up to the next table header."""
+        assignment = re.compile(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*=")
+        for n in range(first, len(self.lines) + 1):
+            text = self.lines[n - 1]
+            if HEADER.match(text):
+                return None
+            if assignment.match(text):
+                return n
+        return None
 
     def table(self, data, key, where, required=True):
         value = data.get(key)
@@ -156,7 +183,8 @@ class _Reader:
         value = data.get(key)
         if value is None and not required:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        in_range = isinstance(value, int | float) and low <= value <= high
+        if isinstance(value, bool) or not in_range:
             self.fail(f"{where}.{key}", f"a number from {low} to {high} is required here")
         return float(value)
 
@@ -165,7 +193,7 @@ class _Reader:
         try:
             start, end = (time.fromisoformat(match[1]), time.fromisoformat(match[2]))
         except (TypeError, ValueError):
-            self.fail(where, f"{value!r} is not a time interval like \"10:00-12:00\"")
+            self.fail(where, f'{value!r} is not a time interval like "10:00-12:00"')
         if end <= start:
             self.fail(where, f"{value!r} ends before it starts")
         return start, end
@@ -209,18 +237,21 @@ def _calendar(r, data):
     if not isinstance(example, bool):
         r.fail("municipality.example_data", "true or false is required here")
     rules = r.table(data, "holidays", "", required=False)
+    promises = _list(r, data, "promises")
+    _check_holidays(r, rules)
     places = [_place(r, p, f"places[{i}]", "place") for i, p in enumerate(_list(r, data, "places"))]
     office = _place(r, r.table(data, "office", ""), "office", "office")
     slugs = [office.slug, *(p.slug for p in places)]
-    if len(set(slugs)) != len(slugs):
-        r.fail("places.slug", "every place needs its own slug")
+    for i, place in enumerate(places):
+        if place.slug in slugs[: i + 1]:
+            r.fail(f"places[{i}].slug", f"{place.slug!r} is used twice; every place needs its own")
     return CalendarData(
         slug=slug,
         name=r.text(town, "name", "municipality"),
         timezone=tz,
         example_data=example,
         website=r.string(town, "website", "municipality", required=False),
-        promises=[_promise(r, p, f"promises[{i}]") for i, p in enumerate(_list(r, data, "promises"))],
+        promises=[_promise(r, p, f"promises[{i}]") for i, p in enumerate(promises)],
         holiday_country=rules.get("country", "SE"),
         holiday_categories=tuple(rules.get("categories", ("public", "de_facto"))),
         office=office,
@@ -229,6 +260,17 @@ def _calendar(r, data):
         places=places,
         patterns=_patterns(r, data, set(slugs)),
     )
+
+
+def _check_holidays(r, rules):
+    """The holiday calendar must be one the holidays package has, or every day would fail."""
+    country = rules.get("country", "SE")
+    if not isinstance(country, str) or country not in holiday_data.list_supported_countries():
+        r.fail("holidays.country", 'a country code like "SE" is required here')
+    categories = rules.get("categories", ["public", "de_facto"])
+    known = holiday_data.country_holidays(country).supported_categories
+    if not isinstance(categories, list) or not categories or not set(categories) <= set(known):
+        r.fail("holidays.categories", f"a list from {', '.join(known)} is required here")
 
 
 def _list(r, data, key, where=""):
@@ -252,7 +294,9 @@ def _place(r, data, where, kind):
     if not SLUG.match(slug):
         r.fail(f"{where}.slug", "use lower-case letters, digits and dashes")
     services = data.get("services")
-    if services is not None and not all(isinstance(s, str) for s in services):
+    if services is not None and (
+        not isinstance(services, list) or not all(isinstance(s, str) for s in services)
+    ):
         r.fail(f"{where}.services", "a list of texts is required here")
     return PlaceData(
         slug=slug,
@@ -263,8 +307,10 @@ def _place(r, data, where, kind):
         latitude=r.number(data, "latitude", where, -90, 90),
         longitude=r.number(data, "longitude", where, -180, 180),
         phone=r.string(data, "phone", where, required=False),
-        services=Text(services or [], {k: v["services"] for k, v in data.items()
-                                       if isinstance(v, dict) and "services" in v}),
+        services=Text(
+            services or [],
+            {k: v["services"] for k, v in data.items() if isinstance(v, dict) and "services" in v},
+        ),
     )
 
 
@@ -301,8 +347,10 @@ def _closures(r, office):
         if hours is not None:
             if not isinstance(hours, list) or not hours:
                 r.fail(f"{where}.hours", 'a list like ["10:00-12:00"] is required here')
-            hours = [[a.isoformat("minutes"), b.isoformat("minutes")]
-                     for a, b in (r.interval(v, f"{where}.hours") for v in hours)]
+            hours = [
+                [a.isoformat("minutes"), b.isoformat("minutes")]
+                for a, b in (r.interval(v, f"{where}.hours") for v in hours)
+            ]
         rows.append(ClosureData(first, last, hours, r.text(block, "note", where)))
     return rows
 
