@@ -1,0 +1,91 @@
+"""Dates and times as people read them, in the page's language and the municipality's zone."""
+
+from datetime import date, datetime, time
+
+from flask_babel import format_date, format_time
+from flask_babel import gettext as _
+
+from webapp.clock import utcnow
+from webapp.site import lang, timezone
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone(timezone())
+
+
+def local_today() -> date:
+    return local(utcnow()).date()
+
+
+def clock(moment: datetime | time) -> str:
+    """ "10:00" (sv) or "10:00 AM" (en); datetimes are shown in local time."""
+    if isinstance(moment, datetime):
+        moment = local(moment)
+    return format_time(moment, "short", rebase=False)
+
+
+def time_range(start: datetime | time, end: datetime | time) -> str:
+    return f"{clock(start)}–{clock(end)}"
+
+
+def long_date(day: date) -> str:
+    """ "måndag 28 december", with the year when it is not this year."""
+    if isinstance(day, datetime):
+        day = local(day).date()
+    pattern = "EEEE d MMMM" if day.year == local_today().year else "EEEE d MMMM y"
+    return format_date(day, pattern, rebase=False)
+
+
+def day_name(day: date) -> str:
+    """ "idag", "i morgon", or the weekday and date."""
+    if isinstance(day, datetime):
+        day = local(day).date()
+    distance = (day - local_today()).days
+    if distance == 0:
+        return _("idag")
+    if distance == 1:
+        return _("i morgon")
+    return long_date(day)
+
+
+def upper_first(text: str) -> str:
+    """Capitalise the first letter only ("måndag 28 december" -> "Måndag 28 december")."""
+    return text[:1].upper() + text[1:]
+
+
+def day_heading(day: date) -> str:
+    """ "Idag – tisdag 24 november", "I morgon – ...", or "Fredag 27 november"."""
+    named, full = day_name(day), long_date(day)
+    return upper_first(full if named == full else f"{named} – {full}")
+
+
+def weekday_name(weekday: int) -> str:
+    """The weekday's name, capitalised as a table heading ("Måndag")."""
+    monday = date(2024, 1, 1)  # a Monday; only its weekday matters
+    return format_date(monday.replace(day=1 + weekday), "EEEE", rebase=False).capitalize()
+
+
+def place_name(place) -> str:
+    return place.text("name", lang())
+
+
+def change_reason(day) -> str:
+    """Why an office day differs from the weekly hours: the closure's note or the holiday."""
+    if day.closure is not None:
+        return day.closure.text("note", lang()) or day.holiday or ""
+    return day.holiday or ""
+
+
+def helpers() -> dict:
+    """Template globals for the public pages."""
+    return {
+        "clock": clock,
+        "time_range": time_range,
+        "long_date": long_date,
+        "day_name": day_name,
+        "weekday_name": weekday_name,
+        "upper_first": upper_first,
+        "day_heading": day_heading,
+        "place_name": place_name,
+        "change_reason": change_reason,
+    }

@@ -1,0 +1,108 @@
+"""Subscribe, about, accessibility, feedback, the embeddable snippet, robots.txt and favicon."""
+
+from datetime import date
+
+from flask import current_app, g, render_template, send_from_directory
+from flask_babel import gettext as _
+
+from webapp import site
+from webapp.clock import utcnow
+from webapp.extensions import db
+from webapp.public.qr import qr_svg
+from webapp.public.summary import office_summary
+from webapp.public.urls import absolute_url, all_feeds
+from webapp.public.views import LANG, bp, office_days, upcoming_slots
+from webapp.schedule import store
+
+# When the accessibility statement was last checked against the site; update on each review.
+STATEMENT_REVIEWED = date(2026, 11, 24)
+DIGG_COMPLAINTS = "https://www.digg.se/tdosanmalan"
+ROBOTS = "User-agent: *\nAllow: /\nAllow: /feeds/\nDisallow: /staff/\n"
+
+
+@bp.get(f"{LANG}/subscribe")
+def subscribe(lang):
+    feeds = all_feeds(store.get_office(db.session), store.presence_places(db.session))
+    codes = {
+        feed.key: qr_svg(feed.https, label=_("QR-kod till kalendern %(title)s", title=feed.title))
+        for feed in feeds
+    }
+    return render_template("public/subscribe.html", feeds=feeds, codes=codes)
+
+
+def promises(town) -> list[dict]:
+    """The current promise first, then earlier ones, in the page's language."""
+    rows = ((town.translations or {}).get("promises") if town else None) or []
+    other = site.lang() != "sv"
+    return [
+        {
+            "period": p.get("period"),
+            "url": p.get("url"),
+            "title": (other and (p.get("en") or {}).get("title")) or p.get("title"),
+            "summary": (other and (p.get("en") or {}).get("summary")) or p.get("summary"),
+        }
+        for p in rows
+    ]
+
+
+@bp.get(f"{LANG}/about")
+def about(lang):
+    return render_template(
+        "public/about.html",
+        promises=promises(site.municipality()),
+        embed_url=absolute_url("public.embed"),
+        fragment_url=absolute_url("public.embed_fragment"),
+    )
+
+
+@bp.get(f"{LANG}/accessibility")
+def accessibility(lang):
+    return render_template(
+        "public/accessibility.html", reviewed=STATEMENT_REVIEWED, digg_url=DIGG_COMPLAINTS
+    )
+
+
+@bp.get(f"{LANG}/feedback")
+def feedback(lang):
+    return render_template("public/feedback.html")
+
+
+def embed_context():
+    days = office_days()
+    return {
+        "summary": office_summary(days, utcnow(), site.timezone()),
+        "office": store.get_office(db.session),
+        "now": utcnow(),
+        "upcoming": [s for s in upcoming_slots() if not s.cancelled][:3],
+    }
+
+
+@bp.get(f"{LANG}/embed")
+def embed(lang):
+    """A compact page other sites may show in an iframe; links open in the top window."""
+    g.embeddable = True
+    return render_template("public/embed.html", **embed_context())
+
+
+@bp.get(f"{LANG}/embed/fragment")
+def embed_fragment(lang):
+    """The same snippet as bare HTML with absolute links, for server-side includes."""
+    body = render_template("public/_embed_fragment.html", href=absolute_url, **embed_context())
+    return (
+        body,
+        200,
+        {"Content-Type": "text/html; charset=utf-8", "Access-Control-Allow-Origin": "*"},
+    )
+
+
+@bp.get("/robots.txt")
+def robots():
+    return ROBOTS, 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    response = send_from_directory(
+        current_app.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400
+    )
+    return response
