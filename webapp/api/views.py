@@ -1,5 +1,127 @@
-"""Read-only JSON API under /api/v1."""
+"""Read-only JSON API under /api/v1: parse the query, call the schedule queries, serialise.
 
-from flask import Blueprint
+Every time in a response is local (the municipality's timezone) ISO 8601 with its offset.
+Errors are {"error": {"status", "message"}} (webapp/errors.py); see /api/v1/openapi.json.
+"""
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, jsonify, request
+from flask_babel import gettext as _
+
+from webapp.api import params, serialize
+from webapp.api.openapi import document
+from webapp.clock import utcnow
+from webapp.extensions import db
+from webapp.schedule import store
+from webapp.schedule.office import office_status_at
+from webapp.site import municipality, timezone
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+CACHE_SECONDS = 60
+STATUS_CACHE_SECONDS = 30
+STATUS_DAYS = 92  # how far ahead "opens_at" and "next_presence" look
+
+
+@bp.after_app_request
+def _api_headers(response):
+    """Anyone may read the API from a browser; answers are cached briefly, errors not at all."""
+    if request.path.startswith("/api/"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        if response.status_code != 200:
+            response.headers["Cache-Control"] = "no-store"
+        else:
+            seconds = STATUS_CACHE_SECONDS if request.endpoint == "api.status" else CACHE_SECONDS
+            response.headers.setdefault("Cache-Control", f"public, max-age={seconds}")
+    return response
+
+
+def _example_data() -> bool:
+    town = municipality()
+    return bool(town.example_data) if town else True
+
+
+@bp.get("/places")
+def places():
+    lang = params.language(params.query(("lang",)))
+    office = store.get_office(db.session)
+    rows = ([office] if office else []) + store.presence_places(db.session)
+    return jsonify(
+        example_data=_example_data(), places=[serialize.place(row, lang) for row in rows]
+    )
+
+
+@bp.get("/office-hours")
+def office_hours():
+    values = params.query(("from", "to", "lang"))
+    lang, tz = params.language(values), timezone()
+    first, last = params.day_range(values, utcnow().astimezone(tz).date())
+    days = store.office_days_between(db.session, first, last, tz, locale=lang)
+    return jsonify(
+        {
+            "example_data": _example_data(),
+            "timezone": tz.key,
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "days": [serialize.office_day(day, lang, tz) for day in days],
+        }
+    )
+
+
+@bp.get("/presence")
+def presence():
+    values = params.query(("from", "to", "place", "lang"))
+    lang, tz, slug = params.language(values), timezone(), params.place_slug(values)
+    first, last = params.day_range(values, utcnow().astimezone(tz).date())
+    place = store.place_by_slug(db.session, slug) if slug else None
+    if slug and place is None:
+        abort(400, description=_("Det finns ingen plats med den beteckningen."))
+    start = store.local_day_bounds(first, tz)[0]
+    end = store.local_day_bounds(last, tz)[1]
+    slots = store.slots_between(db.session, start, end, place=place)
+    return jsonify(
+        {
+            "example_data": _example_data(),
+            "timezone": tz.key,
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "place": slug,
+            "slots": [serialize.slot(slot, lang, tz) for slot in slots],
+        }
+    )
+
+
+@bp.get("/status")
+def status():
+    lang, tz, now = params.language(params.query(("lang",))), timezone(), utcnow()
+    today = now.astimezone(tz).date()
+    office = None
+    if store.get_office(db.session) is not None:
+        days = store.office_days_between(
+            db.session, today, today + timedelta(days=STATUS_DAYS), tz, locale=lang
+        )
+        office = serialize.office_status(office_status_at(days, now, tz), lang, tz)
+    slots = [
+        s
+        for s in store.slots_between(db.session, now, now + timedelta(days=STATUS_DAYS))
+        if not s.cancelled
+    ]
+    return jsonify(
+        {
+            "example_data": _example_data(),
+            "timezone": tz.key,
+            "now": serialize.moment(now, tz),
+            "office": office,
+            "presence_now": [serialize.slot(s, lang, tz) for s in slots if s.starts_at <= now],
+            "next_presence": next(
+                (serialize.slot(s, lang, tz) for s in slots if s.starts_at > now), None
+            ),
+        }
+    )
+
+
+@bp.get("/openapi.json")
+def openapi():
+    params.query(())
+    return jsonify(document())

@@ -1,0 +1,306 @@
+"""The OpenAPI 3.1 document for /api/v1 and /health, served as /api/v1/openapi.json."""
+
+import copy
+
+from webapp.api.params import DEFAULT_DAYS, EARLIEST, LATEST, MAX_DAYS, MAX_QUERY, MAX_VALUE
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _object(properties: dict, description: str = "") -> dict:
+    schema = {
+        "type": "object",
+        "required": list(properties),
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+LOCAL_TIME = {
+    "type": "string",
+    "format": "date-time",
+    "description": "Local time, ISO 8601 with its UTC offset",
+    "examples": ["2026-11-24T10:00:00+01:00"],
+}
+DATE = {"type": "string", "format": "date", "examples": ["2026-11-24"]}
+URL = {"type": "string", "format": "uri"}
+
+SCHEMAS = {
+    "Error": _object(
+        {
+            "error": _object(
+                {
+                    "status": {"type": "integer", "examples": [400]},
+                    "message": {"type": "string", "description": "What was wrong, for a developer"},
+                }
+            )
+        }
+    ),
+    "Health": _object({"status": {"type": "string", "enum": ["ok", "unavailable"]}}),
+    "Place": _object(
+        {
+            "slug": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
+            "kind": {
+                "type": "string",
+                "enum": ["office", "place"],
+                "description": "The police office, or a place where police are present",
+            },
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "address": {"type": "string"},
+            "latitude": _nullable({"type": "number", "minimum": -90, "maximum": 90}),
+            "longitude": _nullable({"type": "number", "minimum": -180, "maximum": 180}),
+            "phone": _nullable({"type": "string"}),
+            "services": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "What residents can do there (the office lists them)",
+            },
+            "urls": _object(
+                {
+                    "page": _nullable(URL | {"description": "The place's page on this site"}),
+                    "feed": _nullable(URL | {"description": "iCalendar feed to subscribe to"}),
+                }
+            ),
+        }
+    ),
+    "Interval": _object({"opens": LOCAL_TIME, "closes": LOCAL_TIME}),
+    "OfficeDay": _object(
+        {
+            "date": DATE,
+            "is_open": {"type": "boolean", "description": "Open at some time this day"},
+            "intervals": {
+                "type": "array",
+                "items": _ref("Interval"),
+                "description": "When the office is open this day",
+            },
+            "usual_intervals": {
+                "type": "array",
+                "items": _ref("Interval"),
+                "description": "The weekly hours for this weekday",
+            },
+            "holiday": _nullable({"type": "string", "description": "Holiday name; closed"}),
+            "closure_note": _nullable(
+                {"type": "string", "description": "Why the hours differ from the usual"}
+            ),
+            "is_exception": {
+                "type": "boolean",
+                "description": "A holiday or closure changes this day",
+            },
+        }
+    ),
+    "Slot": _object(
+        {
+            "id": {"type": "integer"},
+            "place": {"type": "string", "description": "The place's slug (see /api/v1/places)"},
+            "starts_at": LOCAL_TIME,
+            "ends_at": LOCAL_TIME,
+            "status": {"type": "string", "enum": ["scheduled", "cancelled"]},
+            "note": {"type": "string", "description": "Public note; the reason if cancelled"},
+            "sequence": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Rises with every change (as in the iCalendar feeds)",
+            },
+            "updated_at": LOCAL_TIME,
+            "urls": _object({"ics": _nullable(URL | {"description": "This slot as an .ics file"})}),
+        }
+    ),
+    "OfficeStatus": _object(
+        {
+            "is_open": {"type": "boolean"},
+            "closes_at": _nullable(LOCAL_TIME | {"description": "When open: when it closes"}),
+            "opens_at": _nullable(
+                LOCAL_TIME | {"description": "When closed: the next opening within 92 days"}
+            ),
+            "today": _nullable(_ref("OfficeDay")),
+        }
+    ),
+}
+
+_COMMON = {
+    "example_data": {
+        "type": "boolean",
+        "description": "True while the published times are examples, not confirmed",
+    },
+    "timezone": {"type": "string", "examples": ["Europe/Stockholm"]},
+}
+SCHEMAS |= {
+    "Places": _object(
+        {
+            "example_data": _COMMON["example_data"],
+            "places": {"type": "array", "items": _ref("Place")},
+        }
+    ),
+    "OfficeHours": _object(
+        _COMMON | {"from": DATE, "to": DATE, "days": {"type": "array", "items": _ref("OfficeDay")}}
+    ),
+    "Presence": _object(
+        _COMMON
+        | {
+            "from": DATE,
+            "to": DATE,
+            "place": _nullable({"type": "string"}),
+            "slots": {"type": "array", "items": _ref("Slot")},
+        }
+    ),
+    "Status": _object(
+        _COMMON
+        | {
+            "now": LOCAL_TIME,
+            "office": _nullable(_ref("OfficeStatus")),
+            "presence_now": {
+                "type": "array",
+                "items": _ref("Slot"),
+                "description": "Presence going on now",
+            },
+            "next_presence": _nullable(
+                _ref("Slot") | {"description": "The next scheduled presence within 92 days"}
+            ),
+        }
+    ),
+}
+
+_RANGE = (
+    f"Dates YYYY-MM-DD from {EARLIEST} to {LATEST}, inclusive; at most {MAX_DAYS} days. "
+    f"Default: today and the {DEFAULT_DAYS} days after `from`."
+)
+PARAMETERS = {
+    "lang": {
+        "name": "lang",
+        "in": "query",
+        "required": False,
+        "description": "Language of names and notes",
+        "schema": {"type": "string", "enum": ["sv", "en"], "default": "sv"},
+    },
+    "from": {
+        "name": "from",
+        "in": "query",
+        "required": False,
+        "description": _RANGE,
+        "schema": DATE,
+    },
+    "to": {"name": "to", "in": "query", "required": False, "description": _RANGE, "schema": DATE},
+    "place": {
+        "name": "place",
+        "in": "query",
+        "required": False,
+        "description": "Only this place's slots (a slug from /api/v1/places)",
+        "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
+    },
+}
+
+
+def _json(schema: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+BAD_REQUEST = {"$ref": "#/components/responses/BadRequest"}
+
+
+def _operation(operation_id: str, summary: str, schema: str, params: tuple) -> dict:
+    return {
+        "get": {
+            "operationId": operation_id,
+            "summary": summary,
+            "parameters": [{"$ref": f"#/components/parameters/{name}"} for name in params],
+            "responses": {"200": _json(schema, "OK"), "400": BAD_REQUEST},
+        }
+    }
+
+
+DOCUMENT = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Närvaro API",
+        "version": "1.0.0",
+        "summary": "When the police office is open and when police are present in town.",
+        "description": (
+            "Read-only, GET only, no authentication, no cookies; any origin may read it "
+            "(`Access-Control-Allow-Origin: *`). Answers may be cached for a minute. Times are "
+            "local ISO 8601 with their UTC offset. A parameter that is not documented for an "
+            "operation, given twice, longer than "
+            f"{MAX_VALUE} characters, or a query string over {MAX_QUERY} bytes or not UTF-8, "
+            "is a 400. Unknown paths under /api/ are a 404 with the same error body."
+        ),
+        "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+    },
+    "paths": {
+        "/api/v1/places": _operation(
+            "listPlaces",
+            "The police office and the places where police are present",
+            "Places",
+            ("lang",),
+        ),
+        "/api/v1/office-hours": _operation(
+            "listOfficeHours",
+            "The office's opening hours, day by day, with holidays and closures",
+            "OfficeHours",
+            ("from", "to", "lang"),
+        ),
+        "/api/v1/presence": _operation(
+            "listPresence",
+            "Times when police are present, cancelled ones included",
+            "Presence",
+            ("from", "to", "place", "lang"),
+        ),
+        "/api/v1/status": _operation(
+            "getStatus",
+            "Is the office open now, and when are police present next",
+            "Status",
+            ("lang",),
+        ),
+        "/api/v1/openapi.json": {
+            "get": {
+                "operationId": "getOpenApi",
+                "summary": "This document",
+                "responses": {
+                    "200": {
+                        "description": "OpenAPI 3.1",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["openapi", "info", "paths"],
+                                }
+                            }
+                        },
+                    },
+                    "400": BAD_REQUEST,
+                },
+            }
+        },
+        "/health": {
+            "get": {
+                "operationId": "getHealth",
+                "summary": "Whether the service can reach its database",
+                "responses": {
+                    "200": _json("Health", "The database answers"),
+                    "503": _json("Health", "The database does not answer"),
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": SCHEMAS,
+        "parameters": PARAMETERS,
+        "responses": {
+            "BadRequest": _json("Error", "A parameter is unknown, repeated or invalid"),
+            "NotFound": _json("Error", "No such path under /api/"),
+        },
+    },
+}
+
+
+def document() -> dict:
+    """A copy of the document, safe to change."""
+    return copy.deepcopy(DOCUMENT)
