@@ -1,0 +1,406 @@
+"""How fast is the production stack on this machine? Prints figures; asserts nothing.
+
+Builds a throwaway SQLite database, starts gunicorn with deploy/gunicorn.conf.py and nginx
+with the snippets in deploy/nginx/snippets/ (all on loopback, in a temporary prefix), then
+hits the main feed and the start page with wrk and prints requests/s for:
+
+  static       nginx serving a file with the same bytes the app returned (the ceiling)
+  gunicorn     the app directly
+  nginx proxy  nginx as a plain reverse proxy in front of gunicorn
+  microcache   nginx with the 10 s microcache from deploy/nginx/narvaro.conf
+
+and a few behaviour checks of the nginx configuration (cache hits, 304, gzip, headers).
+Every process it starts is stopped on exit, Ctrl-C or error.  Usage: python bench/serve_bench.py
+[--duration 5] [--connections 32] [--threads 2]
+"""
+
+import argparse
+import gzip
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOY = ROOT / "deploy"
+SNIPPETS = DEPLOY / "nginx" / "snippets"
+PAGES = {"feed": "/feeds/all.ics", "start page": "/sv/"}
+STATIC_FILES = {"/feeds/all.ics": "feeds/all.ics", "/sv/": "sv/index.html"}
+HEADERS_TO_MATCH = (
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+    "Cross-Origin-Opener-Policy",
+    "X-Frame-Options",
+)
+
+
+class Processes:
+    """The servers this script started; stop() ends each of them by its own pid."""
+
+    def __init__(self):
+        self.running = []
+
+    def start(self, name, args, log, env=None):
+        handle = open(log, "wb")  # closed in stop()
+        # Own session: a Ctrl-C reaches only this script, which then stops them in order.
+        proc = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.running.append((name, proc, handle, log))
+        return proc
+
+    def stop(self):
+        for _name, proc, _handle, _log in reversed(self.running):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)  # quick shutdown for both gunicorn and nginx
+        for _name, proc, handle, _log in reversed(self.running):
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+            handle.close()
+        self.running.clear()
+
+    def check_alive(self):
+        for name, proc, _handle, log in self.running:
+            if proc.poll() is not None:
+                tail = Path(log).read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"{name} exited with {proc.returncode}:\n{tail}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def request(port, path, headers=None, method="GET"):
+    """(status, headers, body) without following redirects or decompressing."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request(method, path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        conn.close()
+
+
+def wait_until_serving(port, processes, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        processes.check_alive()
+        try:
+            request(port, "/robots.txt", method="HEAD")
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answered on 127.0.0.1:{port} within {seconds} s")
+
+
+def build_database(tmp: Path) -> dict:
+    """A migrated SQLite database with the default calendar; returns the app's environment."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp / 'narvaro.db'}",
+        "NARVARO_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "FLASK_APP": "webapp",
+    }
+    env.pop("NOW", None)
+    for command in (["db", "upgrade"], ["load-calendars"]):
+        subprocess.run(
+            [sys.executable, "-m", "flask", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    return env
+
+
+def start_gunicorn(tmp, env, processes) -> int:
+    port = free_port()
+    env = {**env, "PORT": str(port), "GUNICORN_ACCESS_LOG": str(tmp / "gunicorn-access.log")}
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(DEPLOY / "gunicorn.conf.py"),
+        "webapp:create_app()",
+    ]
+    processes.start("gunicorn", args, tmp / "gunicorn.log", env)
+    wait_until_serving(port, processes)
+    return port
+
+
+def write_static_copies(tmp, app_port) -> dict:
+    """Fetch the app's responses and store the same bytes for nginx to serve as files."""
+    statuses = {}
+    for path, relative in STATIC_FILES.items():
+        status, _headers, body = request(app_port, path)
+        statuses[path] = status
+        target = tmp / "static" / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+    return statuses
+
+
+NGINX_CONF = """\
+worker_processes auto;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+{user}
+events {{ worker_connections 1024; }}
+http {{
+    types {{ text/html html; text/calendar ics; text/css css; image/svg+xml svg; }}
+    default_type application/octet-stream;
+    charset utf-8;
+    charset_types text/html text/calendar text/css;
+    sendfile on;
+    server_tokens off;
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+
+    include {snippets}/narvaro-http.conf;
+    include {snippets}/narvaro-gzip.conf;
+    access_log {tmp}/nginx-access.log narvaro_privacy;
+    proxy_cache_path {tmp}/cache levels=1:2 keys_zone=narvaro:10m max_size=200m
+                     inactive=10m use_temp_path=off;
+    upstream narvaro_app {{
+        server 127.0.0.1:{app_port};
+        keepalive 16;
+    }}
+
+    server {{   # (a) the same bytes as files
+        listen 127.0.0.1:{static_port};
+        root {tmp}/static;
+        index index.html;
+    }}
+    server {{   # (b) plain reverse proxy
+        listen 127.0.0.1:{proxy_port};
+        location / {{
+            include {snippets}/narvaro-proxy.conf;
+        }}
+    }}
+    server {{   # (c) the production microcache and static files
+        listen 127.0.0.1:{cache_port};
+        client_max_body_size 64k;
+        location ^~ /static/ {{
+            alias {static_root}/;
+            expires 7d;
+            include {snippets}/narvaro-static-headers.conf;
+        }}
+        location / {{
+            include {snippets}/narvaro-proxy.conf;
+            include {snippets}/narvaro-microcache.conf;
+        }}
+    }}
+}}
+"""
+
+
+def start_nginx(tmp, app_port, processes) -> dict:
+    ports = {"static": free_port(), "nginx proxy": free_port(), "microcache": free_port()}
+    conf = tmp / "nginx.conf"
+    conf.write_text(
+        NGINX_CONF.format(
+            tmp=tmp,
+            snippets=SNIPPETS,
+            app_port=app_port,
+            static_root=ROOT / "webapp" / "static",
+            static_port=ports["static"],
+            proxy_port=ports["nginx proxy"],
+            cache_port=ports["microcache"],
+            # As root, nginx would hand the workers to "nobody", who can't read the temp dir.
+            user="user root;" if os.geteuid() == 0 else "",
+        )
+    )
+    errors = tmp / "nginx-error.log"
+    args = ["nginx", "-p", str(tmp), "-c", str(conf), "-e", str(errors), "-g", "daemon off;"]
+    processes.start("nginx", args, tmp / "nginx.log")
+    for port in ports.values():
+        wait_until_serving(port, processes)
+    return ports
+
+
+def wrk(port, path, options) -> dict:
+    """requests/s, mean latency and non-2xx/3xx count from one wrk run."""
+    o = options
+    args = ["wrk", f"-t{o.threads}", f"-c{o.connections}", f"-d{o.duration}s"]
+    args.append(f"http://127.0.0.1:{port}{path}")
+    out = subprocess.run(
+        args, capture_output=True, text=True, check=True, timeout=options.duration + 30
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = re.search(r"Latency\s+([\d.]+\w+)", out).group(1)
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {"rps": rps, "latency": latency, "bad": int(errors.group(1)) if errors else 0}
+
+
+def nginx_t_on_site(tmp) -> str:
+    """`nginx -t` on deploy/nginx/narvaro.conf with its placeholders pointed into tmp."""
+    site = tmp / "site-check"
+    (site / "ssl").mkdir(parents=True)
+    (site / "snippets").symlink_to(SNIPPETS)
+    key, crt = site / "ssl" / "key.pem", site / "ssl" / "crt.pem"
+    openssl = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=narvaro.test".split()
+    made = subprocess.run(
+        [*openssl, "-keyout", str(key), "-out", str(crt)], capture_output=True, timeout=60
+    )
+    if made.returncode:
+        return "skipped (openssl failed)"
+    text = (DEPLOY / "nginx" / "narvaro.conf").read_text()
+    for placeholder, real in {
+        "/etc/ssl/narvaro/fullchain.pem": crt,
+        "/etc/ssl/narvaro/privkey.pem": key,
+        "/var/cache/nginx/narvaro": site / "cache",
+        "/var/log/nginx/": f"{site}/",
+        "/srv/narvaro/app/": f"{ROOT}/",
+    }.items():
+        text = text.replace(placeholder, str(real))
+    (site / "narvaro.conf").write_text(text)
+    (site / "nginx.conf").write_text(
+        f"pid {site}/nginx.pid;\nerror_log {site}/error.log;\nevents {{}}\n"
+        f"http {{\n include /etc/nginx/mime.types;\n include narvaro.conf;\n}}\n"
+    )
+    checked = subprocess.run(
+        ["nginx", "-t", "-p", str(site), "-c", str(site / "nginx.conf"), "-e", str(site / "e.log")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return "ok" if checked.returncode == 0 else "FAILED: " + checked.stderr.strip()
+
+
+def cache_checks(app_port, cache_port) -> list[tuple[str, str]]:
+    _s, _h, direct = request(app_port, "/sv/")
+    statuses = [request(cache_port, "/sv/")[1]["X-Cache-Status"] for _ in range(2)]
+    cached = request(cache_port, "/sv/")[2]
+    cookie = {"Cookie": "lang=sv; __Host-narvaro-session=abc"}
+    bypass = request(cache_port, "/sv/", cookie)[1]["X-Cache-Status"]
+    status, headers, _b = request(cache_port, "/feeds/all.ics")
+    etag = headers.get("ETag")
+    revalidated = (
+        request(cache_port, "/feeds/all.ics", {"If-None-Match": etag})[0] if etag else None
+    )
+    return [
+        ("/sv/ twice through the cache", " then ".join(statuses)),
+        ("cached /sv/ body equals the app's", "yes" if cached == direct else "NO"),
+        ("/sv/ with a session cookie", bypass),
+        ("feed If-None-Match through the cache", revalidated or f"no ETag (status {status})"),
+    ]
+
+
+def gzip_check(app_port, cache_port) -> tuple[str, str]:
+    zipped = {"Accept-Encoding": "gzip"}
+    feed = request(cache_port, "/feeds/all.ics", zipped)[1].get("Content-Encoding") or "none"
+    _s, headers, body = request(cache_port, "/sv/", zipped)
+    page = headers.get("Content-Encoding") or "none"
+    if page == "gzip" and gzip.decompress(body) != request(app_port, "/sv/")[2]:
+        page = "gzip, but NOT the app's bytes"
+    return ("Content-Encoding for gzip clients: feed / page", f"{feed} / {page}")
+
+
+def static_checks(app_port, cache_port) -> list[tuple[str, str]]:
+    app_css = request(app_port, "/static/site.css")[1]
+    nginx_css = request(cache_port, "/static/site.css")[1]
+    drift = [name for name in HEADERS_TO_MATCH if app_css.get(name) != nginx_css.get(name)]
+    return [
+        (
+            "/static/ security headers same as the app's",
+            "NO: " + ", ".join(drift) if drift else "yes",
+        ),
+        ("/static/ Cache-Control", nginx_css.get("Cache-Control", "none")),
+    ]
+
+
+def behaviour_checks(tmp, app_port, cache_port) -> list[tuple[str, str]]:
+    """What the microcache site does, observed over HTTP (printed, not asserted)."""
+    return [
+        ("nginx -t deploy/nginx/narvaro.conf", nginx_t_on_site(tmp)),
+        *cache_checks(app_port, cache_port),
+        gzip_check(app_port, cache_port),
+        *static_checks(app_port, cache_port),
+    ]
+
+
+def print_table(results, statuses, options):
+    targets = ["static", "gunicorn", "nginx proxy", "microcache"]
+    print(
+        f"\nwrk -t{options.threads} -c{options.connections} -d{options.duration}s on loopback, "
+        f"{os.cpu_count()} CPUs shared by wrk, nginx and gunicorn\n"
+    )
+    print(f"{'page':<12} {'server':<12} {'req/s':>10} {'vs static':>10} {'latency':>9} {'bad':>6}")
+    for page, path in PAGES.items():
+        base = results[(page, "static")]["rps"]
+        for target in targets:
+            row = results[(page, target)]
+            print(
+                f"{page:<12} {target:<12} {row['rps']:>10.0f} {row['rps'] / base:>10.3f} "
+                f"{row['latency']:>9} {row['bad']:>6}"
+            )
+        print(f"{'':<12} (app status for {path}: {statuses[path]})")
+
+
+def run(options):
+    processes = Processes()
+    tmp = Path(tempfile.mkdtemp(prefix="narvaro-bench-"))
+    try:
+        print(f"building the database and starting servers in {tmp} ...", flush=True)
+        env = build_database(tmp)
+        app_port = start_gunicorn(tmp, env, processes)
+        statuses = write_static_copies(tmp, app_port)
+        ports = {**start_nginx(tmp, app_port, processes), "gunicorn": app_port}
+        checks = behaviour_checks(tmp, app_port, ports["microcache"])
+        results = {}
+        for page, path in PAGES.items():
+            for target in ("static", "gunicorn", "nginx proxy", "microcache"):
+                processes.check_alive()
+                print(f"  wrk {target:<12} {path}", flush=True)
+                results[(page, target)] = wrk(ports[target], path, options)
+        print_table(results, statuses, options)
+        print("\nchecks")
+        for name, outcome in checks:
+            print(f"  {name:<48} {outcome}")
+    finally:
+        processes.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    options = parser.parse_args()
+    for tool in ("nginx", "wrk"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is not installed; the benchmark needs nginx and wrk")
+    # Ctrl-C and SIGTERM end the run through the finally that stops the servers (SIGINT
+    # explicitly too: a shell's background job inherits it ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        run(options)
+    except KeyboardInterrupt:
+        sys.exit("interrupted; every server this run started has been stopped")
+
+
+if __name__ == "__main__":
+    main()
