@@ -80,7 +80,6 @@ def presence_event(slot, *, host: str, lang: str, wording: Wording, url: str = "
         description = _paragraphs(slot.text("note", lang), description)
     elif slot.text("note", lang):
         description = _paragraphs(slot.text("note", lang), description)
-    has_geo = place.latitude is not None and place.longitude is not None
     return Event(
         uid=f"slot-{slot.id}@{host}",
         starts=slot.starts_at,
@@ -90,10 +89,16 @@ def presence_event(slot, *, host: str, lang: str, wording: Wording, url: str = "
         sequence=slot.sequence or 0,
         description=description,
         location=", ".join(p for p in (place.text("name", lang), place.address) if p),
-        geo=(place.latitude, place.longitude) if has_geo else None,
+        geo=_geo(place),
         url=url,
         cancelled=slot.cancelled,
     )
+
+
+def _geo(place) -> tuple[float, float] | None:
+    if place.latitude is None or place.longitude is None:
+        return None
+    return place.latitude, place.longitude
 
 
 def day_revisions(days, rows) -> dict[date, Revision]:
@@ -132,7 +137,7 @@ def office_events(
     name = office.text("name", lang)
     common = {
         "location": ", ".join(p for p in (name, office.address) if p),
-        "geo": (office.latitude, office.longitude) if office.latitude is not None else None,
+        "geo": _geo(office),
         "url": url,
     }
     about = _paragraphs(office.text("description", lang), url)

@@ -144,7 +144,7 @@ def _feed_texts(feed, place, lang):
         about = _("När och var polisen finns på plats.")
     else:
         name = _("Polisen på plats: %(place)s", place=place.text("name", lang))
-        about = _("När polisen finns på plats här: %(address)s.", address=place.address)
+        about = _("Tider då polisen finns på plats: %(place)s.", place=place.text("name", lang))
     if town is not None and town.example_data:
         about = f"{about} {_('Tiderna är exempel och inte bekräftade än.')}"
     return name, about
