@@ -74,6 +74,12 @@ def _register_blueprints(app):
     app.register_blueprint(health_bp)
     csrf.exempt(api_bp)
 
+    from webapp.staff import bp as staff_bp
+    from webapp.staff.auth import init_app as init_staff_auth
+
+    init_staff_auth(app)
+    app.register_blueprint(staff_bp)
+
 
 def _register_hooks(app):
     from webapp import i18n

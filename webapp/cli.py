@@ -70,6 +70,47 @@ def translate_compile():
     _pybabel("compile", "-d", "translations")
 
 
+PASSWORD_PROBLEMS = {
+    "short": "the password must have at least 12 characters (a phrase of several words is easy "
+             "to remember)",
+    "long": "the password must have at most 1024 characters",
+    "common": "the password is too common and easy to guess; choose another",
+    "personal": "the password must not contain the email address",
+    "exists": "an account with that email address already exists",
+    "role": "the role must be police, municipality or admin",
+}
+
+
+def _read_password() -> str:
+    """Asked twice on a terminal; read once (the first line) from a pipe. Never an argument."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["police", "municipality", "admin"]),
+              help="police: schedule and outcomes; municipality: read-only; admin: accounts.")
+def create_user(email, role):
+    """Create a staff account; the password is read from standard input."""
+    from webapp.staff.users import AccountError
+    from webapp.staff.users import create_user as create_account
+
+    password = _read_password()
+    with writing():
+        try:
+            user = create_account(db.session, email=email, password=password, role=role,
+                                  now=utcnow(), via="cli")
+        except AccountError as error:
+            db.session.rollback()
+            click.echo(f"Error: {PASSWORD_PROBLEMS[error.code]}", err=True)
+            sys.exit(1)
+        db.session.commit()
+    click.echo(f"Created {user.role} account {user.email}.")
+
+
 def register(app):
     app.cli.add_command(load_calendars)
     app.cli.add_command(translate)
+    app.cli.add_command(create_user)

@@ -1,0 +1,88 @@
+"""Accounts and the audit log: admins only."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.clock import utcnow
+from webapp.extensions import db
+from webapp.models import User
+from webapp.staff import audit, bp, render_form, users
+from webapp.staff.auth import staff_required
+from webapp.staff.forms import ROLE_LABELS, UserEditForm, UserForm
+
+PAGE = 100
+
+
+@bp.get("/users")
+@staff_required("admin")
+def user_list(lang):
+    return render_template(
+        "staff/users.html", users=users.all_users(db.session), role_labels=ROLE_LABELS
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@staff_required("admin")
+def user_new(lang):
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            users.create_user(
+                db.session,
+                email=form.email.data,
+                password=form.password.data,
+                role=form.role.data,
+                now=utcnow(),
+                actor=current_user,
+            )
+        except users.AccountError as error:
+            if error.code != "exists":
+                raise
+            form.email.errors.append(_("Det finns redan ett konto med den e-postadressen"))
+        else:
+            db.session.commit()
+            flash(_("Kontot är skapat. Ge lösenordet till personen på ett säkert sätt."))
+            return redirect(url_for("staff.user_list"))
+    return render_form("staff/user_new.html", form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@staff_required("admin")
+def user_edit(lang, user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    form = UserEditForm(obj=user if request.method == "GET" else None)
+    if form.validate_on_submit():
+        if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+            form.role.errors.append(
+                _(
+                    "Du kan inte ta bort din egen administratörsbehörighet "
+                    "eller stänga av ditt eget konto. Be en annan "
+                    "administratör"
+                )
+            )
+        else:
+            changed = users.change_user(
+                db.session,
+                user,
+                role=form.role.data,
+                active=form.active.data,
+                now=utcnow(),
+                actor=current_user,
+            )
+            db.session.commit()
+            flash(_("Kontot är ändrat.") if changed else _("Inget ändrades."))
+            return redirect(url_for("staff.user_list"))
+    return render_form("staff/user_edit.html", form, user=user, role_labels=ROLE_LABELS)
+
+
+@bp.get("/audit")
+@staff_required("admin")
+def audit_log(lang):
+    before = request.args.get("before", type=int)
+    events = audit.recent_events(db.session, limit=PAGE, before_id=before)
+    return render_template(
+        "staff/audit.html", events=events, older=events[-1].id if len(events) == PAGE else None
+    )

@@ -1,0 +1,76 @@
+"""The audit log: who did what to which object, when (UTC), before and after. No passwords."""
+
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+
+from webapp.models import AuditEvent, User
+
+# Never written to the log, whatever a caller passes.
+SECRET_FIELDS = frozenset(
+    {"password", "password_hash", "confirm", "token", "token_hash", "csrf_token"}
+)
+
+
+def _plain(value):
+    """JSON-safe copies of dates, times and nested values."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k not in SECRET_FIELDS}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return value
+
+
+def record(
+    session,
+    *,
+    actor: User | None,
+    action: str,
+    obj=None,
+    before=None,
+    after=None,
+    now: datetime,
+    label: str = "",
+) -> AuditEvent:
+    """Add one audit event; flushes nothing, the caller's commit writes it."""
+    event = AuditEvent(
+        at=now,
+        actor_id=actor.id if actor else None,
+        actor_label=label or (actor.email if actor else ""),
+        action=action,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=str(obj.id) if obj is not None and obj.id is not None else "",
+        before=_plain(before) if before is not None else None,
+        after=_plain(after) if after is not None else None,
+    )
+    session.add(event)
+    return event
+
+
+def recent_events(session, *, limit=200, before_id=None) -> list[AuditEvent]:
+    """Newest first; page back with `before_id`."""
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if before_id:
+        query = query.where(AuditEvent.id < before_id)
+    return list(session.scalars(query))
+
+
+def slot_state(slot) -> dict:
+    """What residents can see of a slot, plus the outcome, for before/after."""
+    return {
+        "place_id": slot.place_id,
+        "starts_at": slot.starts_at,
+        "ends_at": slot.ends_at,
+        "status": slot.status,
+        "note": slot.note,
+        "sequence": slot.sequence,
+        "held": slot.held,
+        "outcome_reason": slot.outcome_reason,
+        "people_met": slot.people_met,
+    }
+
+
+def user_state(user) -> dict:
+    return {"email": user.email, "role": user.role, "active": user.active}

@@ -1,0 +1,144 @@
+"""Staff logins: server-side sessions behind a random token, timeouts, and the role guard.
+
+Flask's signed cookie carries only a random token; its SHA-256 is looked up in UserSession
+on every staff request, so logging out or disabling an account ends the session on the
+server and an old cookie stops working.
+"""
+
+import functools
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import abort, current_app, redirect, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import delete, select
+
+from webapp.clock import utcnow
+from webapp.extensions import db, login
+from webapp.models import User, UserSession
+
+TOKEN_KEY = "staff_token"  # noqa: S105 - the session key's name, not a secret
+IDLE_MINUTES = 30
+MAX_HOURS = 12
+
+
+def normalise_email(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def idle_limit() -> timedelta:
+    return timedelta(minutes=current_app.config.get("STAFF_IDLE_MINUTES", IDLE_MINUTES))
+
+
+def absolute_limit() -> timedelta:
+    return timedelta(hours=current_app.config.get("STAFF_MAX_HOURS", MAX_HOURS))
+
+
+def session_alive(row: UserSession, now: datetime) -> bool:
+    """Within both the idle and the absolute timeout."""
+    return now - row.last_seen_at <= idle_limit() and now - row.created_at <= absolute_limit()
+
+
+def start_session(user: User, now: datetime) -> None:
+    """Log in: a fresh cookie (old contents dropped) and a new server-side session row."""
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        UserSession(
+            user_id=user.id, token_hash=_token_hash(token), created_at=now, last_seen_at=now
+        )
+    )
+    session[TOKEN_KEY] = token
+
+
+def end_session() -> None:
+    """Log out: delete this session's row and empty the cookie."""
+    token = session.get(TOKEN_KEY)
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    session.clear()
+
+
+def end_all_sessions(session_, user: User) -> int:
+    """Every login of `user` ends now (used when an account is disabled)."""
+    result = session_.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    return result.rowcount or 0
+
+
+def _current_session() -> UserSession | None:
+    token = session.get(TOKEN_KEY)
+    if not token or not isinstance(token, str):
+        return None
+    return db.session.scalar(
+        select(UserSession).where(UserSession.token_hash == _token_hash(token))
+    )
+
+
+@login.request_loader
+def _load_user_from_session(_request):
+    """Flask-Login's loader: a live session row of an active user, or nobody."""
+    row = _current_session()
+    if row is None:
+        return None
+    now = utcnow()
+    if not row.user.active or not session_alive(row, now):
+        db.session.delete(row)
+        db.session.commit()
+        session.pop(TOKEN_KEY, None)
+        return None
+    if now > row.last_seen_at:
+        row.last_seen_at = now
+        db.session.commit()
+    return row.user
+
+
+def staff_required(*roles: str):
+    """Let in logged-in users with one of `roles` (any role if none given).
+
+    Anonymous visitors go to the login page and come back; other roles get 403.
+    """
+
+    def decorate(view):
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+            if roles and current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.staff_roles = roles or ("police", "municipality", "admin")
+        return guarded
+
+    return decorate
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site staff paths; anything else (other hosts, //x, \\x) goes to the default."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    if "/staff" not in target.split("?")[0]:
+        return default
+    return target
+
+
+def init_app(app) -> None:
+    """Session cookie and Flask-Login settings for staff logins."""
+    production = app.config.get("ENV_NAME") == "production"
+    app.config["SESSION_COOKIE_NAME"] = (
+        "__Host-narvaro-session" if production else "narvaro-session"
+    )
+    if production:
+        # __Host- requires Secure, Path=/ and no Domain.
+        app.config.update(
+            SESSION_COOKIE_SECURE=True, SESSION_COOKIE_PATH="/", SESSION_COOKIE_DOMAIN=None
+        )
+    app.config.setdefault("STAFF_IDLE_MINUTES", IDLE_MINUTES)
+    app.config.setdefault("STAFF_MAX_HOURS", MAX_HOURS)
+    # The server-side session row is the protection; Flask-Login's IP/UA hash would need the IP.
+    login.session_protection = None

@@ -1,0 +1,121 @@
+"""Login, logout and the staff start page."""
+
+import hashlib
+from datetime import timedelta
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.clock import utcnow
+from webapp.extensions import db, limiter
+from webapp.site import timezone
+from webapp.staff import audit, bp, render_form
+from webapp.staff.auth import end_session, normalise_email, safe_next, staff_required, start_session
+from webapp.staff.forms import LoginForm, LogoutForm
+from webapp.staff.passwords import hash_password, needs_rehash, spend_verify_time, verify_password
+from webapp.staff.presence import slots_to_report, upcoming_slots
+from webapp.staff.users import find_user
+
+ACCOUNT_LIMIT = "5 per 15 minutes"
+ALL_ACCOUNTS_LIMIT = "300 per 15 minutes"
+
+
+def _account_key() -> str:
+    """The submitted address, normalised and hashed: no IP, and no address in the store."""
+    email = normalise_email(request.form.get("email"))
+    return "login-account:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _failed(_response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    ACCOUNT_LIMIT,
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="staff-login-account",
+)
+@limiter.limit(
+    ALL_ACCOUNTS_LIMIT,
+    key_func=lambda: "login-all",
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="staff-login-all",
+)
+def login(lang):
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(url_for("staff.home"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = _check_credentials(form.email.data, form.password.data)
+        if user is not None:
+            return redirect(safe_next(form.next.data, url_for("staff.home")))
+        # One message whether the account exists or not.
+        form.email.errors.append(_("Fel e-postadress eller lösenord. Kontrollera och försök igen"))
+    return render_form("staff/login.html", form)
+
+
+def _check_credentials(email: str, password: str):
+    """The logged-in user, or None after a failed attempt (which is audited and throttled)."""
+    email = normalise_email(email)
+    user = find_user(db.session, email)
+    now = utcnow()
+    if user is None:
+        spend_verify_time(password)
+        matches = False
+    else:
+        matches = verify_password(user.password_hash, password)
+    if user is not None and user.active and matches:
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        start_session(user, now)
+        user.last_login_at = now
+        audit.record(db.session, actor=user, action="login", obj=user, now=now)
+        db.session.commit()
+        return user
+    g.login_failed = True
+    audit.record(
+        db.session,
+        actor=user,
+        action="login.failed",
+        obj=user,
+        now=now,
+        label=email[:254],
+        after={"reason": "disabled" if user and matches else "mismatch"},
+    )
+    db.session.commit()
+    return None
+
+
+@bp.route("/logout", methods=["POST"])
+def logout(lang):
+    form = LogoutForm()
+    if not form.validate_on_submit():
+        return render_form("staff/logout.html", form)
+    if current_user.is_authenticated:
+        audit.record(
+            db.session, actor=current_user, action="logout", obj=current_user, now=utcnow()
+        )
+    end_session()
+    db.session.commit()
+    flash(_("Du är utloggad."))
+    return redirect(url_for("staff.login"))
+
+
+@bp.get("/")
+@staff_required()
+def home(lang):
+    now = utcnow()
+    tz = timezone()
+    today = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    week = upcoming_slots(db.session, today, today + timedelta(days=8))
+    to_report = slots_to_report(db.session, now) if current_user.role == "police" else []
+    return render_template(
+        "staff/home.html", slots=week, to_report=to_report, now=now, tz=tz, logout_form=LogoutForm()
+    )

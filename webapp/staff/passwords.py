@@ -1,0 +1,69 @@
+"""Password hashing (argon2id) and the password policy: length, not a common password."""
+
+import functools
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+MIN_LENGTH = 12
+MAX_LENGTH = 1024  # long passphrases are welcome; the cap only stops absurd request bodies
+COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
+# Words anyone guessing a password for this service would try first.
+LOCAL_WORDS = ("narvaro", "närvaro", "savsjo", "sävsjö", "polisen", "password", "lösenord")
+
+# argon2-cffi's defaults are argon2id, t=3, m=64 MiB, p=4: RFC 9106's second recommendation.
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    """True when `password` matches; False for a mismatch or an unreadable hash."""
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    return _hasher.check_needs_rehash(stored_hash)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash("not a real password, only here to spend the same time")
+
+
+def spend_verify_time(password: str) -> None:
+    """Verify against a dummy hash, so an unknown account takes as long as a known one."""
+    verify_password(_dummy_hash(), password)
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """A code for what is wrong with a new password, or None when it is acceptable.
+
+    Codes: "short", "long", "common", "personal". No composition rules (NIST SP 800-63B).
+    """
+    if len(password) < MIN_LENGTH:
+        return "short"
+    if len(password) > MAX_LENGTH:
+        return "long"
+    folded = password.strip().lower()
+    if folded in common_passwords() or len(set(folded)) <= 2:
+        return "common"
+    stripped = folded.rstrip("0123456789!?.#@ ")
+    if stripped in common_passwords() or stripped in LOCAL_WORDS:
+        return "common"
+    local_part = email.split("@")[0].lower()
+    if len(local_part) >= 4 and local_part in folded:
+        return "personal"
+    return None

@@ -1,0 +1,88 @@
+"""Staff accounts: create, change role, disable and re-enable. Flushes only."""
+
+from sqlalchemy import func, select
+
+from webapp.models import ROLES, User
+from webapp.staff import audit
+from webapp.staff.auth import end_all_sessions, normalise_email
+from webapp.staff.passwords import hash_password, password_problem
+
+
+class AccountError(ValueError):
+    """Why an account could not be created; `code` names the problem."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def find_user(session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(session, *, email, password, role, now, actor=None, via="ui") -> User:
+    """A new active account; raises AccountError("role"|"exists"|<password problem>)."""
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise AccountError("role")
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountError(problem)
+    if find_user(session, email) is not None:
+        raise AccountError("exists")
+    user = User(
+        email=email, password_hash=hash_password(password), role=role, active=True, created_at=now
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="user.create",
+        obj=user,
+        now=now,
+        after={**audit.user_state(user), "via": via},
+        label="" if actor else via,
+    )
+    return user
+
+
+def change_user(session, user: User, *, role: str, active: bool, now, actor) -> bool:
+    """Set role and active; disabling ends every session of the user at once."""
+    before = audit.user_state(user)
+    if role not in ROLES:
+        raise AccountError("role")
+    if user.role == role and user.active == active:
+        return False
+    user.role = role
+    if user.active and not active:
+        user.active = False
+        user.disabled_at = now
+        end_all_sessions(session, user)
+    elif active and not user.active:
+        user.active = True
+        user.disabled_at = None
+    session.flush()
+    after = audit.user_state(user)
+    action = (
+        "user.disable"
+        if before["active"] and not active
+        else "user.enable"
+        if active and not before["active"]
+        else "user.role"
+    )
+    audit.record(session, actor=actor, action=action, obj=user, now=now, before=before, after=after)
+    return True
+
+
+def active_admin_count(session) -> int:
+    return (
+        session.scalar(
+            select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))
+        )
+        or 0
+    )
+
+
+def all_users(session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.email)))
