@@ -56,6 +56,11 @@ def load_calendar(session, data: CalendarData, *, now) -> dict:
         session.flush()
         a, c = _generate_slots(session, series, tz, now)
         added, cancelled = added + a, cancelled + c
+    # A pattern taken out of the file: its future slots are cancelled, not left published.
+    for series in session.scalars(select(PresenceSeries).where(
+            PresenceSeries.source == "file",
+            PresenceSeries.file_key.not_in([p.key for p in data.patterns]))).all():
+        cancelled += _generate_slots(session, series, tz, now, keep=False)[1]
     counts.update(places=len(places), slots_added=added, slots_cancelled=cancelled)
     return counts
 
@@ -174,11 +179,11 @@ def _load_series(session, pattern, place, now):
     return series
 
 
-def _generate_slots(session, series, tz, now):
+def _generate_slots(session, series, tz, now, keep=True):
     """Add missing occurrences; cancel future untouched ones the pattern no longer has."""
     wanted = dict(pattern_occurrences(series.weekdays, series.starts, series.ends,
                                       series.first_day, series.last_day,
-                                      series.interval_weeks, tz))
+                                      series.interval_weeks, tz)) if keep else {}
     existing = session.scalars(
         select(PresenceSlot).where(PresenceSlot.series_id == series.id)
     ).all()

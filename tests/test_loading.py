@@ -1,0 +1,284 @@
+"""Loading the data file into the database, and `flask load-calendars`, on both backends."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from tests.conftest import CALENDAR, NOW
+from webapp.database import writing
+from webapp.extensions import db
+from webapp.models import (
+    Closure,
+    Municipality,
+    OfficeHours,
+    Place,
+    PresenceSeries,
+    PresenceSlot,
+    ScheduleStamp,
+)
+from webapp.schedule.calendar_file import load_calendar_file
+from webapp.schedule.loading import load_calendar
+
+TZ = ZoneInfo("Europe/Stockholm")
+LATER = NOW + timedelta(days=3)
+
+
+def count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def snapshot():
+    """Everything a load could change, in a comparable form."""
+    db.session.expire_all()
+    rows = {
+        model.__name__: sorted(
+            tuple(str(getattr(row, c.key)) for c in model.__table__.columns)
+            for row in db.session.scalars(select(model))
+        )
+        for model in (
+            Municipality,
+            Place,
+            OfficeHours,
+            Closure,
+            PresenceSeries,
+            PresenceSlot,
+            ScheduleStamp,
+        )
+    }
+    return rows
+
+
+def slots_at(slug):
+    place = db.session.scalar(select(Place).where(Place.slug == slug))
+    return list(
+        db.session.scalars(
+            select(PresenceSlot)
+            .where(PresenceSlot.place_id == place.id)
+            .order_by(PresenceSlot.starts_at)
+        )
+    )
+
+
+def reload(path=CALENDAR, now=LATER):
+    with writing():
+        counts = load_calendar(db.session, load_calendar_file(path), now=now)
+        db.session.commit()
+    return counts
+
+
+def empty_database():
+    with writing():
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(delete(table))
+        db.session.commit()
+
+
+# --- the default file ------------------------------------------------------------------------
+
+
+def test_default_file_loads_exactly_these_rows(app):
+    assert count(Municipality) == 1
+    assert [p.slug for p in db.session.scalars(select(Place).order_by(Place.position))] == [
+        "poliskontoret",
+        "torget",
+        "resecentrum",
+        "biblioteket",
+    ]
+    assert count(OfficeHours, OfficeHours.deleted_at.is_(None)) == 7
+    assert count(Closure, Closure.deleted_at.is_(None)) == 2
+    assert count(PresenceSeries) == 3
+    assert count(PresenceSlot) == 130
+    assert [len(slots_at(s)) for s in ("torget", "resecentrum", "biblioteket")] == [52, 52, 26]
+    assert count(PresenceSlot, PresenceSlot.status != "scheduled") == 0
+
+
+def test_default_file_municipality_and_office_values(app):
+    town = db.session.scalar(select(Municipality))
+    office = db.session.scalar(select(Place).where(Place.kind == "office"))
+
+    assert (town.slug, town.name, town.timezone, town.example_data) == (
+        "savsjo",
+        "Sävsjö kommun",
+        "Europe/Stockholm",
+        True,
+    )
+    assert town.text("name", "en") == "Sävsjö Municipality"
+    assert town.promise_title == "Medborgarlöfte 2023–2024"
+    assert office.slug == "poliskontoret"
+    assert office.address == "Storgatan 1, 576 31 Sävsjö (exempeladress)"
+    assert (office.latitude, office.longitude, office.phone) == (57.40289, 14.66397, "114 14")
+
+
+def test_default_file_tuesday_hours_from_2025(app):
+    rows = db.session.scalars(
+        select(OfficeHours)
+        .where(OfficeHours.weekday == 1)
+        .order_by(OfficeHours.valid_from, OfficeHours.opens)
+    ).all()
+
+    assert [(r.opens, r.closes, r.valid_from, r.valid_until, r.source) for r in rows] == [
+        (time(10), time(12), date(2023, 1, 1), date(2024, 12, 31), "file"),
+        (time(13), time(15), date(2023, 1, 1), date(2024, 12, 31), "file"),
+        (time(10), time(12), date(2025, 1, 1), None, "file"),
+        (time(13), time(15), date(2025, 1, 1), None, "file"),
+    ]
+
+
+def test_default_file_first_torget_slot_is_friday_4_september_at_three(app):
+    first = slots_at("torget")[0]
+
+    assert first.starts_at.astimezone(TZ) == datetime(2026, 9, 4, 15, 0, tzinfo=TZ)
+    assert first.ends_at.astimezone(TZ) == datetime(2026, 9, 4, 17, 0, tzinfo=TZ)
+    assert first.starts_at == datetime(2026, 9, 4, 13, 0, tzinfo=UTC)
+    assert (first.status, first.sequence, first.origin_start) == ("scheduled", 0, first.starts_at)
+
+
+def test_default_file_library_slots_are_every_other_monday_at_one(app):
+    starts = [s.starts_at.astimezone(TZ) for s in slots_at("biblioteket")]
+
+    assert starts[0] == datetime(2026, 9, 7, 13, 0, tzinfo=TZ)
+    assert starts[-1] == datetime(2027, 8, 23, 13, 0, tzinfo=TZ)
+    assert {b.date() - a.date() for a, b in zip(starts, starts[1:], strict=False)} == {
+        timedelta(days=14)
+    }
+    assert {(s.weekday(), s.time()) for s in starts} == {(0, time(13, 0))}
+
+
+def test_default_file_closure_between_christmas_and_new_year(app):
+    closure = db.session.scalar(select(Closure).where(Closure.first_day == date(2026, 12, 28)))
+
+    assert (closure.last_day, closure.hours, closure.note, closure.source) == (
+        date(2026, 12, 30),
+        [["10:00", "12:00"]],
+        "Kortare öppettider mellan jul och nyår",
+        "file",
+    )
+    assert closure.text("note", "en") == "Shorter hours between Christmas and New Year"
+    summer = db.session.scalar(select(Closure).where(Closure.first_day == date(2027, 7, 5)))
+    assert (summer.last_day, summer.hours, summer.note) == (date(2027, 8, 1), None, "Sommarstängt")
+
+
+# --- reloading -------------------------------------------------------------------------------
+
+
+def test_reloading_the_same_file_changes_nothing(app, pin):
+    before = snapshot()
+    pin(LATER)
+
+    counts = reload()
+
+    assert counts == {
+        "places": 4,
+        "hours": 0,
+        "closures": 0,
+        "slots_added": 0,
+        "slots_cancelled": 0,
+    }
+    assert snapshot() == before
+    assert db.session.get(ScheduleStamp, 1).changed_at == NOW
+
+
+def test_a_slot_staff_cancelled_survives_a_reload(app, pin):
+    slot = slots_at("torget")[20]
+    slot.status, slot.note = "cancelled", "Inställt: polisen behövs på annat håll"
+    slot.touch(NOW)
+    db.session.commit()
+    pin(LATER)
+
+    reload()
+
+    db.session.expire_all()
+    again = db.session.get(PresenceSlot, slot.id)
+    assert (again.status, again.note, again.sequence) == (
+        "cancelled",
+        "Inställt: polisen behövs på annat håll",
+        1,
+    )
+    assert count(PresenceSlot, PresenceSlot.origin_start == again.origin_start) == 1
+    assert count(PresenceSlot) == 130
+
+
+def test_a_pattern_gone_from_the_file_cancels_only_its_future_slots(app, pin, tmp_path):
+    text = CALENDAR.read_text(encoding="utf-8")
+    start = text.index('[[presence]]\nkey = "resecentrum-onsdag"')
+    end = text.index("[[presence]]", start + 1)
+    smaller = tmp_path / "smaller.toml"
+    smaller.write_text(text[:start] + text[end:], encoding="utf-8")
+    pin(LATER)
+
+    counts = reload(smaller)
+
+    slots = slots_at("resecentrum")
+    past = [s for s in slots if s.starts_at <= LATER]
+    assert counts["slots_cancelled"] == len(slots) - len(past) == 39
+    assert {s.status for s in past} == {"scheduled"}
+    assert {(s.status, s.note, s.sequence) for s in slots if s.starts_at > LATER} == {
+        ("cancelled", "Tiden har tagits bort ur schemat", 1)
+    }
+    assert db.session.get(ScheduleStamp, 1).changed_at == LATER
+    assert reload(smaller)["slots_cancelled"] == 0
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+def test_cli_loads_into_an_empty_database(app):
+    empty_database()
+
+    result = app.test_cli_runner().invoke(args=["load-calendars"])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"Loaded {CALENDAR}: 4 places, 7 hour rules and 2 closures changed, 130 presence slots "
+        "added, 0 cancelled.\n"
+    )
+    assert (count(Place), count(OfficeHours), count(Closure), count(PresenceSlot)) == (4, 7, 2, 130)
+
+
+def test_cli_reload_of_the_same_file_reports_no_changes(app):
+    result = app.test_cli_runner().invoke(args=["load-calendars", str(CALENDAR)])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(
+        ": 4 places, 0 hour rules and 0 closures changed, 0 presence slots added, 0 cancelled.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "problem"),
+    [
+        (
+            "latitude = 57.40289",
+            "latitude = 91",
+            65,
+            "office.latitude: a number from -90 to 90 is required here",
+        ),
+        (
+            'place = "biblioteket"',
+            'place = "kyrkan"',
+            175,
+            "presence[2].place: no place has the slug 'kyrkan'",
+        ),
+    ],
+)
+def test_cli_with_a_bad_file_exits_non_zero_and_leaves_the_database_alone(
+    app, tmp_path, old, new, line, problem
+):
+    # A valid change at the top too: a half-load would show it.
+    text = (
+        CALENDAR.read_text(encoding="utf-8")
+        .replace('name = "Sävsjö kommun"', 'name = "Ett annat namn"')
+        .replace(old, new)
+    )
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+    before = snapshot()
+
+    result = app.test_cli_runner().invoke(args=["load-calendars", str(bad)])
+
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {bad}, line {line}, {problem}\n"
+    assert result.stdout == ""
+    assert snapshot() == before
