@@ -1,8 +1,9 @@
 """Subscribe, about, accessibility, feedback, the embeddable snippet, robots.txt and favicon."""
 
 from datetime import date
+from pathlib import Path
 
-from flask import current_app, g, render_template, send_from_directory
+from flask import current_app, g, render_template
 from flask_babel import gettext as _
 
 from webapp import site
@@ -102,7 +103,6 @@ def robots():
 
 @bp.get("/favicon.ico")
 def favicon():
-    response = send_from_directory(
-        current_app.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400
-    )
-    return response
+    """Browsers ask for /favicon.ico whatever the page says; answer with the SVG icon."""
+    icon = Path(current_app.static_folder, "favicon.svg").read_bytes()
+    return icon, 200, {"Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400"}

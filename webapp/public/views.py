@@ -60,8 +60,12 @@ def office_days():
     """The office's days from today to the horizon, holidays named in the page's language."""
     today = local_today()
     return store.office_days_between(
-        db.session, today, today + HORIZON, site.timezone(), locale=site.lang()
+        db.session, today, last_shown_day(today), site.timezone(), locale=site.lang()
     )
+
+
+def last_shown_day(today):
+    return today + HORIZON - timedelta(days=1)
 
 
 def current_rules(office):
@@ -127,7 +131,7 @@ def office(lang):
         change=change,
         new_week=weekly_hours(rules, change) if change else None,
         changed=changed_days(days),
-        last_day=today + HORIZON - timedelta(days=1),
+        last_day=last_shown_day(today),
         json_ld=office_json_ld(office, days),
     )
 

@@ -1,0 +1,413 @@
+"""Every public page: structure, language, links, privacy; then each page's own content."""
+
+import json
+from datetime import UTC, date, datetime, time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.factories import make_slot, place
+from webapp.extensions import db
+from webapp.models import OfficeHours
+from webapp.public.structured import json_ld_script
+
+PAGES = [
+    "/{lang}/",
+    "/{lang}/office",
+    "/{lang}/presence",
+    "/{lang}/places/torget",
+    "/{lang}/subscribe",
+    "/{lang}/about",
+    "/{lang}/accessibility",
+    "/{lang}/feedback",
+]
+OTHER = {"sv": "en", "en": "sv"}
+# Tags whose URL the browser loads by itself; only <a> may point at other sites.
+LOADING_ATTRIBUTES = {"src", "srcset", "data", "poster", "action", "formaction"}
+
+
+def text_of(element) -> str:
+    return " ".join(element.get_text().split())
+
+
+def get_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert "Set-Cookie" not in response.headers, url
+    return response, BeautifulSoup(response.text, "html.parser")
+
+
+def local_urls_only(soup, url):
+    for tag in soup.find_all(True):
+        for attribute in LOADING_ATTRIBUTES & set(tag.attrs):
+            assert not urlsplit(tag[attribute]).netloc, (url, tag.name, tag[attribute])
+        if tag.name == "link":
+            assert not urlsplit(tag["href"]).netloc, (url, tag["href"])
+    scripts = soup.find_all("script")
+    assert all(s.get("type") == "application/ld+json" for s in scripts), url
+    assert not soup.find_all("iframe"), url
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_page_has_one_h1_title_lang_skip_link_switch_and_footer(client, lang):
+    for pattern in PAGES:
+        url = pattern.format(lang=lang)
+        _response, soup = get_page(client, url)
+
+        h1s = soup.find_all("h1")
+        assert len(h1s) == 1, url
+        assert soup.title.string.startswith(text_of(h1s[0]) + " – Närvaro – "), url
+        assert soup.html["lang"] == lang, url
+        first_link = soup.body.find("a")
+        assert first_link["href"] == "#main" and soup.find(id="main").name == "main", url
+        switch = soup.select("nav.lang-switch a")
+        assert [(a["href"], a["hreflang"]) for a in switch] == [
+            (pattern.format(lang=OTHER[lang]), OTHER[lang])
+        ], url
+        footer = {a["href"] for a in soup.find("footer").find_all("a")}
+        assert {
+            f"/{lang}/accessibility",
+            f"/{lang}/about",
+            f"/{lang}/subscribe",
+            f"/{lang}/feedback",
+            "/api/v1/openapi.json",
+            "tel:112",
+            "tel:11414",
+        } <= footer, url
+        local_urls_only(soup, url)
+
+
+def test_current_page_marked_in_navigation(client):
+    _response, soup = get_page(client, "/sv/presence")
+
+    current = soup.select('nav.site-nav a[aria-current="page"]')
+
+    assert [a["href"] for a in current] == ["/sv/presence"]
+
+
+# One request per test: the test app context keeps flask.g (and flask-babel's locale) between
+# requests, which a real server never does.
+@pytest.mark.parametrize(
+    ("url", "lang"),
+    [("/de/", "sv"), ("/de/office", "sv"), ("/sv/places/finns-inte", "sv"), ("/en/places/x", "en")],
+)
+def test_unknown_language_and_place_are_localized_404_pages(client, url, lang):
+    response = client.get(url)
+    soup = BeautifulSoup(response.text, "html.parser")
+
+    assert response.status_code == 404
+    assert len(soup.find_all("h1")) == 1
+    assert soup.html["lang"] == lang
+    assert "Set-Cookie" not in response.headers
+
+
+def test_office_slug_as_place_redirects_to_office_page(client):
+    response = client.get("/en/places/poliskontoret")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/en/office"
+
+
+def test_office_page_weekly_hours_and_changed_days(client):
+    _response, soup = get_page(client, "/sv/office")
+    weekly, changes = soup.select("table")
+
+    rows = [[text_of(c) for c in tr.find_all(["th", "td"])] for tr in weekly.select("tbody tr")]
+    changed = [[text_of(c) for c in tr.find_all(["th", "td"])] for tr in changes.select("tbody tr")]
+
+    assert rows == [
+        ["Måndag", "Stängt"],
+        ["Tisdag", "10:00–12:00, 13:00–15:00"],
+        ["Onsdag", "Stängt"],
+        ["Torsdag", "13:00–18:00"],
+        ["Fredag", "09:00–12:00"],
+        ["Lördag", "Stängt"],
+        ["Söndag", "Stängt"],
+    ]
+    short = "Kortare öppettider mellan jul och nyår"
+    assert changed == [
+        ["Torsdag 24 december", "Stängt", "Julafton"],
+        ["Fredag 25 december", "Stängt", "Juldagen"],
+        ["Måndag 28 december", "10:00–12:00", short],
+        ["Tisdag 29 december", "10:00–12:00", short],
+        ["Onsdag 30 december", "10:00–12:00", short],
+        ["Torsdag 31 december", "Stängt", "Nyårsafton"],
+        ["Fredag 1 januari 2027", "Stängt", "Nyårsdagen"],
+    ]
+    text = text_of(soup.find("main"))
+    assert "Storgatan 1, 576 31 Sävsjö (exempeladress)" in text
+    assert "Lämna upphittat gods" in text
+    assert soup.find("a", href="geo:57.40289,14.66397")
+    assert "Från och med" not in text
+
+
+def test_office_page_mentions_new_weekly_hours_within_eight_weeks(client):
+    office = place("poliskontoret")
+    db.session.add(
+        OfficeHours(
+            place_id=office.id,
+            weekday=0,
+            opens=time(9),
+            closes=time(11),
+            valid_from=date(2027, 1, 4),
+            created_at=datetime(2026, 11, 20, tzinfo=UTC),
+        )
+    )
+    db.session.commit()
+
+    _response, soup = get_page(client, "/sv/office")
+    tables = soup.select("table.hours")
+
+    assert "Från och med måndag 4 januari 2027 gäller nya öppettider:" in text_of(soup)
+    assert [text_of(td) for td in tables[0].select("td")][0] == "Stängt"
+    assert [text_of(td) for td in tables[1].select("td")][0] == "09:00–11:00"
+
+
+def json_ld(soup):
+    return [json.loads(s.string) for s in soup.find_all("script", type="application/ld+json")]
+
+
+def test_office_json_ld_has_exact_opening_hours(client):
+    _response, soup = get_page(client, "/sv/office")
+    (data,) = json_ld(soup)
+
+    def weekly(day, opens, closes):
+        return {
+            "@type": "OpeningHoursSpecification",
+            "dayOfWeek": f"https://schema.org/{day}",
+            "opens": opens,
+            "closes": closes,
+            "validFrom": "2025-01-01",
+        }
+
+    def special(day, opens, closes, why):
+        return {
+            "@type": "OpeningHoursSpecification",
+            "validFrom": day,
+            "validThrough": day,
+            "description": why,
+            "opens": opens,
+            "closes": closes,
+        }
+
+    assert data["@type"] == "PoliceStation"
+    assert data["name"] == "Poliskontoret i Sävsjö"
+    assert data["url"] == "https://narvaro.example/sv/office"
+    assert data["telephone"] == "114 14"
+    assert data["openingHoursSpecification"] == [
+        weekly("Tuesday", "10:00", "12:00"),
+        weekly("Tuesday", "13:00", "15:00"),
+        weekly("Thursday", "13:00", "18:00"),
+        weekly("Friday", "09:00", "12:00"),
+    ]
+    short = "Kortare öppettider mellan jul och nyår"
+    assert data["specialOpeningHoursSpecification"] == [
+        special("2026-12-24", "00:00", "00:00", "Julafton"),
+        special("2026-12-25", "00:00", "00:00", "Juldagen"),
+        special("2026-12-28", "10:00", "12:00", short),
+        special("2026-12-29", "10:00", "12:00", short),
+        special("2026-12-30", "10:00", "12:00", short),
+        special("2026-12-31", "00:00", "00:00", "Nyårsafton"),
+        special("2027-01-01", "00:00", "00:00", "Nyårsdagen"),
+    ]
+    _response, home = get_page(client, "/sv/")
+    assert json_ld(home) == [data]
+
+
+def test_json_ld_script_cannot_be_closed_by_data():
+    data = {"name": "</script><script>alert(1)</script> & <!--"}
+
+    html = str(json_ld_script(data))
+    script = BeautifulSoup(html, "html.parser").find("script")
+
+    assert html.count("</script>") == 1 and html.endswith("</script>")
+    assert "<" not in script.string
+    assert json.loads(script.string) == data
+
+
+def test_presence_page_groups_slots_by_local_day(client):
+    _response, soup = get_page(client, "/sv/presence")
+
+    headings = [text_of(h) for h in soup.select("h3.day-heading")]
+    groups = [len(ul.select("li.slot")) for ul in soup.select("ul.slots")]
+    first = soup.select_one("li.slot")
+
+    assert headings[:4] == [
+        "I morgon – onsdag 25 november",
+        "Fredag 27 november",
+        "Måndag 30 november",
+        "Onsdag 2 december",
+    ]
+    assert len(headings) == len(groups) == 20
+    assert sum(groups) == 20
+    assert text_of(first.select_one(".slot-when")) == "16:00–18:00 Resecentrum"
+    assert first.find("a", class_="slot-place")["href"] == "/sv/places/resecentrum"
+
+
+def test_presence_slot_links_to_calendars_and_maps(client):
+    _response, soup = get_page(client, "/en/presence")
+    first = soup.select_one("li.slot")
+    hrefs = [a["href"] for a in first.select("ul.actions a")]
+    slot_id = int(hrefs[0].split("/")[-1].split(".")[0])
+
+    google = parse_qs(urlsplit(hrefs[1]).query)
+    outlook = parse_qs(urlsplit(hrefs[2]).query)
+
+    assert hrefs[0] == f"/feeds/slots/{slot_id}.ics?lang=en"
+    assert first.select_one("ul.actions a").has_attr("download")
+    assert hrefs[1].startswith("https://calendar.google.com/calendar/render?")
+    assert google["dates"] == ["20261125T150000Z/20261125T170000Z"]
+    assert google["text"] == ["Polisen på plats: Travel centre"]
+    assert outlook["startdt"] == ["2026-11-25T15:00:00Z"]
+    assert hrefs[3:] == [
+        "https://www.openstreetmap.org/?mlat=57.40396&mlon=14.66186#map=18/57.40396/14.66186",
+        "geo:57.40396,14.66186",
+    ]
+    assert text_of(first.select_one(".slot-when")) == "4:00 PM–6:00 PM Travel centre"
+
+
+def test_cancelled_slot_shows_reason_and_struck_time_without_calendar_links(client):
+    make_slot(
+        starts_at=datetime(2026, 12, 2, 14, 0, tzinfo=UTC),
+        status="cancelled",
+        note="Polisen behövs på annat håll",
+        sequence=1,
+    )
+
+    _response, soup = get_page(client, "/sv/presence")
+    cancelled = soup.select("li.slot.cancelled")
+
+    assert len(cancelled) == 1
+    (slot,) = cancelled
+    assert text_of(slot.select_one("s.time")) == "15:00–16:00"
+    assert text_of(slot.select_one(".cancel-reason")) == "Inställt: Polisen behövs på annat håll"
+    assert not slot.select("ul.actions")
+    day = slot.find_parent("ul").find_previous_sibling("h3")
+    assert text_of(day) == "Onsdag 2 december"
+    same_day = slot.find_parent("ul").select(":scope > li")
+    assert [text_of(s.select_one(".slot-when")) for s in same_day] == [
+        "15:00–16:00 Torget",
+        "16:00–18:00 Resecentrum",
+    ]
+
+
+def test_presence_json_ld_events(client):
+    make_slot(starts_at=datetime(2026, 12, 2, 14, 0, tzinfo=UTC), status="cancelled", note="Sjuk")
+
+    _response, soup = get_page(client, "/sv/presence")
+    (data,) = json_ld(soup)
+    events = data["@graph"]
+
+    assert len(events) == 21
+    assert events[0] == {
+        "@type": "Event",
+        "name": "Polisen på plats: Resecentrum",
+        "startDate": "2026-11-25T16:00:00+01:00",
+        "endDate": "2026-11-25T18:00:00+01:00",
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "isAccessibleForFree": True,
+        "location": {
+            "@type": "Place",
+            "name": "Resecentrum",
+            "address": "Stationsgatan, Sävsjö",
+            "geo": {"@type": "GeoCoordinates", "latitude": 57.40396, "longitude": 14.66186},
+        },
+        "url": "https://narvaro.example/sv/places/resecentrum",
+    }
+    statuses = [e["eventStatus"].rsplit("/", 1)[1] for e in events]
+    assert statuses.count("EventCancelled") == 1
+
+
+def test_place_page_lists_only_its_slots_and_its_feed(client):
+    _response, soup = get_page(client, "/sv/places/torget")
+    main = soup.find("main")
+
+    places = {text_of(s.select_one(".slot-when")).split(" ")[0] for s in main.select("li.slot")}
+    hrefs = [a["href"] for a in main.find_all("a")]
+
+    assert text_of(soup.h1) == "Torget"
+    assert len(main.select("li.slot")) == 8
+    assert places == {"15:00–17:00"}
+    assert "webcal://narvaro.example/feeds/places/torget.ics" in hrefs
+    assert text_of(main.select_one("code.url")) == "https://narvaro.example/feeds/places/torget.ics"
+
+
+def test_about_page_has_promise_from_data_and_follow_up(client):
+    _response, soup = get_page(client, "/en/about")
+    text = text_of(soup.find("main"))
+
+    assert text_of(soup.find("main").h2) == "Citizen promise 2023–2024"
+    assert "The police and Sävsjö Municipality promise" in text
+    assert soup.find("a", href="https://www.savsjo.se/medborgarloften")
+    assert "Citizen promise 2020–2021" in text and "Citizen promise 2018–2019" in text
+    assert "https://narvaro.example/en/embed" in text
+
+
+def test_accessibility_statement_links_digg_and_reporting(client):
+    _response, soup = get_page(client, "/sv/accessibility")
+    hrefs = {a["href"] for a in soup.find("main").find_all("a")}
+
+    assert "https://www.digg.se/tdosanmalan" in hrefs
+    assert "/sv/feedback" in hrefs
+    assert "delvis förenlig" in text_of(soup)
+    assert "24 november 2026" in text_of(soup)
+
+
+def test_feedback_page_warns_against_reporting_crimes(client):
+    _response, soup = get_page(client, "/sv/feedback")
+    hrefs = {a["href"] for a in soup.find("main").find_all("a")}
+
+    assert "Anmäl inte brott här." in text_of(soup)
+    assert {"tel:112", "tel:11414", "https://polisen.se", "https://www.savsjo.se"} <= hrefs
+
+
+def test_embed_may_be_framed_and_opens_links_in_top_window(client):
+    response, soup = get_page(client, "/sv/embed")
+    main = soup.find("main")
+
+    assert "X-Frame-Options" not in response.headers
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
+    assert soup.html["lang"] == "sv" and len(soup.find_all("h1")) == 1
+    assert soup.title.string.startswith(text_of(soup.h1) + " – ")
+    assert soup.find("section", id="office-status")["data-state"] == "open"
+    assert all(a.get("target") == "_top" for a in main.find_all("a") if a.has_attr("href"))
+    assert len(main.select("ul.upcoming li")) == 3
+    local_urls_only(soup, "/sv/embed")
+
+
+def test_other_pages_may_not_be_framed(client):
+    response = client.get("/sv/")
+
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_embed_fragment_is_bare_html_with_absolute_links(client):
+    response = client.get("/en/embed/fragment")
+    soup = BeautifulSoup(response.text, "html.parser")
+
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert soup.find("html") is None and soup.find("h1") is None
+    assert soup.div["lang"] == "en"
+    assert {a["href"] for a in soup.find_all("a")} >= {
+        "https://narvaro.example/en/office",
+        "https://narvaro.example/en/presence",
+    }
+
+
+def test_robots_allows_feeds_and_disallows_staff(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    assert response.text == "User-agent: *\nAllow: /\nAllow: /feeds/\nDisallow: /staff/\n"
+
+
+def test_favicon_is_the_svg_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert response.data.startswith(b"<svg")

@@ -1,0 +1,145 @@
+"""The home page's office status box and next presence, at pinned moments (Sävsjö local time)."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.factories import make_closure
+
+
+def text_of(element) -> str:
+    return " ".join(element.get_text().split())
+
+
+def status_box(client, url="/sv/"):
+    response = client.get(url)
+    assert response.status_code == 200
+    box = BeautifulSoup(response.text, "html.parser").find("section", id="office-status")
+    return box["data-state"], text_of(box)
+
+
+def test_status_open_at_pinned_now_says_until_when(client):
+    # Tuesday 24 November 2026, 10:30 local.
+    state, text = status_box(client)
+
+    assert state == "open"
+    assert "Öppet nu till kl. 12:00" in text
+    assert "Öppettider idag: 10:00–12:00, 13:00–15:00" in text
+
+
+def test_status_before_opening_says_opens_today(client, pin):
+    pin(datetime(2026, 11, 24, 6, 0, tzinfo=UTC))  # 07:00 local
+
+    state, text = status_box(client)
+
+    assert state == "opens-today"
+    assert "Stängt just nu" in text
+    assert "Öppnar idag kl. 10:00." in text
+
+
+def test_status_on_a_closed_weekday_says_opens_tomorrow(client, pin):
+    pin(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))  # Wednesday 11:00 local
+
+    state, text = status_box(client)
+
+    assert state == "closed"
+    assert "Öppnar i morgon kl. 13:00." in text
+    assert "helgdag" not in text
+
+
+def test_status_on_christmas_day_names_the_holiday(client, pin):
+    pin(datetime(2026, 12, 25, 9, 0, tzinfo=UTC))  # Friday, usually open 09:00-12:00
+
+    state, text = status_box(client)
+
+    assert state == "closed-holiday"
+    assert "Stängt idag" in text
+    assert "Det är helgdag: Juldagen." in text
+    assert "Öppnar måndag 28 december kl. 10:00." in text
+
+
+def test_status_on_christmas_eve_names_the_de_facto_holiday(client, pin):
+    pin(datetime(2026, 12, 24, 12, 0, tzinfo=UTC))  # Thursday, usually open 13:00-18:00
+
+    state, text = status_box(client)
+
+    assert state == "closed-holiday"
+    assert "Det är helgdag: Julafton." in text
+    assert "Öppnar måndag 28 december kl. 10:00." in text
+
+
+def test_status_holiday_named_from_data_on_english_page(client, pin):
+    pin(datetime(2026, 12, 25, 9, 0, tzinfo=UTC))
+
+    state, text = status_box(client, "/en/")
+
+    assert state == "closed-holiday"
+    assert "Christmas Day" in text
+    assert "10:00 AM" in text
+
+
+def test_status_on_a_closure_day_gives_its_note(client, pin):
+    make_closure(first_day=date(2026, 12, 1), last_day=date(2026, 12, 1))  # a Tuesday
+    pin(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+
+    state, text = status_box(client)
+
+    assert state == "closed-exception"
+    assert "Stängt idag" in text
+    assert "Ändrat idag: Utbildningsdag." in text
+    assert "Öppnar torsdag 3 december kl. 13:00." in text
+
+
+def test_status_on_a_day_with_shorter_hours_opens_at_the_changed_time(client, pin):
+    pin(datetime(2026, 12, 28, 7, 0, tzinfo=UTC))  # Monday 08:00, shorter hours 10-12
+
+    state, text = status_box(client)
+
+    assert state == "opens-today"
+    assert "Ändrat idag: Kortare öppettider mellan jul och nyår." in text
+    assert "Öppnar idag kl. 10:00." in text
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (datetime(2026, 11, 24, 13, 59, tzinfo=UTC), "open"),  # 14:59, afternoon interval
+        (datetime(2026, 11, 24, 11, 0, tzinfo=UTC), "opens-today"),  # 12:00, lunch
+        (datetime(2026, 11, 24, 14, 0, tzinfo=UTC), "closed"),  # 15:00, closed for the day
+    ],
+)
+def test_status_edges_of_the_day(client, pin, moment, expected):
+    pin(moment)
+
+    state, _text = status_box(client)
+
+    assert state == expected
+
+
+def test_home_lists_next_presence_times_with_place_links(client):
+    soup = BeautifulSoup(client.get("/sv/").text, "html.parser")
+
+    items = soup.select("ul.upcoming li")
+
+    assert [text_of(li) for li in items] == [
+        "I morgon 16:00–18:00: Resecentrum",
+        "Fredag 27 november 15:00–17:00: Torget",
+        "Måndag 30 november 13:00–14:30: Biblioteket",
+    ]
+    assert [li.a["href"] for li in items] == [
+        "/sv/places/resecentrum",
+        "/sv/places/torget",
+        "/sv/places/biblioteket",
+    ]
+
+
+def test_home_links_feedback_subscribe_and_gives_emergency_numbers(client):
+    soup = BeautifulSoup(client.get("/sv/").text, "html.parser")
+    main = soup.find("main")
+
+    hrefs = {a["href"] for a in main.find_all("a")}
+
+    assert {"/sv/feedback", "/sv/subscribe", "/sv/presence", "/sv/office"} <= hrefs
+    assert {"tel:112", "tel:11414"} <= hrefs
+    assert "Ring 112 vid nödläge, annars 114 14." in text_of(main)
