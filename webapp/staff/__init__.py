@@ -14,11 +14,32 @@ from webapp.database import begin_writes
 bp = Blueprint("staff", __name__, url_prefix="/<any(sv,en):lang>/staff")
 
 
+def mark(name: str) -> None:
+    """Remember something about this request (on the WSGI environ: `g` outlives a request
+    when an app context is already pushed, as in tests)."""
+    request.environ.setdefault("narvaro.staff", set()).add(name)
+
+
+def marked(name: str) -> bool:
+    return name in request.environ.get("narvaro.staff", ())
+
+
+def _forget_user():
+    # Flask-Login caches the user, Flask-WTF the CSRF token, on g; each request must look at
+    # its own session cookie.
+    g.pop("_login_user", None)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
+@bp.before_app_request
+def _fresh_user_each_request():
+    _forget_user()
+
+
 @bp.before_request
 def _staff_requests_may_write():
     # The session check updates last_seen; on SQLite that must start as a write transaction.
     begin_writes()
-    g.staff_page = True
 
 
 @bp.after_request
@@ -31,7 +52,8 @@ def _no_store(response):
 @bp.errorhandler(CSRFError)
 def _csrf_failed(error):
     """Expired or missing token: show the same form again with what was typed, not saved."""
-    g.csrf_failed = True
+    mark("csrf_failed")
+    _forget_user()
     begin_writes()
     view = current_app.view_functions[request.endpoint]
     response = make_response(view(**(request.view_args or {})))

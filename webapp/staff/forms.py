@@ -1,6 +1,6 @@
 """Staff forms: Swedish labels, whitespace stripped, messages that say what to do."""
 
-from flask import g
+from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,6 +18,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -38,11 +39,19 @@ TIME_HINT = _l("Till exempel 15:00")
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # dates outside these are typing mistakes
 
 
+def _choices(pairs):
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _clean(value):
     """Trim whitespace and drop NUL characters (PostgreSQL refuses them in text)."""
     if isinstance(value, str):
         return value.replace("\x00", "").strip()
     return value
+
+
+def marked(name: str) -> bool:
+    return name in request.environ.get("narvaro.staff", ())
 
 
 class StaffForm(FlaskForm):
@@ -56,7 +65,7 @@ class StaffForm(FlaskForm):
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        if g.get("csrf_failed") or (self.meta.csrf and self.csrf_token.errors):
+        if marked("csrf_failed") or (self.meta.csrf and self.csrf_token.errors):
             self.csrf_token.errors = [
                 _(
                     "Sidan var öppen för länge, så av säkerhetsskäl sparades "
@@ -94,7 +103,7 @@ def _check_year(field):
 
 class TimeRangeMixin:
     def validate_place(self, field):
-        if field.data not in {value for value, _label in self.place.choices if value}:
+        if field.data not in {c.value for c in self.place.choices if c.value}:
             raise ValidationError(_("Välj en plats"))
 
     def validate_ends(self, field):
@@ -137,7 +146,7 @@ class MultiCheckboxField(SelectMultipleField):
 
     def pre_validate(self, form):
         # A value that is not an option is a tampered request: say what to do, never 500.
-        if self.data and any(v not in dict(self.choices) for v in self.data):
+        if self.data and any(v not in {c.value for c in self.choices} for v in self.data):
             raise ValidationError(_("Välj bland veckodagarna i listan"))
 
 
@@ -150,7 +159,7 @@ class SeriesForm(TimeRangeMixin, StaffForm):
     )
     weekdays = MultiCheckboxField(
         _l("Veckodagar"),
-        choices=WEEKDAYS,
+        choices=_choices(WEEKDAYS),
         coerce=int,
         validators=[InputRequired(_l("Välj minst en veckodag"))],
     )
@@ -232,7 +241,7 @@ class OutcomeForm(StaffForm):
     held = RadioField(
         validate_choice=False,
         label=_l("Blev tillfället av?"),
-        choices=[("yes", _l("Ja, vi var på plats")), ("no", _l("Nej"))],
+        choices=_choices([("yes", _l("Ja, vi var på plats")), ("no", _l("Nej"))]),
         validators=[InputRequired(_l("Välj om tillfället blev av"))],
     )
     reason = TextAreaField(
@@ -315,7 +324,7 @@ class ClosureForm(StaffForm):
     kind = RadioField(
         validate_choice=False,
         label=_l("Vad gäller?"),
-        choices=[("closed", _l("Stängt")), ("changed", _l("Ändrade öppettider"))],
+        choices=_choices([("closed", _l("Stängt")), ("changed", _l("Ändrade öppettider"))]),
         validators=[InputRequired(_l("Välj om kontoret är stängt eller har ändrade tider"))],
         default="closed",
     )
@@ -394,7 +403,7 @@ class UserForm(StaffForm):
     role = RadioField(
         validate_choice=False,
         label=_l("Roll"),
-        choices=[(r, ROLE_LABELS[r]) for r in ROLES],
+        choices=_choices((r, ROLE_LABELS[r]) for r in ROLES),
         validators=[InputRequired(_l("Välj en roll"))],
     )
     password = PasswordField(_l("Lösenord"), [InputRequired(_l("Skriv ett lösenord"))])
@@ -420,7 +429,7 @@ class UserEditForm(StaffForm):
     role = RadioField(
         validate_choice=False,
         label=_l("Roll"),
-        choices=[(r, ROLE_LABELS[r]) for r in ROLES],
+        choices=_choices((r, ROLE_LABELS[r]) for r in ROLES),
         validators=[InputRequired(_l("Välj en roll"))],
     )
     active = BooleanField(_l("Kontot är aktivt"))
@@ -431,4 +440,6 @@ class UserEditForm(StaffForm):
 
 
 def set_place_choices(form, places, lang: str) -> None:
-    form.place.choices = [("", _("Välj plats"))] + [(p.slug, p.text("name", lang)) for p in places]
+    form.place.choices = _choices(
+        [("", _("Välj plats"))] + [(p.slug, p.text("name", lang)) for p in places]
+    )
