@@ -283,3 +283,71 @@ class AuditEvent(db.Model):
 
 PresenceSlot.outcome_by_id = db.Column(db.ForeignKey("staff_user.id"))
 PresenceSlot.created_by_id = db.Column(db.ForeignKey("staff_user.id"))
+
+
+# --- Posters, poster scans and residents' feedback (issue 4) ---
+
+MET_POLICE = ("met", "saw", "no")
+
+
+class Poster(db.Model):
+    """One print run of a poster for a place; its code is in the QR code and never reused."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    code = db.Column(db.String(16), nullable=False, unique=True)
+    place_id = db.Column(db.ForeignKey("place.id"), nullable=False, index=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    created_by_id = db.Column(db.ForeignKey("staff_user.id"))
+
+    place = db.relationship(Place)
+    created_by = db.relationship(User)
+
+
+class PosterScan(db.Model):
+    """How many times a poster's QR code was opened on one local day. Counts only."""
+
+    __table_args__ = (UniqueConstraint("poster_id", "day"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    poster_id = db.Column(db.ForeignKey("poster.id", ondelete="CASCADE"), nullable=False)
+    day = db.Column(db.Date, nullable=False)
+    scans = db.Column(db.Integer, nullable=False, default=0)
+
+
+class Feedback(db.Model):
+    """A resident's answers; an official record. No IP address, user agent or session id.
+
+    `comment` is kept as written; `comment_masked` is staff's copy with personal data masked,
+    and is what exports and publication use.
+    """
+
+    __table_args__ = (
+        db.CheckConstraint("met_police IN ('met', 'saw', 'no')", name="met_police"),
+        db.CheckConstraint("safety BETWEEN 1 AND 5", name="safety"),
+        db.CheckConstraint("reach_ease BETWEEN 1 AND 5", name="reach_ease"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    created_at = db.Column(UTCDateTime, nullable=False, index=True)
+    place_id = db.Column(db.ForeignKey("place.id"), nullable=False, index=True)
+    poster_id = db.Column(db.ForeignKey("poster.id"), index=True)
+    lang = db.Column(db.String(8), nullable=False, default="sv")
+    met_police = db.Column(db.String(8))  # met | saw | no; None = not answered
+    safety = db.Column(db.SmallInteger)  # 1 (very unsafe) .. 5 (very safe)
+    reach_ease = db.Column(db.SmallInteger)  # 1 (very hard) .. 5 (very easy)
+    comment = db.Column(db.Text, nullable=False, default="")
+    comment_masked = db.Column(db.Text)
+    masked_at = db.Column(UTCDateTime)
+    masked_by_id = db.Column(db.ForeignKey("staff_user.id"))
+    # Contact details only when the person asked to be contacted and consented.
+    wants_contact = db.Column(db.Boolean, nullable=False, default=False)
+    contact_name = db.Column(db.String(200))
+    contact_details = db.Column(db.String(254))
+    contact_consent = db.Column(db.Boolean, nullable=False, default=False)
+    read_at = db.Column(UTCDateTime)
+    read_by_id = db.Column(db.ForeignKey("staff_user.id"))
+
+    place = db.relationship(Place)
+    poster = db.relationship(Poster)
+    read_by = db.relationship(User, foreign_keys=[read_by_id])
+    masked_by = db.relationship(User, foreign_keys=[masked_by_id])
