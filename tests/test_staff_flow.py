@@ -53,7 +53,8 @@ def test_full_flow_series_cancel_feed_outcome(app, pin):
     assert created.status_code == 302, error_summary(created)
     series = db.session.scalar(select(PresenceSeries).where(PresenceSeries.source == "staff"))
     slots = db.session.scalars(
-        select(PresenceSlot).where(PresenceSlot.series_id == series.id)
+        select(PresenceSlot)
+        .where(PresenceSlot.series_id == series.id)
         .order_by(PresenceSlot.starts_at)
     ).all()
     # Thursdays 26 Nov, 3, 10 and 17 Dec at 10:00 in Sävsjö (09:00 UTC).
@@ -103,7 +104,12 @@ def test_full_flow_series_cancel_feed_outcome(app, pin):
     assert soup(client.get("/sv/staff/outcomes")).find(id=f"slot-{slots[0].id}") is None
     actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert actions == [
-        "user.create", "login", "series.create", "slot.cancel", "login", "slot.outcome",
+        "user.create",
+        "login",
+        "series.create",
+        "slot.cancel",
+        "login",
+        "slot.outcome",
     ]
     assert not any(
         PASSWORD in str(e.before) + str(e.after) + e.actor_label
@@ -135,8 +141,13 @@ def test_moving_a_slot_keeps_uid_and_raises_sequence(app):
     moved = post_form(
         client,
         f"/sv/staff/presence/slots/{slot.id}",
-        {"place": "resecentrum", "day": "2026-12-02", "starts": "12:30", "ends": "13:30",
-         "note": "Vid entrén"},
+        {
+            "place": "resecentrum",
+            "day": "2026-12-02",
+            "starts": "12:30",
+            "ends": "13:30",
+            "note": "Vid entrén",
+        },
     )
 
     assert moved.status_code == 302
@@ -158,7 +169,10 @@ def test_single_slot_on_a_holiday_at_a_busy_place_warns_then_saves(app):
     warning = soup(first).select_one(".notice-warning").get_text(" ", strip=True)
     assert "Juldagen" in warning and "15:00–17:00" in warning
     assert soup(first).find("input", attrs={"name": "confirm"})["value"] == "1"
-    assert db.session.scalar(select(PresenceSlot).where(PresenceSlot.created_by_id.is_not(None))) is None
+    assert (
+        db.session.scalar(select(PresenceSlot).where(PresenceSlot.created_by_id.is_not(None)))
+        is None
+    )
 
     second = post_form(client, "/sv/staff/presence/slots/new", {**data, "confirm": "1"})
 
@@ -168,21 +182,28 @@ def test_single_slot_on_a_holiday_at_a_busy_place_warns_then_saves(app):
 
 
 def test_ending_a_series_cancels_future_slots_only(app, pin):
-    series = db.session.scalar(select(PresenceSeries).where(PresenceSeries.file_key == "torget-fredag"))
+    series = db.session.scalar(
+        select(PresenceSeries).where(PresenceSeries.file_key == "torget-fredag")
+    )
     past = db.session.scalars(
-        select(PresenceSlot).where(PresenceSlot.series_id == series.id,
-                                   PresenceSlot.starts_at < datetime(2026, 11, 24, tzinfo=UTC))
+        select(PresenceSlot).where(
+            PresenceSlot.series_id == series.id,
+            PresenceSlot.starts_at < datetime(2026, 11, 24, tzinfo=UTC),
+        )
     ).all()
     client = logged_in(app, "police")
 
     response = post_form(
-        client, f"/sv/staff/presence/series/{series.id}/end",
+        client,
+        f"/sv/staff/presence/series/{series.id}/end",
         {"from_day": "2026-12-10", "reason": "Ny planering"},
     )
 
     assert response.status_code == 302
     db.session.expire_all()
-    slots = db.session.scalars(select(PresenceSlot).where(PresenceSlot.series_id == series.id)).all()
+    slots = db.session.scalars(
+        select(PresenceSlot).where(PresenceSlot.series_id == series.id)
+    ).all()
     cancelled = [s for s in slots if s.cancelled]
     assert min(s.starts_at for s in cancelled) == datetime(2026, 12, 11, 14, 0, tzinfo=UTC)
     assert all(s.starts_at >= datetime(2026, 12, 10, tzinfo=UTC) for s in cancelled)
@@ -199,7 +220,8 @@ def test_weekly_hours_change_from_a_date_keeps_earlier_days(app):
 
     assert response.status_code == 302
     live = db.session.scalars(
-        select(OfficeHours).where(OfficeHours.deleted_at.is_(None))
+        select(OfficeHours)
+        .where(OfficeHours.deleted_at.is_(None))
         .order_by(OfficeHours.valid_from, OfficeHours.weekday, OfficeHours.opens)
     ).all()
     summary = [(r.weekday, r.opens, r.valid_from, r.valid_until, r.source) for r in live]
@@ -214,26 +236,42 @@ def test_closure_added_edited_removed_keeps_rows_immutable(app):
     client = logged_in(app, "police")
 
     added = post_form(
-        client, "/sv/staff/office/closures/new",
-        {"first_day": "2026-12-01", "kind": "changed", "opens": "10:00", "closes": "11:00",
-         "note": "Kort dag", "note_en": "Short day"},
+        client,
+        "/sv/staff/office/closures/new",
+        {
+            "first_day": "2026-12-01",
+            "kind": "changed",
+            "opens": "10:00",
+            "closes": "11:00",
+            "note": "Kort dag",
+            "note_en": "Short day",
+        },
     )
     assert added.status_code == 302
     first = db.session.scalar(select(Closure).where(Closure.source == "staff"))
     assert (first.hours, first.last_day, first.text("note", "en")) == (
-        [["10:00", "11:00"]], date(2026, 12, 1), "Short day")
+        [["10:00", "11:00"]],
+        date(2026, 12, 1),
+        "Short day",
+    )
 
     edited = post_form(
-        client, f"/sv/staff/office/closures/{first.id}",
+        client,
+        f"/sv/staff/office/closures/{first.id}",
         {"first_day": "2026-12-01", "kind": "closed", "note": "Stängt hela dagen"},
     )
     assert edited.status_code == 302
-    removed = post_form(client, f"/sv/staff/office/closures/{first.id + 1}/remove", {},
-                        token_from=f"/sv/staff/office/closures/{first.id + 1}")
+    removed = post_form(
+        client,
+        f"/sv/staff/office/closures/{first.id + 1}/remove",
+        {},
+        token_from=f"/sv/staff/office/closures/{first.id + 1}",
+    )
 
     assert removed.status_code == 302
-    rows = db.session.scalars(select(Closure).where(Closure.source == "staff")
-                              .order_by(Closure.id)).all()
+    rows = db.session.scalars(
+        select(Closure).where(Closure.source == "staff").order_by(Closure.id)
+    ).all()
     assert [(r.hours, r.note, r.deleted_at is not None) for r in rows] == [
         ([["10:00", "11:00"]], "Kort dag", True),
         (None, "Stängt hela dagen", True),
@@ -243,8 +281,11 @@ def test_closure_added_edited_removed_keeps_rows_immutable(app):
 def test_closure_shows_on_public_office_page_at_once(app):
     client = logged_in(app, "police")
 
-    post_form(client, "/sv/staff/office/closures/new",
-              {"first_day": "2026-11-26", "kind": "closed", "note": "Utbildningsdag för alla"})
+    post_form(
+        client,
+        "/sv/staff/office/closures/new",
+        {"first_day": "2026-11-26", "kind": "closed", "note": "Utbildningsdag för alla"},
+    )
 
     assert "Utbildningsdag för alla" in soup(client.get("/sv/office")).get_text()
 

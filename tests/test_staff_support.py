@@ -42,9 +42,7 @@ def post_form(client, url, data, *, token_from=None):
 
 
 def login(client, email, password=PASSWORD, lang="sv"):
-    return post_form(
-        client, f"/{lang}/staff/login", {"email": email, "password": password}
-    )
+    return post_form(client, f"/{lang}/staff/login", {"email": email, "password": password})
 
 
 def logged_in(app, role):

@@ -1,0 +1,125 @@
+"""Who may open which staff route: every staff.* rule in app.url_map, for each role and for
+anonymous visitors, with GET and POST as the rule allows."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import make_closure, make_slot
+from tests.test_staff_support import csrf_token, logged_in, make_user
+from webapp.extensions import db
+from webapp.models import PresenceSeries, User
+
+READERS = {"police", "municipality", "admin"}
+POLICE = {"police"}
+ADMIN = {"admin"}
+PUBLIC = {"anonymous", *READERS}
+EXPECTED = {
+    "staff.login": PUBLIC,
+    "staff.logout": PUBLIC,
+    "staff.home": READERS,
+    "staff.presence_list": READERS,
+    "staff.outcomes": READERS,
+    "staff.office_overview": READERS,
+    "staff.series_new": POLICE,
+    "staff.slot_new": POLICE,
+    "staff.slot_edit": POLICE,
+    "staff.slot_cancel": POLICE,
+    "staff.slot_restore": POLICE,
+    "staff.series_end": POLICE,
+    "staff.outcome": POLICE,
+    "staff.hours_edit": POLICE,
+    "staff.closure_new": POLICE,
+    "staff.closure_edit": POLICE,
+    "staff.closure_remove": POLICE,
+    "staff.user_list": ADMIN,
+    "staff.user_new": ADMIN,
+    "staff.user_edit": ADMIN,
+    "staff.audit_log": ADMIN,
+}
+
+
+def _staff_rules(app):
+    return [r for r in app.url_map.iter_rules() if r.endpoint.startswith("staff.")]
+
+
+def _arguments():
+    """URL arguments that point at real rows: a future slot, a past one for outcomes."""
+    future = make_slot()
+    past = make_slot(starts_at=datetime(2026, 11, 20, 14, 0, tzinfo=UTC))
+    series = db.session.scalar(select(PresenceSeries).order_by(PresenceSeries.id))
+    user = db.session.scalar(select(User).order_by(User.id))
+    common = {
+        "lang": "sv",
+        "slot_id": future.id,
+        "series_id": series.id,
+        "closure_id": make_closure().id,
+        "user_id": user.id,
+    }
+    return lambda endpoint: (
+        {**common, "slot_id": past.id} if endpoint == "staff.outcome" else common
+    )
+
+
+def _url(app, rule, values):
+    with app.test_request_context():
+        return app.url_map.bind("localhost").build(
+            rule.endpoint, {k: v for k, v in values.items() if k in rule.arguments}
+        )
+
+
+def _cases(app):
+    """(endpoint, method, rule), with logout last: it ends the session."""
+    cases = [
+        (r.endpoint, m, r)
+        for r in _staff_rules(app)
+        for m in sorted(r.methods - {"HEAD", "OPTIONS"})
+    ]
+    return sorted(cases, key=lambda c: (c[0] == "staff.logout", c[0], c[1]))
+
+
+def test_every_staff_route_is_in_the_table(app):
+    assert {r.endpoint for r in _staff_rules(app)} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "police", "municipality", "admin"])
+def test_staff_routes_let_in_only_their_roles(app, role):
+    make_user(app, "admin", email="first-admin@example.se")
+    client = app.test_client() if role == "anonymous" else logged_in(app, role)
+    arguments = _arguments()
+    token = csrf_token(client, "/sv/staff/login" if role == "anonymous" else "/sv/staff/")
+    outcomes = {}
+
+    for endpoint, method, rule in _cases(app):
+        url = _url(app, rule, arguments(endpoint))
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data={"csrf_token": token})
+        outcomes[(endpoint, method)] = _kind(response, role, allowed=role in EXPECTED[endpoint])
+
+    wrong = {k: v for k, v in outcomes.items() if v != "ok"}
+    assert wrong == {}
+
+
+def _kind(response, role, *, allowed):
+    """ "ok" when the answer fits the role, else what happened instead."""
+    status = response.status_code
+    to_login = status == 302 and response.headers["Location"].startswith("/sv/staff/login")
+    if status >= 500:
+        return f"server error {status}"
+    if not allowed and role == "anonymous":
+        return "ok" if to_login else f"not sent to login ({status})"
+    if not allowed:
+        return "ok" if status == 403 else f"let in ({status})"
+    if status in (401, 403) or (to_login and response.request.path != "/sv/staff/logout"):
+        return f"refused ({status})"
+    return "ok" if status in (200, 302, 400) else f"unexpected {status}"
+
+
+def test_anonymous_visitors_are_sent_to_login_and_back(client):
+    response = client.get("/en/staff/presence")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/en/staff/login?next=/en/staff/presence"
