@@ -1,0 +1,99 @@
+"""Checks every browser test can reuse: axe-core, reflow, skip link, requests to other hosts.
+
+from tests.browser.helpers import axe_violations, describe_violations
+
+def test_login_page_is_accessible(page, live_server):
+    page.goto("/sv/staff/login")
+    violations = axe_violations(page)
+    assert [v["id"] for v in violations] == [], describe_violations(violations)
+"""
+
+from urllib.parse import urlsplit
+
+# WCAG 2.2 AA as axe-core tags it; wcag22aa is what turns on target-size (24 x 24 CSS px).
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+
+
+def axe_violations(page, tags=WCAG_TAGS) -> list[dict]:
+    """Run axe-core in the page and return its violations (axe's own dicts)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations"]}
+    return Axe().run(page, options=options).response["violations"]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """A readable report for an assertion message: rule, impact, help, and each element."""
+    lines = [f"{len(violations)} axe violation(s):"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            target = ", ".join(str(part) for part in node["target"])
+            lines.append(f"  * {target}: {node['html'][:300]}")
+            summary = (node.get("failureSummary") or "").replace("\n", "\n      ")
+            lines.append(f"      {summary}")
+    return "\n".join(lines)
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS px the document is wider than the viewport (0 when nothing scrolls)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def overflowing_elements(page, limit=5) -> list[str]:
+    """The innermost elements that reach past the viewport or whose content spills out of
+    them (a long word, a wide table), for failure messages."""
+    return page.evaluate(
+        """(limit) => {
+            const width = document.documentElement.clientWidth;
+            const spills = (el) => el.scrollWidth > el.clientWidth + 1
+                && getComputedStyle(el).overflowX === "visible";
+            const wide = [...document.body.querySelectorAll("*")].filter(
+                (el) => el.getBoundingClientRect().right > width + 0.5 || spills(el));
+            const innermost = wide.filter((el) => !wide.some((o) => o !== el && el.contains(o)));
+            return innermost.slice(0, limit).map((el) => {
+                const box = el.getBoundingClientRect();
+                return `${el.outerHTML.slice(0, 160)} (right ${Math.round(box.right)} px, `
+                    + `content ${el.scrollWidth} px)`;
+            });
+        }""",
+        limit,
+    )
+
+
+def focused_element(page) -> dict:
+    """The focused element's tag, href, class and box, as the browser reports them."""
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const box = el.getBoundingClientRect();
+            return {tag: el.tagName.toLowerCase(), id: el.id, href: el.getAttribute("href"),
+                    className: el.className, in_main: el.closest("main") !== null,
+                    x: box.x, y: box.y,
+                    width: box.width, height: box.height};
+        }"""
+    )
+
+
+def in_viewport(box: dict, page) -> bool:
+    """True when the whole box is inside the viewport and has a size."""
+    size = page.viewport_size
+    return (
+        box["width"] > 0
+        and box["height"] > 0
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= size["width"]
+        and box["y"] + box["height"] <= size["height"]
+    )
+
+
+def other_hosts(urls: list[str], base_url: str) -> list[str]:
+    """The URLs that went anywhere but the site itself (data: and about: are local)."""
+    own = urlsplit(base_url).netloc
+    return [
+        url
+        for url in urls
+        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != own
+    ]

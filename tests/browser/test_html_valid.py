@@ -1,0 +1,64 @@
+"""Every public page, as the live server renders it, is valid HTML by the Nu Html Checker.
+
+The checker is npm's vnu-jar (package.json; `make install-test` runs npm install) on java.
+All pages go through one java run; each page then gets its own test result.
+"""
+
+import json
+import shutil
+import subprocess
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.browser.pages import PUBLIC_URLS
+from webapp.config import ROOT
+
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def _fetch(url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our loopback server
+            return response.read()
+    except urllib.error.HTTPError as error:  # the 404 page is checked too
+        return error.read()
+
+
+def _file_name(url: str) -> str:
+    return url.strip("/").replace("/", "__") + ".html"
+
+
+@pytest.fixture(scope="module")
+def vnu_errors(live_server, tmp_path_factory) -> dict[str, list[dict]]:
+    """{file name: [error messages]} for every page, from one run of the checker."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("the HTML check needs java (17+) for the Nu Html Checker")
+    if not VNU_JAR.exists():
+        pytest.skip(f"the HTML check needs {VNU_JAR.relative_to(ROOT)}: run npm install")
+    folder = tmp_path_factory.mktemp("html")
+    for url in PUBLIC_URLS:
+        (folder / _file_name(url)).write_bytes(_fetch(live_server.url + url))
+    command = [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout"]
+    run = subprocess.run(  # noqa: S603 - fixed arguments, files we wrote
+        [*command, *sorted(str(path) for path in folder.iterdir())],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    errors = {path.name: [] for path in folder.iterdir()}
+    for message in json.loads(run.stdout)["messages"]:
+        errors.setdefault(message.get("url", "").rsplit("/", 1)[-1], []).append(message)
+    return errors
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_page_is_valid_html(vnu_errors, url):
+    errors = vnu_errors[_file_name(url)]
+
+    described = [
+        f"line {e.get('lastLine')}: {e['message']} [{e.get('extract', '')}]" for e in errors
+    ]
+    assert described == []

@@ -1,0 +1,100 @@
+"""Every public page in a real browser, in Swedish and English: WCAG 2.2 AA by axe-core,
+a skip link first, one h1, the page's language, nothing from other hosts, reflow at 320
+CSS px; and the start page's office status at pinned times."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.browser.helpers import (
+    axe_violations,
+    describe_violations,
+    focused_element,
+    in_viewport,
+    other_hosts,
+    overflowing_elements,
+)
+from tests.browser.pages import LANGS, PUBLIC_URLS, expected_status
+
+# The embed snippet is framed inside another site's page and is all main content: there is
+# no block to bypass (WCAG 2.4.1), so its first Tab must land inside <main> instead.
+FRAMED = ("embed",)
+
+
+def _open(page, url):
+    response = page.goto(url, wait_until="load")
+    assert response.status == expected_status(url), url
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_page_has_no_axe_violations(page, url):
+    _open(page, url)
+
+    violations = axe_violations(page)
+
+    assert [v["id"] for v in violations] == [], describe_violations(violations)
+
+
+def _first_tab(page) -> dict:
+    page.keyboard.press("Tab")
+    focused = focused_element(page)
+    skip_link = "skip-link" in focused["className"].split()
+    if skip_link:
+        page.keyboard.press("Enter")
+    return {
+        "target": focused["href"] if skip_link else "in main" if focused["in_main"] else "",
+        "visible": in_viewport(focused, page),
+        "focus after Enter": page.evaluate("document.activeElement.id") if skip_link else "",
+    }
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_page_language_heading_keyboard_hosts_and_reflow(page, seen_requests, live_server, url):
+    framed = url.split("/")[2] in FRAMED
+    _open(page, url)
+
+    h1s = [text.strip() for text in page.locator("h1").all_inner_texts()]
+    seen = {
+        "html lang": page.get_attribute("html", "lang"),
+        "h1 count": len(h1s),
+        "title starts with the h1": page.title().startswith(h1s[0]) if h1s else False,
+        "first Tab": _first_tab(page),
+        "other hosts": other_hosts(seen_requests, live_server.url),
+    }
+    page.set_viewport_size({"width": 320, "height": 640})
+    seen["px wider than 320"] = max(page.evaluate("document.documentElement.scrollWidth") - 320, 0)
+
+    first_tab = (
+        {"target": "in main", "visible": True, "focus after Enter": ""}
+        if framed
+        else {"target": "#main", "visible": True, "focus after Enter": "main"}
+    )
+    assert seen == {
+        "html lang": url.split("/")[1],
+        "h1 count": 1,
+        "title starts with the h1": True,
+        "first Tab": first_tab,
+        "other hosts": [],
+        "px wider than 320": 0,
+    }, overflowing_elements(page)
+
+
+STATUS_TIMES = [
+    (datetime(2026, 11, 24, 9, 30, tzinfo=UTC), "open"),  # Tue 10:30 local
+    (datetime(2026, 11, 24, 6, 0, tzinfo=UTC), "opens-today"),  # Tue 07:00 local
+    (datetime(2026, 12, 25, 10, 0, tzinfo=UTC), "closed-holiday"),  # juldagen
+    (datetime(2026, 11, 25, 10, 0, tzinfo=UTC), "closed"),  # Wednesday
+]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("moment", "state"), STATUS_TIMES, ids=[s for _m, s in STATUS_TIMES])
+def test_start_page_status_at_pinned_time(page, live_server, lang, moment, state):
+    live_server.pin(moment)
+
+    _open(page, f"/{lang}/")
+    states = page.locator("section#office-status").evaluate_all(
+        "sections => sections.map(s => s.dataset.state)"
+    )
+
+    assert states == [state]
