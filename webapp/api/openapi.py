@@ -2,7 +2,15 @@
 
 import copy
 
-from webapp.api.params import DEFAULT_DAYS, EARLIEST, LATEST, MAX_DAYS, MAX_QUERY, MAX_VALUE
+from webapp.api.params import (
+    DEFAULT_DAYS,
+    EARLIEST,
+    LATEST,
+    MAX_DAYS,
+    MAX_QUERY,
+    MAX_VALUE,
+    STATUS_DAYS,
+)
 
 
 def _ref(name: str) -> dict:
@@ -120,7 +128,8 @@ SCHEMAS = {
             "is_open": {"type": "boolean"},
             "closes_at": _nullable(LOCAL_TIME | {"description": "When open: when it closes"}),
             "opens_at": _nullable(
-                LOCAL_TIME | {"description": "When closed: the next opening within 92 days"}
+                LOCAL_TIME
+                | {"description": f"When closed: the next opening within {STATUS_DAYS} days"}
             ),
             "today": _nullable(_ref("OfficeDay")),
         }
@@ -164,7 +173,8 @@ SCHEMAS |= {
                 "description": "Presence going on now",
             },
             "next_presence": _nullable(
-                _ref("Slot") | {"description": "The next scheduled presence within 92 days"}
+                _ref("Slot")
+                | {"description": f"The next scheduled presence within {STATUS_DAYS} days"}
             ),
         }
     ),

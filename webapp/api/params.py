@@ -16,6 +16,7 @@ MAX_VALUE = 64  # characters in one value
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 DEFAULT_DAYS = 56  # today and the eight weeks after it
 MAX_DAYS = 366
+STATUS_DAYS = 92  # how far ahead /status looks for the next opening and presence
 
 
 def query(allowed: tuple[str, ...]) -> dict[str, str]:

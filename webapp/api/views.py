@@ -21,7 +21,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 CACHE_SECONDS = 60
 STATUS_CACHE_SECONDS = 30
-STATUS_DAYS = 92  # how far ahead "opens_at" and "next_presence" look
 
 
 @bp.after_app_request
@@ -99,12 +98,12 @@ def status():
     office = None
     if store.get_office(db.session) is not None:
         days = store.office_days_between(
-            db.session, today, today + timedelta(days=STATUS_DAYS), tz, locale=lang
+            db.session, today, today + timedelta(days=params.STATUS_DAYS), tz, locale=lang
         )
         office = serialize.office_status(office_status_at(days, now, tz), lang, tz)
     slots = [
         s
-        for s in store.slots_between(db.session, now, now + timedelta(days=STATUS_DAYS))
+        for s in store.slots_between(db.session, now, now + timedelta(days=params.STATUS_DAYS))
         if not s.cancelled
     ]
     return jsonify(
