@@ -12,6 +12,8 @@ def supported() -> tuple[str, ...]:
 def select_locale() -> str:
     """flask-babel's locale selector."""
     lang = (request.view_args or {}).get("lang") or request.args.get("lang")
+    if lang is None and request.view_args is None:  # no route matched: a 404 under /<lang>/
+        lang = request.path.split("/")[1]
     if lang in supported():
         return lang
     return request.accept_languages.best_match(supported()) or "sv"
