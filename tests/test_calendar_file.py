@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from webapp.config import ROOT
 from webapp.schedule.calendar_file import CalendarFileError, Text, load_calendar_file
 
 # Line numbers matter: the error tests below name them.
@@ -331,3 +332,22 @@ def test_any_damaged_file_parses_or_raises_calendar_file_error_with_a_real_line(
         load_calendar_file(path)
     except CalendarFileError as error:
         assert error.line is not None and 1 <= error.line <= len(text.splitlines()), str(error)
+
+
+def test_a_misspelt_presence_field_stops_the_load_at_its_line(tmp_path):
+    text = (
+        (ROOT / "calendars" / "savsjo.toml")
+        .read_text(encoding="utf-8")
+        .replace("every_weeks = 2", "every_week = 2")
+    )
+    path = tmp_path / "typo.toml"
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("every_week = 2") + 1
+
+    with pytest.raises(CalendarFileError) as caught:
+        load_calendar_file(path)
+
+    assert caught.value.line == line
+    assert caught.value.where == "presence[2].every_week"
+    prefix = f"{path}, line {line}, presence[2].every_week: unknown field"
+    assert str(caught.value).startswith(prefix)

@@ -225,6 +225,7 @@ def _calendar(r, data):
         if key not in known:
             r.fail(key, f"unknown section (expected one of {', '.join(sorted(known))})")
     town = r.table(data, "municipality", "")
+    _only_known(r, town, "municipality", "municipality")
     tz = r.string(town, "timezone", "municipality", required=False) or "Europe/Stockholm"
     try:
         ZoneInfo(tz)
@@ -238,6 +239,7 @@ def _calendar(r, data):
         r.fail("municipality.example_data", "true or false is required here")
     rules = r.table(data, "holidays", "", required=False)
     promises = _list(r, data, "promises")
+    _only_known(r, rules, "holidays", "holidays")
     _check_holidays(r, rules)
     places = [_place(r, p, f"places[{i}]", "place") for i, p in enumerate(_list(r, data, "places"))]
     office = _place(r, r.table(data, "office", ""), "office", "office")
@@ -273,6 +275,37 @@ def _check_holidays(r, rules):
         r.fail("holidays.categories", f"a list from {', '.join(known)} is required here")
 
 
+PLACE_FIELDS = {
+    "slug",
+    "name",
+    "description",
+    "address",
+    "latitude",
+    "longitude",
+    "phone",
+    "services",
+}
+FIELDS = {
+    "municipality": {"slug", "name", "timezone", "example_data", "website"},
+    "promises": {"period", "title", "summary", "url"},
+    "holidays": {"country", "categories"},
+    "office": PLACE_FIELDS | {"hours", "closures"},
+    "places": PLACE_FIELDS,
+    "closures": {"first_day", "last_day", "hours", "note"},
+    "presence": {"key", "place", "days", "time", "valid_from", "valid_until", "every_weeks"},
+}
+LOCALE_TABLE = re.compile(r"^[a-z]{2}$")
+
+
+def _only_known(r, data, where, kind):
+    """A misspelt field must stop the load, not be silently ignored."""
+    for key, value in data.items():
+        if key in FIELDS[kind] or (LOCALE_TABLE.match(key) and isinstance(value, dict)):
+            continue
+        expected = ", ".join(sorted(FIELDS[kind]))
+        r.fail(f"{where}.{key}", f"unknown field (expected one of {expected})")
+
+
 def _list(r, data, key, where=""):
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
@@ -281,6 +314,7 @@ def _list(r, data, key, where=""):
 
 
 def _promise(r, data, where):
+    _only_known(r, data, where, "promises")
     return {
         "period": r.string(data, "period", where),
         "title": r.text(data, "title", where),
@@ -290,6 +324,7 @@ def _promise(r, data, where):
 
 
 def _place(r, data, where, kind):
+    _only_known(r, data, where, "office" if kind == "office" else "places")
     slug = r.string(data, "slug", where)
     if not SLUG.match(slug):
         r.fail(f"{where}.slug", "use lower-case letters, digits and dashes")
@@ -339,6 +374,7 @@ def _closures(r, office):
     rows = []
     for i, block in enumerate(_list(r, office, "closures", "office.")):
         where = f"office.closures[{i}]"
+        _only_known(r, block, where, "closures")
         first = r.day(block, "first_day", where)
         last = r.day(block, "last_day", where, required=False) or first
         if last < first:
@@ -359,6 +395,7 @@ def _patterns(r, data, slugs):
     rows, keys = [], set()
     for i, block in enumerate(_list(r, data, "presence")):
         where = f"presence[{i}]"
+        _only_known(r, block, where, "presence")
         key = r.string(block, "key", where)
         if key in keys:
             r.fail(f"{where}.key", f"{key!r} is used twice")
