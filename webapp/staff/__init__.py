@@ -6,7 +6,7 @@ URLs are /<lang>/staff/...; endpoints staff.*. Each view is guarded by auth.staf
 from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, g, make_response, render_template, request
-from flask_babel import format_date
+from flask_babel import format_date, refresh
 from flask_wtf.csrf import CSRFError
 
 from webapp.database import begin_writes
@@ -25,8 +25,9 @@ def marked(name: str) -> bool:
 
 
 def _forget_user():
-    # Flask-Login caches the user, Flask-WTF the CSRF token, on g; each request must look at
-    # its own session cookie.
+    # Flask-Login caches the user, Flask-WTF the CSRF token and flask-babel the locale on the
+    # app context; each request must look at its own cookie and URL.
+    refresh()
     g.pop("_login_user", None)
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 

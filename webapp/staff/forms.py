@@ -76,6 +76,15 @@ class StaffForm(FlaskForm):
         return valid
 
 
+class Within(NumberRange):
+    """NumberRange that stays quiet when the value could not even be read as a number."""
+
+    def __call__(self, form, field):
+        if field.data is None and field.errors:
+            return
+        super().__call__(form, field)
+
+
 def _day_field(label, required=True, **kwargs):
     checks = [InputRequired(_l("Skriv ett datum"))] if required else [Optional()]
     return DateField(
@@ -171,7 +180,7 @@ class SeriesForm(TimeRangeMixin, StaffForm):
         _l("Varje hur många veckor"),
         [
             InputRequired(_l("Skriv hur många veckor det är mellan tillfällena, till exempel 1")),
-            NumberRange(1, 8, _l("Skriv ett tal från 1 till 8")),
+            Within(1, 8, _l("Skriv ett tal från 1 till 8")),
         ],
         default=1,
         invalid_value_message=_l("Skriv ett heltal, till exempel 1 eller 2"),
@@ -249,7 +258,7 @@ class OutcomeForm(StaffForm):
     )
     people_met = IntegerField(
         _l("Hur många pratade ni med? (valfritt)"),
-        [Optional(), NumberRange(0, 10000, _l("Skriv ett antal från 0 till 10000"))],
+        [Optional(), Within(0, 10000, _l("Skriv ett antal från 0 till 10000"))],
         invalid_value_message=_l("Skriv antalet som en siffra, till exempel 12"),
     )
 
