@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from webapp.clock import utcnow
 from webapp.database import writing
@@ -89,6 +90,7 @@ def _read_password() -> str:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice(["police", "municipality", "admin"]),
               help="police: schedule and outcomes; municipality: read-only; admin: accounts.")
