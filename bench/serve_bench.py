@@ -288,8 +288,9 @@ def nginx_t_on_site(tmp) -> str:
     return "ok" if checked.returncode == 0 else "FAILED: " + checked.stderr.strip()
 
 
-def cache_checks(app_port, cache_port) -> list[tuple[str, str]]:
-    _s, _h, direct = request(app_port, "/sv/")
+def cache_checks(proxy_port, cache_port) -> list[tuple[str, str]]:
+    # Compared with the plain proxy's body: both send nginx's $host (no port) to the app.
+    _s, _h, direct = request(proxy_port, "/sv/")
     statuses = [request(cache_port, "/sv/")[1]["X-Cache-Status"] for _ in range(2)]
     cached = request(cache_port, "/sv/")[2]
     cookie = {"Cookie": "lang=sv; __Host-narvaro-session=abc"}
@@ -301,18 +302,18 @@ def cache_checks(app_port, cache_port) -> list[tuple[str, str]]:
     )
     return [
         ("/sv/ twice through the cache", " then ".join(statuses)),
-        ("cached /sv/ body equals the app's", "yes" if cached == direct else "NO"),
+        ("cached /sv/ body equals the proxied app's", "yes" if cached == direct else "NO"),
         ("/sv/ with a session cookie", bypass),
         ("feed If-None-Match through the cache", revalidated or f"no ETag (status {status})"),
     ]
 
 
-def gzip_check(app_port, cache_port) -> tuple[str, str]:
+def gzip_check(proxy_port, cache_port) -> tuple[str, str]:
     zipped = {"Accept-Encoding": "gzip"}
     feed = request(cache_port, "/feeds/all.ics", zipped)[1].get("Content-Encoding") or "none"
     _s, headers, body = request(cache_port, "/sv/", zipped)
     page = headers.get("Content-Encoding") or "none"
-    if page == "gzip" and gzip.decompress(body) != request(app_port, "/sv/")[2]:
+    if page == "gzip" and gzip.decompress(body) != request(proxy_port, "/sv/")[2]:
         page = "gzip, but NOT the app's bytes"
     return ("Content-Encoding for gzip clients: feed / page", f"{feed} / {page}")
 
@@ -330,13 +331,14 @@ def static_checks(app_port, cache_port) -> list[tuple[str, str]]:
     ]
 
 
-def behaviour_checks(tmp, app_port, cache_port) -> list[tuple[str, str]]:
+def behaviour_checks(tmp, ports) -> list[tuple[str, str]]:
     """What the microcache site does, observed over HTTP (printed, not asserted)."""
+    proxy, cache = ports["nginx proxy"], ports["microcache"]
     return [
         ("nginx -t deploy/nginx/narvaro.conf", nginx_t_on_site(tmp)),
-        *cache_checks(app_port, cache_port),
-        gzip_check(app_port, cache_port),
-        *static_checks(app_port, cache_port),
+        *cache_checks(proxy, cache),
+        gzip_check(proxy, cache),
+        *static_checks(ports["gunicorn"], cache),
     ]
 
 
@@ -367,7 +369,7 @@ def run(options):
         app_port = start_gunicorn(tmp, env, processes)
         statuses = write_static_copies(tmp, app_port)
         ports = {**start_nginx(tmp, app_port, processes), "gunicorn": app_port}
-        checks = behaviour_checks(tmp, app_port, ports["microcache"])
+        checks = behaviour_checks(tmp, ports)
         results = {}
         for page, path in PAGES.items():
             for target in ("static", "gunicorn", "nginx proxy", "microcache"):

@@ -2,10 +2,14 @@
 
     gunicorn -c deploy/gunicorn.conf.py "webapp:create_app()"
 
-Environment: PORT (a port on 127.0.0.1, or a full address such as 0.0.0.0:8000 or
-unix:/run/narvaro/gunicorn.sock), WEB_CONCURRENCY (worker processes), GUNICORN_THREADS,
-GUNICORN_TIMEOUT, FORWARDED_ALLOW_IPS (the proxy's addresses), GUNICORN_ACCESS_LOG
-("-" for stderr, a path, or "off"), GUNICORN_CONTROL_SOCKET (a path enables gunicornc).
+Environment (all optional):
+  PORT                     a port on 127.0.0.1, or a full address (0.0.0.0:8000, unix:/run/x.sock)
+  WEB_CONCURRENCY          worker processes; GUNICORN_THREADS threads each
+  GUNICORN_TIMEOUT         seconds before a stuck worker is replaced
+  FORWARDED_ALLOW_IPS      the proxy's addresses, trusted for X-Forwarded-Proto
+  TRUSTED_PROXY_HOPS       proxies in front that set X-Forwarded-For (1 = nginx; 0 = none)
+  GUNICORN_ACCESS_LOG      "-" for stderr, a path, or "off"
+  GUNICORN_CONTROL_SOCKET  a path enables gunicornc (gunicorn >= 25.1)
 """
 
 import multiprocessing
@@ -39,6 +43,10 @@ if os.path.isdir(_SHM):
 # Only the proxy may say the request came over https (X-Forwarded-Proto).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
+# nginx overwrites X-Forwarded-For with the client address; the app needs it (only) for
+# HMAC-keyed rate limits. Trust exactly that many hops, never more.
+_proxy_hops = int(os.environ.get("TRUSTED_PROXY_HOPS", "1"))
+
 # Access log without the client address (%(h)s) or referrer: IP addresses are personal data.
 _access = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 accesslog = None if _access == "off" else _access
@@ -62,3 +70,11 @@ def post_fork(server, worker):
     app = worker.app.wsgi()
     with app.app_context():
         db.engine.dispose(close=False)
+
+
+def post_worker_init(worker):
+    """request.remote_addr is the client nginx saw, not nginx (see TRUSTED_PROXY_HOPS)."""
+    if _proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        worker.wsgi = ProxyFix(worker.wsgi, x_for=_proxy_hops, x_proto=0, x_host=0)
