@@ -2,7 +2,8 @@
 
 Fixtures
   live_server  the app (SQLite copy of the session template, NOW pinned) on 127.0.0.1:<free
-               port) in a thread, for the whole session: .url, .app, .pin(moment)
+               port) in a thread, for the whole session: .url, .app, .pin(moment). Its
+               database is shared by every browser test: write data far from NOW, or undo it.
   browser      chromium launched once per session (skips when chromium or Playwright is missing)
   context      a fresh browser context per test, base_url = the live server
   page         a page in that context; seen_requests(page) lists every URL it asked for
