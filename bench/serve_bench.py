@@ -300,11 +300,13 @@ def cache_checks(proxy_port, cache_port) -> list[tuple[str, str]]:
     revalidated = (
         request(cache_port, "/feeds/all.ics", {"If-None-Match": etag})[0] if etag else None
     )
+    no_store = [request(cache_port, "/api/v1/no-such")[1]["X-Cache-Status"] for _ in range(2)]
     return [
         ("/sv/ twice through the cache", " then ".join(statuses)),
         ("cached /sv/ body equals the proxied app's", "yes" if cached == direct else "NO"),
         ("/sv/ with a session cookie", bypass),
         ("feed If-None-Match through the cache", revalidated or f"no ETag (status {status})"),
+        ("no-store API 404 twice through the cache", " then ".join(no_store)),
     ]
 
 
