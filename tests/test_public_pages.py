@@ -411,3 +411,19 @@ def test_favicon_is_the_svg_icon(client):
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
     assert response.data.startswith(b"<svg")
+
+
+def test_feedback_page_links_each_place_form_once_the_form_exists(app, client):
+    if "feedback.form" not in app.view_functions:
+        pytest.skip("the feedback form is not registered in this checkout yet")
+
+    _response, soup = get_page(client, "/sv/feedback")
+
+    links = [(text_of(a), a["href"]) for a in soup.select("ul.form-links a")]
+
+    assert links == [
+        ("Poliskontoret i Sävsjö", "/sv/feedback/poliskontoret"),
+        ("Torget", "/sv/feedback/torget"),
+        ("Resecentrum", "/sv/feedback/resecentrum"),
+        ("Biblioteket", "/sv/feedback/biblioteket"),
+    ]
