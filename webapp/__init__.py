@@ -1,6 +1,7 @@
 """Närvaro: when and where residents can meet the police."""
 
 from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import config as settings
 from webapp.config import ROOT
@@ -22,6 +23,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     settings.check_production(app.config)
     _ensure_sqlite_folder(app)
 
+    if app.config.get("PROXY_HOPS"):
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _init_extensions(app)
     _register_blueprints(app)
     _register_hooks(app)
@@ -74,8 +78,13 @@ def _register_blueprints(app):
     app.register_blueprint(health_bp)
     csrf.exempt(api_bp)
 
+    from webapp.feedback.views import bp as feedback_bp
     from webapp.staff import bp as staff_bp
+    from webapp.staff import inbox, posters  # noqa: F401 - add their routes to staff_bp
     from webapp.staff.auth import init_app as init_staff_auth
+
+    app.register_blueprint(feedback_bp)
+    csrf.exempt(feedback_bp)  # the form carries its own signed token: public pages set no cookies
 
     init_staff_auth(app)
     app.register_blueprint(staff_bp)

@@ -116,3 +116,97 @@ def register(app):
     app.cli.add_command(load_calendars)
     app.cli.add_command(translate)
     app.cli.add_command(create_user)
+    app.cli.add_command(export_feedback)
+    app.cli.add_command(purge_feedback)
+
+
+# --- Feedback: export and purge (issue 4) ---
+
+import os  # noqa: E402 - the feedback commands' own imports, kept with them
+from pathlib import Path  # noqa: E402
+
+
+def _write_new_file(path, data: bytes) -> None:
+    """Write `data` to a file that must not exist yet, and make sure it reached the disk."""
+    with open(path, "xb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
+
+
+@click.command("export-feedback")
+@with_appcontext
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File (default: stdout).")
+def export_feedback(output):
+    """Feedback as CSV for Excel, with personal data masked and no contact details."""
+    from webapp.feedback.export import export_csv
+    from webapp.feedback.inbox import Filters, audit_access, find_feedback
+    from webapp.site import timezone
+
+    now = utcnow()
+    with writing():
+        items = find_feedback(db.session, Filters(), timezone())
+        data = export_csv(items, timezone())
+        if output:
+            _write_new_file(output, data)
+        else:
+            click.get_binary_stream("stdout").write(data)
+        audit_access(
+            db.session, "feedback.export", actor=None, now=now, count=len(items), label="cli"
+        )
+        db.session.commit()
+    if output:
+        click.echo(f"Exported {len(items)} feedback rows to {output}.", err=True)
+
+
+@click.command("purge-feedback")
+@with_appcontext
+@click.option(
+    "--archive",
+    type=click.Path(dir_okay=False),
+    help="Where to write the rows before deleting them (default: instance/).",
+)
+def purge_feedback(archive):
+    """Delete feedback older than FEEDBACK_RETENTION_DAYS, after writing it to an archive CSV."""
+    from webapp.feedback.export import archive_csv
+    from webapp.feedback.retention import (
+        RetentionOff,
+        delete_feedback,
+        feedback_before,
+        purge_cutoff,
+    )
+    from webapp.site import timezone
+
+    now = utcnow()
+    try:
+        cutoff = purge_cutoff(current_app.config.get("FEEDBACK_RETENTION_DAYS"), now)
+    except RetentionOff:
+        click.echo(
+            "Error: FEEDBACK_RETENTION_DAYS is not set; feedback is kept (an official "
+            "record). Nothing was deleted.",
+            err=True,
+        )
+        sys.exit(1)
+    except ValueError as error:
+        click.echo(f"Error: {error}. Nothing was deleted.", err=True)
+        sys.exit(1)
+    if not archive:
+        folder = Path(current_app.instance_path)
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = str(folder / f"feedback-purge-{now:%Y%m%dT%H%M%SZ}.csv")
+    with writing():
+        items = feedback_before(db.session, cutoff)
+        try:
+            _write_new_file(archive, archive_csv(items, timezone()))
+        except OSError as error:
+            click.echo(
+                f"Error: could not write the archive {archive}: {error}. Nothing was deleted.",
+                err=True,
+            )
+            sys.exit(1)
+        count = delete_feedback(db.session, items, cutoff=cutoff, archive=archive, now=now)
+        db.session.commit()
+    click.echo(
+        f"Archived {count} feedback rows received before {cutoff:%Y-%m-%d %H:%M} UTC to "
+        f"{archive}, then deleted them."
+    )

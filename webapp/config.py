@@ -12,6 +12,11 @@ def _bool(name: str, default: bool) -> bool:
     return default if value is None else value.lower() in {"1", "true", "yes", "on"}
 
 
+def _optional_int(name: str) -> int | None:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else None
+
+
 def from_environment() -> dict:
     """Read every setting the app knows from the environment."""
     instance = ROOT / "instance"
@@ -29,6 +34,12 @@ def from_environment() -> dict:
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024)),
         "FEED_CACHE_SECONDS": int(os.environ.get("FEED_CACHE_SECONDS", 300)),
+        # Residents' feedback is an official record: kept until this many days old, then
+        # `flask purge-feedback` may remove it (after exporting it). Unset: never purged.
+        "FEEDBACK_RETENTION_DAYS": _optional_int("FEEDBACK_RETENTION_DAYS"),
+        # Proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are trusted; the
+        # client address is only used, HMAC'd, for rate limits.
+        "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", 0)),
     }
 
 

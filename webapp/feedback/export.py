@@ -1,0 +1,114 @@
+"""Feedback as CSV for Excel: UTF-8 with BOM, CRLF, formula-looking cells escaped.
+
+Pure builders: rows in, bytes out. Staff exports carry the masked text and no contact
+details; the archive written before a purge carries the record as received.
+"""
+
+import csv
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from webapp.feedback.masking import public_comment
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+EXPORT_COLUMNS = (
+    "id",
+    "received",
+    "place",
+    "poster",
+    "language",
+    "met_police",
+    "safety",
+    "reach_ease",
+    "comment",
+    "wants_contact",
+    "read",
+)
+ARCHIVE_COLUMNS = (
+    "id",
+    "received",
+    "place",
+    "poster",
+    "language",
+    "met_police",
+    "safety",
+    "reach_ease",
+    "comment",
+    "comment_masked",
+    "wants_contact",
+    "contact_name",
+    "contact_details",
+    "contact_consent",
+    "read_at",
+)
+
+
+def safe_cell(value) -> str:
+    """A cell's text; one that a spreadsheet would read as a formula gets a leading '."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def build_csv(header, rows) -> bytes:
+    """UTF-8 with BOM (Excel then reads å ä ö right), CRLF line ends, every cell escaped."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def _local(moment: datetime | None, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _common(item, tz):
+    return [
+        item.id,
+        _local(item.created_at, tz),
+        item.place.slug,
+        item.poster.code if item.poster else "",
+        item.lang,
+        item.met_police,
+        item.safety,
+        item.reach_ease,
+    ]
+
+
+def export_csv(items, tz: ZoneInfo) -> bytes:
+    """What staff download: masked text, whether contact was asked for, but no contact details."""
+    return build_csv(
+        EXPORT_COLUMNS,
+        (
+            [*_common(item, tz), public_comment(item), item.wants_contact, item.read_at is not None]
+            for item in items
+        ),
+    )
+
+
+def archive_csv(items, tz: ZoneInfo) -> bytes:
+    """The records as received, for the archive before they are purged from the service."""
+    return build_csv(
+        ARCHIVE_COLUMNS,
+        (
+            [
+                *_common(item, tz),
+                item.comment,
+                item.comment_masked,
+                item.wants_contact,
+                item.contact_name,
+                item.contact_details,
+                item.contact_consent,
+                _local(item.read_at, tz),
+            ]
+            for item in items
+        ),
+    )

@@ -1,0 +1,121 @@
+"""What a poster says, from current data: presence at the place and the office's hours.
+
+Runs in a request (texts are translated, dates formatted in the page's language); the PDF
+itself is drawn by the pure poster_pdf.build_poster_pdf.
+"""
+
+from datetime import datetime, timedelta
+
+from flask import current_app, request, url_for
+from flask_babel import gettext as _
+
+from webapp import site
+from webapp.feedback.poster_pdf import PosterContent, PosterSection
+from webapp.public.formatting import clock, long_date, time_range, upper_first, weekday_name
+from webapp.public.summary import weekly_hours
+from webapp.schedule import store
+from webapp.schedule.office import OfficeDay
+
+WEEKS = 4  # a poster stays up for a while; it points to the web page for later times
+MAX_EXCEPTIONS = 4
+
+
+def public_base_url() -> str:
+    """PUBLIC_BASE_URL, or this request's own scheme and host when it is not set."""
+    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
+
+
+def poster_url(code: str) -> str:
+    """The short URL in a poster's QR code."""
+    return f"{public_base_url()}/q/{code}"
+
+
+def printed_url(url: str) -> str:
+    """A URL as people type it: without https://."""
+    return url.removeprefix("https://")
+
+
+def _presence_section(session, place, now: datetime, tz) -> PosterSection:
+    slots = store.slots_between(session, now, now + timedelta(weeks=WEEKS), place=place)
+    rows = tuple(
+        (upper_first(long_date(slot.starts_at)), time_range(slot.starts_at, slot.ends_at))
+        for slot in slots
+        if not slot.cancelled
+    )
+    return PosterSection(
+        _("Polisen på plats här"),
+        rows,
+        empty=_("Inga tider är bestämda de närmaste veckorna. Se webbplatsen."),
+        note=_("Tiderna kan ändras. De senaste tiderna finns på webbplatsen."),
+    )
+
+
+def _exception_text(day: OfficeDay) -> str:
+    when = long_date(day.day)
+    reason = (day.closure.text("note", site.lang()) if day.closure else "") or day.holiday or ""
+    hours = ", ".join(time_range(a, b) for a, b in day.intervals) or _("stängt")
+    return f"{upper_first(when)}: {hours}" + (f" ({reason})" if reason else "")
+
+
+def _office_section(session, office, now: datetime, tz) -> PosterSection:
+    today = now.astimezone(tz).date()
+    rows = []
+    for week_day in weekly_hours(store.live_hours(session, office), today):
+        for index, (opens, closes) in enumerate(week_day.intervals):
+            label = weekday_name(week_day.weekday) if index == 0 else ""
+            rows.append((label, f"{clock(opens)}–{clock(closes)}"))
+    days = store.office_days_between(
+        session, today, today + timedelta(weeks=WEEKS), tz, locale=site.lang()
+    )
+    exceptions = [d for d in days if d.closure is not None or (d.holiday and d.usual)]
+    note = "\n".join(_exception_text(d) for d in exceptions[:MAX_EXCEPTIONS])
+    return PosterSection(
+        _("Poliskontoret har öppet"),
+        tuple(rows),
+        empty=_("Öppettiderna finns på webbplatsen."),
+        note=(_("Ändrade tider:") + "\n" + note) if note else "",
+    )
+
+
+def poster_content(session, poster, *, now: datetime) -> PosterContent:
+    """Everything printed on `poster`, in the current language."""
+    tz = site.timezone()
+    place, town = poster.place, site.municipality()
+    lang = site.lang()
+    office = store.get_office(session)
+    sections = []
+    if not place.is_office:
+        sections.append(_presence_section(session, place, now, tz))
+    if office is not None:
+        sections.append(_office_section(session, office, now, tz))
+    feed = (
+        url_for("feeds.place", slug=place.slug)
+        if not place.is_office
+        else url_for("feeds.calendar", name="office")
+    )
+    url = poster_url(poster.code)
+    return PosterContent(
+        kicker=_("%(town)s och Polisen", town=town.text("name", lang)) if town else _("Polisen"),
+        title=_("Träffa polisen här"),
+        place_name=place.text("name", lang),
+        address=place.address or "",
+        notice=_("Exempeldata: tiderna är ännu inte bekräftade av polisen och kommunen.")
+        if town is not None and town.example_data
+        else "",
+        sections=tuple(sections),
+        call_to_action=_("Vad tycker du? Skanna koden och svara på tre korta frågor."),
+        qr_url=url,
+        short_url=printed_url(url),
+        subscribe_label=_("Tiderna i din kalender:"),
+        subscribe_url=public_base_url() + feed + ("" if lang == "sv" else f"?lang={lang}"),
+        emergency=_(
+            "Anmäl inte brott här. Vid nödläge: ring 112. "
+            "Annars: ring 114 14 eller gå till polisen.se."
+        ),
+        footer=_(
+            "Affischkod %(code)s · skapad %(day)s",
+            code=poster.code,
+            day=poster.created_at.astimezone(tz).date().isoformat(),
+        ),
+        created_at=poster.created_at,
+    )

@@ -1,0 +1,161 @@
+"""Public feedback: /q/<code> counts a poster scan, the form, and the confirmation page.
+
+No cookies and no login. Nothing about the person is stored or logged: rate limits key on an
+HMAC of the client address with a secret that changes every day, and the key is never stored
+anywhere but the limiter's own counters, which expire with their window.
+"""
+
+import hashlib
+import hmac
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from webapp import site
+from webapp.clock import utcnow
+from webapp.database import begin_writes
+from webapp.extensions import db, limiter
+from webapp.feedback import service
+from webapp.feedback.forms import FeedbackForm
+from webapp.feedback.tokens import check_token, make_token
+from webapp.schedule import store
+
+bp = Blueprint("feedback", __name__)
+LANG = "/<any(sv,en):lang>"
+
+MIN_SECONDS = 3  # faster than a person can read and answer
+MAX_SECONDS = 4 * 60 * 60  # an open tab is fine; older forms are shown again to send
+CLIENT_LIMIT = "10 per 10 minutes;40 per day"
+ALL_CLIENTS_LIMIT = "300 per hour"
+
+
+def _setting(name: str, default):
+    return current_app.config.get(name, default)
+
+
+def client_key() -> str:
+    """A per-client rate-limit key that is not the address: HMAC with a daily secret."""
+    day = utcnow().date().isoformat()
+    secret = current_app.config["SECRET_KEY"].encode()
+    salt = hmac.new(secret, f"feedback-rate:{day}".encode(), hashlib.sha256).digest()
+    address = (request.remote_addr or "").encode()
+    return "feedback:" + hmac.new(salt, address, hashlib.sha256).hexdigest()[:32]
+
+
+@bp.app_context_processor
+def feedback_links():
+    """feedback_form_links(): every place's form, for the public feedback page."""
+
+    def links():
+        office = store.get_office(db.session)
+        places = [*([office] if office else []), *store.presence_places(db.session)]
+        return [
+            {
+                "name": p.text("name", site.lang()),
+                "url": url_for("feedback.form", lang=site.lang(), slug=p.slug),
+            }
+            for p in places
+        ]
+
+    return {"feedback_form_links": links}
+
+
+@bp.get("/q/<code>")
+def scan(code):
+    """A poster's QR code: count the scan (a number per poster and day), open the form."""
+    begin_writes()
+    poster = service.find_poster(db.session, code)
+    if poster is None:
+        abort(404)
+    service.count_scan(db.session, poster, utcnow().astimezone(site.timezone()).date())
+    db.session.commit()
+    target = url_for("feedback.form", lang="sv", slug=poster.place.slug, code=poster.code)
+    response = redirect(target, 303)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _place_and_poster(slug, code):
+    place = store.place_by_slug(db.session, slug)
+    if place is None:
+        abort(404)
+    poster = None
+    if code is not None:
+        poster = service.find_poster(db.session, code)
+        if poster is None or poster.place_id != place.id or poster.code != code:
+            abort(404)
+    return place, poster
+
+
+TOKEN_MESSAGES = {
+    "expired": lambda: _(
+        "Formuläret var öppet länge, så av säkerhetsskäl skickades inget. "
+        "Dina svar finns kvar: kontrollera dem och tryck på Skicka igen."
+    ),
+    "invalid": lambda: _(
+        "Formuläret kunde inte skickas. Dina svar finns kvar: kontrollera dem "
+        "och tryck på Skicka igen."
+    ),
+    "too-fast": lambda: _(
+        "Formuläret skickades väldigt snabbt. Kontrollera dina svar och tryck på Skicka igen."
+    ),
+}
+
+
+@bp.route(f"{LANG}/feedback/<slug>", methods=["GET", "POST"], defaults={"code": None})
+@bp.route(f"{LANG}/feedback/<slug>/<code>", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: _setting("FEEDBACK_CLIENT_LIMIT", CLIENT_LIMIT),
+    key_func=client_key,
+    methods=["POST"],
+    scope="feedback-client",
+)
+@limiter.limit(
+    lambda: _setting("FEEDBACK_ALL_CLIENTS_LIMIT", ALL_CLIENTS_LIMIT),
+    key_func=lambda: "feedback-all",
+    methods=["POST"],
+    scope="feedback-all",
+)
+def form(lang, slug, code):
+    place, poster = _place_and_poster(slug, code)
+    form = FeedbackForm()
+    now = utcnow()
+    secret = current_app.config["SECRET_KEY"]
+    status = 200
+    if request.method == "POST":
+        thanks = url_for("feedback.thanks", slug=place.slug, contact=False)
+        if form.leave_empty.data:
+            return redirect(thanks, 303)  # a bot: pretend it worked, keep nothing
+        check = check_token(
+            form.token.data,
+            secret,
+            place_slug=place.slug,
+            poster_code=code,
+            now=now,
+            min_seconds=_setting("FEEDBACK_MIN_SECONDS", MIN_SECONDS),
+            max_seconds=_setting("FEEDBACK_MAX_SECONDS", MAX_SECONDS),
+        )
+        if form.validate() and check.ok:
+            answers = form.answers()
+            service.submit_feedback(
+                db.session, place=place, poster=poster, answers=answers, lang=lang, now=now
+            )
+            db.session.commit()
+            contact = answers.wants_contact and answers.contact_consent
+            return redirect(url_for("feedback.thanks", slug=place.slug, contact=contact), 303)
+        if not check.ok:
+            form.form_errors.append(TOKEN_MESSAGES[check.state]())
+        status = 400
+    form.token.data = make_token(secret, place_slug=place.slug, poster_code=code, now=now)
+    heading = _("Synpunkter om %(place)s", place=place.text("name", lang))
+    body = render_template("feedback/form.html", form=form, place=place, heading=heading)
+    return body, status, {"Cache-Control": "no-store"}
+
+
+@bp.get(f"{LANG}/feedback/<slug>/thanks", defaults={"contact": False})
+@bp.get(f"{LANG}/feedback/<slug>/thanks/contact", defaults={"contact": True})
+def thanks(lang, slug, contact):
+    place = store.place_by_slug(db.session, slug)
+    if place is None:
+        abort(404)
+    return render_template("feedback/thanks.html", place=place, contact=contact)
