@@ -344,11 +344,12 @@ def behaviour_checks(tmp, ports) -> list[tuple[str, str]]:
     ]
 
 
-def print_table(results, statuses, options):
+def print_table(results, statuses, options, load):
     targets = ["static", "gunicorn", "nginx proxy", "microcache"]
     print(
         f"\nwrk -t{options.threads} -c{options.connections} -d{options.duration}s on loopback, "
-        f"{os.cpu_count()} CPUs shared by wrk, nginx and gunicorn\n"
+        f"{os.cpu_count()} CPUs shared by wrk, nginx and gunicorn; load average {load:.1f} "
+        "before the run\n"
     )
     print(f"{'page':<12} {'server':<12} {'req/s':>10} {'vs static':>10} {'latency':>9} {'bad':>6}")
     for page, path in PAGES.items():
@@ -363,6 +364,7 @@ def print_table(results, statuses, options):
 
 
 def run(options):
+    load = os.getloadavg()[0]  # other work on the machine skews every figure
     processes = Processes()
     tmp = Path(tempfile.mkdtemp(prefix="narvaro-bench-"))
     try:
@@ -378,7 +380,7 @@ def run(options):
                 processes.check_alive()
                 print(f"  wrk {target:<12} {path}", flush=True)
                 results[(page, target)] = wrk(ports[target], path, options)
-        print_table(results, statuses, options)
+        print_table(results, statuses, options, load)
         print("\nchecks")
         for name, outcome in checks:
             print(f"  {name:<48} {outcome}")
