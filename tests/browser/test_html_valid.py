@@ -48,6 +48,7 @@ def vnu_errors(live_server, tmp_path_factory) -> dict[str, list[dict]]:
         text=True,
         timeout=120,
     )
+    assert run.stdout, f"the checker wrote no report (exit {run.returncode}): {run.stderr}"
     errors = {path.name: [] for path in folder.iterdir()}
     for message in json.loads(run.stdout)["messages"]:
         errors.setdefault(message.get("url", "").rsplit("/", 1)[-1], []).append(message)
