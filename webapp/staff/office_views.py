@@ -133,7 +133,7 @@ def _closure_form(closure):
         flash(_("Ändringen av öppettiderna är sparad."))
         return redirect(url_for("staff.office_overview"))
     return render_form(
-        "staff/closure_form.html", form, closure=closure, remove_form=RemoveForm(prefix="remove")
+        "staff/closure_form.html", form, closure=closure, remove_form=RemoveForm()
     )
 
 
@@ -143,7 +143,7 @@ def closure_remove(lang, closure_id):
     closure = db.session.get(Closure, closure_id)
     if closure is None or closure.deleted_at is not None:
         abort(404)
-    form = RemoveForm(prefix="remove")
+    form = RemoveForm()
     if form.validate_on_submit():
         office.remove_closure(db.session, closure, now=utcnow(), actor=current_user)
         db.session.commit()

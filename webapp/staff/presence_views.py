@@ -183,7 +183,7 @@ def slot_edit(lang, slot_id):
         slot=slot,
         warnings=result,
         tz=tz,
-        restore_form=RestoreForm(prefix="restore"),
+        restore_form=RestoreForm(),
         now=utcnow(),
         editable=editable,
     )
@@ -272,7 +272,7 @@ def slot_cancel(lang, slot_id):
 @staff_required("police")
 def slot_restore(lang, slot_id):
     slot = _slot_or_404(slot_id)
-    form = RestoreForm(prefix="restore")
+    form = RestoreForm()
     if form.validate_on_submit() and slot.cancelled and slot.starts_at > utcnow():
         presence.restore_slot(db.session, slot, now=utcnow(), actor=current_user)
         db.session.commit()
