@@ -10,7 +10,7 @@ from webapp import site
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.public.qr import qr_svg
-from webapp.public.summary import office_summary
+from webapp.public.summary import next_presences, office_summary
 from webapp.public.urls import absolute_url, all_feeds
 from webapp.public.views import LANG, bp, office_days, upcoming_slots
 from webapp.schedule import store
@@ -74,7 +74,7 @@ def embed_context():
         "summary": office_summary(days, utcnow(), site.timezone()),
         "office": store.get_office(db.session),
         "now": utcnow(),
-        "upcoming": [s for s in upcoming_slots() if not s.cancelled][:3],
+        "upcoming": next_presences(upcoming_slots(), utcnow()),
     }
 
 

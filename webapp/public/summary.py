@@ -83,9 +83,9 @@ def _week_key(rules, day):
     return [w.intervals for w in weekly_hours(rules, day)]
 
 
-def next_presence(slots, now: datetime):
-    """The first slot that is not cancelled and has not ended, or None."""
-    return next((s for s in slots if not s.cancelled and s.ends_at > now), None)
+def next_presences(slots, now: datetime, count: int = 3) -> list:
+    """The next `count` slots that are not cancelled and have not ended, in order."""
+    return [s for s in slots if not s.cancelled and s.ends_at > now][:count]
 
 
 def slots_by_day(slots, tz: ZoneInfo) -> list[tuple[date, list]]:

@@ -15,6 +15,7 @@ from webapp.public.summary import (
     WEEKS_AHEAD,
     changed_days,
     next_hours_change,
+    next_presences,
     office_summary,
     slots_by_day,
     weekly_hours,
@@ -44,7 +45,6 @@ def link_helpers():
 
 
 LANG = "/<any(sv,en):lang>"
-UPCOMING_ON_HOME = 3
 
 
 @bp.get("/")
@@ -103,7 +103,7 @@ def upcoming_slots(place=None):
 def home(lang):
     office = store.get_office(db.session)
     days = office_days()
-    upcoming = [s for s in upcoming_slots() if not s.cancelled][:UPCOMING_ON_HOME]
+    upcoming = next_presences(upcoming_slots(), utcnow())
     return render_template(
         "public/home.html",
         office=office,
