@@ -45,16 +45,19 @@ def test_empty_series_form_lists_every_problem_and_links_to_fields(app):
     assert links == {
         "#place": "Välj en plats",
         "#weekdays-0": "Välj minst en veckodag",
-        "#starts": "Skriv en tid",
-        "#ends": "Skriv en tid",
-        "#first_day": "Skriv ett datum",
-        "#last_day": "Skriv ett datum",
+        "#starts": "Skriv när tillfällena börjar",
+        "#ends": "Skriv när tillfällena slutar",
+        "#first_day": "Skriv seriens första dag",
+        "#last_day": "Skriv seriens sista dag",
         "#interval_weeks": "Skriv hur många veckor det är mellan tillfällena, till exempel 1",
     }
     starts = page.find("input", attrs={"name": "starts"})
     assert starts["aria-invalid"] == "true"
     assert starts["aria-describedby"] == "starts-hint starts-error"
-    assert page.find(id="starts-error").get_text(" ", strip=True) == "Fel: Skriv en tid"
+    assert (
+        page.find(id="starts-error").get_text(" ", strip=True)
+        == "Fel: Skriv när tillfällena börjar"
+    )
     assert page.find(id="starts-hint") is not None
 
 

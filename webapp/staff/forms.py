@@ -85,8 +85,9 @@ class Within(NumberRange):
         super().__call__(form, field)
 
 
-def _day_field(label, required=True, **kwargs):
-    checks = [InputRequired(_l("Skriv ett datum"))] if required else [Optional()]
+def _day_field(label, missing=None, **kwargs):
+    """A date; required when `missing` (the message for an empty field) is given."""
+    checks = [InputRequired(missing)] if missing else [Optional()]
     return DateField(
         label,
         checks,
@@ -95,10 +96,10 @@ def _day_field(label, required=True, **kwargs):
     )
 
 
-def _time_field(label):
+def _time_field(label, missing):
     return TimeField(
         label,
-        [InputRequired(_l("Skriv en tid"))],
+        [InputRequired(missing)],
         invalid_value_message=_l("Skriv tiden som timmar:minuter, till exempel 15:00"),
     )
 
@@ -172,10 +173,10 @@ class SeriesForm(TimeRangeMixin, StaffForm):
         coerce=int,
         validators=[InputRequired(_l("Välj minst en veckodag"))],
     )
-    starts = _time_field(_l("Börjar kl."))
-    ends = _time_field(_l("Slutar kl."))
-    first_day = _day_field(_l("Första dagen"))
-    last_day = _day_field(_l("Sista dagen"))
+    starts = _time_field(_l("Börjar kl."), _l("Skriv när tillfällena börjar"))
+    ends = _time_field(_l("Slutar kl."), _l("Skriv när tillfällena slutar"))
+    first_day = _day_field(_l("Första dagen"), _l("Skriv seriens första dag"))
+    last_day = _day_field(_l("Sista dagen"), _l("Skriv seriens sista dag"))
     interval_weeks = IntegerField(
         _l("Varje hur många veckor"),
         [
@@ -205,9 +206,9 @@ class SlotForm(TimeRangeMixin, StaffForm):
         validate_choice=False,
         validators=[InputRequired(_l("Välj en plats"))],
     )
-    day = _day_field(_l("Datum"))
-    starts = _time_field(_l("Börjar kl."))
-    ends = _time_field(_l("Slutar kl."))
+    day = _day_field(_l("Datum"), _l("Skriv vilken dag tillfället är"))
+    starts = _time_field(_l("Börjar kl."), _l("Skriv när tillfället börjar"))
+    ends = _time_field(_l("Slutar kl."), _l("Skriv när tillfället slutar"))
     note = TextAreaField(
         _l("Meddelande till invånarna (valfritt)"),
         [Length(max=500, message=_l("Skriv högst 500 tecken"))],
@@ -233,7 +234,7 @@ class RestoreForm(StaffForm):
 
 
 class EndSeriesForm(StaffForm):
-    from_day = _day_field(_l("Från och med"))
+    from_day = _day_field(_l("Från och med"), _l("Skriv från vilken dag serien upphör"))
     reason = TextAreaField(
         _l("Varför upphör tillfällena?"),
         [
@@ -274,8 +275,8 @@ class OutcomeForm(StaffForm):
 class HoursForm(StaffForm):
     """One week of opening hours, up to two intervals a day, valid from a date."""
 
-    valid_from = _day_field(_l("Gäller från och med"))
-    valid_until = _day_field(_l("Gäller till och med (valfritt)"), required=False)
+    valid_from = _day_field(_l("Gäller från och med"), _l("Skriv från vilken dag tiderna gäller"))
+    valid_until = _day_field(_l("Gäller till och med (valfritt)"))
 
     def validate_valid_from(self, field):
         _check_year(field)
@@ -328,8 +329,8 @@ def hours_intervals(form: HoursForm):
 
 
 class ClosureForm(StaffForm):
-    first_day = _day_field(_l("Första dagen"))
-    last_day = _day_field(_l("Sista dagen (valfritt)"), required=False)
+    first_day = _day_field(_l("Första dagen"), _l("Skriv vilken dag ändringen börjar gälla"))
+    last_day = _day_field(_l("Sista dagen (valfritt)"))
     kind = RadioField(
         validate_choice=False,
         label=_l("Vad gäller?"),
