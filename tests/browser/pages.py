@@ -4,7 +4,8 @@ from tests.conftest import CALENDAR
 from webapp.schedule.calendar_file import load_calendar_file
 
 LANGS = ("sv", "en")
-PLACES = [place.slug for place in load_calendar_file(CALENDAR).places]
+_DATA = load_calendar_file(CALENDAR)
+PLACES = [place.slug for place in _DATA.places]
 PAGES = [
     "",
     "office",
@@ -14,6 +15,8 @@ PAGES = [
     "about",
     "accessibility",
     "feedback",
+    # The feedback form each poster leads to: the office and every place.
+    *(f"feedback/{slug}" for slug in [_DATA.office.slug, *PLACES]),
     "embed",
 ]
 MISSING = "no-such-page"  # the localized 404 page
