@@ -17,10 +17,12 @@ from webapp.database import begin_writes
 from webapp.extensions import db, limiter
 from webapp.feedback import service
 from webapp.feedback.forms import FeedbackForm
+from webapp.feedback.privacy import keep_addresses_out_of_logs
 from webapp.feedback.tokens import check_token, make_token
 from webapp.schedule import store
 
 bp = Blueprint("feedback", __name__)
+bp.record_once(keep_addresses_out_of_logs)
 LANG = "/<any(sv,en):lang>"
 
 MIN_SECONDS = 3  # faster than a person can read and answer

@@ -1,0 +1,104 @@
+"""Helpers the feedback, poster and inbox tests share (no tests in here).
+
+Forms are filled like a browser: fetch the page, take its token, wait past the minimum fill
+time by moving the pinned clock, post.
+"""
+
+import re
+import shutil
+import subprocess
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import func, select
+
+from tests.conftest import NOW
+from tests.factories import place
+from webapp.extensions import db
+from webapp.feedback import service
+from webapp.models import Feedback
+
+FILLED = timedelta(seconds=30)  # how long "a person" takes to fill in the form
+
+
+def soup(response):
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def form_token(client, url) -> str:
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    return soup(page).find("input", attrs={"name": "token"})["value"]
+
+
+def submit(app, client, url, data, *, after=FILLED, token=None, **request_options):
+    """Open the form now, send `data` `after` later (the clock moves, then moves back)."""
+    opened = app.config["NOW"]
+    token = form_token(client, url) if token is None else token
+    app.config["NOW"] = opened + after
+    try:
+        return client.post(url, data={"token": token, **data}, **request_options)
+    finally:
+        app.config["NOW"] = opened
+
+
+def feedback_count() -> int:
+    db.session.rollback()  # a fresh snapshot: the requests wrote in their own transactions
+    return db.session.scalar(select(func.count(Feedback.id)))
+
+
+def make_poster(slug="torget", now=NOW):
+    poster = service.create_poster(db.session, place(slug), now=now)
+    db.session.commit()
+    return poster
+
+
+def error_summary(response) -> list[str]:
+    box = soup(response).select_one(".error-summary")
+    return [a.get_text(" ", strip=True) for a in box.select("a")] if box else []
+
+
+def error_links(response) -> list[str]:
+    box = soup(response).select_one(".error-summary")
+    return [a["href"] for a in box.select("a")] if box else []
+
+
+def pdf_to_grey(pdf: bytes, tmp_path, dpi=150):
+    """Render the PDF's first page with poppler's pdftoppm: (width, height, grey bytes)."""
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    source = tmp_path / "poster.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(  # noqa: S603 - fixed argv, our own temp files
+        [pdftoppm, "-gray", "-r", str(dpi), "-singlefile", str(source), str(tmp_path / "page")],
+        check=True,
+    )
+    data = (tmp_path / "page.pgm").read_bytes()
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", data)
+    width, height = int(header[1]), int(header[2])
+    return width, height, data[header.end() :]
+
+
+def decode_qr_codes(pdf: bytes, tmp_path, dpi=150) -> list[str]:
+    """The text of every QR code found on the rendered page."""
+    zxingcpp = pytest.importorskip("zxingcpp")
+    width, height, pixels = pdf_to_grey(pdf, tmp_path, dpi)
+    image = memoryview(pixels).cast("B", (height, width))
+    return [
+        found.text
+        for found in zxingcpp.read_barcodes(image)
+        if found.format == zxingcpp.BarcodeFormat.QRCode
+    ]
+
+
+def pdf_lines(pdf: bytes) -> list[str]:
+    """The PDF's text, line by line, as a PDF reader extracts it."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    return [line.strip() for line in reader.pages[0].extract_text().splitlines() if line.strip()]
