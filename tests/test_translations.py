@@ -13,8 +13,15 @@ def source_messages() -> set[str]:
     """msgids extracted from the code and templates now, as `flask translate extract` would."""
     with open(ROOT / "babel.cfg", encoding="utf-8") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None,
-                "lazy_gettext": None, "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "_l": None,
+        "lazy_gettext": None,
+        "pgettext": ((1, "c"), 2),
+        "npgettext": ((1, "c"), 2, 3),
+    }
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         ROOT, method_map, options_map, keywords=keywords
@@ -38,7 +45,8 @@ def test_every_source_message_is_in_each_catalogue():
 def test_no_catalogue_entry_is_empty_or_fuzzy():
     for locale in LOCALES:
         missing = [
-            m.id for m in catalogue(locale)
+            m.id
+            for m in catalogue(locale)
             if m.id and (m.fuzzy or not (m.string if isinstance(m.string, str) else all(m.string)))
         ]
         assert missing == [], f"untranslated in {locale}"
