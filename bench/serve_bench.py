@@ -15,6 +15,7 @@ Every process it starts is stopped on exit, Ctrl-C or error.  Usage: python benc
 """
 
 import argparse
+import contextlib
 import gzip
 import http.client
 import os
@@ -60,16 +61,22 @@ class Processes:
         return proc
 
     def stop(self):
+        # gunicorn's workers are ours too: note them first, so none outlives a killed master.
+        workers = [kid for _n, proc, _h, _l in self.running for kid in _children(proc.pid)]
         for _name, proc, _handle, _log in reversed(self.running):
             if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)  # quick shutdown for both gunicorn and nginx
+                proc.terminate()  # graceful for gunicorn, fast for nginx
         for _name, proc, handle, _log in reversed(self.running):
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=40)  # gunicorn's graceful_timeout is 30 s
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=5)
             handle.close()
+        for pid, started in workers:
+            if _start_time(pid) == started:  # the same process, not a reused pid
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
         self.running.clear()
 
     def check_alive(self):
@@ -77,6 +84,26 @@ class Processes:
             if proc.poll() is not None:
                 tail = Path(log).read_text(errors="replace")[-3000:]
                 raise RuntimeError(f"{name} exited with {proc.returncode}:\n{tail}")
+
+
+def _start_time(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _children(parent: int) -> list[tuple[int, str]]:
+    """(pid, start time) of each child process of parent, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.append((int(stat.parent.name), fields[19]))
+    return found
 
 
 def free_port() -> int:
