@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, g, make_response, render_template, request
 from flask_babel import format_date, refresh
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from webapp.database import begin_writes
@@ -41,6 +42,11 @@ def _fresh_user_each_request():
 def _staff_requests_may_write():
     # The session check updates last_seen; on SQLite that must start as a write transaction.
     begin_writes()
+
+
+@bp.context_processor
+def _staff_context():
+    return {"current_user": current_user}
 
 
 @bp.after_request

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
+from flask_login.utils import _user_context_processor
 from sqlalchemy import delete, select
 
 from webapp.clock import utcnow
@@ -81,7 +82,12 @@ def _current_session() -> UserSession | None:
 
 @login.request_loader
 def _load_user_from_session(_request):
-    """Flask-Login's loader: a live session row of an active user, or nobody."""
+    """Flask-Login's loader: a live session row of an active user, or nobody.
+
+    Only staff pages look: public pages and feeds never read or write the session cookie.
+    """
+    if request.blueprint != "staff":
+        return None
     row = _current_session()
     if row is None:
         return None
@@ -142,3 +148,12 @@ def init_app(app) -> None:
     app.config.setdefault("STAFF_MAX_HOURS", MAX_HOURS)
     # The server-side session row is the protection; Flask-Login's IP/UA hash would need the IP.
     login.session_protection = None
+    # No "remember me": drop Flask-Login's hook that reads the session on every response,
+    # which made public pages and feeds answer "Vary: Cookie".
+    hooks = app.after_request_funcs.get(None, [])
+    if login._update_remember_cookie in hooks:
+        hooks.remove(login._update_remember_cookie)
+    # Flask-Login's template context loads the user (reading the cookie) on every page;
+    # staff templates get current_user from the staff blueprint instead.
+    processors = app.template_context_processors[None]
+    processors[:] = [p for p in processors if p is not _user_context_processor]
