@@ -102,3 +102,42 @@ def pdf_lines(pdf: bytes) -> list[str]:
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     return [line.strip() for line in reader.pages[0].extract_text().splitlines() if line.strip()]
+
+
+STAFF_EMAILS = {
+    "police": "polis@example.se",
+    "municipality": "kommun@example.se",
+    "admin": "admin@example.se",
+}
+
+
+def staff_client(app, role):
+    """A client with a live staff session, without paying for argon2 in every test.
+
+    The account and its server-side session row are made directly; the cookie carries the
+    session's token exactly as a real login leaves it (logins themselves are tested in
+    test_auth.py and used by the browser test).
+    """
+    import hashlib
+    import secrets
+
+    from webapp.models import User, UserSession
+    from webapp.staff.auth import TOKEN_KEY
+
+    user = User(email=STAFF_EMAILS[role], password_hash="not-used", role=role, created_at=NOW)
+    db.session.add(user)
+    db.session.flush()
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            created_at=app.config["NOW"],
+            last_seen_at=app.config["NOW"],
+        )
+    )
+    db.session.commit()
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session[TOKEN_KEY] = token
+    return client

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from tests.conftest import NOW
 from tests.factories import make_closure
 from tests.test_feedback_support import decode_qr_codes, make_poster, pdf_lines, soup
-from tests.test_staff_support import csrf_token, logged_in
+from tests.test_feedback_support import staff_client as logged_in
+from tests.test_staff_support import csrf_token
 from webapp.extensions import db
 from webapp.feedback.codes import ALPHABET, new_code, normalise_code
 from webapp.feedback.poster_pdf import (
