@@ -1,6 +1,6 @@
 """Friendly, localized error pages; JSON for the API; never a stack trace."""
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -15,12 +15,28 @@ TITLES = {
 }
 
 
+# Served when even the error template fails (say, the database is down): no lookups at all.
+FALLBACK = """<!doctype html><html lang="sv"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Något gick fel – Närvaro</title></head><body><main>
+<h1>Något gick fel</h1><p>Försök igen om en stund. Vid nödläge, ring 112. Annars 114 14.</p>
+<p lang="en">Something went wrong. Please try again later. In an emergency, call 112.
+Otherwise call 114 14.</p></main></body></html>"""
+
+
 def _page(error: HTTPException):
     code = error.code or 500
-    if request.path.startswith("/api/"):
-        return jsonify(error={"status": code, "message": error.description or ""}), code
     title = TITLES.get(code, TITLES[500])()
-    body = render_template("errors/error.html", code=code, title=title)
+    if request.path.startswith("/api/"):
+        # Werkzeug's stock descriptions are English prose; ours are localized.
+        custom = error.description != type(error).description
+        message = error.description if custom and error.description else title
+        return jsonify(error={"status": code, "message": message}), code
+    try:
+        body = render_template("errors/error.html", code=code, title=title)
+    except Exception:  # noqa: BLE001 - the page about an error must not fail itself
+        current_app.logger.exception("error page failed on %s", request.path)
+        return FALLBACK, code, {"Content-Type": "text/html; charset=utf-8"}
     return body, code, _extra_headers(error)
 
 
