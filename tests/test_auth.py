@@ -476,3 +476,41 @@ def test_login_time_is_recorded(app):
     login(app.test_client(), "polis@example.se")
 
     assert _user("polis@example.se").last_login_at == datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+
+
+def test_admin_creates_accounts_in_the_ui_with_the_password_policy(app):
+    admin = logged_in(app, "admin")
+    data = {"email": "ny.polis@example.se", "role": "police", "password": "sommar123456"}
+
+    refused = post_form(admin, "/sv/staff/users/new", data)
+    created = post_form(admin, "/sv/staff/users/new", {**data, "password": PASSWORD})
+
+    assert refused.status_code == 400
+    assert error_summary(refused) == [
+        "Lösenordet är för vanligt och lätt att gissa. Välj ett annat"
+    ]
+    assert soup(refused).find("input", attrs={"name": "email"})["value"] == "ny.polis@example.se"
+    assert created.status_code == 302
+    assert login(app.test_client(), "ny.polis@example.se").status_code == 302
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "user.create").order_by(AuditEvent.id.desc())
+    )
+    assert (event.actor.email, event.after) == (
+        "admin@example.se",
+        {"email": "ny.polis@example.se", "role": "police", "active": True, "via": "ui"},
+    )
+
+
+def test_role_change_is_audited_with_before_and_after(app):
+    admin = logged_in(app, "admin")
+    make_user(app, "police")
+    police_id = _user("polis@example.se").id
+
+    post_form(admin, f"/sv/staff/users/{police_id}", {"role": "municipality", "active": "y"})
+
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.role"))
+    assert (event.before["role"], event.after["role"], event.object_id) == (
+        "police",
+        "municipality",
+        str(police_id),
+    )
