@@ -1,10 +1,15 @@
 """The staff area in chromium: the main flow by keyboard-free clicks, axe-core WCAG 2.2 AA on
 every staff page (forms with errors too), one h1, and reflow at 320 CSS px."""
 
+import json
+import shutil
+import subprocess
+
 import pytest
 from sqlalchemy import select
 
 from tests.browser.helpers import axe_violations, describe_violations, overflowing_elements
+from tests.browser.test_html_valid import VNU_JAR
 from webapp.extensions import db
 from webapp.models import PresenceSeries, PresenceSlot, User
 
@@ -143,3 +148,49 @@ def test_login_page_and_form_errors_pass_axe(page, live_server, accounts):
     )
     assert summary == ["Fel e-postadress eller lösenord. Kontrollera och försök igen"]
     assert title.startswith("Fel: Ny serie")
+
+
+def test_staff_pages_are_valid_html(live_server, accounts, tmp_path):
+    java = shutil.which("java")
+    if java is None or not VNU_JAR.exists():
+        pytest.skip("the HTML check needs java and node_modules/vnu-jar (npm install)")
+    pages = {}
+    for role in ("police", "admin"):
+        client = live_server.app.test_client()
+        form = client.get("/sv/staff/login").get_data(as_text=True)
+        csrf = form.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        client.post(
+            "/sv/staff/login",
+            data={"csrf_token": csrf, "email": accounts[role], "password": PASSWORD},
+        )
+        for url in _staff_urls(live_server, role):
+            pages[url] = client.get(url).get_data()
+        pages[f"{role} with errors"] = client.post(
+            "/sv/staff/presence/series/new" if role == "police" else "/sv/staff/users/new",
+            data={"csrf_token": csrf},
+        ).get_data()
+    pages["login"] = live_server.app.test_client().get("/sv/staff/login").get_data()
+    names = {}
+    for n, (url, body) in enumerate(sorted(pages.items())):
+        (tmp_path / f"page{n}.html").write_bytes(body)
+        names[f"page{n}.html"] = url
+
+    run = subprocess.run(  # noqa: S603 - fixed arguments, files we wrote
+        [
+            java,
+            "-jar",
+            str(VNU_JAR),
+            "--errors-only",
+            "--format",
+            "json",
+            "--stdout",
+            *sorted(str(p) for p in tmp_path.iterdir()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    messages = json.loads(run.stdout)["messages"]
+    errors = [(names[m.get("url", "").rsplit("/", 1)[-1]], m["message"]) for m in messages]
+    assert errors == []
