@@ -47,7 +47,7 @@ def user_new(lang):
     return render_form("staff/user_new.html", form)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<int(max=2147483647):user_id>", methods=["GET", "POST"])
 @staff_required("admin")
 def user_edit(lang, user_id):
     user = db.session.get(User, user_id)
@@ -82,6 +82,8 @@ def user_edit(lang, user_id):
 @staff_required("admin")
 def audit_log(lang):
     before = request.args.get("before", type=int)
+    if before is not None:
+        before = min(max(before, 0), 2**31 - 1)  # a page link, not a way to overflow the query
     events = audit.recent_events(db.session, limit=PAGE, before_id=before)
     return render_template(
         "staff/audit.html", events=events, older=events[-1].id if len(events) == PAGE else None

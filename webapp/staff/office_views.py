@@ -94,7 +94,7 @@ def closure_new(lang):
     return _closure_form(None)
 
 
-@bp.route("/office/closures/<int:closure_id>", methods=["GET", "POST"])
+@bp.route("/office/closures/<int(max=2147483647):closure_id>", methods=["GET", "POST"])
 @staff_required("police")
 def closure_edit(lang, closure_id):
     closure = db.session.get(Closure, closure_id)
@@ -132,12 +132,10 @@ def _closure_form(closure):
         db.session.commit()
         flash(_("Ändringen av öppettiderna är sparad."))
         return redirect(url_for("staff.office_overview"))
-    return render_form(
-        "staff/closure_form.html", form, closure=closure, remove_form=RemoveForm()
-    )
+    return render_form("staff/closure_form.html", form, closure=closure, remove_form=RemoveForm())
 
 
-@bp.route("/office/closures/<int:closure_id>/remove", methods=["POST"])
+@bp.route("/office/closures/<int(max=2147483647):closure_id>/remove", methods=["POST"])
 @staff_required("police")
 def closure_remove(lang, closure_id):
     closure = db.session.get(Closure, closure_id)

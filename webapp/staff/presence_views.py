@@ -160,7 +160,7 @@ def slot_new(lang):
     )
 
 
-@bp.route("/presence/slots/<int:slot_id>", methods=["GET", "POST"])
+@bp.route("/presence/slots/<int(max=2147483647):slot_id>", methods=["GET", "POST"])
 @staff_required("police")
 def slot_edit(lang, slot_id):
     slot = _slot_or_404(slot_id)
@@ -244,7 +244,7 @@ def _week_start(moment: datetime, tz) -> str:
     return (day - timedelta(days=day.weekday())).isoformat()
 
 
-@bp.route("/presence/slots/<int:slot_id>/cancel", methods=["GET", "POST"])
+@bp.route("/presence/slots/<int(max=2147483647):slot_id>/cancel", methods=["GET", "POST"])
 @staff_required("police")
 def slot_cancel(lang, slot_id):
     slot = _slot_or_404(slot_id)
@@ -268,7 +268,7 @@ def slot_cancel(lang, slot_id):
     return render_form("staff/slot_cancel.html", form, slot=slot, tz=timezone())
 
 
-@bp.route("/presence/slots/<int:slot_id>/restore", methods=["POST"])
+@bp.route("/presence/slots/<int(max=2147483647):slot_id>/restore", methods=["POST"])
 @staff_required("police")
 def slot_restore(lang, slot_id):
     slot = _slot_or_404(slot_id)
@@ -282,7 +282,7 @@ def slot_restore(lang, slot_id):
     return redirect(url_for("staff.slot_edit", slot_id=slot.id))
 
 
-@bp.route("/presence/series/<int:series_id>/end", methods=["GET", "POST"])
+@bp.route("/presence/series/<int(max=2147483647):series_id>/end", methods=["GET", "POST"])
 @staff_required("police")
 def series_end(lang, series_id):
     series = db.session.get(PresenceSeries, series_id)
@@ -328,7 +328,7 @@ def outcomes(lang):
     )
 
 
-@bp.route("/presence/slots/<int:slot_id>/outcome", methods=["GET", "POST"])
+@bp.route("/presence/slots/<int(max=2147483647):slot_id>/outcome", methods=["GET", "POST"])
 @staff_required("police")
 def outcome(lang, slot_id):
     slot = _slot_or_404(slot_id)
