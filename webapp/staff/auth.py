@@ -48,6 +48,7 @@ def session_alive(row: UserSession, now: datetime) -> bool:
 def start_session(user: User, now: datetime) -> None:
     """Log in: a fresh cookie (old contents dropped) and a new server-side session row."""
     session.clear()
+    _forget_expired_sessions(now)
     token = secrets.token_urlsafe(32)
     db.session.add(
         UserSession(
@@ -55,6 +56,16 @@ def start_session(user: User, now: datetime) -> None:
         )
     )
     session[TOKEN_KEY] = token
+
+
+def _forget_expired_sessions(now: datetime) -> None:
+    """Delete rows nobody can use any more (their cookies were never shown again)."""
+    db.session.execute(
+        delete(UserSession).where(
+            (UserSession.last_seen_at < now - idle_limit())
+            | (UserSession.created_at < now - absolute_limit())
+        )
+    )
 
 
 def end_session() -> None:
