@@ -292,3 +292,45 @@ def test_closure_shows_on_public_office_page_at_once(app):
 
 def test_slot_place_is_a_real_place(app):
     assert place("torget") is not None
+
+
+def test_restoring_a_cancelled_slot_raises_sequence_again(app):
+    slot = make_slot()
+    client = logged_in(app, "police")
+    post_form(client, f"/sv/staff/presence/slots/{slot.id}/cancel", {"reason": "Sjukdom"})
+
+    restored = post_form(
+        client,
+        f"/sv/staff/presence/slots/{slot.id}/restore",
+        {},
+        token_from=f"/sv/staff/presence/slots/{slot.id}",
+    )
+
+    assert restored.status_code == 302
+    db.session.expire_all()
+    again = db.session.get(PresenceSlot, slot.id)
+    assert (again.status, again.note, again.sequence) == ("scheduled", "", 2)
+
+
+def test_action_without_a_token_explains_and_links_back(app):
+    slot = make_slot()
+    client = logged_in(app, "police")
+    post_form(client, f"/sv/staff/presence/slots/{slot.id}/cancel", {"reason": "Sjukdom"})
+
+    response = client.post(f"/sv/staff/presence/slots/{slot.id}/restore")
+
+    page = soup(response)
+    assert response.status_code == 400
+    assert page.h1.get_text(strip=True) == "Sidan var öppen för länge"
+    assert page.find("a", string="Tillbaka")["href"] == f"/sv/staff/presence/slots/{slot.id}"
+    assert db.session.get(PresenceSlot, slot.id).status == "cancelled"
+
+
+def test_municipality_reads_the_schedule_without_edit_links(app):
+    client = logged_in(app, "municipality")
+
+    page = soup(client.get("/sv/staff/presence"))
+
+    assert page.find("a", href=lambda h: h and "/cancel" in h) is None
+    assert page.find("a", href="/sv/staff/presence/series/new") is None
+    assert len(page.select(".slot-list li")) > 0
