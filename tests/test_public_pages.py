@@ -261,7 +261,7 @@ def test_presence_slot_links_to_calendars_and_maps(client):
     assert first.select_one("ul.actions a").has_attr("download")
     assert hrefs[1].startswith("https://calendar.google.com/calendar/render?")
     assert google["dates"] == ["20261125T150000Z/20261125T170000Z"]
-    assert google["text"] == ["Polisen på plats: Travel centre"]
+    assert google["text"] == ["Police on site: Travel centre"]
     assert outlook["startdt"] == ["2026-11-25T15:00:00Z"]
     assert hrefs[3:] == [
         "https://www.openstreetmap.org/?mlat=57.40396&mlon=14.66186#map=18/57.40396/14.66186",

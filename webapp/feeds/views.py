@@ -146,7 +146,8 @@ def _feed_texts(feed, place, lang):
         name = _("Polisen på plats: %(place)s", place=place.text("name", lang))
         about = _("Tider då polisen finns på plats: %(place)s.", place=place.text("name", lang))
     if town is not None and town.example_data:
-        about = f"{about} {_('Tiderna är exempel och inte bekräftade än.')}"
+        unconfirmed = _("Tiderna är exempel och inte bekräftade än.")
+        about = f"{about} {unconfirmed}"
     return name, about
 
 
