@@ -72,8 +72,8 @@ def translate_compile():
 
 
 PASSWORD_PROBLEMS = {
-    "short": "the password must have at least 12 characters (a phrase of several words is easy "
-             "to remember)",
+    "short": "the password must have at least 12 characters (a phrase of several words is "
+    "easy to remember)",
     "long": "the password must have at most 1024 characters",
     "common": "the password is too common and easy to guess; choose another",
     "personal": "the password must not contain the email address",
@@ -92,8 +92,12 @@ def _read_password() -> str:
 @click.command("create-user")
 @with_appcontext
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice(["police", "municipality", "admin"]),
-              help="police: schedule and outcomes; municipality: read-only; admin: accounts.")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["police", "municipality", "admin"]),
+    help="police: schedule and outcomes; municipality: read-only; admin: accounts.",
+)
 def create_user(email, role):
     """Create a staff account; the password is read from standard input."""
     from webapp.staff.users import AccountError
@@ -102,8 +106,9 @@ def create_user(email, role):
     password = _read_password()
     with writing():
         try:
-            user = create_account(db.session, email=email, password=password, role=role,
-                                  now=utcnow(), via="cli")
+            user = create_account(
+                db.session, email=email, password=password, role=role, now=utcnow(), via="cli"
+            )
         except AccountError as error:
             db.session.rollback()
             click.echo(f"Error: {PASSWORD_PROBLEMS[error.code]}", err=True)

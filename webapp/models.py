@@ -256,7 +256,9 @@ class UserSession(db.Model):
     """A login, checked on every staff request; the cookie holds only the token."""
 
     id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.ForeignKey("staff_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id = db.Column(
+        db.ForeignKey("staff_user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     token_hash = db.Column(db.String(64), nullable=False, unique=True)  # sha256 hex
     created_at = db.Column(UTCDateTime, nullable=False)
     last_seen_at = db.Column(UTCDateTime, nullable=False)
