@@ -278,7 +278,7 @@ def test_closure_added_edited_removed_keeps_rows_immutable(app):
     ]
 
 
-def test_closure_shows_on_public_office_page_at_once(app):
+def test_closure_shows_on_public_office_page_and_feed_at_once(app):
     client = logged_in(app, "police")
 
     post_form(
@@ -288,6 +288,11 @@ def test_closure_shows_on_public_office_page_at_once(app):
     )
 
     assert "Utbildningsdag för alla" in soup(client.get("/sv/office")).get_text()
+    thursday = _feed_events(client, "/feeds/office.ics")["office-20261126-0@narvaro.example"]
+    assert (thursday["STATUS"], str(thursday["SUMMARY"])) == (
+        "CANCELLED",
+        "Stängt: Utbildningsdag för alla",
+    )
 
 
 def test_slot_place_is_a_real_place(app):
