@@ -36,6 +36,13 @@ SCALE = {"1", "2", "3", "4", "5"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+def one_kind_of_line_break(text):
+    """Browsers send CRLF; store LF, so a line break counts as one character."""
+    if isinstance(text, str):
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
 def choices(labels: dict) -> list[SelectChoice]:
     """wtforms options from {value: label}, in order."""
     return [SelectChoice(value, label) for value, label in labels.items()]
@@ -71,7 +78,7 @@ class FeedbackForm(StaffForm):
     comment = TextAreaField(
         _l("Vill du berätta mer?"),
         [Length(max=COMMENT_MAX, message=_l("Skriv högst 2000 tecken"))],
-        filters=[lambda text: text.replace("\r\n", "\n") if isinstance(text, str) else text],
+        filters=[one_kind_of_line_break],
     )
     wants_contact = BooleanField(_l("Jag vill att polisen eller kommunen kontaktar mig"))
     contact_name = StringField(

@@ -77,10 +77,15 @@ def scan(code):
     return response
 
 
-def _place_and_poster(slug, code):
+def _place_or_404(slug):
     place = store.place_by_slug(db.session, slug)
     if place is None:
         abort(404)
+    return place
+
+
+def _place_and_poster(slug, code):
+    place = _place_or_404(slug)
     poster = None
     if code is not None:
         poster = service.find_poster(db.session, code)
@@ -157,7 +162,5 @@ def form(lang, slug, code):
 @bp.get(f"{LANG}/feedback/<slug>/thanks", defaults={"contact": False})
 @bp.get(f"{LANG}/feedback/<slug>/thanks/contact", defaults={"contact": True})
 def thanks(lang, slug, contact):
-    place = store.place_by_slug(db.session, slug)
-    if place is None:
-        abort(404)
+    place = _place_or_404(slug)
     return render_template("feedback/thanks.html", place=place, contact=contact)

@@ -21,6 +21,8 @@ def presence_places(session) -> list[Place]:
 
 
 def place_by_slug(session, slug: str) -> Place | None:
+    if "\x00" in slug:  # no such slug, and PostgreSQL refuses NUL in a query
+        return None
     return session.scalar(select(Place).where(Place.slug == slug))
 
 

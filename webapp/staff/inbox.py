@@ -13,7 +13,13 @@ from webapp.extensions import db
 from webapp.feedback import inbox
 from webapp.feedback.codes import normalise_code
 from webapp.feedback.export import export_csv
-from webapp.feedback.forms import MET_LABELS, REACH_LABELS, SAFETY_LABELS, choices
+from webapp.feedback.forms import (
+    MET_LABELS,
+    REACH_LABELS,
+    SAFETY_LABELS,
+    choices,
+    one_kind_of_line_break,
+)
 from webapp.feedback.masking import MASK, suggest_mask
 from webapp.models import Feedback
 from webapp.schedule import store
@@ -96,7 +102,7 @@ class MaskForm(StaffForm):
     masked = TextAreaField(
         _l("Texten som den får lämnas ut"),
         [InputRequired(_l("Skriv texten med personuppgifterna maskerade"))],
-        filters=[lambda t: t.replace("\r\n", "\n") if isinstance(t, str) else t],
+        filters=[one_kind_of_line_break],
     )
 
 
