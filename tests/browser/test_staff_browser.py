@@ -43,7 +43,7 @@ def _query(live_server, statement):
         return result
 
 
-def test_police_plan_a_series_cancel_a_slot_and_log_out(page, live_server, accounts):
+def test_police_plan_a_series_cancel_a_slot_report_and_log_out(page, live_server, accounts):
     _login(page, accounts["police"])
     page.click("text=Ny serie")
     page.select_option("#place", "biblioteket")
@@ -70,6 +70,14 @@ def test_police_plan_a_series_cancel_a_slot_and_log_out(page, live_server, accou
     page.click("#submit")
     page.wait_for_url("**/sv/staff/presence**")
     assert page.locator(f"#slot-{slot.id} .tag").inner_text() == "Inställt"
+
+    page.click("nav >> text=Resultat")
+    page.locator(".slot-list a", has_text="Rapportera").first.click()
+    page.check("#held-0")
+    page.fill("#people_met", "5")
+    page.click("#submit")
+    page.wait_for_url("**/sv/staff/outcomes")
+    assert page.locator(".notice-success").inner_text() == "Resultatet är sparat."
 
     page.click("text=Logga ut")
     page.wait_for_url("**/sv/staff/login")
