@@ -281,3 +281,45 @@ def test_cli_with_a_bad_file_exits_non_zero_and_leaves_the_database_alone(
     assert result.stderr == f"Error: {bad}, line {line}, {problem}\n"
     assert result.stdout == ""
     assert snapshot() == before
+
+
+def test_reload_keeps_what_staff_changed_in_hours_closures_and_series(app, pin):
+    from webapp.staff import office as staff_office
+    from webapp.staff import presence as staff_presence
+
+    office = db.session.scalar(select(Place).where(Place.slug == "poliskontoret"))
+    series = db.session.scalar(
+        select(PresenceSeries).where(PresenceSeries.file_key == "torget-fredag")
+    )
+    with writing():
+        staff_office.set_weekly_hours(
+            db.session,
+            office,
+            [(1, time(9), time(11))],
+            valid_from=date(2027, 1, 1),
+            valid_until=None,
+            now=NOW,
+            actor=None,
+        )
+        summer = db.session.scalar(select(Closure).where(Closure.note == "Sommarstängt"))
+        staff_office.remove_closure(db.session, summer, now=NOW, actor=None)
+        staff_presence.end_series(
+            db.session,
+            series,
+            from_day=date(2027, 1, 1),
+            reason="Slutar",
+            tz=TZ,
+            now=NOW,
+            actor=None,
+        )
+        db.session.commit()
+    before = snapshot()
+
+    counts = reload()
+
+    assert counts["hours"] == 0
+    assert counts["closures"] == 0
+    assert counts["slots_added"] == 0
+    assert snapshot() == before
+    # Tuesdays: two 2023–24 rows, two 2025 rows cut to end 2026-12-31, staff's 09–11 from 2027.
+    assert count(OfficeHours, OfficeHours.deleted_at.is_(None), OfficeHours.weekday == 1) == 5

@@ -53,6 +53,8 @@ def load_calendar(session, data: CalendarData, *, now) -> dict:
     added = cancelled = 0
     for pattern in data.patterns:
         series = _load_series(session, pattern, places[pattern.place], now)
+        if series is None:
+            continue
         session.flush()
         a, c = _generate_slots(session, series, tz, now)
         added, cancelled = added + a, cancelled + c
@@ -145,13 +147,15 @@ def _closure_key(row):
 
 
 def _sync(session, model, office, wanted, key, now):
-    """Soft-delete file rows the file no longer has and add the new ones."""
-    live = session.scalars(
-        select(model).where(model.place_id == office.id, model.source == "file",
-                            model.deleted_at.is_(None))
-    ).all()
-    have = {key(row): row for row in live}
-    want = {key(row): row for row in wanted}
+    """Soft-delete file rows the file no longer has and add the new ones.
+
+    Rows staff replaced or removed belong to staff (source "staff"): the file never
+    brings them back.
+    """
+    rows = session.scalars(select(model).where(model.place_id == office.id)).all()
+    have = {key(r): r for r in rows if r.source == "file" and r.deleted_at is None}
+    staff_owned = {key(r) for r in rows if r.source != "file"}
+    want = {key(row): row for row in wanted if key(row) not in staff_owned}
     for k, row in have.items():
         if k not in want:
             row.deleted_at = now
@@ -163,7 +167,10 @@ def _sync(session, model, office, wanted, key, now):
 
 
 def _load_series(session, pattern, place, now):
+    """The series for a file pattern, updated from the file; None once staff own it."""
     series = session.scalar(select(PresenceSeries).where(PresenceSeries.file_key == pattern.key))
+    if series is not None and series.source != "file":
+        return None
     if series is None:
         series = PresenceSeries(file_key=pattern.key, source="file", created_at=now)
         session.add(series)

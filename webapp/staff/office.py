@@ -37,6 +37,12 @@ def _copy(row: OfficeHours, now, **changes) -> OfficeHours:
     return OfficeHours(**values, source="staff", created_at=now)
 
 
+def _retire(row, now) -> None:
+    """End a row; staff now own it, so reloading the data file won't bring it back."""
+    row.deleted_at = now
+    row.source = "staff"
+
+
 def set_weekly_hours(
     session, office: Place, intervals, *, valid_from, valid_until, now, actor
 ) -> list[OfficeHours]:
@@ -53,7 +59,7 @@ def set_weekly_hours(
             continue
         if ends is not None and ends < valid_from:
             continue
-        row.deleted_at = now
+        _retire(row, now)
         if row.valid_from < valid_from:
             added.append(_copy(row, now, valid_until=valid_from - timedelta(days=1)))
         if valid_until is not None and (ends is None or ends > valid_until):
@@ -122,7 +128,7 @@ def add_closure(
     before = None
     if replaces is not None:
         before = closure_state(replaces)
-        replaces.deleted_at = now
+        _retire(replaces, now)
     session.add(closure)
     session.flush()
     audit.record(
@@ -138,7 +144,7 @@ def add_closure(
 
 
 def remove_closure(session, closure: Closure, *, now, actor) -> None:
-    closure.deleted_at = now
+    _retire(closure, now)
     session.flush()
     audit.record(
         session,

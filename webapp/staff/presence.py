@@ -263,6 +263,7 @@ def end_series(
         slot.note = reason
         slot.translations = _without_note(slot.translations)
         slot.touch(now)
+    series.source = "staff"  # staff own it now: reloading the data file leaves it alone
     new_last = from_day - timedelta(days=1)
     if new_last < series.last_day:
         series.last_day = max(new_last, series.first_day - timedelta(days=1))
