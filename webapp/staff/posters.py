@@ -43,7 +43,6 @@ def posters(lang):
         "staff/posters.html",
         places=places,
         by_place=by_place,
-        form=PosterForm(),
         scans=service.scan_totals(db.session),
         answers=service.feedback_counts(db.session),
         short_url=lambda poster: printed_url(poster_url(poster.code)),

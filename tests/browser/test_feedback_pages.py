@@ -1,0 +1,182 @@
+"""Every feedback and poster page, in each state: axe-core WCAG 2.2 AA, one h1 that starts
+the title, reflow at 320 CSS px, and valid HTML by the Nu Html Checker."""
+
+import json
+import shutil
+import subprocess
+from datetime import timedelta
+
+import pytest
+
+from tests.browser.helpers import axe_violations, describe_violations, overflowing_elements
+from tests.browser.test_html_valid import VNU_JAR
+from tests.conftest import NOW
+from webapp.database import writing
+from webapp.extensions import db
+from webapp.feedback.service import Answers, create_poster, submit_feedback
+from webapp.schedule.store import place_by_slug
+
+PASSWORD = "sidor om synpunkter i webbläsaren"
+MUNICIPALITY = "feedback-kommun@example.se"
+
+
+@pytest.fixture(scope="module")
+def seeded(live_server):
+    """A municipality account, a poster and one answer with contact details."""
+    app = live_server.app
+    result = app.test_cli_runner().invoke(
+        args=["create-user", MUNICIPALITY, "--role", "municipality"], input=PASSWORD + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context(), writing():
+        place = place_by_slug(db.session, "resecentrum")
+        poster = create_poster(db.session, place, now=NOW)
+        answers = Answers(
+            met_police="saw",
+            safety=3,
+            comment="Ring mig på 070-123 45 67 om belysningen.",
+            wants_contact=True,
+            contact_name="Anna",
+            contact_details="070-123 45 67",
+            contact_consent=True,
+        )
+        item = submit_feedback(
+            db.session, place=place, poster=poster, answers=answers, lang="sv", now=NOW
+        )
+        db.session.commit()
+        ids = {"poster": poster.code, "item": item.id}
+        db.session.remove()
+    return ids
+
+
+def _staff_client(live_server):
+    client = live_server.app.test_client()
+    form = client.get("/sv/staff/login").get_data(as_text=True)
+    csrf = form.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post(
+        "/sv/staff/login", data={"csrf_token": csrf, "email": MUNICIPALITY, "password": PASSWORD}
+    )
+    return client, csrf
+
+
+def _staff_pages(seeded):
+    item = seeded["item"]
+    return [
+        "/sv/staff/feedback",
+        f"/sv/staff/feedback?poster={seeded['poster']}&contact=yes",
+        "/sv/staff/feedback?first_day=nonsense&safety=9",
+        f"/sv/staff/feedback/{item}",
+        f"/sv/staff/feedback/{item}/mask",
+        "/sv/staff/posters",
+        "/en/staff/feedback",
+        "/en/staff/posters",
+    ]
+
+
+def _public_pages(live_server):
+    """The form as shown, with errors, and the confirmations, in both languages."""
+    client = live_server.app.test_client()
+    pages = {}
+    for lang in ("sv", "en"):
+        url = f"/{lang}/feedback/torget"
+        pages[url] = client.get(url).get_data()
+        pages[f"{url} with errors"] = client.post(
+            url, data={"wants_contact": "y", "safety": "9"}
+        ).get_data()
+        pages[f"{url}/thanks"] = client.get(f"{url}/thanks").get_data()
+        pages[f"{url}/thanks/contact"] = client.get(f"{url}/thanks/contact").get_data()
+    return pages
+
+
+def test_feedback_and_poster_pages_are_valid_html(live_server, seeded, tmp_path):
+    java = shutil.which("java")
+    if java is None or not VNU_JAR.exists():
+        pytest.skip("the HTML check needs java and node_modules/vnu-jar (npm install)")
+    client, csrf = _staff_client(live_server)
+    pages = {url: client.get(url).get_data() for url in _staff_pages(seeded)}
+    pages["mask with an error"] = client.post(
+        f"/sv/staff/feedback/{seeded['item']}/mask",
+        data={"csrf_token": csrf, "masked": "Något helt annat"},
+    ).get_data()
+    pages.update(_public_pages(live_server))
+    names = {}
+    for n, (url, body) in enumerate(sorted(pages.items())):
+        (tmp_path / f"page{n}.html").write_bytes(body)
+        names[f"page{n}.html"] = url
+
+    run = subprocess.run(  # noqa: S603 - fixed arguments, files we wrote
+        [
+            java,
+            "-jar",
+            str(VNU_JAR),
+            "--errors-only",
+            "--format",
+            "json",
+            "--stdout",
+            *sorted(str(p) for p in tmp_path.iterdir()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    messages = json.loads(run.stdout)["messages"]
+    assert [(names[m.get("url", "").rsplit("/", 1)[-1]], m["message"]) for m in messages] == []
+
+
+def _title_starts_with(page, h1):
+    return page.title().removeprefix("Fel: ").removeprefix("Error: ").startswith(h1)
+
+
+def test_staff_feedback_pages_pass_axe_and_reflow(page, live_server, seeded):
+    page.goto("/sv/staff/login")
+    page.fill("#email", MUNICIPALITY)
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    page.wait_for_url("**/sv/staff/")
+    problems = {}
+
+    for url in _staff_pages(seeded):
+        for width in (1280, 320):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(url)
+            violations = axe_violations(page) if width == 1280 else []
+            h1s = page.locator("h1").all_inner_texts()
+            found = {
+                "axe": describe_violations(violations) if violations else "",
+                "overflow": overflowing_elements(page),
+                "h1": "" if len(h1s) == 1 and _title_starts_with(page, h1s[0]) else h1s,
+            }
+            if any(found.values()):
+                problems[(url, width)] = found
+
+    assert problems == {}
+
+
+def test_mask_error_state_passes_axe(page, live_server, seeded):
+    page.goto("/sv/staff/login")
+    page.fill("#email", MUNICIPALITY)
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    page.wait_for_url("**/sv/staff/")
+    page.goto(f"/sv/staff/feedback/{seeded['item']}/mask")
+    page.fill("#masked", "Något helt annat")
+    page.click("#submit")
+
+    violations = axe_violations(page)
+    assert page.title().startswith("Fel: Maskera personuppgifter")
+    assert violations == [], describe_violations(violations)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_public_form_pages_reflow_at_320px(page, live_server, lang):
+    page.set_viewport_size({"width": 320, "height": 700})
+    page.goto(f"/{lang}/feedback/torget")
+    live_server.pin(NOW + timedelta(seconds=10))
+    page.check("#wants_contact")
+    page.click("#submit")
+
+    assert page.locator(".error-summary").count() == 1
+    assert overflowing_elements(page) == []
+    page.goto(f"/{lang}/feedback/torget/thanks/contact")
+    assert overflowing_elements(page) == []
