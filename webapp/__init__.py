@@ -4,7 +4,7 @@ from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import config as settings
-from webapp.config import ROOT
+from webapp.config import PACKAGE, TEMPLATES
 from webapp.database import configure_engine, end_writes
 from webapp.extensions import babel, csrf, db, limiter, login, migrate
 
@@ -13,9 +13,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, CLI, error pages."""
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "webapp" / "static"),
-        instance_path=str(ROOT / "instance"),
+        template_folder=str(TEMPLATES),
+        static_folder=str(PACKAGE / "static"),
+        instance_path=str(settings.instance_dir()),
     )
     app.config.update(settings.BASE)
     app.config.update(settings.from_environment())
@@ -56,7 +56,7 @@ def _init_extensions(app):
     from webapp.i18n import select_locale
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "webapp" / "migrations"),
+    migrate.init_app(app, db, directory=str(PACKAGE / "migrations"),
                      render_as_batch=True, compare_type=True, render_item=_render_type)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)

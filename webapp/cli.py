@@ -14,6 +14,7 @@ from webapp.schedule.loading import load_calendar
 
 
 @click.command("load-calendars")
+@with_appcontext
 @click.argument("path", required=False)
 def load_calendars(path):
     """Load the municipality's data file (default: CALENDAR_FILE) into the database."""

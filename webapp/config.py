@@ -3,7 +3,19 @@
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+
+
+def _data_dir(name: str) -> Path:
+    """A top-level folder of the checkout, or the copy inside an installed wheel."""
+    top = ROOT / name
+    return top if top.is_dir() else PACKAGE / name
+
+
+TEMPLATES = _data_dir("templates")
+TRANSLATIONS = _data_dir("translations")
+CALENDARS = _data_dir("calendars")
 DEFAULT_SECRET = "dev-only-not-secret"  # noqa: S105 - refused in production, see check_production
 
 
@@ -17,16 +29,21 @@ def _optional_int(name: str) -> int | None:
     return int(value) if value else None
 
 
+def instance_dir() -> Path:
+    """Where the default SQLite database lives (NARVARO_INSTANCE overrides)."""
+    return Path(os.environ.get("NARVARO_INSTANCE", ROOT / "instance"))
+
+
 def from_environment() -> dict:
     """Read every setting the app knows from the environment."""
-    instance = ROOT / "instance"
+    instance = instance_dir()
     return {
         "ENV_NAME": os.environ.get("NARVARO_ENV", "development"),
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET),
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance / 'narvaro.db'}"
         ),
-        "CALENDAR_FILE": os.environ.get("CALENDAR_FILE", str(ROOT / "calendars" / "savsjo.toml")),
+        "CALENDAR_FILE": os.environ.get("CALENDAR_FILE", str(CALENDARS / "savsjo.toml")),
         # Used for feed UIDs and for links printed outside the site (QR codes, webcal://).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
@@ -47,7 +64,7 @@ BASE = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "BABEL_DEFAULT_LOCALE": "sv",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
-    "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+    "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS),
     "LANGUAGES": ("sv", "en"),
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,0 +1,89 @@
+"""An installed wheel finds its templates, translations, default calendar and migrations."""
+
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from webapp.config import ROOT
+
+SCRIPT = """
+import sys
+from flask_migrate import upgrade
+import webapp
+from webapp import create_app
+
+assert webapp.__file__.startswith(sys.argv[1]), webapp.__file__
+app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///" + sys.argv[2], "TESTING": True})
+with app.app_context():
+    upgrade()
+result = app.test_cli_runner().invoke(args=["load-calendars"])
+assert result.exit_code == 0, (result.output, repr(result.exception))
+page = app.test_client().get("/en/office")
+print(page.status_code, app.template_folder.startswith(sys.argv[1]))
+print("Opening hours" in page.get_data(as_text=True))
+"""
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    build = subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if build.returncode:
+        pytest.skip(f"the wheel could not be built here: {build.stderr.strip()[-300:]}")
+    return next(out.glob("narvaro-*.whl"))
+
+
+def test_wheel_carries_the_top_level_folders(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+
+    for expected in (
+        "webapp/templates/base.html",
+        "webapp/translations/en/LC_MESSAGES/messages.po",
+        "webapp/translations/en/LC_MESSAGES/messages.mo",
+        "webapp/calendars/savsjo.toml",
+        "webapp/migrations/env.py",
+        "webapp/migrations/versions/0001_schedule_tables.py",
+        "webapp/static/site.css",
+        "webapp/staff/common_passwords.txt",
+    ):
+        assert expected in names
+
+
+def test_unpacked_wheel_serves_english_pages_from_its_own_files(wheel, tmp_path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    env = {**os.environ, "PYTHONPATH": str(site), "NARVARO_INSTANCE": str(tmp_path)}
+
+    run = subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, "-c", SCRIPT, str(site), str(tmp_path / "w.db")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.splitlines() == ["200 True", "True"]
+
+
+def test_every_python_package_is_listed_for_the_wheel():
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "webapp").rglob("__init__.py")
+    }
+
+    assert found <= listed
