@@ -53,6 +53,15 @@ def test_scan_counts_per_day_and_redirects_to_the_swedish_form(app, client, pin)
     assert _scans(poster) == [(date(2026, 11, 24), 2), (date(2026, 11, 25), 1)]
 
 
+def test_a_head_request_is_not_counted_as_a_scan(app, client):
+    poster = make_poster("torget")
+
+    response = client.head(f"/q/{poster.code}")
+
+    assert response.status_code == 303
+    assert _scans(poster) == []
+
+
 def test_old_poster_codes_keep_working_and_count_on_their_own(app, client):
     old = make_poster("torget", now=NOW - timedelta(days=400))
     new = make_poster("torget")

@@ -69,8 +69,9 @@ def scan(code):
     poster = service.find_poster(db.session, code)
     if poster is None:
         abort(404)
-    service.count_scan(db.session, poster, utcnow().astimezone(site.timezone()).date())
-    db.session.commit()
+    if request.method == "GET":  # link checkers and previews often only ask with HEAD
+        service.count_scan(db.session, poster, utcnow().astimezone(site.timezone()).date())
+        db.session.commit()
     target = url_for("feedback.form", lang="sv", slug=poster.place.slug, code=poster.code)
     response = redirect(target, 303)
     response.headers["Cache-Control"] = "no-store"
