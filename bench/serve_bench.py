@@ -159,7 +159,13 @@ def build_database(tmp: Path) -> dict:
 
 def start_gunicorn(tmp, env, processes) -> int:
     port = free_port()
-    env = {**env, "PORT": str(port), "GUNICORN_ACCESS_LOG": str(tmp / "gunicorn-access.log")}
+    # PROXY_HOPS=1 as in deploy/narvaro.service: nginx's X-Forwarded-For is the client.
+    env = {
+        **env,
+        "PORT": str(port),
+        "GUNICORN_ACCESS_LOG": str(tmp / "gunicorn-access.log"),
+        "PROXY_HOPS": "1",
+    }
     args = [
         sys.executable,
         "-m",

@@ -6,10 +6,9 @@ Environment (all optional):
   PORT                     a port on 127.0.0.1, or a full address (0.0.0.0:8000, unix:/run/x.sock)
   WEB_CONCURRENCY          worker processes; GUNICORN_THREADS threads each
   GUNICORN_TIMEOUT         seconds before a stuck worker is replaced
-  FORWARDED_ALLOW_IPS      the proxy's addresses, trusted for X-Forwarded-Proto
-  TRUSTED_PROXY_HOPS       proxies in front that set X-Forwarded-For (1 = nginx; 0 = none)
   GUNICORN_ACCESS_LOG      "-" for stderr, a path, or "off"
   GUNICORN_CONTROL_SOCKET  a path enables gunicornc (gunicorn >= 25.1)
+The app reads its own settings from the same environment: behind nginx set PROXY_HOPS=1.
 """
 
 import multiprocessing
@@ -40,12 +39,9 @@ _SHM = "/dev/shm"  # noqa: S108 - worker heartbeat files; a disk-backed /tmp can
 if os.path.isdir(_SHM):
     worker_tmp_dir = _SHM
 
-# Only the proxy may say the request came over https (X-Forwarded-Proto).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
-
-# nginx overwrites X-Forwarded-For with the client address; the app needs it (only) for
-# HMAC-keyed rate limits. Trust exactly that many hops, never more.
-_proxy_hops = int(os.environ.get("TRUSTED_PROXY_HOPS", "1"))
+# The app alone reads X-Forwarded-For/-Proto (ProxyFix, PROXY_HOPS=1 behind nginx), the same
+# under any WSGI server; gunicorn's own X-Forwarded-Proto handling stays off.
+secure_scheme_headers = {}
 
 # Access log without the client address (%(h)s) or referrer: IP addresses are personal data.
 _access = os.environ.get("GUNICORN_ACCESS_LOG", "-")
@@ -70,11 +66,3 @@ def post_fork(server, worker):
     app = worker.app.wsgi()
     with app.app_context():
         db.engine.dispose(close=False)
-
-
-def post_worker_init(worker):
-    """request.remote_addr is the client nginx saw, not nginx (see TRUSTED_PROXY_HOPS)."""
-    if _proxy_hops:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        worker.wsgi = ProxyFix(worker.wsgi, x_for=_proxy_hops, x_proto=0, x_host=0)

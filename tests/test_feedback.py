@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import NOW
+from tests.conftest import NOW, make_app
 from tests.test_feedback_support import (
     error_links,
     error_summary,
@@ -446,6 +446,23 @@ def test_rate_limit_per_client_answers_429_and_lets_others_through(app, client):
     assert statuses == [303, 303, 429]
     assert fourth.status_code == 303
     assert feedback_count() == 3
+
+
+@pytest.mark.parametrize(("hops", "expected"), [(1, [303, 303]), (0, [303, 429])])
+def test_x_forwarded_for_names_the_client_only_with_proxy_hops(database_url, hops, expected):
+    # Two visitors behind nginx: with PROXY_HOPS=1 each has its own limit; without it the
+    # header is ignored (a client could forge it) and both share the proxy's address.
+    app = make_app(database_url, PROXY_HOPS=hops, FEEDBACK_CLIENT_LIMIT="1 per hour")
+    with app.app_context():
+        client = app.test_client()
+        statuses = [
+            submit(app, client, FORM, ANSWERS, headers={"X-Forwarded-For": f"198.51.100.{n}"})
+            for n in (1, 2)
+        ]
+        db.session.remove()
+        db.engine.dispose()
+
+    assert [r.status_code for r in statuses] == expected
 
 
 def test_rate_limit_for_everyone_together_caps_a_flood(app, client):
