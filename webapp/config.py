@@ -50,7 +50,6 @@ def from_environment() -> dict:
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024)),
-        "FEED_CACHE_SECONDS": int(os.environ.get("FEED_CACHE_SECONDS", 300)),
         # Residents' feedback is an official record: kept until this many days old, then
         # `flask purge-feedback` may remove it (after exporting it). Unset: never purged.
         "FEEDBACK_RETENTION_DAYS": _optional_int("FEEDBACK_RETENTION_DAYS"),
