@@ -56,8 +56,14 @@ def _init_extensions(app):
     from webapp.i18n import select_locale
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PACKAGE / "migrations"),
-                     render_as_batch=True, compare_type=True, render_item=_render_type)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(PACKAGE / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=_render_type,
+    )
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login.init_app(app)
@@ -110,5 +116,4 @@ def _register_hooks(app):
     @app.after_request
     def _headers(response):
         https = request.is_secure or app.config["PREFERRED_URL_SCHEME"] == "https"
-        return add_security_headers(response, https=https,
-                                    embeddable=bool(g.get("embeddable")))
+        return add_security_headers(response, https=https, embeddable=bool(g.get("embeddable")))

@@ -48,8 +48,18 @@ def _pybabel(*args):
 
 
 def _extract():
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-             "-o", "translations/messages.pot", ".")
+    _pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        "translations/messages.pot",
+        ".",
+    )
 
 
 @translate.command("extract")
@@ -62,8 +72,9 @@ def translate_extract():
 def translate_update():
     """Merge the template into every language's messages.po."""
     _extract()
-    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations",
-             "--no-fuzzy-matching")
+    _pybabel(
+        "update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching"
+    )
 
 
 @translate.command("compile")

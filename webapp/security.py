@@ -31,5 +31,7 @@ def add_security_headers(response, *, https: bool, embeddable: bool = False):
     if not embeddable:
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     if https:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
     return response

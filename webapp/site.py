@@ -30,8 +30,11 @@ def lang() -> str:
 def other_languages() -> list[dict]:
     """The same page in every other language, for the language switch."""
     if request.url_rule is None or "lang" not in (request.view_args or {}):
-        return [{"code": c, "name": n, "url": url_for("public.home", lang=c)}
-                for c, n in LANGUAGE_NAMES.items() if c != lang()]
+        return [
+            {"code": c, "name": n, "url": url_for("public.home", lang=c)}
+            for c, n in LANGUAGE_NAMES.items()
+            if c != lang()
+        ]
     args = {**request.view_args}
     return [
         {"code": code, "name": name, "url": url_for(request.endpoint, **{**args, "lang": code})}

@@ -22,28 +22,32 @@ def _utc_stamp(moment: datetime) -> str:
 
 def google_event_url(title: str, starts: datetime, ends: datetime, *, details="", location=""):
     """Google Calendar's "add event" template for one event."""
-    query = urlencode({
-        "action": "TEMPLATE",
-        "text": title,
-        "dates": f"{_utc_stamp(starts)}/{_utc_stamp(ends)}",
-        "details": details,
-        "location": location,
-        "ctz": "Europe/Stockholm",
-    })
+    query = urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": title,
+            "dates": f"{_utc_stamp(starts)}/{_utc_stamp(ends)}",
+            "details": details,
+            "location": location,
+            "ctz": "Europe/Stockholm",
+        }
+    )
     return f"https://calendar.google.com/calendar/render?{query}"
 
 
 def outlook_event_url(title: str, starts: datetime, ends: datetime, *, details="", location=""):
     """Outlook on the web's compose link for one event."""
-    query = urlencode({
-        "path": "/calendar/action/compose",
-        "rru": "addevent",
-        "subject": title,
-        "startdt": starts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "enddt": ends.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "body": details,
-        "location": location,
-    })
+    query = urlencode(
+        {
+            "path": "/calendar/action/compose",
+            "rru": "addevent",
+            "subject": title,
+            "startdt": starts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "enddt": ends.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "body": details,
+            "location": location,
+        }
+    )
     return f"https://outlook.live.com/calendar/0/deeplink/compose?{query}"
 
 
@@ -53,5 +57,7 @@ def geo_uri(latitude: float, longitude: float) -> str:
 
 
 def openstreetmap_url(latitude: float, longitude: float, zoom: int = 18) -> str:
-    return (f"https://www.openstreetmap.org/?mlat={latitude:.5f}&mlon={longitude:.5f}"
-            f"#map={zoom}/{latitude:.5f}/{longitude:.5f}")
+    return (
+        f"https://www.openstreetmap.org/?mlat={latitude:.5f}&mlon={longitude:.5f}"
+        f"#map={zoom}/{latitude:.5f}/{longitude:.5f}"
+    )

@@ -41,8 +41,10 @@ def _translations(**texts: Text | None) -> dict:
 def load_calendar(session, data: CalendarData, *, now) -> dict:
     """Bring the database in line with `data`; return counts of what changed. Flushes only."""
     _load_municipality(session, data)
-    places = {p.slug: _load_place(session, p, position) for position, p in
-              enumerate([data.office, *data.places])}
+    places = {
+        p.slug: _load_place(session, p, position)
+        for position, p in enumerate([data.office, *data.places])
+    }
     session.flush()
     office = places[data.office.slug]
     counts = {
@@ -59,9 +61,12 @@ def load_calendar(session, data: CalendarData, *, now) -> dict:
         a, c = _generate_slots(session, series, tz, now)
         added, cancelled = added + a, cancelled + c
     # A pattern taken out of the file: its future slots are cancelled, not left published.
-    for series in session.scalars(select(PresenceSeries).where(
+    for series in session.scalars(
+        select(PresenceSeries).where(
             PresenceSeries.source == "file",
-            PresenceSeries.file_key.not_in([p.key for p in data.patterns]))).all():
+            PresenceSeries.file_key.not_in([p.key for p in data.patterns]),
+        )
+    ).all():
         cancelled += _generate_slots(session, series, tz, now, keep=False)[1]
     counts.update(places=len(places), slots_added=added, slots_cancelled=cancelled)
     return counts
@@ -89,22 +94,26 @@ def _load_municipality(session, data):
 def _municipality_translations(data):
     out = _translations(name=data.name)
     promises = [
-        {"period": p["period"], "url": p["url"], "title": p["title"].sv,
-         "summary": p["summary"].sv if p["summary"] else None,
-         "en": _translations(title=p["title"], summary=p["summary"]).get("en", {})}
+        {
+            "period": p["period"],
+            "url": p["url"],
+            "title": p["title"].sv,
+            "summary": p["summary"].sv if p["summary"] else None,
+            "en": _translations(title=p["title"], summary=p["summary"]).get("en", {}),
+        }
         for p in data.promises
     ]
     # All promises, oldest last, for the about page; other locales fall back to Swedish.
     out["promises"] = promises
-    out["holidays"] = {"country": data.holiday_country,
-                       "categories": list(data.holiday_categories)}
+    out["holidays"] = {"country": data.holiday_country, "categories": list(data.holiday_categories)}
     return out
 
 
 def _load_place(session, data: PlaceData, position):
     place = session.scalar(select(Place).where(Place.slug == data.slug)) or Place(slug=data.slug)
-    translations = _translations(name=data.name, description=data.description,
-                                 services=data.services)
+    translations = _translations(
+        name=data.name, description=data.description, services=data.services
+    )
     _assign(
         place,
         kind=data.kind,
@@ -124,8 +133,15 @@ def _load_place(session, data: PlaceData, position):
 
 def _hours_rows(data, office):
     return [
-        OfficeHours(place_id=office.id, weekday=h.weekday, opens=h.opens, closes=h.closes,
-                    valid_from=h.valid_from, valid_until=h.valid_until, source="file")
+        OfficeHours(
+            place_id=office.id,
+            weekday=h.weekday,
+            opens=h.opens,
+            closes=h.closes,
+            valid_from=h.valid_from,
+            valid_until=h.valid_until,
+            source="file",
+        )
         for h in data.hours
     ]
 
@@ -136,8 +152,15 @@ def _hours_key(row):
 
 def _closure_rows(data, office):
     return [
-        Closure(place_id=office.id, first_day=c.first_day, last_day=c.last_day, hours=c.hours,
-                note=c.note.sv, translations=_translations(note=c.note), source="file")
+        Closure(
+            place_id=office.id,
+            first_day=c.first_day,
+            last_day=c.last_day,
+            hours=c.hours,
+            note=c.note.sv,
+            translations=_translations(note=c.note),
+            source="file",
+        )
         for c in data.closures
     ]
 
@@ -174,13 +197,34 @@ def _load_series(session, pattern, place, now):
     if series is None:
         series = PresenceSeries(file_key=pattern.key, source="file", created_at=now)
         session.add(series)
-    before = (series.place_id, series.weekdays, series.starts, series.ends, series.first_day,
-              series.last_day, series.interval_weeks)
-    _assign(series, place_id=place.id, weekdays=list(pattern.weekdays), starts=pattern.starts,
-            ends=pattern.ends, first_day=pattern.first_day, last_day=pattern.last_day,
-            interval_weeks=pattern.interval_weeks)
-    after = (series.place_id, series.weekdays, series.starts, series.ends, series.first_day,
-             series.last_day, series.interval_weeks)
+    before = (
+        series.place_id,
+        series.weekdays,
+        series.starts,
+        series.ends,
+        series.first_day,
+        series.last_day,
+        series.interval_weeks,
+    )
+    _assign(
+        series,
+        place_id=place.id,
+        weekdays=list(pattern.weekdays),
+        starts=pattern.starts,
+        ends=pattern.ends,
+        first_day=pattern.first_day,
+        last_day=pattern.last_day,
+        interval_weeks=pattern.interval_weeks,
+    )
+    after = (
+        series.place_id,
+        series.weekdays,
+        series.starts,
+        series.ends,
+        series.first_day,
+        series.last_day,
+        series.interval_weeks,
+    )
     if before != after:
         series.updated_at = now
     return series
@@ -188,9 +232,21 @@ def _load_series(session, pattern, place, now):
 
 def _generate_slots(session, series, tz, now, keep=True):
     """Add missing occurrences; cancel future untouched ones the pattern no longer has."""
-    wanted = dict(pattern_occurrences(series.weekdays, series.starts, series.ends,
-                                      series.first_day, series.last_day,
-                                      series.interval_weeks, tz)) if keep else {}
+    wanted = (
+        dict(
+            pattern_occurrences(
+                series.weekdays,
+                series.starts,
+                series.ends,
+                series.first_day,
+                series.last_day,
+                series.interval_weeks,
+                tz,
+            )
+        )
+        if keep
+        else {}
+    )
     existing = session.scalars(
         select(PresenceSlot).where(PresenceSlot.series_id == series.id)
     ).all()
@@ -198,9 +254,17 @@ def _generate_slots(session, series, tz, now, keep=True):
     added = cancelled = 0
     for start, end in wanted.items():
         if start not in by_origin:
-            session.add(PresenceSlot(place_id=series.place_id, series_id=series.id,
-                                     origin_start=start, starts_at=start, ends_at=end,
-                                     created_at=now, updated_at=now))
+            session.add(
+                PresenceSlot(
+                    place_id=series.place_id,
+                    series_id=series.id,
+                    origin_start=start,
+                    starts_at=start,
+                    ends_at=end,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
             added += 1
     for origin, slot in by_origin.items():
         if origin not in wanted and slot.starts_at > now and not slot.cancelled:

@@ -9,8 +9,9 @@ import holidays as holiday_data
 HOLIDAY_LANGUAGES = {"sv": "sv", "en": "en_US"}
 
 
-def holiday_names(first: date, last: date, *, country="SE", categories=("public", "de_facto"),
-                  locale="sv") -> dict[date, str]:
+def holiday_names(
+    first: date, last: date, *, country="SE", categories=("public", "de_facto"), locale="sv"
+) -> dict[date, str]:
     """Public and de facto holidays between first and last (inclusive), named in `locale`."""
     table = holiday_data.country_holidays(
         country,

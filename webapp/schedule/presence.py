@@ -4,8 +4,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
-def pattern_occurrences(weekdays, starts: time, ends: time, first_day: date, last_day: date,
-                        interval_weeks: int, tz: ZoneInfo):
+def pattern_occurrences(
+    weekdays,
+    starts: time,
+    ends: time,
+    first_day: date,
+    last_day: date,
+    interval_weeks: int,
+    tz: ZoneInfo,
+):
     """(start, end) in UTC for every occurrence of a weekly pattern, in order.
 
     Weeks count from the Monday of first_day's week, so "every 2 weeks" is stable however

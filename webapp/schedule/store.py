@@ -16,8 +16,11 @@ def get_office(session) -> Place | None:
 
 def presence_places(session) -> list[Place]:
     """Places where police are present, in the file's order (the office is not one)."""
-    return list(session.scalars(select(Place).where(Place.kind == "place")
-                                .order_by(Place.position, Place.id)))
+    return list(
+        session.scalars(
+            select(Place).where(Place.kind == "place").order_by(Place.position, Place.id)
+        )
+    )
 
 
 def place_by_slug(session, slug: str) -> Place | None:
@@ -27,16 +30,20 @@ def place_by_slug(session, slug: str) -> Place | None:
 
 
 def live_hours(session, office: Place) -> list[OfficeHours]:
-    return list(session.scalars(
-        select(OfficeHours).where(OfficeHours.place_id == office.id,
-                                  OfficeHours.deleted_at.is_(None))
-        .order_by(OfficeHours.weekday, OfficeHours.opens, OfficeHours.valid_from)))
+    return list(
+        session.scalars(
+            select(OfficeHours)
+            .where(OfficeHours.place_id == office.id, OfficeHours.deleted_at.is_(None))
+            .order_by(OfficeHours.weekday, OfficeHours.opens, OfficeHours.valid_from)
+        )
+    )
 
 
 def closures_touching(session, office: Place, first: date, last: date, *, deleted=False):
     """Closures that overlap [first, last]; with deleted=True, removed ones as well."""
-    query = select(Closure).where(Closure.place_id == office.id, Closure.first_day <= last,
-                                  Closure.last_day >= first)
+    query = select(Closure).where(
+        Closure.place_id == office.id, Closure.first_day <= last, Closure.last_day >= first
+    )
     if not deleted:
         query = query.where(Closure.deleted_at.is_(None))
     return list(session.scalars(query.order_by(Closure.first_day, Closure.id)))
@@ -44,8 +51,10 @@ def closures_touching(session, office: Place, first: date, last: date, *, delete
 
 def holiday_settings(municipality: Municipality | None) -> dict:
     rules = ((municipality.translations or {}).get("holidays") if municipality else None) or {}
-    return {"country": rules.get("country", "SE"),
-            "categories": tuple(rules.get("categories", ("public", "de_facto")))}
+    return {
+        "country": rules.get("country", "SE"),
+        "categories": tuple(rules.get("categories", ("public", "de_facto"))),
+    }
 
 
 def office_days_between(session, first: date, last: date, tz: ZoneInfo, locale="sv"):
@@ -55,18 +64,30 @@ def office_days_between(session, first: date, last: date, tz: ZoneInfo, locale="
         return []
     municipality = session.scalar(select(Municipality))
     names = holiday_names(first, last, locale=locale, **holiday_settings(municipality))
-    return office_days(live_hours(session, office),
-                       closures_touching(session, office, first, last), names, first, last, tz)
+    return office_days(
+        live_hours(session, office),
+        closures_touching(session, office, first, last),
+        names,
+        first,
+        last,
+        tz,
+    )
 
 
 def slots_between(session, first: datetime, last: datetime, *, place: Place | None = None):
     """Presence slots overlapping [first, last), cancelled ones included, in start order."""
-    query = (select(PresenceSlot).options(joinedload(PresenceSlot.place))
-             .where(PresenceSlot.starts_at < last, PresenceSlot.ends_at > first))
+    query = (
+        select(PresenceSlot)
+        .options(joinedload(PresenceSlot.place))
+        .where(PresenceSlot.starts_at < last, PresenceSlot.ends_at > first)
+    )
     if place is not None:
         query = query.where(PresenceSlot.place_id == place.id)
-    return list(session.scalars(query.order_by(PresenceSlot.starts_at, PresenceSlot.place_id,
-                                               PresenceSlot.id)))
+    return list(
+        session.scalars(
+            query.order_by(PresenceSlot.starts_at, PresenceSlot.place_id, PresenceSlot.id)
+        )
+    )
 
 
 def schedule_changed_at(session) -> datetime | None:
