@@ -85,6 +85,7 @@ def _register_blueprints(app):
     csrf.exempt(api_bp)
 
     from webapp.feedback.views import bp as feedback_bp
+    from webapp.report import views as report_views  # noqa: F401 - adds staff.report*
     from webapp.staff import bp as staff_bp
     from webapp.staff import inbox, posters  # noqa: F401 - add their routes to staff_bp
     from webapp.staff.auth import init_app as init_staff_auth

@@ -1,0 +1,181 @@
+"""The staff page /<lang>/staff/report and its CSV: the follow-up for a tertial, a year or
+any period. Registered on the staff blueprint, behind its role guard."""
+
+from datetime import date
+
+from flask import redirect, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import DateField, IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from webapp.clock import utcnow
+from webapp.extensions import db
+from webapp.feedback.forms import MET_LABELS, REACH_LABELS, SAFETY_LABELS
+from webapp.report.export import report_csv
+from webapp.report.followup import followup_report
+from webapp.report.periods import tertial_bounds, tertial_of, year_bounds
+from webapp.site import lang as page_lang
+from webapp.site import municipality, timezone
+from webapp.staff import audit, bp, render_form
+from webapp.staff.auth import staff_required
+from webapp.staff.forms import FIRST_YEAR, LAST_YEAR, StaffForm, Within
+
+REPORT_ROLES = ("police", "municipality", "admin")
+MAX_DAYS = 731  # two years: a whole promise period
+WHOLE_YEAR = "year"
+DATE_MESSAGE = _l("Skriv datumet som år-månad-dag, till exempel 2026-12-04")
+
+
+def _day(label, name):
+    return DateField(label, [Optional()], name=name, invalid_value_message=DATE_MESSAGE)
+
+
+class PeriodForm(StaffForm):
+    """A tertial or a whole year, or else any period from one day to another."""
+
+    class Meta:
+        csrf = False
+
+    year = IntegerField(
+        _l("År"),
+        [Optional(), Within(FIRST_YEAR, LAST_YEAR, _l("Skriv ett år mellan 2000 och 2100"))],
+        invalid_value_message=_l("Skriv året med siffror, till exempel 2026"),
+    )
+    tertial = SelectField(
+        _l("Tertial"),
+        choices=[
+            SelectChoice("1", _l("Tertial 1 (januari–april)")),
+            SelectChoice("2", _l("Tertial 2 (maj–augusti)")),
+            SelectChoice("3", _l("Tertial 3 (september–december)")),
+            SelectChoice(WHOLE_YEAR, _l("Hela året")),
+        ],
+        validate_choice=False,
+    )
+    first_day = _day(_l("Från och med"), "from")
+    last_day = _day(_l("Till och med"), "to")
+
+    def custom(self) -> bool:
+        """Any text in from/to asks for a period of one's own."""
+        return any((f.raw_data or [""])[0].strip() for f in (self.first_day, self.last_day))
+
+    def validate(self, extra_validators=None):
+        super().validate(extra_validators)
+        if self.custom():
+            self.year.errors, self.tertial.errors = [], []
+            self._check_custom()
+        else:
+            self.first_day.errors, self.last_day.errors = [], []
+            self._check_tertial()
+        return not self.errors
+
+    def _check_tertial(self):
+        if self.year.data is None and not self.year.errors:
+            self.year.errors = [_("Skriv året, till exempel 2026")]
+        if self.tertial.data not in {c.value for c in self.tertial.choices}:
+            self.tertial.errors = [_("Välj ett tertial eller hela året")]
+
+    def _check_custom(self):
+        first, last = self.first_day, self.last_day
+        for f, missing in (
+            (first, _("Skriv periodens första dag")),
+            (last, _("Skriv periodens sista dag")),
+        ):
+            if f.data is None and not f.errors:
+                f.errors = [missing]
+            elif f.data and not FIRST_YEAR <= f.data.year <= LAST_YEAR:
+                f.errors = [_("Skriv ett datum mellan år 2000 och 2100")]
+        if first.errors or last.errors:
+            return
+        if last.data < first.data:
+            last.errors = [_("Slutdatumet får inte vara före startdatumet")]
+        elif (last.data - first.data).days >= MAX_DAYS:
+            last.errors = [_("Välj en period på högst två år")]
+
+    def query(self) -> dict:
+        """The period as query arguments, for links to the CSV and back to the page."""
+        if self.custom():
+            return {"from": self.first_day.data.isoformat(), "to": self.last_day.data.isoformat()}
+        return {"year": self.year.data, "tertial": self.tertial.data}
+
+    def period(self) -> tuple[date, date, str]:
+        """(first day, last day, a heading for the period); call after validate()."""
+        if self.custom():
+            return self.first_day.data, self.last_day.data, _("Egen period")
+        year = self.year.data
+        if self.tertial.data == WHOLE_YEAR:
+            return *year_bounds(year), _("Helåret %(year)d", year=year)
+        n = int(self.tertial.data)
+        return *tertial_bounds(year, n), _("Tertial %(n)d %(year)d", n=n, year=year)
+
+
+def _period_form() -> PeriodForm:
+    """The form from the query string; without one, the current tertial."""
+    if request.args:
+        form = PeriodForm(formdata=request.args)
+    else:
+        year, n = tertial_of(utcnow().astimezone(timezone()).date())
+        form = PeriodForm(formdata=None, data={"year": year, "tertial": str(n)})
+    form.validate()
+    return form
+
+
+def _audit(action: str, first: date, last: date, now) -> None:
+    audit.record(
+        db.session,
+        actor=current_user,
+        action=action,
+        now=now,
+        after={"first_day": first, "last_day": last},
+    )
+
+
+@bp.get("/report")
+@staff_required(*REPORT_ROLES)
+def report(lang):
+    form = _period_form()
+    if form.errors:
+        return render_form("staff/report.html", form, status=400, report=None)
+    first, last, heading = form.period()
+    now, tz = utcnow(), timezone()
+    figures = followup_report(db.session, first, last, tz, now, page_lang())
+    _audit("report.view", first, last, now)
+    db.session.commit()
+    return render_form(
+        "staff/report.html",
+        form,
+        status=200,
+        report=figures,
+        heading=heading,
+        tz=tz,
+        dates=(format_date(first, "long"), format_date(last, "long")),
+        query=form.query(),
+        promise=municipality(),
+        labels={"met_police": MET_LABELS, "safety": SAFETY_LABELS, "reach_ease": REACH_LABELS},
+    )
+
+
+@bp.get("/report/export.csv")
+@staff_required(*REPORT_ROLES)
+def report_export(lang):
+    form = _period_form()
+    if form.errors:
+        query = request.query_string.decode("latin-1")
+        return redirect(url_for("staff.report") + ("?" + query if query else ""))
+    first, last, _heading = form.period()
+    now, tz = utcnow(), timezone()
+    figures = followup_report(db.session, first, last, tz, now, page_lang())
+    _audit("report.export", first, last, now)
+    db.session.commit()
+    name = f"uppfoljning-{first:%Y%m%d}-{last:%Y%m%d}.csv"
+    return (
+        report_csv(figures, tz, page_lang()),
+        200,
+        {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{name}"',
+        },
+    )
