@@ -323,3 +323,13 @@ def test_reload_keeps_what_staff_changed_in_hours_closures_and_series(app, pin):
     assert snapshot() == before
     # Tuesdays: two 2023–24 rows, two 2025 rows cut to end 2026-12-31, staff's 09–11 from 2027.
     assert count(OfficeHours, OfficeHours.deleted_at.is_(None), OfficeHours.weekday == 1) == 5
+
+
+def test_the_current_promise_has_its_english_title_and_summary(app):
+    town = db.session.scalar(select(Municipality))
+
+    assert town.text("promise_title", "en") == "Citizen promise 2023–2024"
+    assert town.text("promise_title", "sv") == "Medborgarlöfte 2023–2024"
+    assert town.text("promise_summary", "en").startswith(
+        "The police and Sävsjö Municipality promise"
+    )

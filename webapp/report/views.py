@@ -151,7 +151,7 @@ def report(lang):
         report=figures,
         heading=heading,
         tz=tz,
-        dates=(format_date(first, "long"), format_date(last, "long")),
+        dates=(format_date(first, "d MMMM y"), format_date(last, "d MMMM y")),
         query=form.query(),
         promise=municipality(),
         labels={"met_police": MET_LABELS, "safety": SAFETY_LABELS, "reach_ease": REACH_LABELS},

@@ -92,7 +92,12 @@ def _load_municipality(session, data):
 
 
 def _municipality_translations(data):
-    out = _translations(name=data.name)
+    current = data.promises[0] if data.promises else None
+    out = _translations(
+        name=data.name,
+        promise_title=current and current["title"],
+        promise_summary=current and current["summary"],
+    )
     promises = [
         {
             "period": p["period"],
