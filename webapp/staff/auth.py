@@ -7,8 +7,10 @@ server and an old cookie stops working.
 
 import functools
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
@@ -22,6 +24,7 @@ from webapp.models import User, UserSession
 TOKEN_KEY = "staff_token"  # noqa: S105 - the session key's name, not a secret
 IDLE_MINUTES = 30
 MAX_HOURS = 12
+_STAFF_PATH = re.compile(r"/(sv|en)/staff/")
 
 
 def normalise_email(email: str | None) -> str:
@@ -136,10 +139,15 @@ def staff_required(*roles: str):
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only same-site staff paths; anything else (other hosts, //x, \\x) goes to the default."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    """Only a path inside the staff area ("/sv/staff/…", "/en/staff/…"); anything else goes to
+    the default. Browsers drop tabs and newlines and read "\\" as "/", so "/<tab>/evil.example"
+    would leave the site: such characters are refused outright."""
+    if not target or not _STAFF_PATH.match(target):
         return default
-    if "/staff" not in target.split("?")[0]:
+    if "\\" in target or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
         return default
     return target
 
