@@ -27,14 +27,22 @@ def suggest_mask(text: str) -> str:
 
 
 def only_masks_removed(original: str, masked: str) -> bool:
-    """True when `masked` is `original` with some parts replaced by MASK, nothing added."""
-    position = 0
-    for piece in masked.split(MASK):
-        found = original.find(piece, position)
+    """True when `masked` is `original` with some non-empty spans replaced by MASK, nothing
+    added and nothing else dropped: the first kept piece starts the text, the last ends it."""
+    pieces = masked.split(MASK)
+    if len(pieces) == 1:
+        return masked == original
+    first, *middle, last = pieces
+    if not original.startswith(first):
+        return False
+    position = len(first)
+    for piece in middle:
+        # Each MASK stands for at least one character; earliest placement leaves most room.
+        found = original.find(piece, position + 1)
         if found < 0:
             return False
         position = found + len(piece)
-    return True
+    return original.endswith(last) and len(original) - len(last) > position
 
 
 def public_comment(feedback) -> str:
