@@ -333,3 +333,119 @@ def test_the_current_promise_has_its_english_title_and_summary(app):
     assert town.text("promise_summary", "en").startswith(
         "The police and Sävsjö Municipality promise"
     )
+
+
+# --- a reload that changes a pattern ---------------------------------------------------------
+
+
+def _edited(tmp_path, *replacements):
+    text = CALENDAR.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "edited.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_reload_adds_no_occurrences_that_began_before_now(app, pin, tmp_path):
+    edited = _edited(
+        tmp_path,
+        (
+            'time = "15:00-17:00"\nvalid_from = 2026-09-01\nvalid_until = 2027-08-31',
+            'time = "15:00-17:00"\nvalid_from = 2026-08-01\nvalid_until = 2027-09-30',
+        ),
+    )
+    pin(LATER)
+
+    counts = reload(edited)
+
+    starts = [s.starts_at.astimezone(TZ).date() for s in slots_at("torget")]
+    assert counts["slots_added"] == 4
+    assert starts[0] == date(2026, 9, 4)
+    assert starts[-4:] == [date(2027, 9, day) for day in (3, 10, 17, 24)]
+    assert len(starts) == 56
+
+
+def test_a_moved_pattern_moves_untouched_future_slots_only(app, pin, tmp_path):
+    from webapp.staff import presence as staff_presence
+
+    torget = slots_at("torget")
+    past, staff_edited, untouched = torget[0], torget[20], torget[21]
+    with writing():
+        staff_presence.update_slot(
+            db.session,
+            staff_edited,
+            place=staff_edited.place,
+            starts_at=staff_edited.starts_at,
+            ends_at=staff_edited.ends_at,
+            note="Vid biblioteket den här gången",
+            now=NOW,
+            actor=None,
+        )
+        db.session.commit()
+    ids = past.id, staff_edited.id, untouched.id
+    edited = _edited(
+        tmp_path,
+        (
+            'place = "torget"\ndays = ["fri"]\ntime = "15:00-17:00"',
+            'place = "resecentrum"\ndays = ["fri"]\ntime = "15:00-18:00"',
+        ),
+    )
+    pin(LATER)
+
+    counts = reload(edited)
+
+    db.session.expire_all()
+    past, staff_edited, untouched = (db.session.get(PresenceSlot, i) for i in ids)
+    resecentrum = db.session.scalar(select(Place).where(Place.slug == "resecentrum"))
+    assert (counts["slots_added"], counts["slots_cancelled"]) == (0, 0)
+    assert (past.place.slug, past.ends_at.astimezone(TZ).time(), past.sequence) == (
+        "torget",
+        time(17),
+        0,
+    )
+    assert (staff_edited.place.slug, staff_edited.ends_at.astimezone(TZ).time()) == (
+        "torget",
+        time(17),
+    )
+    assert (staff_edited.sequence, staff_edited.note) == (1, "Vid biblioteket den här gången")
+    assert (untouched.place_id, untouched.ends_at.astimezone(TZ), untouched.sequence) == (
+        resecentrum.id,
+        datetime(2027, 1, 29, 18, 0, tzinfo=TZ),
+        1,
+    )
+    assert untouched.updated_at == LATER
+    moved = [s for s in slots_at("resecentrum") if s.series.file_key == "torget-fredag"]
+    assert len(moved) == len([s for s in torget if s.starts_at > LATER]) - 1
+
+
+def test_a_removed_pattern_leaves_a_slot_staff_edited_alone(app, pin, tmp_path):
+    from webapp.staff import presence as staff_presence
+
+    slot = slots_at("resecentrum")[30]
+    with writing():
+        staff_presence.update_slot(
+            db.session,
+            slot,
+            place=slot.place,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at + timedelta(minutes=30),
+            note="",
+            now=NOW,
+            actor=None,
+        )
+        db.session.commit()
+    slot_id = slot.id
+    text = CALENDAR.read_text(encoding="utf-8")
+    start = text.index('[[presence]]\nkey = "resecentrum-onsdag"')
+    end = text.index("[[presence]]", start + 1)
+    smaller = tmp_path / "smaller.toml"
+    smaller.write_text(text[:start] + text[end:], encoding="utf-8")
+    pin(LATER)
+
+    counts = reload(smaller)
+
+    again = db.session.get(PresenceSlot, slot_id)
+    assert counts["slots_cancelled"] == 38
+    assert (again.status, again.sequence) == ("scheduled", 1)

@@ -2,7 +2,8 @@
 
 Rows that came from the file are matched by their content (hours, closures) or key
 (places, presence patterns); unchanged rows are left alone so feeds stay byte-identical.
-Presence slots are only ever added, or cancelled when a pattern no longer has them.
+Presence slots are added from now on (past ones only for a series new in this load); future
+slots nobody touched follow the pattern (moved, or cancelled when it no longer has them).
 """
 
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from webapp.models import (
+    AuditEvent,
     Closure,
     Municipality,
     OfficeHours,
@@ -57,8 +59,9 @@ def load_calendar(session, data: CalendarData, *, now) -> dict:
         series = _load_series(session, pattern, places[pattern.place], now)
         if series is None:
             continue
+        new = series.id is None
         session.flush()
-        a, c = _generate_slots(session, series, tz, now)
+        a, c = _generate_slots(session, series, tz, now, new=new)
         added, cancelled = added + a, cancelled + c
     # A pattern taken out of the file: its future slots are cancelled, not left published.
     for series in session.scalars(
@@ -235,8 +238,11 @@ def _load_series(session, pattern, place, now):
     return series
 
 
-def _generate_slots(session, series, tz, now, keep=True):
-    """Add missing occurrences; cancel future untouched ones the pattern no longer has."""
+def _generate_slots(session, series, tz, now, keep=True, *, new=False):
+    """Add missing future occurrences; cancel or update future slots nobody touched.
+
+    Only a series created in this load (`new`) adds occurrences that have already begun.
+    """
     wanted = (
         dict(
             pattern_occurrences(
@@ -256,9 +262,11 @@ def _generate_slots(session, series, tz, now, keep=True):
         select(PresenceSlot).where(PresenceSlot.series_id == series.id)
     ).all()
     by_origin = {slot.origin_start: slot for slot in existing}
+    staff_touched = _staff_touched(session, existing)
     added = cancelled = 0
     for start, end in wanted.items():
-        if start not in by_origin:
+        slot = by_origin.get(start)
+        if slot is None and (new or start >= now):
             session.add(
                 PresenceSlot(
                     place_id=series.place_id,
@@ -271,11 +279,46 @@ def _generate_slots(session, series, tz, now, keep=True):
                 )
             )
             added += 1
+        elif slot is not None and slot.starts_at > now and slot.id not in staff_touched:
+            _follow_series(slot, series, start, end, now)
     for origin, slot in by_origin.items():
-        if origin not in wanted and slot.starts_at > now and not slot.cancelled:
+        if (
+            origin not in wanted
+            and slot.starts_at > now
+            and not slot.cancelled
+            and slot.id not in staff_touched
+        ):
             slot.status = "cancelled"
             slot.note = REMOVED_NOTE.sv
             slot.translations = _translations(note=REMOVED_NOTE)
             slot.touch(now)
             cancelled += 1
     return added, cancelled
+
+
+def _staff_touched(session, slots) -> set[int]:
+    """Ids of slots staff changed: an outcome recorded, or an audited edit.
+
+    The audit log tells staff edits apart from the loader's own touch() (which also raises
+    SEQUENCE), so a slot the loader once updated still follows later file changes.
+    """
+    ids = [s.id for s in slots]
+    audited = set(
+        session.scalars(
+            select(AuditEvent.object_id).where(
+                AuditEvent.object_type == PresenceSlot.__name__,
+                AuditEvent.object_id.in_([str(i) for i in ids]),
+            )
+        )
+    )
+    return {s.id for s in slots if s.held is not None or str(s.id) in audited}
+
+
+def _follow_series(slot, series, start, end, now) -> None:
+    """Move an untouched slot to the series' current place and times."""
+    values = {"place_id": series.place_id, "starts_at": start, "ends_at": end}
+    changed = {k: v for k, v in values.items() if getattr(slot, k) != v}
+    if changed:
+        for name, value in changed.items():
+            setattr(slot, name, value)
+        slot.touch(now)
