@@ -449,3 +449,20 @@ def test_a_removed_pattern_leaves_a_slot_staff_edited_alone(app, pin, tmp_path):
     again = db.session.get(PresenceSlot, slot_id)
     assert counts["slots_cancelled"] == 38
     assert (again.status, again.sequence) == ("scheduled", 1)
+
+
+def test_a_changed_place_text_raises_its_future_slots_sequence(app, pin, tmp_path):
+    edited = _edited(
+        tmp_path,
+        ('address = "Stationsgatan, Sävsjö"', 'address = "Stationsgatan 2, Sävsjö"'),
+        ('description = "By the waiting room at the station."', 'description = "By track 1."'),
+    )
+    pin(LATER)
+
+    reload(edited)
+
+    slots = slots_at("resecentrum")
+    assert {(s.sequence, s.updated_at) for s in slots if s.starts_at > LATER} == {(1, LATER)}
+    assert {s.sequence for s in slots if s.starts_at <= LATER} == {0}
+    assert {s.sequence for s in slots_at("torget")} == {0}
+    assert db.session.get(ScheduleStamp, 1).changed_at == LATER

@@ -44,7 +44,7 @@ def load_calendar(session, data: CalendarData, *, now) -> dict:
     """Bring the database in line with `data`; return counts of what changed. Flushes only."""
     _load_municipality(session, data)
     places = {
-        p.slug: _load_place(session, p, position)
+        p.slug: _load_place(session, p, position, now)
         for position, p in enumerate([data.office, *data.places])
     }
     session.flush()
@@ -117,11 +117,21 @@ def _municipality_translations(data):
     return out
 
 
-def _load_place(session, data: PlaceData, position):
+def _public_text(place) -> tuple:
+    """What calendar events show of a place (services are not in the feeds)."""
+    other = {
+        locale: (fields.get("name"), fields.get("description"))
+        for locale, fields in (place.translations or {}).items()
+    }
+    return place.name, place.description, place.address, place.latitude, place.longitude, other
+
+
+def _load_place(session, data: PlaceData, position, now):
     place = session.scalar(select(Place).where(Place.slug == data.slug)) or Place(slug=data.slug)
     translations = _translations(
         name=data.name, description=data.description, services=data.services
     )
+    before = _public_text(place)
     _assign(
         place,
         kind=data.kind,
@@ -136,7 +146,17 @@ def _load_place(session, data: PlaceData, position):
         translations=translations,
     )
     session.add(place)
+    if place.id is not None and before != _public_text(place):
+        _touch_future_slots(session, place, now)
     return place
+
+
+def _touch_future_slots(session, place, now) -> None:
+    """Feeds show the place's text in each event: a changed text is a changed event."""
+    for slot in session.scalars(
+        select(PresenceSlot).where(PresenceSlot.place_id == place.id, PresenceSlot.starts_at > now)
+    ):
+        slot.touch(now)
 
 
 def _hours_rows(data, office):
