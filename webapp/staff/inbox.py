@@ -1,5 +1,7 @@
 """The feedback inbox for police and municipality: filter, read, mask, export to CSV."""
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -32,6 +34,17 @@ from webapp.staff.forms import StaffForm
 INBOX_ROLES = ("police", "municipality")
 PAGE = 50
 ANY = SelectChoice("", _l("Alla"))
+# The inbox filter's query arguments; "unread" is a checkbox and handled on its own.
+FILTER_FIELDS = (
+    "place",
+    "poster",
+    "first_day",
+    "last_day",
+    "met_police",
+    "safety",
+    "reach_ease",
+    "contact",
+)
 LABELS = {"met_police": MET_LABELS, "safety": SAFETY_LABELS, "reach_ease": REACH_LABELS}
 
 
@@ -93,6 +106,18 @@ class FilterForm(StaffForm):
             unread=bool(self.unread.data),
         )
 
+    def link_args(self) -> dict[str, str]:
+        """The filter as query arguments for links, rebuilt from the validated fields: nothing
+        else from the request reaches url_for (where "lang" or "_external" mean something)."""
+        args = {name: _query_value(self[name].data) for name in FILTER_FIELDS if self[name].data}
+        if self.unread.data:
+            args["unread"] = "y"
+        return args
+
+
+def _query_value(value) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
 
 class ReadForm(StaffForm):
     read = HiddenField()
@@ -113,7 +138,7 @@ def _filter_form():
         *(SelectChoice(p.slug, p.text("name", page_lang())) for p in _places()),
     ]
     ok = form.validate() if request.args else True
-    return form, (form.filters() if ok else inbox.Filters())
+    return form, (form.filters() if ok else inbox.Filters()), (form.link_args() if ok else {})
 
 
 def _places():
@@ -131,10 +156,12 @@ def _feedback_or_404(feedback_id) -> Feedback:
 @bp.get("/feedback")
 @staff_required(*INBOX_ROLES)
 def inbox_list(lang):
-    form, filters = _filter_form()
+    form, filters, args = _filter_form()
     tz = timezone()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
     total = inbox.count_feedback(db.session, filters, tz)
+    pages = max((total + PAGE - 1) // PAGE, 1)
+    # A page past the end shows the last one (a huge number would overflow the offset).
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     items = inbox.find_feedback(db.session, filters, tz, limit=PAGE, offset=(page - 1) * PAGE)
     inbox.audit_access(
         db.session,
@@ -145,7 +172,6 @@ def inbox_list(lang):
         count=len(items),
     )
     db.session.commit()
-    args = {k: v for k, v in request.args.items() if k != "page"}
     return render_form(
         "staff/inbox.html",
         form,
@@ -153,7 +179,7 @@ def inbox_list(lang):
         items=items,
         total=total,
         page=page,
-        pages=max((total + PAGE - 1) // PAGE, 1),
+        pages=pages,
         args=args,
         tz=tz,
         labels=LABELS,
@@ -164,9 +190,12 @@ def inbox_list(lang):
 @bp.get("/feedback/export.csv")
 @staff_required(*INBOX_ROLES)
 def inbox_export(lang):
-    form, filters = _filter_form()
+    form, filters, _args = _filter_form()
     if form.errors:
-        return redirect(url_for("staff.inbox_list", **request.args))
+        fields = {
+            name: request.args[name] for name in (*FILTER_FIELDS, "unread") if name in request.args
+        }
+        return redirect(url_for("staff.inbox_list", **fields))
     tz = timezone()
     items = inbox.find_feedback(db.session, filters, tz)
     now = utcnow()
@@ -190,7 +219,7 @@ def inbox_export(lang):
     )
 
 
-@bp.get("/feedback/<int:feedback_id>")
+@bp.get("/feedback/<int(max=2147483647):feedback_id>")
 @staff_required(*INBOX_ROLES)
 def inbox_item(lang, feedback_id):
     feedback = _feedback_or_404(feedback_id)
@@ -206,7 +235,7 @@ def inbox_item(lang, feedback_id):
     )
 
 
-@bp.post("/feedback/<int:feedback_id>/read")
+@bp.post("/feedback/<int(max=2147483647):feedback_id>/read")
 @staff_required(*INBOX_ROLES)
 def inbox_read(lang, feedback_id):
     feedback = _feedback_or_404(feedback_id)
@@ -220,7 +249,7 @@ def inbox_read(lang, feedback_id):
     return redirect(url_for("staff.inbox_item", feedback_id=feedback.id))
 
 
-@bp.route("/feedback/<int:feedback_id>/mask", methods=["GET", "POST"])
+@bp.route("/feedback/<int(max=2147483647):feedback_id>/mask", methods=["GET", "POST"])
 @staff_required(*INBOX_ROLES)
 def inbox_mask(lang, feedback_id):
     feedback = _feedback_or_404(feedback_id)
