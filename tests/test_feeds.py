@@ -477,12 +477,25 @@ def test_conditional_get_with_if_modified_since_answers_304(client):
     assert older.status_code == 200 and older.data == first.data
 
 
-def test_last_modified_is_the_window_start_when_data_is_older(client, pin):
-    pin(datetime(2027, 2, 3, 12, 0, tzinfo=UTC))  # window starts Monday 2027-01-04 00:00 local
+def test_last_modified_is_this_weeks_monday_when_data_is_older(client, pin):
+    pin(datetime(2027, 2, 3, 12, 0, tzinfo=UTC))  # the window last moved Monday 2027-02-01 00:00
 
     response = fetch(client, "/feeds/office.ics")
 
-    assert parse_date(response.headers["Last-Modified"]) == datetime(2027, 1, 3, 23, 0, tzinfo=UTC)
+    assert parse_date(response.headers["Last-Modified"]) == datetime(2027, 1, 31, 23, 0, tzinfo=UTC)
+
+
+def test_a_week_later_if_modified_since_gets_the_moved_window(client, pin):
+    first = fetch(client, "/feeds/all.ics")
+    pin(NOW + timedelta(weeks=1))
+
+    again = client.get(
+        "/feeds/all.ics", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
+
+    assert again.status_code == 200
+    assert again.data != first.data
+    assert parse_date(again.headers["Last-Modified"]) == datetime(2026, 11, 29, 23, 0, tzinfo=UTC)
 
 
 def test_head_answers_like_get_without_a_body(client):

@@ -192,8 +192,12 @@ def _serve_feed(feed, place=None):
 
 
 def _last_modified(stamp, window_start):
-    """The later of the data's last change and the window's start: never goes backwards."""
-    return max(stamp, window_start) if stamp else window_start
+    """The later of the data's last change and the window's last move: never goes backwards.
+
+    The window moves at the start of each local week, and the body changes with it.
+    """
+    moved = window_start + timedelta(weeks=ical.WEEKS_BEFORE)  # this week's Monday, 00:00 local
+    return max(stamp, moved) if stamp else moved
 
 
 @bp.get("/<any(all,office,presence):name>.ics")
