@@ -514,6 +514,8 @@ def test_head_answers_like_get_without_a_body(client):
     [
         "/feeds/places/nowhere.ics",
         "/feeds/slots/999999.ics",
+        "/feeds/slots/2147483648.ics",
+        "/feeds/slots/99999999999999999999.ics",
         "/feeds/everything.ics",
         "/feeds/all.ical",
         "/feeds/slots/abc.ics",

@@ -213,7 +213,7 @@ def place(slug):
     return _serve_feed("place", found)
 
 
-@bp.get("/slots/<int:slot_id>.ics")
+@bp.get("/slots/<int(max=2147483647):slot_id>.ics")
 def slot(slot_id):
     found = db.session.get(PresenceSlot, slot_id)
     if found is None:
