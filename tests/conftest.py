@@ -8,6 +8,7 @@ import shutil
 from datetime import UTC, datetime
 
 import pytest
+from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -33,6 +34,27 @@ BACKENDS = [
 ]
 
 
+class FreshContextClient(FlaskClient):
+    """Each request in an app context of its own, as under a real server.
+
+    The `app` fixture keeps an app context open for the test body; without this, Flask would
+    reuse it for every request, sharing flask.g (locale, logged-in user, CSRF token) and the
+    SQLAlchemy session between the test and the requests it sends.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+class FreshContextCliRunner(FlaskCliRunner):
+    """Each command in an app context of its own, as `flask <command>` runs it."""
+
+    def invoke(self, *args, **kwargs):
+        with self.app.app_context():
+            return super().invoke(*args, **kwargs)
+
+
 def make_app(database_url, **overrides):
     """The app as tests use it: pinned clock, fixed secret, CSRF on."""
     config = {
@@ -45,7 +67,10 @@ def make_app(database_url, **overrides):
         "CALENDAR_FILE": str(CALENDAR),
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = FreshContextClient
+    app.test_cli_runner_class = FreshContextCliRunner
+    return app
 
 
 def load_default_calendar(now=NOW):

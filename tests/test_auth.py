@@ -508,6 +508,7 @@ def test_role_change_is_audited_with_before_and_after(app):
 
     post_form(admin, f"/sv/staff/users/{police_id}", {"role": "municipality", "active": "y"})
 
+    db.session.rollback()  # a fresh snapshot: the requests wrote in their own transactions
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.role"))
     assert (event.before["role"], event.after["role"], event.object_id) == (
         "police",

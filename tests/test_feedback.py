@@ -200,6 +200,7 @@ def test_answers_are_stored_in_their_own_columns_with_the_poster(app, client):
 
     response = submit(app, client, url, {**ANSWERS, "comment": "  Bra att ni syns.\r\nTack! "})
 
+    db.session.rollback()  # a fresh snapshot: the requests wrote in their own transactions
     row = db.session.scalars(select(Feedback)).one()
     assert response.status_code == 303
     assert response.headers["Location"] == "/sv/feedback/torget/thanks"

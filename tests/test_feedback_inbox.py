@@ -233,6 +233,7 @@ def test_mark_as_read_and_unread(app, seeded):
     token = csrf_token(client, f"{INBOX}/{item_id}")
     read = client.post(url, data={"csrf_token": token, "read": "1"})
     unread_list = _listed_ids(client.get(f"{INBOX}?unread=y"))
+    db.session.rollback()  # a fresh snapshot: the requests wrote in their own transactions
     item = db.session.get(Feedback, item_id)
     state = (item.read_at, item.read_by.email)
     client.post(url, data={"csrf_token": token, "read": "0"})
@@ -459,6 +460,7 @@ def test_purge_refuses_while_retention_is_off(app, seeded, tmp_path):
 def test_purge_archives_first_then_deletes_and_audits(app, seeded, tmp_path):
     app.config["FEEDBACK_RETENTION_DAYS"] = 7  # keeps what came on or after 17 November, 10:30
     archive = tmp_path / "archive.csv"
+    ids = {key: seeded[key].id for key in "abcdef"}  # two of these rows are about to go
 
     result = app.test_cli_runner().invoke(args=["purge-feedback", "--archive", str(archive)])
 
@@ -467,9 +469,9 @@ def test_purge_archives_first_then_deletes_and_audits(app, seeded, tmp_path):
     left = sorted(item.id for item in db.session.scalars(select(Feedback)))
     event = _events("feedback.purge")[-1]
     assert result.exit_code == 0, result.output
-    assert [row[0] for row in rows] == ["id", str(seeded["a"].id), str(seeded["b"].id)]
+    assert [row[0] for row in rows] == ["id", str(ids["a"]), str(ids["b"])]
     assert rows[0][9] == "comment_masked"
-    assert left == sorted(seeded[k].id for k in "cdef")
+    assert left == sorted(ids[k] for k in "cdef")
     assert (event.actor_label, event.action) == ("cli", "feedback.purge")
     assert event.after == {
         "cutoff": "2026-11-17T09:30:00+00:00",

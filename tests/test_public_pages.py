@@ -86,17 +86,14 @@ def test_current_page_marked_in_navigation(client):
     assert [a["href"] for a in current] == ["/sv/presence"]
 
 
-def test_unknown_language_and_place_are_localized_404_pages(app, client):
+def test_unknown_language_and_place_are_localized_404_pages(client):
     for url, lang in [
         ("/de/", "sv"),
         ("/de/office", "sv"),
         ("/sv/places/finns-inte", "sv"),
         ("/en/places/x", "en"),
     ]:
-        # A fresh app context per request, as a server has: the test's own context would
-        # keep flask.g, and flask-babel's locale with it, from the previous request.
-        with app.app_context():
-            response = client.get(url)
+        response = client.get(url)
         soup = BeautifulSoup(response.text, "html.parser")
 
         assert response.status_code == 404, url

@@ -98,7 +98,7 @@ def test_full_flow_series_cancel_feed_outcome(app, pin):
     )
 
     assert reported.status_code == 302
-    db.session.expire_all()
+    db.session.rollback()  # a fresh snapshot: the requests wrote in their own transactions
     first = db.session.get(PresenceSlot, slots[0].id)
     assert (first.held, first.people_met, first.outcome_by_id is not None) == (True, 7, True)
     assert soup(client.get("/sv/staff/outcomes")).find(id=f"slot-{slots[0].id}") is None
@@ -177,6 +177,7 @@ def test_single_slot_on_a_holiday_at_a_busy_place_warns_then_saves(app):
     second = post_form(client, "/sv/staff/presence/slots/new", {**data, "confirm": "1"})
 
     assert second.status_code == 302
+    db.session.rollback()  # a fresh snapshot: the requests wrote in their own transactions
     added = db.session.scalar(select(PresenceSlot).where(PresenceSlot.created_by_id.is_not(None)))
     assert added.starts_at == datetime(2026, 12, 25, 15, 0, tzinfo=UTC)
 
@@ -200,7 +201,7 @@ def test_ending_a_series_cancels_future_slots_only(app, pin):
     )
 
     assert response.status_code == 302
-    db.session.expire_all()
+    db.session.rollback()  # a fresh snapshot: the requests wrote in their own transactions
     slots = db.session.scalars(
         select(PresenceSlot).where(PresenceSlot.series_id == series.id)
     ).all()
@@ -269,6 +270,7 @@ def test_closure_added_edited_removed_keeps_rows_immutable(app):
     )
 
     assert removed.status_code == 302
+    db.session.rollback()  # a fresh snapshot: the requests wrote in their own transactions
     rows = db.session.scalars(
         select(Closure).where(Closure.source == "staff").order_by(Closure.id)
     ).all()
@@ -312,7 +314,7 @@ def test_restoring_a_cancelled_slot_raises_sequence_again(app):
     )
 
     assert restored.status_code == 302
-    db.session.expire_all()
+    db.session.rollback()  # a fresh snapshot: the requests wrote in their own transactions
     again = db.session.get(PresenceSlot, slot.id)
     assert (again.status, again.note, again.sequence) == ("scheduled", "", 2)
 
@@ -328,6 +330,7 @@ def test_action_without_a_token_explains_and_links_back(app):
     assert response.status_code == 400
     assert page.h1.get_text(strip=True) == "Sidan var öppen för länge"
     assert page.find("a", string="Tillbaka")["href"] == f"/sv/staff/presence/slots/{slot.id}"
+    db.session.rollback()  # a fresh snapshot: the requests wrote in their own transactions
     assert db.session.get(PresenceSlot, slot.id).status == "cancelled"
 
 

@@ -6,36 +6,13 @@ URLs are /<lang>/staff/...; endpoints staff.*. Each view is guarded by auth.staf
 from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, g, make_response, render_template, request
-from flask_babel import format_date, refresh
+from flask_babel import format_date
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from webapp.database import begin_writes
 
 bp = Blueprint("staff", __name__, url_prefix="/<any(sv,en):lang>/staff")
-
-
-def mark(name: str) -> None:
-    """Remember something about this request (on the WSGI environ: `g` outlives a request
-    when an app context is already pushed, as in tests)."""
-    request.environ.setdefault("narvaro.staff", set()).add(name)
-
-
-def marked(name: str) -> bool:
-    return name in request.environ.get("narvaro.staff", ())
-
-
-def _forget_user():
-    # Flask-Login caches the user, Flask-WTF the CSRF token and flask-babel the locale on the
-    # app context; each request must look at its own cookie and URL.
-    refresh()
-    g.pop("_login_user", None)
-    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
-
-
-@bp.before_app_request
-def _fresh_user_each_request():
-    _forget_user()
 
 
 @bp.before_request
@@ -59,8 +36,7 @@ def _no_store(response):
 @bp.errorhandler(CSRFError)
 def _csrf_failed(error):
     """Expired or missing token: show the same form again with what was typed, not saved."""
-    mark("csrf_failed")
-    _forget_user()
+    g.csrf_failed = True  # StaffForm.validate shows why nothing was saved
     begin_writes()
     view = current_app.view_functions[request.endpoint]
     response = make_response(view(**(request.view_args or {})))

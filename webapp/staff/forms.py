@@ -1,6 +1,6 @@
 """Staff forms: Swedish labels, whitespace stripped, messages that say what to do."""
 
-from flask import request
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -50,10 +50,6 @@ def _clean(value):
     return value
 
 
-def marked(name: str) -> bool:
-    return name in request.environ.get("narvaro.staff", ())
-
-
 class StaffForm(FlaskForm):
     """Base form: strips text fields; a failed CSRF check gets a message people understand."""
 
@@ -65,7 +61,7 @@ class StaffForm(FlaskForm):
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        if marked("csrf_failed") or (self.meta.csrf and self.csrf_token.errors):
+        if g.get("csrf_failed") or (self.meta.csrf and self.csrf_token.errors):
             self.csrf_token.errors = [
                 _(
                     "Sidan var öppen för länge, så av säkerhetsskäl sparades "

@@ -3,14 +3,14 @@
 import hashlib
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.clock import utcnow
 from webapp.extensions import db, limiter
 from webapp.site import timezone
-from webapp.staff import audit, bp, mark, marked, render_form
+from webapp.staff import audit, bp, render_form
 from webapp.staff.auth import end_session, normalise_email, safe_next, staff_required, start_session
 from webapp.staff.forms import LoginForm, LogoutForm
 from webapp.staff.passwords import hash_password, needs_rehash, spend_verify_time, verify_password
@@ -28,7 +28,7 @@ def _account_key() -> str:
 
 
 def _failed(_response) -> bool:
-    return marked("login_failed")
+    return bool(g.get("login_failed"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -79,7 +79,7 @@ def _check_credentials(email: str, password: str):
         audit.record(db.session, actor=user, action="login", obj=user, now=now)
         db.session.commit()
         return user
-    mark("login_failed")
+    g.login_failed = True
     audit.record(
         db.session,
         actor=user,
