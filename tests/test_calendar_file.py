@@ -211,6 +211,13 @@ ERRORS = [
         'a country code like "SE" is required here',
     ),
     (
+        "overlapping closure hours",
+        ('hours = ["10:00-12:00"]', 'hours = ["13:00-15:00", "10:00-12:00", "11:30-12:30"]'),
+        22,
+        "office.closures[0].hours",
+        "the intervals overlap; list each time once",
+    ),
+    (
         "services not a list",
         ('address = "Storgatan 1"', 'address = "Storgatan 1"\nservices = 3'),
         10,
@@ -351,3 +358,11 @@ def test_a_misspelt_presence_field_stops_the_load_at_its_line(tmp_path):
     assert caught.value.where == "presence[2].every_week"
     prefix = f"{path}, line {line}, presence[2].every_week: unknown field"
     assert str(caught.value).startswith(prefix)
+
+
+def test_closure_hours_come_out_in_time_order(tmp_path):
+    text = changed('hours = ["10:00-12:00"]', 'hours = ["13:00-15:00", "10:00-12:00"]')
+
+    data = load_calendar_file(write(tmp_path, text))
+
+    assert data.closures[0].hours == [["10:00", "12:00"], ["13:00", "15:00"]]

@@ -4,6 +4,7 @@ Validation is complete before anything touches the database, so a bad file never
 half-loads. Every error names the file, the line and the field.
 """
 
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -383,10 +384,11 @@ def _closures(r, office):
         if hours is not None:
             if not isinstance(hours, list) or not hours:
                 r.fail(f"{where}.hours", 'a list like ["10:00-12:00"] is required here')
-            hours = [
-                [a.isoformat("minutes"), b.isoformat("minutes")]
-                for a, b in (r.interval(v, f"{where}.hours") for v in hours)
-            ]
+            spans = sorted(r.interval(v, f"{where}.hours") for v in hours)
+            for (_, ends), (starts, _) in itertools.pairwise(spans):
+                if starts < ends:
+                    r.fail(f"{where}.hours", "the intervals overlap; list each time once")
+            hours = [[a.isoformat("minutes"), b.isoformat("minutes")] for a, b in spans]
         rows.append(ClosureData(first, last, hours, r.text(block, "note", where)))
     return rows
 
