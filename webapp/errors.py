@@ -4,6 +4,8 @@ from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from webapp.extensions import db
+
 TITLES = {
     400: lambda: _("Något blev fel i förfrågan"),
     403: lambda: _("Du har inte behörighet till sidan"),
@@ -32,12 +34,21 @@ def _page(error: HTTPException):
         custom = error.description != type(error).description
         message = error.description if custom and error.description else title
         return jsonify(error={"status": code, "message": message}), code
+    _rollback()
     try:
         body = render_template("errors/error.html", code=code, title=title)
     except Exception:  # noqa: BLE001 - the page about an error must not fail itself
         current_app.logger.exception("error page failed on %s", request.path)
         return FALLBACK, code, {"Content-Type": "text/html; charset=utf-8"}
     return body, code, _extra_headers(error)
+
+
+def _rollback():
+    """End a failed transaction, so the page's own queries (municipality, menus) can run."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - with the database down, the fallback page still shows
+        current_app.logger.exception("rollback failed on %s", request.path)
 
 
 def _extra_headers(error):
