@@ -181,17 +181,30 @@ def update_slot(
     if "note" in changed:
         slot.translations = _without_note(slot.translations)
     slot.touch(now)
+    _audit_slot(session, slot, "slot.update", before=before, now=now, actor=actor)
+    return True
+
+
+def _audit_slot(session, slot: PresenceSlot, action: str, *, before: dict, now, actor) -> None:
+    """Write the change to the database and to the audit log, with the state before and after."""
     session.flush()
     audit.record(
         session,
         actor=actor,
-        action="slot.update",
+        action=action,
         obj=slot,
         now=now,
         before=before,
         after=audit.slot_state(slot),
     )
-    return True
+
+
+def _set_status(slot: PresenceSlot, status: str, note: str, now) -> None:
+    """Cancel or restore: residents see it, so the feeds raise SEQUENCE (touch)."""
+    slot.status = status
+    slot.note = note
+    slot.translations = _without_note(slot.translations)
+    slot.touch(now)
 
 
 def _without_note(translations):
@@ -208,39 +221,15 @@ def _without_note(translations):
 def cancel_slot(session, slot: PresenceSlot, *, reason: str, now, actor) -> None:
     """Cancelled with a reason residents see ("Inställt: …"); the slot and its UID stay."""
     before = audit.slot_state(slot)
-    slot.status = "cancelled"
-    slot.note = reason
-    slot.translations = _without_note(slot.translations)
-    slot.touch(now)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="slot.cancel",
-        obj=slot,
-        now=now,
-        before=before,
-        after=audit.slot_state(slot),
-    )
+    _set_status(slot, "cancelled", reason, now)
+    _audit_slot(session, slot, "slot.cancel", before=before, now=now, actor=actor)
 
 
 def restore_slot(session, slot: PresenceSlot, *, now, actor) -> None:
     """Undo a cancellation."""
     before = audit.slot_state(slot)
-    slot.status = "scheduled"
-    slot.note = ""
-    slot.translations = _without_note(slot.translations)
-    slot.touch(now)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="slot.restore",
-        obj=slot,
-        now=now,
-        before=before,
-        after=audit.slot_state(slot),
-    )
+    _set_status(slot, "scheduled", "", now)
+    _audit_slot(session, slot, "slot.restore", before=before, now=now, actor=actor)
 
 
 def end_series(
@@ -259,10 +248,7 @@ def end_series(
     ).all()
     before = series_state(series)
     for slot in slots:
-        slot.status = "cancelled"
-        slot.note = reason
-        slot.translations = _without_note(slot.translations)
-        slot.touch(now)
+        _set_status(slot, "cancelled", reason, now)
     series.source = "staff"  # staff own it now: reloading the data file leaves it alone
     new_last = from_day - timedelta(days=1)
     if new_last < series.last_day:
@@ -291,16 +277,7 @@ def record_outcome(
     slot.people_met = people_met
     slot.outcome_at = now
     slot.outcome_by_id = actor.id
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="slot.outcome",
-        obj=slot,
-        now=now,
-        before=before,
-        after=audit.slot_state(slot),
-    )
+    _audit_slot(session, slot, "slot.outcome", before=before, now=now, actor=actor)
 
 
 def has_passed(slot: PresenceSlot, now: datetime) -> bool:
