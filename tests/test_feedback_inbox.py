@@ -508,6 +508,23 @@ def test_archive_keeps_the_record_as_received():
 
     rows = _csv_rows(archive_csv([Row()], ZoneInfo("Europe/Stockholm")))
 
+    assert rows[0] == [
+        "id",
+        "received",
+        "place",
+        "poster",
+        "language",
+        "met_police",
+        "safety",
+        "reach_ease",
+        "comment",
+        "comment_masked",
+        "wants_contact",
+        "contact_name",
+        "contact_details",
+        "contact_consent",
+        "read_at",
+    ]
     assert rows[1] == [
         "1",
         "2026-11-01 13:00",

@@ -14,7 +14,8 @@ from webapp.feedback.masking import public_comment
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-EXPORT_COLUMNS = (
+# The columns _common() fills, first in both files.
+COMMON_COLUMNS = (
     "id",
     "received",
     "place",
@@ -23,19 +24,10 @@ EXPORT_COLUMNS = (
     "met_police",
     "safety",
     "reach_ease",
-    "comment",
-    "wants_contact",
-    "read",
 )
+EXPORT_COLUMNS = (*COMMON_COLUMNS, "comment", "wants_contact", "read")
 ARCHIVE_COLUMNS = (
-    "id",
-    "received",
-    "place",
-    "poster",
-    "language",
-    "met_police",
-    "safety",
-    "reach_ease",
+    *COMMON_COLUMNS,
     "comment",
     "comment_masked",
     "wants_contact",
