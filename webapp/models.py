@@ -204,7 +204,9 @@ def _stamp_schedule_changes(session, flush_context, instances):
     if not any(isinstance(obj, SCHEDULE_MODELS) for obj in touched):
         return
     session.info["schedule_stamped"] = True
-    stamp = session.get(ScheduleStamp, 1)
+    # Locked until commit, so two concurrent edits can't compute the same stamp (PostgreSQL;
+    # SQLite writes are already serialised by BEGIN IMMEDIATE).
+    stamp = session.get(ScheduleStamp, 1, with_for_update=True, populate_existing=True)
     now = utcnow().replace(microsecond=0)
     if stamp is None:
         session.add(ScheduleStamp(id=1, changed_at=now))
