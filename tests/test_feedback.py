@@ -39,13 +39,18 @@ def _scans(poster):
 # --- /q/<code>: count the scan, open the form ---
 
 
+def _phone(n):
+    """A different client for each n: one client's repeat scans count once (test_poster_scans)."""
+    return {"REMOTE_ADDR": f"10.0.{n // 250}.{n % 250 + 1}"}
+
+
 def test_scan_counts_per_day_and_redirects_to_the_swedish_form(app, client, pin):
     poster = make_poster("torget")
 
-    first = client.get(f"/q/{poster.code}")
-    second = client.get(f"/q/{poster.code.lower()}")
+    first = client.get(f"/q/{poster.code}", environ_base=_phone(1))
+    second = client.get(f"/q/{poster.code.lower()}", environ_base=_phone(2))
     pin(datetime(2026, 11, 24, 23, 30, tzinfo=UTC))  # 00:30 on the 25th in Sävsjö
-    third = client.get(f"/q/{poster.code}")
+    third = client.get(f"/q/{poster.code}", environ_base=_phone(3))
 
     assert [first.status_code, second.status_code, third.status_code] == [303, 303, 303]
     assert first.headers["Location"] == f"/sv/feedback/torget/{poster.code}"
@@ -66,7 +71,8 @@ def test_old_poster_codes_keep_working_and_count_on_their_own(app, client):
     old = make_poster("torget", now=NOW - timedelta(days=400))
     new = make_poster("torget")
 
-    responses = [client.get(f"/q/{code}") for code in (old.code, new.code, old.code)]
+    codes = (old.code, new.code, old.code)
+    responses = [client.get(f"/q/{code}", environ_base=_phone(n)) for n, code in enumerate(codes)]
 
     assert [r.headers["Location"] for r in responses] == [
         f"/sv/feedback/torget/{old.code}",
@@ -99,11 +105,14 @@ def test_scans_from_many_threads_are_all_counted(app):
     threads, per_thread = 8, 25
     statuses = []
 
-    def scan_many():
+    def scan_many(thread):
         client = app.test_client()
-        statuses.extend(client.get(url).status_code for _ in range(per_thread))
+        statuses.extend(
+            client.get(url, environ_base=_phone(thread * per_thread + n)).status_code
+            for n in range(per_thread)
+        )
 
-    workers = [threading.Thread(target=scan_many) for _ in range(threads)]
+    workers = [threading.Thread(target=scan_many, args=(t,)) for t in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:

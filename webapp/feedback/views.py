@@ -10,6 +10,7 @@ import hmac
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from limits import parse
 
 from webapp import site
 from webapp.clock import utcnow
@@ -29,6 +30,8 @@ MIN_SECONDS = 3  # faster than a person can read and answer
 MAX_SECONDS = 4 * 60 * 60  # an open tab is fine; older forms are shown again to send
 CLIENT_LIMIT = "10 per 10 minutes;40 per day"
 ALL_CLIENTS_LIMIT = "300 per hour"
+SCAN_LIMIT = "1 per 10 minutes"  # per client and poster: reloads and repeat scans count once
+LANGUAGES = ("sv", "en")
 
 
 def _setting(name: str, default):
@@ -64,18 +67,36 @@ def feedback_links():
 
 @bp.get("/q/<code>")
 def scan(code):
-    """A poster's QR code: count the scan (a number per poster and day), open the form."""
+    """A poster's QR code: count the scan (a number per poster and day), open the form in the
+    language the phone asks for. Previews, prefetches and repeat scans are not counted."""
     begin_writes()
     poster = service.find_poster(db.session, code)
     if poster is None:
         abort(404)
-    if request.method == "GET":  # link checkers and previews often only ask with HEAD
+    # Link checkers and previews often only ask with HEAD; browsers prefetch links they show.
+    if request.method == "GET" and not _is_prefetch() and _within_scan_limit(poster):
         service.count_scan(db.session, poster, utcnow().astimezone(site.timezone()).date())
         db.session.commit()
-    target = url_for("feedback.form", lang="sv", slug=poster.place.slug, code=poster.code)
+    lang = request.accept_languages.best_match(LANGUAGES, default="sv")
+    target = url_for("feedback.form", lang=lang, slug=poster.place.slug, code=poster.code)
     response = redirect(target, 303)
     response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept-Language")
     return response
+
+
+def _is_prefetch() -> bool:
+    purpose = request.headers.get("Sec-Purpose", "") + " " + request.headers.get("Purpose", "")
+    return "prefetch" in purpose.lower()
+
+
+def _within_scan_limit(poster) -> bool:
+    """A hit on this client's counter for `poster` in the limiter's storage (keyed on the
+    HMAC, never the address); over the limit the scan still opens the form, uncounted."""
+    if not limiter.enabled:
+        return True
+    limit = parse(_setting("SCAN_CLIENT_LIMIT", SCAN_LIMIT))
+    return limiter.limiter.hit(limit, "poster-scan", client_key(), poster.code)
 
 
 def _place_or_404(slug):
