@@ -142,6 +142,7 @@ def build_database(tmp: Path) -> dict:
         "DATABASE_URL": f"sqlite:///{tmp / 'narvaro.db'}",
         "NARVARO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(32),
+        "PUBLIC_BASE_URL": "http://127.0.0.1",
         "FLASK_APP": "webapp",
     }
     env.pop("NOW", None)

@@ -78,10 +78,15 @@ class ConfigError(RuntimeError):
 
 
 def check_production(config: dict) -> None:
-    """Refuse to start in production with a default secret or debug on."""
+    """Refuse to start in production with a default secret, debug on or no public base URL."""
     if config.get("ENV_NAME") != "production":
         return
     if config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET):
         raise ConfigError("SECRET_KEY must be set to a random value in production")
     if config.get("DEBUG"):
         raise ConfigError("DEBUG must be off in production")
+    # Feed UIDs and QR codes must not depend on the Host header a client sends.
+    if not str(config.get("PUBLIC_BASE_URL") or "").startswith(("https://", "http://")):
+        raise ConfigError(
+            "PUBLIC_BASE_URL must be set in production, like https://narvaro.example.se"
+        )

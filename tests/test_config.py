@@ -1,0 +1,36 @@
+"""Settings the app refuses to start without in production."""
+
+import pytest
+
+from webapp.config import DEFAULT_SECRET, ConfigError, check_production
+
+PRODUCTION = {
+    "ENV_NAME": "production",
+    "SECRET_KEY": "s" * 40,
+    "PUBLIC_BASE_URL": "https://narvaro.example.se",
+}
+
+
+def test_production_with_every_setting_starts():
+    assert check_production(dict(PRODUCTION)) is None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"PUBLIC_BASE_URL": ""}, "PUBLIC_BASE_URL must be set in production"),
+        ({"PUBLIC_BASE_URL": None}, "PUBLIC_BASE_URL must be set in production"),
+        ({"PUBLIC_BASE_URL": "narvaro.example.se"}, "PUBLIC_BASE_URL must be set in production"),
+        ({"SECRET_KEY": DEFAULT_SECRET}, "SECRET_KEY must be set"),
+        ({"DEBUG": True}, "DEBUG must be off"),
+    ],
+)
+def test_production_refuses_to_start_without(change, message):
+    with pytest.raises(ConfigError) as caught:
+        check_production({**PRODUCTION, **change})
+
+    assert str(caught.value).startswith(message)
+
+
+def test_development_needs_no_public_base_url():
+    assert check_production({"ENV_NAME": "development", "PUBLIC_BASE_URL": ""}) is None
