@@ -1,5 +1,6 @@
 """QR codes as small inline SVG: one path, one rectangle per run of dark modules in a row."""
 
+import functools
 from html import escape
 
 import qrcode
@@ -36,6 +37,8 @@ def qr_path(matrix: list[list[bool]], offset: int = QUIET_ZONE) -> str:
     )
 
 
+# The subscribe page draws one code per feed on every request; the URLs hardly ever change.
+@functools.lru_cache(maxsize=128)
 def qr_svg(url: str, *, label: str | None = None) -> str:
     """An inline SVG QR code for `url`, black on white, sized by CSS through its viewBox.
 
