@@ -150,31 +150,20 @@ def office_events(
         if entry.is_exception:
             note = entry.closure.text("note", lang) if entry.closure is not None else ""
             reason = note or entry.holiday or ""
-        for n, (starts, ends) in enumerate(entry.intervals):
+        # The day's intervals, then usual ones beyond them as cancelled; interval n keeps UID n.
+        held = [(starts, ends, False) for starts, ends in entry.intervals]
+        dropped = [(starts, ends, True) for starts, ends in entry.usual[len(entry.intervals) :]]
+        for n, (starts, ends, cancelled) in enumerate(held + dropped):
             events.append(
                 Event(
                     uid=_office_uid(entry.day, n, host),
                     starts=starts,
                     ends=ends,
-                    summary=wording.office_open(name),
+                    summary=wording.closed(reason) if cancelled else wording.office_open(name),
                     changed=revision.changed,
                     sequence=revision.sequence,
                     description=_paragraphs(reason, about),
-                    **common,
-                )
-            )
-        for n in range(len(entry.intervals), len(entry.usual)):
-            starts, ends = entry.usual[n]
-            events.append(
-                Event(
-                    uid=_office_uid(entry.day, n, host),
-                    starts=starts,
-                    ends=ends,
-                    summary=wording.closed(reason),
-                    changed=revision.changed,
-                    sequence=revision.sequence,
-                    description=_paragraphs(reason, about),
-                    cancelled=True,
+                    cancelled=cancelled,
                     **common,
                 )
             )
