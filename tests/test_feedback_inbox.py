@@ -3,6 +3,7 @@ and the export and purge commands."""
 
 import csv
 import io
+import stat
 from datetime import UTC, datetime
 
 import pytest
@@ -470,6 +471,7 @@ def test_purge_archives_first_then_deletes_and_audits(app, seeded, tmp_path):
     event = _events("feedback.purge")[-1]
     assert result.exit_code == 0, result.output
     assert [row[0] for row in rows] == ["id", str(ids["a"]), str(ids["b"])]
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
     assert rows[0][9] == "comment_masked"
     assert left == sorted(ids[k] for k in "cdef")
     assert (event.actor_label, event.action) == ("cli", "feedback.purge")

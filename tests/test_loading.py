@@ -10,6 +10,7 @@ from tests.conftest import CALENDAR, NOW
 from webapp.database import writing
 from webapp.extensions import db
 from webapp.models import (
+    AuditEvent,
     Closure,
     Municipality,
     OfficeHours,
@@ -235,6 +236,13 @@ def test_cli_loads_into_an_empty_database(app):
         "added, 0 cancelled.\n"
     )
     assert (count(Place), count(OfficeHours), count(Closure), count(PresenceSlot)) == (4, 7, 2, 130)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "calendar.load"))
+    assert (event.at, event.actor_id, event.actor_label, event.after) == (
+        NOW,
+        None,
+        "cli",
+        {"hours": 7, "closures": 2, "places": 4, "slots_added": 130, "slots_cancelled": 0},
+    )
 
 
 def test_cli_reload_of_the_same_file_reports_no_changes(app):

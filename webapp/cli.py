@@ -12,6 +12,7 @@ from webapp.database import writing
 from webapp.extensions import db
 from webapp.schedule.calendar_file import CalendarFileError, load_calendar_file
 from webapp.schedule.loading import load_calendar
+from webapp.staff import audit
 
 
 @click.command("load-calendars")
@@ -25,8 +26,12 @@ def load_calendars(path):
     except CalendarFileError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
+    now = utcnow()
     with writing():
-        counts = load_calendar(db.session, data, now=utcnow())
+        counts = load_calendar(db.session, data, now=now)
+        audit.record(
+            db.session, actor=None, action="calendar.load", after=counts, now=now, label="cli"
+        )
         db.session.commit()
     click.echo(
         f"Loaded {path}: {counts['places']} places, {counts['hours']} hour rules and "
@@ -177,8 +182,9 @@ from pathlib import Path  # noqa: E402 - the feedback commands' own imports, kep
 
 
 def _write_new_file(path, data: bytes) -> None:
-    """Write `data` to a file that must not exist yet, and make sure it reached the disk."""
-    with open(path, "xb") as file:
+    """Write `data` to a new file only its owner can read, and make sure it reached the disk."""
+    descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
         file.write(data)
         file.flush()
         os.fsync(file.fileno())
