@@ -10,6 +10,9 @@ from webapp.models import User
 from webapp.staff import audit, bp, render_form, users
 from webapp.staff.auth import staff_required
 from webapp.staff.forms import ROLE_LABELS, UserEditForm, UserForm
+from webapp.staff.forms import _password_message as password_message
+
+PASSWORD_PROBLEMS = ("short", "long", "common", "personal")
 
 PAGE = 100
 
@@ -37,9 +40,12 @@ def user_new(lang):
                 actor=current_user,
             )
         except users.AccountError as error:
-            if error.code != "exists":
+            if error.code == "exists":
+                form.email.errors.append(_("Det finns redan ett konto med den e-postadressen"))
+            elif error.code in PASSWORD_PROBLEMS:  # e.g. the municipality's name
+                form.password.errors.append(password_message(error.code))
+            else:
                 raise
-            form.email.errors.append(_("Det finns redan ett konto med den e-postadressen"))
         else:
             db.session.commit()
             flash(_("Kontot är skapat. Ge lösenordet till personen på ett säkert sätt."))

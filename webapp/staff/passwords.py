@@ -1,6 +1,9 @@
 """Password hashing (argon2id) and the password policy: length, not a common password."""
 
 import functools
+import re
+import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -9,8 +12,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # long passphrases are welcome; the cap only stops absurd request bodies
 COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
-# Words anyone guessing a password for this service would try first.
-LOCAL_WORDS = ("narvaro", "närvaro", "savsjo", "sävsjö", "polisen", "password", "lösenord")
+# Words anyone guessing a password for this service would try first; the municipality's and
+# places' names come from the database (local_words).
+SERVICE_WORDS = ("narvaro", "närvaro", "polisen", "password", "lösenord")
 
 # argon2-cffi's defaults are argon2id, t=3, m=64 MiB, p=4: RFC 9106's second recommendation.
 _hasher = PasswordHasher()
@@ -48,10 +52,27 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
 
 
-def password_problem(password: str, email: str = "") -> str | None:
+def _ascii(text: str) -> str:
+    """ "sävsjö" -> "savsjo": people often type local names without the dots."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def local_words(names: Iterable[str]) -> frozenset[str]:
+    """Banned words from local names: each whole name and each word of four letters or more,
+    lower-cased, with and without å, ä, ö."""
+    words = set()
+    for name in names:
+        folded = name.strip().lower()
+        for word in [folded, *re.findall(r"\w{4,}", folded)]:
+            words |= {word, _ascii(word)}
+    return frozenset(words - {""})
+
+
+def password_problem(password: str, email: str = "", extra_words: Iterable[str] = ()) -> str | None:
     """A code for what is wrong with a new password, or None when it is acceptable.
 
-    Codes: "short", "long", "common", "personal". No composition rules (NIST SP 800-63B).
+    `extra_words` are banned like common passwords (see local_words). Codes: "short", "long",
+    "common", "personal". No composition rules (NIST SP 800-63B).
     """
     if len(password) < MIN_LENGTH:
         return "short"
@@ -61,7 +82,8 @@ def password_problem(password: str, email: str = "") -> str | None:
     if folded in common_passwords() or len(set(folded)) <= 2:
         return "common"
     stripped = folded.rstrip("0123456789!?.#@ ")
-    if stripped in common_passwords() or stripped in LOCAL_WORDS:
+    banned = {*SERVICE_WORDS, *extra_words}
+    if stripped in common_passwords() or stripped in banned or _ascii(stripped) in banned:
         return "common"
     local_part = email.split("@")[0].lower()
     if len(local_part) >= 4 and local_part in folded:

@@ -2,10 +2,10 @@
 
 from sqlalchemy import func, select
 
-from webapp.models import ROLES, User
+from webapp.models import ROLES, Municipality, Place, User
 from webapp.staff import audit
 from webapp.staff.auth import end_all_sessions, normalise_email
-from webapp.staff.passwords import hash_password, password_problem
+from webapp.staff.passwords import hash_password, local_words, password_problem
 
 
 class AccountError(ValueError):
@@ -20,12 +20,31 @@ def find_user(session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def local_names(session) -> list[str]:
+    """The municipality's and places' names in every language: the first guesses for a
+    password here."""
+    rows = [*session.scalars(select(Municipality)), *session.scalars(select(Place))]
+    return [
+        name
+        for row in rows
+        for name in [row.name, *_translated_names(row)]
+        if isinstance(name, str) and name
+    ]
+
+
+def _translated_names(row):
+    # translations hold {locale: {field: text}}, and other keys such as a list of promises.
+    return [t.get("name") for t in (row.translations or {}).values() if isinstance(t, dict)]
+
+
 def create_user(session, *, email, password, role, now, actor=None, via="ui") -> User:
-    """A new active account; raises AccountError("role"|"exists"|<password problem>)."""
+    """A new active account; raises AccountError("role"|"exists"|<password problem>).
+
+    Passwords made of the municipality's or a place's name count as common."""
     email = normalise_email(email)
     if role not in ROLES:
         raise AccountError("role")
-    problem = password_problem(password, email)
+    problem = password_problem(password, email, local_words(local_names(session)))
     if problem:
         raise AccountError(problem)
     if find_user(session, email) is not None:
