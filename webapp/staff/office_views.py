@@ -1,5 +1,7 @@
 """Office hours and closures: everyone on staff reads them, police change them."""
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -7,8 +9,9 @@ from sqlalchemy import select
 
 from webapp.clock import utcnow
 from webapp.extensions import db
-from webapp.models import Closure
-from webapp.schedule.store import get_office, live_hours
+from webapp.models import Closure, Municipality
+from webapp.schedule.office import holiday_names
+from webapp.schedule.store import get_office, holiday_settings, live_hours
 from webapp.site import timezone
 from webapp.staff import bp, office, render_form
 from webapp.staff.auth import staff_required
@@ -40,12 +43,17 @@ def office_overview(lang):
     place = _office_or_404()
     today = utcnow().astimezone(timezone()).date()
     closures = [c for c in _live_closures(place) if c.last_day >= today]
+    # Which holidays close the office depends on the data file's [holidays] settings.
+    settings = holiday_settings(db.session.scalar(select(Municipality)))
+    holidays = holiday_names(today, today + timedelta(days=365), locale=lang, **settings)
     return render_template(
         "staff/office.html",
         office=place,
         hours=live_hours(db.session, place),
         closures=closures,
         weekdays=dict(WEEKDAYS),
+        holidays=holidays,
+        tz=timezone(),
     )
 
 
