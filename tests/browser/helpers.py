@@ -1,4 +1,5 @@
-"""Checks every browser test can reuse: axe-core, reflow, skip link, requests to other hosts.
+"""Checks and steps every browser test can reuse: axe-core, reflow, skip link, requests to other
+hosts, staff logins, the Nu Html Checker.
 
 from tests.browser.helpers import axe_violations, describe_violations
 
@@ -8,8 +9,16 @@ def test_login_page_is_accessible(page, live_server):
     assert [v["id"] for v in violations] == [], describe_violations(violations)
 """
 
+import json
+import shutil
+import subprocess
 from urllib.parse import urlsplit
 
+import pytest
+
+from webapp.config import ROOT
+
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # WCAG 2.2 AA as axe-core tags it; wcag22aa is what turns on target-size (24 x 24 CSS px).
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 
@@ -97,3 +106,49 @@ def other_hosts(urls: list[str], base_url: str) -> list[str]:
         for url in urls
         if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != own
     ]
+
+
+def log_in(page, email, password) -> None:
+    """Log in through the staff login form and wait for the start page."""
+    page.goto("/sv/staff/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("#submit")
+    page.wait_for_url("**/sv/staff/")
+
+
+def logged_in_client(app, email, password):
+    """A Flask test client logged in as `email`, and the CSRF token its forms carry."""
+    client = app.test_client()
+    form = client.get("/sv/staff/login").get_data(as_text=True)
+    csrf = form.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/sv/staff/login", data={"csrf_token": csrf, "email": email, "password": password})
+    return client, csrf
+
+
+def title_starts_with(title: str, h1: str) -> bool:
+    """The title starts with the h1; on a form with errors after "Fel: " or "Error: "."""
+    for prefix in ("Fel: ", "Error: "):
+        title = title.removeprefix(prefix)
+    return title.startswith(h1)
+
+
+def html_errors(pages: dict[str, bytes], folder) -> list[tuple[str, str]]:
+    """(page name, message) for each error the Nu Html Checker finds in `pages` ({name: HTML}),
+    all checked in one java run. Skips the test when java or vnu.jar is missing."""
+    java = shutil.which("java")
+    if java is None or not VNU_JAR.exists():
+        pytest.skip("the HTML check needs java and node_modules/vnu-jar (npm install)")
+    names = {}
+    for n, (name, body) in enumerate(sorted(pages.items())):
+        (folder / f"page{n}.html").write_bytes(body)
+        names[f"page{n}.html"] = name
+    command = [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout"]
+    run = subprocess.run(  # noqa: S603 - fixed arguments, files we wrote
+        [*command, *sorted(str(path) for path in folder.iterdir())],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    messages = json.loads(run.stdout)["messages"]
+    return [(names[m.get("url", "").rsplit("/", 1)[-1]], m["message"]) for m in messages]

@@ -1,15 +1,19 @@
 """Every feedback and poster page, in each state: axe-core WCAG 2.2 AA, one h1 that starts
 the title, reflow at 320 CSS px, and valid HTML by the Nu Html Checker."""
 
-import json
-import shutil
-import subprocess
 from datetime import timedelta
 
 import pytest
 
-from tests.browser.helpers import axe_violations, describe_violations, overflowing_elements
-from tests.browser.test_html_valid import VNU_JAR
+from tests.browser.helpers import (
+    axe_violations,
+    describe_violations,
+    html_errors,
+    log_in,
+    logged_in_client,
+    overflowing_elements,
+    title_starts_with,
+)
 from tests.conftest import NOW
 from webapp.database import writing
 from webapp.extensions import db
@@ -49,16 +53,6 @@ def seeded(live_server):
     return ids
 
 
-def _staff_client(live_server):
-    client = live_server.app.test_client()
-    form = client.get("/sv/staff/login").get_data(as_text=True)
-    csrf = form.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    client.post(
-        "/sv/staff/login", data={"csrf_token": csrf, "email": MUNICIPALITY, "password": PASSWORD}
-    )
-    return client, csrf
-
-
 def _staff_pages(seeded):
     item = seeded["item"]
     return [
@@ -89,51 +83,19 @@ def _public_pages(live_server):
 
 
 def test_feedback_and_poster_pages_are_valid_html(live_server, seeded, tmp_path):
-    java = shutil.which("java")
-    if java is None or not VNU_JAR.exists():
-        pytest.skip("the HTML check needs java and node_modules/vnu-jar (npm install)")
-    client, csrf = _staff_client(live_server)
+    client, csrf = logged_in_client(live_server.app, MUNICIPALITY, PASSWORD)
     pages = {url: client.get(url).get_data() for url in _staff_pages(seeded)}
     pages["mask with an error"] = client.post(
         f"/sv/staff/feedback/{seeded['item']}/mask",
         data={"csrf_token": csrf, "masked": "Något helt annat"},
     ).get_data()
     pages.update(_public_pages(live_server))
-    names = {}
-    for n, (url, body) in enumerate(sorted(pages.items())):
-        (tmp_path / f"page{n}.html").write_bytes(body)
-        names[f"page{n}.html"] = url
 
-    run = subprocess.run(  # noqa: S603 - fixed arguments, files we wrote
-        [
-            java,
-            "-jar",
-            str(VNU_JAR),
-            "--errors-only",
-            "--format",
-            "json",
-            "--stdout",
-            *sorted(str(p) for p in tmp_path.iterdir()),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-
-    messages = json.loads(run.stdout)["messages"]
-    assert [(names[m.get("url", "").rsplit("/", 1)[-1]], m["message"]) for m in messages] == []
-
-
-def _title_starts_with(page, h1):
-    return page.title().removeprefix("Fel: ").removeprefix("Error: ").startswith(h1)
+    assert html_errors(pages, tmp_path) == []
 
 
 def test_staff_feedback_pages_pass_axe_and_reflow(page, live_server, seeded):
-    page.goto("/sv/staff/login")
-    page.fill("#email", MUNICIPALITY)
-    page.fill("#password", PASSWORD)
-    page.click("#submit")
-    page.wait_for_url("**/sv/staff/")
+    log_in(page, MUNICIPALITY, PASSWORD)
     problems = {}
 
     for url in _staff_pages(seeded):
@@ -145,7 +107,7 @@ def test_staff_feedback_pages_pass_axe_and_reflow(page, live_server, seeded):
             found = {
                 "axe": describe_violations(violations) if violations else "",
                 "overflow": overflowing_elements(page),
-                "h1": "" if len(h1s) == 1 and _title_starts_with(page, h1s[0]) else h1s,
+                "h1": "" if len(h1s) == 1 and title_starts_with(page.title(), h1s[0]) else h1s,
             }
             if any(found.values()):
                 problems[(url, width)] = found
@@ -154,11 +116,7 @@ def test_staff_feedback_pages_pass_axe_and_reflow(page, live_server, seeded):
 
 
 def test_mask_error_state_passes_axe(page, live_server, seeded):
-    page.goto("/sv/staff/login")
-    page.fill("#email", MUNICIPALITY)
-    page.fill("#password", PASSWORD)
-    page.click("#submit")
-    page.wait_for_url("**/sv/staff/")
+    log_in(page, MUNICIPALITY, PASSWORD)
     page.goto(f"/sv/staff/feedback/{seeded['item']}/mask")
     page.fill("#masked", "Något helt annat")
     page.click("#submit")

@@ -12,10 +12,9 @@ import urllib.request
 
 import pytest
 
+from tests.browser.helpers import VNU_JAR
 from tests.browser.pages import PUBLIC_URLS
 from webapp.config import ROOT
-
-VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def _fetch(url: str) -> bytes:

@@ -1,15 +1,18 @@
 """The staff area in chromium: the main flow by keyboard-free clicks, axe-core WCAG 2.2 AA on
 every staff page (forms with errors too), one h1, and reflow at 320 CSS px."""
 
-import json
-import shutil
-import subprocess
-
 import pytest
 from sqlalchemy import select
 
-from tests.browser.helpers import axe_violations, describe_violations, overflowing_elements
-from tests.browser.test_html_valid import VNU_JAR
+from tests.browser.helpers import (
+    axe_violations,
+    describe_violations,
+    html_errors,
+    log_in,
+    logged_in_client,
+    overflowing_elements,
+    title_starts_with,
+)
 from webapp.extensions import db
 from webapp.models import PresenceSeries, PresenceSlot, User
 
@@ -28,14 +31,6 @@ def accounts(live_server):
     return ACCOUNTS
 
 
-def _login(page, email):
-    page.goto("/sv/staff/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("#submit")
-    page.wait_for_url("**/sv/staff/")
-
-
 def _query(live_server, statement):
     with live_server.app.app_context():
         result = db.session.scalars(statement).all()
@@ -44,7 +39,7 @@ def _query(live_server, statement):
 
 
 def test_police_plan_a_series_cancel_a_slot_report_and_log_out(page, live_server, accounts):
-    _login(page, accounts["police"])
+    log_in(page, accounts["police"], PASSWORD)
     page.click("text=Ny serie")
     page.select_option("#place", "biblioteket")
     page.check("#weekdays-3")  # Thursday
@@ -116,16 +111,9 @@ def _staff_urls(live_server, role):
     ]
 
 
-def _title_starts_with(title, h1):
-    """The title starts with the h1; on a form with errors after "Fel: " or "Error: "."""
-    for prefix in ("Fel: ", "Error: "):
-        title = title.removeprefix(prefix)
-    return title.startswith(h1)
-
-
 @pytest.mark.parametrize("role", ["police", "admin"])
 def test_staff_pages_pass_axe_have_one_h1_and_reflow_at_320px(page, live_server, accounts, role):
-    _login(page, accounts[role])
+    log_in(page, accounts[role], PASSWORD)
     problems = {}
 
     for url in _staff_urls(live_server, role):
@@ -138,7 +126,7 @@ def test_staff_pages_pass_axe_have_one_h1_and_reflow_at_320px(page, live_server,
             found = {
                 "axe": describe_violations(violations) if violations else "",
                 "overflow": overflowing_elements(page) if overflow > 0 else [],
-                "h1": "" if len(h1s) == 1 and _title_starts_with(page.title(), h1s[0]) else h1s,
+                "h1": "" if len(h1s) == 1 and title_starts_with(page.title(), h1s[0]) else h1s,
             }
             if any(found.values()):
                 problems[(url, width)] = found
@@ -155,7 +143,7 @@ def test_login_page_and_form_errors_pass_axe(page, live_server, accounts):
     errors = axe_violations(page)
     summary = page.locator(".error-summary a").all_inner_texts()
 
-    _login(page, accounts["police"])
+    log_in(page, accounts["police"], PASSWORD)
     page.goto("/sv/staff/presence/series/new")
     page.click("#submit")
     series_errors = axe_violations(page)
@@ -169,18 +157,9 @@ def test_login_page_and_form_errors_pass_axe(page, live_server, accounts):
 
 
 def test_staff_pages_are_valid_html(live_server, accounts, tmp_path):
-    java = shutil.which("java")
-    if java is None or not VNU_JAR.exists():
-        pytest.skip("the HTML check needs java and node_modules/vnu-jar (npm install)")
     pages = {}
     for role in ("police", "admin"):
-        client = live_server.app.test_client()
-        form = client.get("/sv/staff/login").get_data(as_text=True)
-        csrf = form.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-        client.post(
-            "/sv/staff/login",
-            data={"csrf_token": csrf, "email": accounts[role], "password": PASSWORD},
-        )
+        client, csrf = logged_in_client(live_server.app, accounts[role], PASSWORD)
         for url in _staff_urls(live_server, role):
             pages[url] = client.get(url).get_data()
         pages[f"{role} with errors"] = client.post(
@@ -188,27 +167,5 @@ def test_staff_pages_are_valid_html(live_server, accounts, tmp_path):
             data={"csrf_token": csrf},
         ).get_data()
     pages["login"] = live_server.app.test_client().get("/sv/staff/login").get_data()
-    names = {}
-    for n, (url, body) in enumerate(sorted(pages.items())):
-        (tmp_path / f"page{n}.html").write_bytes(body)
-        names[f"page{n}.html"] = url
 
-    run = subprocess.run(  # noqa: S603 - fixed arguments, files we wrote
-        [
-            java,
-            "-jar",
-            str(VNU_JAR),
-            "--errors-only",
-            "--format",
-            "json",
-            "--stdout",
-            *sorted(str(p) for p in tmp_path.iterdir()),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-
-    messages = json.loads(run.stdout)["messages"]
-    errors = [(names[m.get("url", "").rsplit("/", 1)[-1]], m["message"]) for m in messages]
-    assert errors == []
+    assert html_errors(pages, tmp_path) == []
