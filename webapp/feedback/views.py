@@ -5,9 +5,6 @@ HMAC of the client address with a secret that changes every day, and the key is 
 anywhere but the limiter's own counters, which expire with their window.
 """
 
-import hashlib
-import hmac
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from limits import parse
@@ -18,7 +15,7 @@ from webapp.database import begin_writes
 from webapp.extensions import db, limiter
 from webapp.feedback import service
 from webapp.feedback.forms import FeedbackForm
-from webapp.feedback.privacy import keep_addresses_out_of_logs
+from webapp.feedback.privacy import client_key, keep_addresses_out_of_logs
 from webapp.feedback.tokens import check_token, make_token
 from webapp.schedule import store
 
@@ -36,15 +33,6 @@ LANGUAGES = ("sv", "en")
 
 def _setting(name: str, default):
     return current_app.config.get(name, default)
-
-
-def client_key() -> str:
-    """A per-client rate-limit key that is not the address: HMAC with a daily secret."""
-    day = utcnow().date().isoformat()
-    secret = current_app.config["SECRET_KEY"].encode()
-    salt = hmac.new(secret, f"feedback-rate:{day}".encode(), hashlib.sha256).digest()
-    address = (request.remote_addr or "").encode()
-    return "feedback:" + hmac.new(salt, address, hashlib.sha256).hexdigest()[:32]
 
 
 @bp.app_context_processor

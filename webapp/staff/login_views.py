@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from webapp.clock import utcnow
 from webapp.extensions import db, limiter
+from webapp.feedback.privacy import client_key
 from webapp.site import timezone
 from webapp.staff import audit, bp, render_form
 from webapp.staff.auth import end_session, normalise_email, safe_next, staff_required, start_session
@@ -18,7 +19,9 @@ from webapp.staff.presence import slots_to_report, upcoming_slots
 from webapp.staff.users import find_user
 
 ACCOUNT_LIMIT = "5 per 15 minutes"
-ALL_ACCOUNTS_LIMIT = "300 per 15 minutes"
+# Per client (HMAC of the address, never the address): one client guessing across many accounts
+# is slowed down, and nobody can lock everyone else out, as a cap over all clients allowed.
+CLIENT_LIMIT = "30 per 15 minutes"
 
 
 def _account_key() -> str:
@@ -40,11 +43,11 @@ def _failed(_response) -> bool:
     scope="staff-login-account",
 )
 @limiter.limit(
-    ALL_ACCOUNTS_LIMIT,
-    key_func=lambda: "login-all",
+    CLIENT_LIMIT,
+    key_func=lambda: client_key("login"),
     methods=["POST"],
     deduct_when=_failed,
-    scope="staff-login-all",
+    scope="staff-login-client",
 )
 def login(lang):
     if request.method == "GET" and current_user.is_authenticated:
