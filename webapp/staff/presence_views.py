@@ -207,27 +207,18 @@ def _save_slot(form, slot):
     if warnings and form.confirm.data != "1":
         form.confirm.data = "1"
         return warnings
+    wanted = {
+        "place": place,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "note": form.note.data,
+        "now": now,
+        "actor": current_user,
+    }
     if slot is None:
-        slot = presence.add_slot(
-            db.session,
-            place=place,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            note=form.note.data,
-            now=now,
-            actor=current_user,
-        )
+        slot = presence.add_slot(db.session, **wanted)
         flash(_("Tillfället är sparat."))
-    elif presence.update_slot(
-        db.session,
-        slot,
-        place=place,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        note=form.note.data,
-        now=now,
-        actor=current_user,
-    ):
+    elif presence.update_slot(db.session, slot, **wanted):
         flash(_("Ändringen är sparad. Invånarnas kalendrar uppdateras."))
     else:
         flash(_("Inget ändrades."))
