@@ -133,22 +133,30 @@ def title_starts_with(title: str, h1: str) -> bool:
     return title.startswith(h1)
 
 
-def html_errors(pages: dict[str, bytes], folder) -> list[tuple[str, str]]:
-    """(page name, message) for each error the Nu Html Checker finds in `pages` ({name: HTML}),
-    all checked in one java run. Skips the test when java or vnu.jar is missing."""
+def vnu_messages(paths) -> list[dict]:
+    """The Nu Html Checker's errors in these files, from one java run (its JSON messages).
+    Skips the test when java or vnu.jar is missing."""
     java = shutil.which("java")
-    if java is None or not VNU_JAR.exists():
-        pytest.skip("the HTML check needs java and node_modules/vnu-jar (npm install)")
-    names = {}
-    for n, (name, body) in enumerate(sorted(pages.items())):
-        (folder / f"page{n}.html").write_bytes(body)
-        names[f"page{n}.html"] = name
+    if java is None:
+        pytest.skip("the HTML check needs java (17+) for the Nu Html Checker")
+    if not VNU_JAR.exists():
+        pytest.skip(f"the HTML check needs {VNU_JAR.relative_to(ROOT)}: run npm install")
     command = [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout"]
     run = subprocess.run(  # noqa: S603 - fixed arguments, files we wrote
-        [*command, *sorted(str(path) for path in folder.iterdir())],
+        [*command, *sorted(str(path) for path in paths)],
         capture_output=True,
         text=True,
         timeout=180,
     )
-    messages = json.loads(run.stdout)["messages"]
+    assert run.stdout, f"the checker wrote no report (exit {run.returncode}): {run.stderr}"
+    return json.loads(run.stdout)["messages"]
+
+
+def html_errors(pages: dict[str, bytes], folder) -> list[tuple[str, str]]:
+    """(page name, message) for each error the Nu Html Checker finds in `pages` ({name: HTML})."""
+    names = {}
+    for n, (name, body) in enumerate(sorted(pages.items())):
+        (folder / f"page{n}.html").write_bytes(body)
+        names[f"page{n}.html"] = name
+    messages = vnu_messages(folder.iterdir())
     return [(names[m.get("url", "").rsplit("/", 1)[-1]], m["message"]) for m in messages]

@@ -4,17 +4,13 @@ The checker is npm's vnu-jar (package.json; `make install-test` runs npm install
 All pages go through one java run; each page then gets its own test result.
 """
 
-import json
-import shutil
-import subprocess
 import urllib.error
 import urllib.request
 
 import pytest
 
-from tests.browser.helpers import VNU_JAR
+from tests.browser.helpers import vnu_messages
 from tests.browser.pages import PUBLIC_URLS
-from webapp.config import ROOT
 
 
 def _fetch(url: str) -> bytes:
@@ -32,24 +28,11 @@ def _file_name(url: str) -> str:
 @pytest.fixture(scope="module")
 def vnu_errors(live_server, tmp_path_factory) -> dict[str, list[dict]]:
     """{file name: [error messages]} for every page, from one run of the checker."""
-    java = shutil.which("java")
-    if java is None:
-        pytest.skip("the HTML check needs java (17+) for the Nu Html Checker")
-    if not VNU_JAR.exists():
-        pytest.skip(f"the HTML check needs {VNU_JAR.relative_to(ROOT)}: run npm install")
     folder = tmp_path_factory.mktemp("html")
     for url in PUBLIC_URLS:
         (folder / _file_name(url)).write_bytes(_fetch(live_server.url + url))
-    command = [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout"]
-    run = subprocess.run(  # noqa: S603 - fixed arguments, files we wrote
-        [*command, *sorted(str(path) for path in folder.iterdir())],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.stdout, f"the checker wrote no report (exit {run.returncode}): {run.stderr}"
     errors = {path.name: [] for path in folder.iterdir()}
-    for message in json.loads(run.stdout)["messages"]:
+    for message in vnu_messages(folder.iterdir()):
         errors.setdefault(message.get("url", "").rsplit("/", 1)[-1], []).append(message)
     return errors
 
