@@ -6,6 +6,8 @@ on the old row and adds a new row with source="staff".
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from webapp.models import Closure, OfficeHours, Place
 from webapp.schedule.store import live_hours
 from webapp.staff import audit
@@ -50,6 +52,10 @@ def set_weekly_hours(
 
     `intervals` is [(weekday, opens, closes)]; an empty list means closed every day then.
     """
+    # Two edits at once on PostgreSQL would both retire the same rows and both add new ones:
+    # the office row's lock makes the second wait and then read the first one's result.
+    # (SQLite has no FOR UPDATE; its write transactions already start with BEGIN IMMEDIATE.)
+    session.execute(select(Place.id).where(Place.id == office.id).with_for_update())
     live = live_hours(session, office)
     before = hours_state(live)
     added = []
