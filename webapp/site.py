@@ -2,7 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
-from flask import g, request, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
 
@@ -16,6 +16,11 @@ def municipality() -> Municipality | None:
     if "municipality" not in g:
         g.municipality = db.session.scalar(select(Municipality))
     return g.municipality
+
+
+def public_base_url() -> str:
+    """PUBLIC_BASE_URL, or this request's scheme and host when it is not set (development)."""
+    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
 
 
 def timezone() -> ZoneInfo:

@@ -3,11 +3,12 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import url_for
 from werkzeug.routing import BuildError
 
 from webapp.models import Place, PresenceSlot
 from webapp.schedule.office import OfficeDay, OfficeStatus
+from webapp.site import public_base_url
 
 
 def moment(value: datetime | None, tz: ZoneInfo) -> str | None:
@@ -16,13 +17,8 @@ def moment(value: datetime | None, tz: ZoneInfo) -> str | None:
 
 def absolute_url(endpoint: str, **values) -> str | None:
     """An absolute URL, from PUBLIC_BASE_URL when set; None if the site has no such page."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
     try:
-        return (
-            base + url_for(endpoint, **values)
-            if base
-            else url_for(endpoint, _external=True, **values)
-        )
+        return public_base_url() + url_for(endpoint, **values)
     except BuildError:
         return None
 

@@ -6,7 +6,7 @@ itself is drawn by the pure poster_pdf.build_poster_pdf.
 
 from datetime import datetime, timedelta
 
-from flask import current_app, request, url_for
+from flask import url_for
 from flask_babel import gettext as _
 
 from webapp import site
@@ -15,14 +15,10 @@ from webapp.public.formatting import clock, long_date, time_range, upper_first, 
 from webapp.public.summary import weekly_hours
 from webapp.schedule import store
 from webapp.schedule.office import OfficeDay
+from webapp.site import public_base_url
 
 WEEKS = 4  # a poster stays up for a while; it points to the web page for later times
 MAX_EXCEPTIONS = 4
-
-
-def public_base_url() -> str:
-    """PUBLIC_BASE_URL, or this request's own scheme and host when it is not set."""
-    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
 
 
 def poster_url(code: str) -> str:

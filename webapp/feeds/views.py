@@ -26,7 +26,7 @@ from webapp.extensions import db
 from webapp.feeds import ical
 from webapp.models import OfficeHours, PresenceSlot
 from webapp.schedule import store
-from webapp.site import municipality, timezone
+from webapp.site import municipality, public_base_url, timezone
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -61,17 +61,13 @@ def _lang() -> str:
     return "en" if request.args.get("lang") == "en" else "sv"
 
 
-def _base_url() -> str:
-    return current_app.config.get("PUBLIC_BASE_URL") or request.url_root.rstrip("/")
-
-
 def _page_url(endpoint, path, **values) -> str:
     """Absolute URL of a public page; the fixed path if that page is not registered."""
     try:
         path = url_for(endpoint, **values)
     except BuildError:
         pass
-    return _base_url() + path
+    return public_base_url() + path
 
 
 def _wording() -> ical.Wording:
@@ -152,7 +148,7 @@ def _feed_texts(feed, place, lang):
 
 
 def _render_feed(feed, lang, window, place=None) -> bytes:
-    host = urlsplit(_base_url()).hostname or "localhost"
+    host = urlsplit(public_base_url()).hostname or "localhost"
     with force_locale(lang):
         wording = _wording()
         events = []
@@ -186,7 +182,7 @@ def _serve_feed(feed, place=None):
     lang = _lang()
     window = ical.feed_window(utcnow(), timezone())
     stamp = store.schedule_changed_at(db.session)
-    key = (feed, place.slug if place else None, lang, window[0], stamp, _base_url())
+    key = (feed, place.slug if place else None, lang, window[0], stamp, public_base_url())
     body, etag = _cache().get_or_render(key, lambda: _render_feed(feed, lang, window, place))
     return _respond(body, etag, _last_modified(stamp, window[0]))
 
@@ -219,7 +215,7 @@ def slot(slot_id):
     if found is None:
         abort(404)
     lang, tz = _lang(), timezone()
-    host = urlsplit(_base_url()).hostname or "localhost"
+    host = urlsplit(public_base_url()).hostname or "localhost"
     with force_locale(lang):
         url = _page_url(
             "public.place", f"/{lang}/places/{found.place.slug}", lang=lang, slug=found.place.slug

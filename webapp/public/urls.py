@@ -2,20 +2,17 @@
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 
 from webapp.feeds import links
 from webapp.public.formatting import place_name
-from webapp.site import lang, municipality
+from webapp.site import lang, municipality, public_base_url
 
 
 def absolute_url(endpoint: str, **values) -> str:
     """An absolute URL, built from PUBLIC_BASE_URL when it is set (it is what QR codes print)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    return public_base_url() + url_for(endpoint, **values)
 
 
 def feed_url(endpoint: str, **values) -> str:
