@@ -70,8 +70,11 @@ def test_poster_qr_to_form_to_inbox(browser, page, live_server, police, public_b
     urls = decode_qr_codes(pdf, tmp_path)
     assert urls == [f"{live_server.url}/q/{code}"]
 
-    # A resident follows it with a phone: no cookies, Swedish, a link to English.
-    resident = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 780})
+    # A resident follows it with a Swedish phone (/q/ picks the form's language from
+    # Accept-Language): no cookies, Swedish, a link to English.
+    resident = browser.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 780}, locale="sv-SE"
+    )
     phone = resident.new_page()
     try:
         phone.goto(urls[0])
