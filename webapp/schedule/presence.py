@@ -27,11 +27,3 @@ def pattern_occurrences(
             end = datetime.combine(day, ends, tzinfo=tz).astimezone(UTC)
             yield start, end
         day += timedelta(days=1)
-
-
-def slots_between(slots, first: datetime, last: datetime):
-    """Slots that overlap [first, last), in start order; cancelled ones included."""
-    return sorted(
-        (s for s in slots if s.starts_at < last and s.ends_at > first),
-        key=lambda s: (s.starts_at, s.place_id, s.id or 0),
-    )

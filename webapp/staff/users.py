@@ -1,6 +1,6 @@
 """Staff accounts: create, change role, disable and re-enable. Flushes only."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from webapp.models import ROLES, Municipality, Place, User
 from webapp.staff import audit
@@ -92,15 +92,6 @@ def change_user(session, user: User, *, role: str, active: bool, now, actor) -> 
     )
     audit.record(session, actor=actor, action=action, obj=user, now=now, before=before, after=after)
     return True
-
-
-def active_admin_count(session) -> int:
-    return (
-        session.scalar(
-            select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))
-        )
-        or 0
-    )
 
 
 def all_users(session) -> list[User]:
