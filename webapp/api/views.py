@@ -44,8 +44,7 @@ def _example_data() -> bool:
 @bp.get("/places")
 def places():
     lang = params.language(params.query(("lang",)))
-    office = store.get_office(db.session)
-    rows = ([office] if office else []) + store.presence_places(db.session)
+    rows = store.all_places(db.session)
     return jsonify(
         example_data=_example_data(), places=[serialize.place(row, lang) for row in rows]
     )

@@ -40,8 +40,7 @@ def feedback_links():
     """feedback_form_links(): every place's form, for the public feedback page."""
 
     def links():
-        office = store.get_office(db.session)
-        places = [*([office] if office else []), *store.presence_places(db.session)]
+        places = store.all_places(db.session)
         return [
             {
                 "name": p.text("name", site.lang()),

@@ -23,6 +23,12 @@ def presence_places(session) -> list[Place]:
     )
 
 
+def all_places(session) -> list[Place]:
+    """The office first, then the presence places in the file's order."""
+    office = get_office(session)
+    return [*([office] if office else []), *presence_places(session)]
+
+
 def place_by_slug(session, slug: str) -> Place | None:
     if "\x00" in slug:  # no such slug, and PostgreSQL refuses NUL in a query
         return None

@@ -142,8 +142,7 @@ def _filter_form():
 
 
 def _places():
-    office = store.get_office(db.session)
-    return [*([office] if office else []), *store.presence_places(db.session)]
+    return store.all_places(db.session)
 
 
 def _feedback_or_404(feedback_id) -> Feedback:

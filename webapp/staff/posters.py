@@ -26,8 +26,7 @@ class PosterForm(StaffForm):
 
 
 def _places():
-    office = store.get_office(db.session)
-    return [*([office] if office else []), *store.presence_places(db.session)]
+    return store.all_places(db.session)
 
 
 @bp.get("/posters")
