@@ -16,6 +16,7 @@ from webapp import create_app
 from webapp.config import ROOT
 from webapp.database import writing
 from webapp.extensions import db
+from webapp.models import working_at
 from webapp.schedule.calendar_file import load_calendar_file
 from webapp.schedule.loading import load_calendar
 
@@ -126,6 +127,7 @@ def database_url(request, tmp_path):
 def app(database_url):
     app = make_app(database_url)
     with app.app_context():
+        working_at(db.session, NOW)  # the test body's own changes happen at the pinned time
         yield app
         db.session.remove()
         db.engine.dispose()
@@ -142,5 +144,6 @@ def pin(app):
 
     def _pin(moment):
         app.config["NOW"] = moment
+        working_at(db.session, moment)
 
     return _pin

@@ -292,8 +292,8 @@ def test_cli_with_a_bad_file_exits_non_zero_and_leaves_the_database_alone(
 
 
 def test_reload_keeps_what_staff_changed_in_hours_closures_and_series(app, pin):
-    from webapp.staff import office as staff_office
-    from webapp.staff import presence as staff_presence
+    from webapp.schedule import office_edits as staff_office
+    from webapp.schedule import planning as staff_presence
 
     office = db.session.scalar(select(Place).where(Place.slug == "poliskontoret"))
     series = db.session.scalar(
@@ -376,7 +376,7 @@ def test_a_reload_adds_no_occurrences_that_began_before_now(app, pin, tmp_path):
 
 
 def test_a_moved_pattern_moves_untouched_future_slots_only(app, pin, tmp_path):
-    from webapp.staff import presence as staff_presence
+    from webapp.schedule import planning as staff_presence
 
     torget = slots_at("torget")
     past, staff_edited, untouched = torget[0], torget[20], torget[21]
@@ -429,7 +429,7 @@ def test_a_moved_pattern_moves_untouched_future_slots_only(app, pin, tmp_path):
 
 
 def test_a_removed_pattern_leaves_a_slot_staff_edited_alone(app, pin, tmp_path):
-    from webapp.staff import presence as staff_presence
+    from webapp.schedule import planning as staff_presence
 
     slot = slots_at("resecentrum")[30]
     with writing():

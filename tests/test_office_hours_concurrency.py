@@ -8,8 +8,8 @@ from tests.conftest import NOW
 from tests.factories import place
 from webapp.database import writing
 from webapp.extensions import db
+from webapp.schedule import office_edits as office
 from webapp.schedule.store import live_hours
-from webapp.staff import office
 
 
 def _edit(app, intervals, *, hold=None, done=None):

@@ -7,12 +7,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from webapp import audit
 from webapp.clock import utcnow
 from webapp.database import writing
 from webapp.extensions import db
 from webapp.schedule.calendar_file import CalendarFileError, load_calendar_file
 from webapp.schedule.loading import load_calendar
-from webapp.staff import audit
 
 
 @click.command("load-calendars")

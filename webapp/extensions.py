@@ -6,7 +6,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+
+from webapp.models.base import Base
 
 
 def _no_client_key() -> str:
@@ -14,15 +15,9 @@ def _no_client_key() -> str:
     return "global"
 
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+# Plain SQLAlchemy models (webapp.models) on their own metadata; Flask-SQLAlchemy gives the
+# request-scoped session and the engine.
+db = SQLAlchemy(metadata=Base.metadata)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

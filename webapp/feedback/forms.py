@@ -9,8 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
 from webapp.feedback.service import Answers
+from webapp.forms import BaseForm
 from webapp.models import MET_POLICE
-from webapp.staff.forms import StaffForm
 
 COMMENT_MAX = 2000
 MET_LABELS = {
@@ -56,7 +56,7 @@ def _looks_like_contact(text: str) -> bool:
     return digits >= 6 and all(char.isdigit() or char in " -+()/" for char in text)
 
 
-class FeedbackForm(StaffForm):
+class FeedbackForm(BaseForm):
     """No login and no cookie: the token is the form's own (see tokens.py), not Flask-WTF's."""
 
     class Meta:

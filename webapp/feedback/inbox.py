@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from webapp import audit
 from webapp.feedback.masking import MASK, only_masks_removed
 from webapp.models import Feedback, Place, Poster
-from webapp.staff import audit
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
+from webapp import audit
 from webapp.models import Feedback
-from webapp.staff import audit
 
 
 class RetentionOff(RuntimeError):

@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from webapp import audit
 from webapp.feedback.codes import new_code, normalise_code
 from webapp.models import Feedback, Place, Poster, PosterScan
-from webapp.staff import audit
 
 INSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 

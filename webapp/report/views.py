@@ -12,17 +12,18 @@ from wtforms import DateField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from webapp import audit
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.feedback.forms import MET_LABELS, REACH_LABELS, SAFETY_LABELS
+from webapp.forms import FIRST_YEAR, LAST_YEAR, BaseForm, Within
 from webapp.report.export import report_csv
 from webapp.report.followup import followup_report
 from webapp.report.periods import tertial_bounds, tertial_of, year_bounds
 from webapp.site import lang as page_lang
 from webapp.site import municipality, timezone
-from webapp.staff import audit, bp, render_form
+from webapp.staff import bp, render_form
 from webapp.staff.auth import staff_required
-from webapp.staff.forms import FIRST_YEAR, LAST_YEAR, StaffForm, Within
 
 REPORT_ROLES = ("police", "municipality", "admin")
 MAX_DAYS = 731  # two years: a whole promise period
@@ -34,7 +35,7 @@ def _day(label, name):
     return DateField(label, [Optional()], name=name, invalid_value_message=DATE_MESSAGE)
 
 
-class PeriodForm(StaffForm):
+class PeriodForm(BaseForm):
     """A tertial or a whole year, or else any period from one day to another."""
 
     class Meta:

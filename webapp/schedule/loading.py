@@ -18,6 +18,7 @@ from webapp.models import (
     Place,
     PresenceSeries,
     PresenceSlot,
+    working_at,
 )
 from webapp.schedule.calendar_file import CalendarData, PlaceData, Text
 from webapp.schedule.presence import pattern_occurrences
@@ -42,6 +43,7 @@ def _translations(**texts: Text | None) -> dict:
 
 def load_calendar(session, data: CalendarData, *, now) -> dict:
     """Bring the database in line with `data`; return counts of what changed. Flushes only."""
+    working_at(session, now)
     _load_municipality(session, data)
     places = {
         p.slug: _load_place(session, p, position, now)

@@ -36,7 +36,7 @@ def _no_store(response):
 @bp.errorhandler(CSRFError)
 def _csrf_failed(error):
     """Expired or missing token: show the same form again with what was typed, not saved."""
-    g.csrf_failed = True  # StaffForm.validate shows why nothing was saved
+    g.csrf_failed = True  # BaseForm.validate shows why nothing was saved
     begin_writes()
     view = current_app.view_functions[request.endpoint]
     response = make_response(view(**(request.view_args or {})))

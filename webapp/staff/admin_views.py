@@ -4,10 +4,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp import audit
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.models import User
-from webapp.staff import audit, bp, render_form, users
+from webapp.staff import bp, render_form, users
 from webapp.staff.auth import staff_required
 from webapp.staff.forms import ROLE_LABELS, UserEditForm, UserForm
 from webapp.staff.forms import _password_message as password_message

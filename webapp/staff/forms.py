@@ -1,9 +1,7 @@
 """Staff forms: Swedish labels, whitespace stripped, messages that say what to do."""
 
-from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,10 +16,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from webapp.forms import FIRST_YEAR, LAST_YEAR, BaseForm, Within, choices
 from webapp.models import ROLES
 
 WEEKDAYS = [
@@ -36,49 +34,6 @@ WEEKDAYS = [
 ROLE_LABELS = {"police": _l("Polis"), "municipality": _l("Kommunen"), "admin": _l("Administratör")}
 DATE_HINT = _l("Till exempel 2026-12-04")
 TIME_HINT = _l("Till exempel 15:00")
-FIRST_YEAR, LAST_YEAR = 2000, 2100  # dates outside these are typing mistakes
-
-
-def _choices(pairs):
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def _clean(value):
-    """Trim whitespace and drop NUL characters (PostgreSQL refuses them in text)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "").strip()
-    return value
-
-
-class StaffForm(FlaskForm):
-    """Base form: strips text fields; a failed CSRF check gets a message people understand."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            if unbound_field.field_class is not PasswordField:
-                options["filters"] = (_clean, *unbound_field.kwargs.get("filters", ()))
-            return unbound_field.bind(form=form, **options)
-
-    def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
-        if g.get("csrf_failed") or (self.meta.csrf and self.csrf_token.errors):
-            self.csrf_token.errors = [
-                _(
-                    "Sidan var öppen för länge, så av säkerhetsskäl sparades "
-                    "inget. Kontrollera uppgifterna och skicka igen."
-                )
-            ]
-            return False
-        return valid
-
-
-class Within(NumberRange):
-    """NumberRange that stays quiet when the value could not even be read as a number."""
-
-    def __call__(self, form, field):
-        if field.data is None and field.errors:
-            return
-        super().__call__(form, field)
 
 
 def _day_field(label, missing=None, **kwargs):
@@ -117,7 +72,7 @@ class TimeRangeMixin:
             raise ValidationError(_("Sluttiden måste vara efter starttiden"))
 
 
-class LoginForm(StaffForm):
+class LoginForm(BaseForm):
     email = EmailField(
         _l("E-postadress"),
         [
@@ -135,7 +90,7 @@ class LoginForm(StaffForm):
     next = HiddenField()
 
 
-class LogoutForm(StaffForm):
+class LogoutForm(BaseForm):
     pass
 
 
@@ -156,7 +111,7 @@ class MultiCheckboxField(SelectMultipleField):
             raise ValidationError(_("Välj bland veckodagarna i listan"))
 
 
-class SeriesForm(TimeRangeMixin, StaffForm):
+class SeriesForm(TimeRangeMixin, BaseForm):
     place = SelectField(
         _l("Plats"),
         coerce=str,
@@ -165,7 +120,7 @@ class SeriesForm(TimeRangeMixin, StaffForm):
     )
     weekdays = MultiCheckboxField(
         _l("Veckodagar"),
-        choices=_choices(WEEKDAYS),
+        choices=choices(WEEKDAYS),
         coerce=int,
         validators=[InputRequired(_l("Välj minst en veckodag"))],
     )
@@ -195,7 +150,7 @@ class SeriesForm(TimeRangeMixin, StaffForm):
             raise ValidationError(_("En serie kan gälla högst två år. Dela upp den i flera"))
 
 
-class SlotForm(TimeRangeMixin, StaffForm):
+class SlotForm(TimeRangeMixin, BaseForm):
     place = SelectField(
         _l("Plats"),
         coerce=str,
@@ -215,7 +170,7 @@ class SlotForm(TimeRangeMixin, StaffForm):
         _check_year(field)
 
 
-class CancelForm(StaffForm):
+class CancelForm(BaseForm):
     reason = TextAreaField(
         _l("Varför ställs tillfället in?"),
         [
@@ -225,11 +180,11 @@ class CancelForm(StaffForm):
     )
 
 
-class RestoreForm(StaffForm):
+class RestoreForm(BaseForm):
     pass
 
 
-class EndSeriesForm(StaffForm):
+class EndSeriesForm(BaseForm):
     from_day = _day_field(_l("Från och med"), _l("Skriv från vilken dag serien upphör"))
     reason = TextAreaField(
         _l("Varför upphör tillfällena?"),
@@ -243,11 +198,11 @@ class EndSeriesForm(StaffForm):
         _check_year(field)
 
 
-class OutcomeForm(StaffForm):
+class OutcomeForm(BaseForm):
     held = RadioField(
         validate_choice=False,
         label=_l("Blev tillfället av?"),
-        choices=_choices([("yes", _l("Ja, vi var på plats")), ("no", _l("Nej"))]),
+        choices=choices([("yes", _l("Ja, vi var på plats")), ("no", _l("Nej"))]),
         validators=[InputRequired(_l("Välj om tillfället blev av"))],
     )
     reason = TextAreaField(
@@ -268,7 +223,7 @@ class OutcomeForm(StaffForm):
             raise ValidationError(_("Skriv varför tillfället inte blev av"))
 
 
-class HoursForm(StaffForm):
+class HoursForm(BaseForm):
     """One week of opening hours, up to two intervals a day, valid from a date."""
 
     valid_from = _day_field(_l("Gäller från och med"), _l("Skriv från vilken dag tiderna gäller"))
@@ -324,13 +279,13 @@ def hours_intervals(form: HoursForm):
     return out, ok
 
 
-class ClosureForm(StaffForm):
+class ClosureForm(BaseForm):
     first_day = _day_field(_l("Första dagen"), _l("Skriv vilken dag ändringen börjar gälla"))
     last_day = _day_field(_l("Sista dagen (valfritt)"))
     kind = RadioField(
         validate_choice=False,
         label=_l("Vad gäller?"),
-        choices=_choices([("closed", _l("Stängt")), ("changed", _l("Ändrade öppettider"))]),
+        choices=choices([("closed", _l("Stängt")), ("changed", _l("Ändrade öppettider"))]),
         validators=[InputRequired(_l("Välj om kontoret är stängt eller har ändrade tider"))],
         default="closed",
     )
@@ -383,7 +338,7 @@ class ClosureForm(StaffForm):
             raise ValidationError(_("Stängningstiden måste vara efter öppningstiden"))
 
 
-class RemoveForm(StaffForm):
+class RemoveForm(BaseForm):
     pass
 
 
@@ -398,7 +353,7 @@ def _password_message(code):
     }[code]
 
 
-class UserForm(StaffForm):
+class UserForm(BaseForm):
     email = EmailField(
         _l("E-postadress"),
         [
@@ -409,7 +364,7 @@ class UserForm(StaffForm):
     role = RadioField(
         validate_choice=False,
         label=_l("Roll"),
-        choices=_choices((r, ROLE_LABELS[r]) for r in ROLES),
+        choices=choices((r, ROLE_LABELS[r]) for r in ROLES),
         validators=[InputRequired(_l("Välj en roll"))],
     )
     password = PasswordField(_l("Lösenord"), [InputRequired(_l("Skriv ett lösenord"))])
@@ -431,11 +386,11 @@ class UserForm(StaffForm):
             raise ValidationError(_password_message(problem))
 
 
-class UserEditForm(StaffForm):
+class UserEditForm(BaseForm):
     role = RadioField(
         validate_choice=False,
         label=_l("Roll"),
-        choices=_choices((r, ROLE_LABELS[r]) for r in ROLES),
+        choices=choices((r, ROLE_LABELS[r]) for r in ROLES),
         validators=[InputRequired(_l("Välj en roll"))],
     )
     active = BooleanField(_l("Kontot är aktivt"))
@@ -446,6 +401,6 @@ class UserEditForm(StaffForm):
 
 
 def set_place_choices(form, places, lang: str) -> None:
-    form.place.choices = _choices(
+    form.place.choices = choices(
         [("", _("Välj plats"))] + [(p.slug, p.text("name", lang)) for p in places]
     )

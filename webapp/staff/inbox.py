@@ -29,7 +29,7 @@ from webapp.site import lang as page_lang
 from webapp.site import timezone
 from webapp.staff import bp, render_form
 from webapp.staff.auth import staff_required
-from webapp.staff.forms import StaffForm
+from webapp.staff.forms import BaseForm
 
 INBOX_ROLES = ("police", "municipality")
 PAGE = 50
@@ -64,7 +64,7 @@ def _choice(label, labels: dict):
     )
 
 
-class FilterForm(StaffForm):
+class FilterForm(BaseForm):
     class Meta:
         csrf = False
 
@@ -119,11 +119,11 @@ def _query_value(value) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-class ReadForm(StaffForm):
+class ReadForm(BaseForm):
     read = HiddenField()
 
 
-class MaskForm(StaffForm):
+class MaskForm(BaseForm):
     masked = TextAreaField(
         _l("Texten som den får lämnas ut"),
         [InputRequired(_l("Skriv texten med personuppgifterna maskerade"))],

@@ -7,15 +7,16 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp import audit
 from webapp.clock import utcnow
 from webapp.extensions import db, limiter
 from webapp.feedback.privacy import client_key
+from webapp.schedule.planning import slots_to_report, upcoming_slots
 from webapp.site import timezone
-from webapp.staff import audit, bp, render_form
+from webapp.staff import bp, render_form
 from webapp.staff.auth import end_session, normalise_email, safe_next, staff_required, start_session
 from webapp.staff.forms import LoginForm, LogoutForm
 from webapp.staff.passwords import hash_password, needs_rehash, spend_verify_time, verify_password
-from webapp.staff.presence import slots_to_report, upcoming_slots
 from webapp.staff.users import find_user
 
 ACCOUNT_LIMIT = "5 per 15 minutes"

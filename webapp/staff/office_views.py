@@ -10,10 +10,11 @@ from sqlalchemy import select
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.models import Closure, Municipality
+from webapp.schedule import office_edits as office
 from webapp.schedule.office import holiday_names
 from webapp.schedule.store import get_office, holiday_settings, live_hours
 from webapp.site import timezone
-from webapp.staff import bp, office, render_form
+from webapp.staff import bp, render_form
 from webapp.staff.auth import staff_required
 from webapp.staff.forms import WEEKDAYS, ClosureForm, HoursForm, RemoveForm, hours_intervals
 

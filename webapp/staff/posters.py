@@ -16,12 +16,12 @@ from webapp.schedule import store
 from webapp.site import timezone
 from webapp.staff import bp
 from webapp.staff.auth import staff_required
-from webapp.staff.forms import StaffForm
+from webapp.staff.forms import BaseForm
 
 POSTER_ROLES = ("police", "municipality")
 
 
-class PosterForm(StaffForm):
+class PosterForm(BaseForm):
     place = HiddenField()
 
 

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.models import PresenceSeries, PresenceSlot
+from webapp.schedule import planning as presence
 from webapp.schedule.store import holiday_settings, place_by_slug, presence_places
 from webapp.site import lang as current_lang
 from webapp.site import municipality, timezone
-from webapp.staff import bp, presence, render_form
+from webapp.staff import bp, render_form
 from webapp.staff.auth import staff_required
 from webapp.staff.forms import (
     WEEKDAYS,

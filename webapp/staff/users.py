@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
+from webapp import audit
 from webapp.models import ROLES, Municipality, Place, User
-from webapp.staff import audit
 from webapp.staff.auth import end_all_sessions, normalise_email
 from webapp.staff.passwords import hash_password, local_words, password_problem
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from webapp.models import Closure, OfficeHours, Place
+from webapp import audit
+from webapp.models import Closure, OfficeHours, Place, working_at
 from webapp.schedule.store import live_hours
-from webapp.staff import audit
 
 
 def hours_state(rows) -> list[dict]:
@@ -52,6 +52,7 @@ def set_weekly_hours(
 
     `intervals` is [(weekday, opens, closes)]; an empty list means closed every day then.
     """
+    working_at(session, now)
     # Two edits at once on PostgreSQL would both retire the same rows and both add new ones:
     # the office row's lock makes the second wait and then read the first one's result.
     # (SQLite has no FOR UPDATE; its write transactions already start with BEGIN IMMEDIATE.)
@@ -121,6 +122,7 @@ def add_closure(
     replaces: Closure | None = None,
 ) -> Closure:
     """Closed (hours None) or changed hours [["HH:MM", "HH:MM"]] for a day or a range."""
+    working_at(session, now)
     closure = Closure(
         place_id=office.id,
         first_day=first_day,
@@ -150,6 +152,7 @@ def add_closure(
 
 
 def remove_closure(session, closure: Closure, *, now, actor) -> None:
+    working_at(session, now)
     _retire(closure, now)
     session.flush()
     audit.record(

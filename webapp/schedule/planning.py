@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from webapp.models import Place, PresenceSeries, PresenceSlot
+from webapp import audit
+from webapp.models import Place, PresenceSeries, PresenceSlot, working_at
 from webapp.schedule.office import holiday_names
 from webapp.schedule.presence import pattern_occurrences
-from webapp.staff import audit
 
 
 @dataclass
@@ -95,6 +95,7 @@ def create_series(
     actor,
 ) -> PresenceSeries:
     """A staff series and a slot for each future occurrence."""
+    working_at(session, now)
     series = PresenceSeries(
         place_id=place.id,
         weekdays=sorted(set(weekdays)),
@@ -150,6 +151,7 @@ def series_state(series: PresenceSeries) -> dict:
 
 
 def add_slot(session, *, place: Place, starts_at, ends_at, note, now, actor) -> PresenceSlot:
+    working_at(session, now)
     slot = PresenceSlot(
         place_id=place.id,
         starts_at=starts_at,
@@ -171,6 +173,7 @@ def update_slot(
     session, slot: PresenceSlot, *, place: Place, starts_at, ends_at, note, now, actor
 ) -> bool:
     """Move or re-describe a slot; True if anything residents see changed."""
+    working_at(session, now)
     before = audit.slot_state(slot)
     wanted = {"place_id": place.id, "starts_at": starts_at, "ends_at": ends_at, "note": note or ""}
     changed = {k: v for k, v in wanted.items() if getattr(slot, k) != v}
@@ -220,6 +223,7 @@ def _without_note(translations):
 
 def cancel_slot(session, slot: PresenceSlot, *, reason: str, now, actor) -> None:
     """Cancelled with a reason residents see ("Inställt: …"); the slot and its UID stay."""
+    working_at(session, now)
     before = audit.slot_state(slot)
     _set_status(slot, "cancelled", reason, now)
     _audit_slot(session, slot, "slot.cancel", before=before, now=now, actor=actor)
@@ -227,6 +231,7 @@ def cancel_slot(session, slot: PresenceSlot, *, reason: str, now, actor) -> None
 
 def restore_slot(session, slot: PresenceSlot, *, now, actor) -> None:
     """Undo a cancellation."""
+    working_at(session, now)
     before = audit.slot_state(slot)
     _set_status(slot, "scheduled", "", now)
     _audit_slot(session, slot, "slot.restore", before=before, now=now, actor=actor)
@@ -236,6 +241,7 @@ def end_series(
     session, series: PresenceSeries, *, from_day: date, reason: str, tz, now, actor
 ) -> int:
     """Cancel the series' slots from `from_day` on; slots that have started stay as they are."""
+    working_at(session, now)
     cutoff = max(datetime.combine(from_day, time(0), tzinfo=tz), now)
     slots = session.scalars(
         select(PresenceSlot)
@@ -271,6 +277,7 @@ def record_outcome(
     session, slot: PresenceSlot, *, held: bool, reason: str, people_met: int | None, now, actor
 ) -> None:
     """What happened at a slot that has passed. Not shown to residents, so no touch()."""
+    working_at(session, now)
     before = audit.slot_state(slot)
     slot.held = held
     slot.outcome_reason = None if held else reason

@@ -1,0 +1,124 @@
+"""The Flask application factory: config, extensions, blueprints, CLI, error pages."""
+
+from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp import config as settings
+from webapp.config import PACKAGE, TEMPLATES
+from webapp.database import configure_engine, end_writes
+from webapp.extensions import babel, csrf, db, limiter, login, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, CLI, error pages."""
+    app = Flask(
+        __name__,
+        template_folder=str(TEMPLATES),
+        static_folder=str(PACKAGE / "static"),
+        instance_path=str(settings.instance_dir()),
+    )
+    app.config.update(settings.BASE)
+    app.config.update(settings.from_environment())
+    app.config.update(overrides or {})
+    settings.check_production(app.config)
+    _ensure_sqlite_folder(app)
+
+    if app.config.get("PROXY_HOPS"):
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+
+    from webapp import cli, errors
+
+    errors.register(app)
+    cli.register(app)
+    return app
+
+
+def _ensure_sqlite_folder(app):
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and ":memory:" not in uri:
+        from pathlib import Path
+
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _render_type(type_, obj, autogen_context):
+    """Migrations store UTCDateTime as a plain DateTime, so they never import the models."""
+    if type_ == "type" and type(obj).__name__ == "UTCDateTime":
+        return "sa.DateTime()"
+    return False
+
+
+def _init_extensions(app):
+    from webapp.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(PACKAGE / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=_render_type,
+    )
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login.init_app(app)
+    limiter.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+
+
+def _register_blueprints(app):
+    from webapp.api.health import bp as health_bp
+    from webapp.api.views import bp as api_bp
+    from webapp.feeds.views import bp as feeds_bp
+    from webapp.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(health_bp)
+    csrf.exempt(api_bp)
+
+    from webapp.feedback.views import bp as feedback_bp
+    from webapp.report import views as report_views  # noqa: F401 - adds staff.report*
+    from webapp.staff import bp as staff_bp
+    from webapp.staff import inbox, posters  # noqa: F401 - add their routes to staff_bp
+    from webapp.staff.auth import init_app as init_staff_auth
+
+    app.register_blueprint(feedback_bp)
+    csrf.exempt(feedback_bp)  # the form carries its own signed token: public pages set no cookies
+
+    init_staff_auth(app)
+    app.register_blueprint(staff_bp)
+
+
+def _register_hooks(app):
+    from webapp import i18n
+    from webapp.clock import utcnow
+    from webapp.database import begin_writes
+    from webapp.models import working_at
+    from webapp.security import add_security_headers
+
+    app.url_value_preprocessor(i18n.pull_lang)
+    app.url_defaults(i18n.push_lang)
+
+    @app.before_request
+    def _write_intent():
+        # The request's time, read once at the edge; changes in this request carry it.
+        working_at(db.session, utcnow())
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            begin_writes()
+
+    @app.teardown_request
+    def _reset(_exc):
+        end_writes()
+
+    @app.after_request
+    def _headers(response):
+        https = request.is_secure or app.config["PREFERRED_URL_SCHEME"] == "https"
+        return add_security_headers(response, https=https, embeddable=bool(g.get("embeddable")))

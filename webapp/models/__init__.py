@@ -1,0 +1,45 @@
+"""Tables and small properties. Times are stored as UTC and returned timezone-aware.
+
+Plain SQLAlchemy models on one declarative base; nothing here imports Flask or reads a clock.
+"""
+
+from webapp.models.base import NAMING, Base, Translatable, UTCDateTime
+from webapp.models.feedback import MET_POLICE, Feedback, Poster, PosterScan
+from webapp.models.schedule import (
+    SCHEDULE_MODELS,
+    Closure,
+    Municipality,
+    OfficeHours,
+    Place,
+    PresenceSeries,
+    PresenceSlot,
+    ScheduleStamp,
+    changed_at,
+    working_at,
+)
+from webapp.models.staff import ROLES, AuditEvent, User, UserSession
+
+__all__ = [
+    "MET_POLICE",
+    "NAMING",
+    "ROLES",
+    "SCHEDULE_MODELS",
+    "AuditEvent",
+    "Base",
+    "Closure",
+    "Feedback",
+    "Municipality",
+    "OfficeHours",
+    "Place",
+    "Poster",
+    "PosterScan",
+    "PresenceSeries",
+    "PresenceSlot",
+    "ScheduleStamp",
+    "Translatable",
+    "UTCDateTime",
+    "User",
+    "UserSession",
+    "changed_at",
+    "working_at",
+]

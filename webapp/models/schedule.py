@@ -1,0 +1,235 @@
+"""Schedule tables: the municipality, places, office hours, closures and presence."""
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Session, relationship
+
+from webapp.models.base import Base, Translatable, UTCDateTime
+
+
+class Municipality(Translatable, Base):
+    """The one municipality this instance serves, as loaded from calendars/."""
+
+    __tablename__ = "municipality"
+
+    id = Column(Integer, primary_key=True)
+    slug = Column(String(64), nullable=False, unique=True)
+    name = Column(String(200), nullable=False)
+    timezone = Column(String(64), nullable=False, default="Europe/Stockholm")
+    # True until the data file says the published times are confirmed.
+    example_data = Column(Boolean, nullable=False, default=True)
+    website = Column(String(500))
+    promise_title = Column(String(300))
+    promise_summary = Column(Text)
+    promise_url = Column(String(500))
+    promise_period = Column(String(50))
+    translations = Column(JSON, nullable=False, default=dict)
+
+
+class Place(Translatable, Base):
+    """The police office or a place where police are present."""
+
+    __tablename__ = "place"
+
+    id = Column(Integer, primary_key=True)
+    slug = Column(String(64), nullable=False, unique=True)
+    kind = Column(String(16), nullable=False, default="place")  # "office" | "place"
+    name = Column(String(200), nullable=False)
+    description = Column(Text, nullable=False, default="")
+    address = Column(String(300), nullable=False, default="")
+    latitude = Column(Float)
+    longitude = Column(Float)
+    phone = Column(String(40))
+    services = Column(JSON, nullable=False, default=list)  # Swedish list; en in translations
+    position = Column(Integer, nullable=False, default=0)
+    translations = Column(JSON, nullable=False, default=dict)
+
+    @property
+    def is_office(self) -> bool:
+        return self.kind == "office"
+
+
+class OfficeHours(Base):
+    """One opening interval on one weekday, valid over a date range.
+
+    Rows are never edited: a change ends the old row (deleted_at) and adds a new one, so the
+    calendar can tell which days a change touched and keep SEQUENCE rising.
+    """
+
+    __tablename__ = "office_hours"
+
+    id = Column(Integer, primary_key=True)
+    place_id = Column(ForeignKey("place.id"), nullable=False, index=True)
+    weekday = Column(Integer, nullable=False)  # Monday = 0
+    opens = Column(Time, nullable=False)
+    closes = Column(Time, nullable=False)
+    valid_from = Column(Date, nullable=False)
+    valid_until = Column(Date)  # inclusive; None = until further notice
+    source = Column(String(16), nullable=False, default="file")  # "file" | "staff"
+    created_at = Column(UTCDateTime, nullable=False)
+    deleted_at = Column(UTCDateTime)
+
+    place = relationship(Place)
+
+    def covers(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class Closure(Translatable, Base):
+    """The office closed, or open at changed hours, for a day or a range of days.
+
+    `hours` is None when closed, else a list of ["HH:MM", "HH:MM"] pairs. Immutable like
+    OfficeHours: removing one sets deleted_at.
+    """
+
+    __tablename__ = "closure"
+
+    id = Column(Integer, primary_key=True)
+    place_id = Column(ForeignKey("place.id"), nullable=False, index=True)
+    first_day = Column(Date, nullable=False)
+    last_day = Column(Date, nullable=False)  # inclusive
+    hours = Column(JSON)
+    note = Column(String(300), nullable=False, default="")
+    translations = Column(JSON, nullable=False, default=dict)
+    source = Column(String(16), nullable=False, default="file")
+    created_at = Column(UTCDateTime, nullable=False)
+    deleted_at = Column(UTCDateTime)
+
+    place = relationship(Place)
+
+    def covers(self, day: date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+    @property
+    def intervals(self) -> list[tuple[time, time]]:
+        return [(time.fromisoformat(a), time.fromisoformat(b)) for a, b in (self.hours or [])]
+
+
+class PresenceSeries(Base):
+    """A weekly pattern of presence at one place; it generates PresenceSlot rows."""
+
+    __tablename__ = "presence_series"
+
+    id = Column(Integer, primary_key=True)
+    place_id = Column(ForeignKey("place.id"), nullable=False, index=True)
+    weekdays = Column(JSON, nullable=False)  # list of ints, Monday = 0
+    starts = Column(Time, nullable=False)
+    ends = Column(Time, nullable=False)
+    first_day = Column(Date, nullable=False)
+    last_day = Column(Date, nullable=False)  # inclusive
+    interval_weeks = Column(Integer, nullable=False, default=1)
+    # The file's own key for this pattern, so reloading the file finds it again.
+    file_key = Column(String(200), unique=True)
+    source = Column(String(16), nullable=False, default="file")
+    created_at = Column(UTCDateTime, nullable=False)
+    updated_at = Column(UTCDateTime, nullable=False)
+
+    place = relationship(Place)
+
+
+class PresenceSlot(Translatable, Base):
+    """One occurrence of police presence at a place; staff cancel, move and report on it."""
+
+    __tablename__ = "presence_slot"
+
+    __table_args__ = (UniqueConstraint("series_id", "origin_start"),)
+
+    id = Column(Integer, primary_key=True)
+    place_id = Column(ForeignKey("place.id"), nullable=False, index=True)
+    series_id = Column(ForeignKey("presence_series.id"), index=True)
+    # Where the series first put it; never changes, so regenerating skips moved slots.
+    origin_start = Column(UTCDateTime)
+    starts_at = Column(UTCDateTime, nullable=False, index=True)
+    ends_at = Column(UTCDateTime, nullable=False)
+    status = Column(String(16), nullable=False, default="scheduled")  # | "cancelled"
+    note = Column(String(500), nullable=False, default="")  # public; the reason if cancelled
+    translations = Column(JSON, nullable=False, default=dict)
+    sequence = Column(Integer, nullable=False, default=0)
+    created_at = Column(UTCDateTime, nullable=False)
+    updated_at = Column(UTCDateTime, nullable=False)
+    # Outcome, recorded by police after the slot has passed.
+    held = Column(Boolean)
+    outcome_reason = Column(String(500))
+    people_met = Column(Integer)
+    outcome_at = Column(UTCDateTime)
+    outcome_by_id = Column(ForeignKey("staff_user.id"))
+    created_by_id = Column(ForeignKey("staff_user.id"))
+
+    place = relationship(Place)
+    series = relationship(PresenceSeries)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    def touch(self, now: datetime) -> None:
+        """Mark a change residents' calendars must pick up."""
+        self.sequence = (self.sequence or 0) + 1
+        self.updated_at = now
+
+
+class ScheduleStamp(Base):
+    """When public schedule data last changed; feeds use it as Last-Modified.
+
+    Kept in its own row so it never goes backwards, not even after a deletion.
+    """
+
+    __tablename__ = "schedule_stamp"
+
+    id = Column(Integer, primary_key=True)
+    changed_at = Column(UTCDateTime, nullable=False)
+
+
+def working_at(session: Session, now: datetime) -> None:
+    """Tell the session the time of the change it is about to write (see changed_at)."""
+    session.info["now"] = now
+
+
+def changed_at(session: Session) -> datetime:
+    """The time of the unit of work, given by whoever started it; the models read no clock."""
+    now = session.info.get("now")
+    if now is None:
+        raise RuntimeError("a schedule change needs working_at(session, now) first")
+    return now
+
+
+SCHEDULE_MODELS = (Municipality, Place, OfficeHours, Closure, PresenceSeries, PresenceSlot)
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_schedule_changes(session, flush_context, instances):
+    """Move the stamp once per transaction that changes schedule data, never backwards."""
+    if session.info.get("schedule_stamped"):
+        return
+    touched = (*session.new, *session.dirty, *session.deleted)
+    if not any(isinstance(obj, SCHEDULE_MODELS) for obj in touched):
+        return
+    session.info["schedule_stamped"] = True
+    # Locked until commit, so two concurrent edits can't compute the same stamp (PostgreSQL;
+    # SQLite writes are already serialised by BEGIN IMMEDIATE).
+    stamp = session.get(ScheduleStamp, 1, with_for_update=True, populate_existing=True)
+    now = changed_at(session).replace(microsecond=0)
+    if stamp is None:
+        session.add(ScheduleStamp(id=1, changed_at=now))
+    else:
+        stamp.changed_at = max(now, stamp.changed_at + timedelta(seconds=1))
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_stamp(session):
+    session.info.pop("schedule_stamped", None)
