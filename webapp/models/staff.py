@@ -4,8 +4,7 @@ from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String
 from sqlalchemy.orm import relationship
 
 from webapp.models.base import Base, UTCDateTime
-
-ROLES = ("police", "municipality", "admin")
+from webapp.permissions import ROLES  # noqa: F401 - re-exported: the roles a User may have
 
 
 class User(Base):

@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from webapp.database import begin_writes
+from webapp.permissions import can
 
 bp = Blueprint("staff", __name__, url_prefix="/<any(sv,en):lang>/staff")
 
@@ -23,7 +24,17 @@ def _staff_requests_may_write():
 
 @bp.context_processor
 def _staff_context():
-    return {"current_user": current_user}
+    role = current_user.role if current_user.is_authenticated else None
+
+    def may_open(endpoint: str) -> bool:
+        """The navigation shows a page when the guard of its view lets this role in."""
+        return role in getattr(current_app.view_functions[endpoint], "staff_roles", ())
+
+    return {
+        "current_user": current_user,
+        "can": lambda action: can(role, action),
+        "may_open": may_open,
+    }
 
 
 @bp.after_request

@@ -19,7 +19,7 @@ PAGE = 100
 
 
 @bp.get("/users")
-@staff_required("admin")
+@staff_required("accounts.manage")
 def user_list(lang):
     return render_template(
         "staff/users.html", users=users.all_users(db.session), role_labels=ROLE_LABELS
@@ -27,7 +27,7 @@ def user_list(lang):
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required("accounts.manage")
 def user_new(lang):
     form = UserForm()
     if form.validate_on_submit():
@@ -55,7 +55,7 @@ def user_new(lang):
 
 
 @bp.route("/users/<int(max=2147483647):user_id>", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required("accounts.manage")
 def user_edit(lang, user_id):
     user = db.session.get(User, user_id)
     if user is None:
@@ -86,7 +86,7 @@ def user_edit(lang, user_id):
 
 
 @bp.get("/audit")
-@staff_required("admin")
+@staff_required("audit.read")
 def audit_log(lang):
     before = request.args.get("before", type=int)
     if before is not None:

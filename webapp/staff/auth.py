@@ -20,6 +20,7 @@ from sqlalchemy import delete, select
 from webapp.clock import utcnow
 from webapp.extensions import db, login
 from webapp.models import User, UserSession
+from webapp.permissions import roles_for
 
 TOKEN_KEY = "staff_token"  # noqa: S105 - the session key's name, not a secret
 IDLE_MINUTES = 30
@@ -117,22 +118,23 @@ def _load_user_from_session(_request):
     return row.user
 
 
-def staff_required(*roles: str):
-    """Let in logged-in users with one of `roles` (any role if none given).
+def staff_required(action: str = "staff.enter"):
+    """Let in logged-in users whose role may do `action` (webapp.permissions).
 
     Anonymous visitors go to the login page and come back; other roles get 403.
     """
+    allowed = roles_for(action)
 
     def decorate(view):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
             if not current_user.is_authenticated:
                 return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
-            if roles and current_user.role not in roles:
+            if current_user.role not in allowed:
                 abort(403)
             return view(*args, **kwargs)
 
-        guarded.staff_roles = roles or ("police", "municipality", "admin")
+        guarded.staff_roles = allowed
         return guarded
 
     return decorate

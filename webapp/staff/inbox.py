@@ -31,7 +31,6 @@ from webapp.staff import bp, render_form
 from webapp.staff.auth import staff_required
 from webapp.staff.forms import BaseForm
 
-INBOX_ROLES = ("police", "municipality")
 PAGE = 50
 ANY = SelectChoice("", _l("Alla"))
 # The inbox filter's query arguments; "unread" is a checkbox and handled on its own.
@@ -153,7 +152,7 @@ def _feedback_or_404(feedback_id) -> Feedback:
 
 
 @bp.get("/feedback")
-@staff_required(*INBOX_ROLES)
+@staff_required("feedback.read")
 def inbox_list(lang):
     form, filters, args = _filter_form()
     tz = timezone()
@@ -187,7 +186,7 @@ def inbox_list(lang):
 
 
 @bp.get("/feedback/export.csv")
-@staff_required(*INBOX_ROLES)
+@staff_required("feedback.read")
 def inbox_export(lang):
     form, filters, _args = _filter_form()
     if form.errors:
@@ -219,7 +218,7 @@ def inbox_export(lang):
 
 
 @bp.get("/feedback/<int(max=2147483647):feedback_id>")
-@staff_required(*INBOX_ROLES)
+@staff_required("feedback.read")
 def inbox_item(lang, feedback_id):
     feedback = _feedback_or_404(feedback_id)
     inbox.audit_access(db.session, "feedback.view", actor=current_user, now=utcnow(), obj=feedback)
@@ -235,7 +234,7 @@ def inbox_item(lang, feedback_id):
 
 
 @bp.post("/feedback/<int(max=2147483647):feedback_id>/read")
-@staff_required(*INBOX_ROLES)
+@staff_required("feedback.read")
 def inbox_read(lang, feedback_id):
     feedback = _feedback_or_404(feedback_id)
     form = ReadForm()
@@ -249,7 +248,7 @@ def inbox_read(lang, feedback_id):
 
 
 @bp.route("/feedback/<int(max=2147483647):feedback_id>/mask", methods=["GET", "POST"])
-@staff_required(*INBOX_ROLES)
+@staff_required("feedback.read")
 def inbox_mask(lang, feedback_id):
     feedback = _feedback_or_404(feedback_id)
     form = MaskForm()

@@ -11,6 +11,7 @@ from webapp import audit
 from webapp.clock import utcnow
 from webapp.extensions import db, limiter
 from webapp.feedback.privacy import client_key
+from webapp.permissions import can
 from webapp.schedule.planning import slots_to_report, upcoming_slots
 from webapp.site import timezone
 from webapp.staff import bp, render_form
@@ -119,7 +120,7 @@ def home(lang):
     tz = timezone()
     today = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     week = upcoming_slots(db.session, today, today + timedelta(days=8))
-    to_report = slots_to_report(db.session, now) if current_user.role == "police" else []
+    to_report = slots_to_report(db.session, now) if can(current_user.role, "outcome.record") else []
     return render_template(
         "staff/home.html", slots=week, to_report=to_report, now=now, tz=tz, logout_form=LogoutForm()
     )

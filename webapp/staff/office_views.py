@@ -18,8 +18,6 @@ from webapp.staff import bp, render_form
 from webapp.staff.auth import staff_required
 from webapp.staff.forms import WEEKDAYS, ClosureForm, HoursForm, RemoveForm, hours_intervals
 
-READERS = ("police", "municipality", "admin")
-
 
 def _office_or_404():
     place = get_office(db.session)
@@ -39,7 +37,7 @@ def _live_closures(place):
 
 
 @bp.get("/office")
-@staff_required(*READERS)
+@staff_required("schedule.read")
 def office_overview(lang):
     place = _office_or_404()
     today = utcnow().astimezone(timezone()).date()
@@ -59,7 +57,7 @@ def office_overview(lang):
 
 
 @bp.route("/office/hours", methods=["GET", "POST"])
-@staff_required("police")
+@staff_required("schedule.edit")
 def hours_edit(lang):
     place = _office_or_404()
     form = HoursForm()
@@ -98,13 +96,13 @@ def _fill_current_hours(form, rules, day):
 
 
 @bp.route("/office/closures/new", methods=["GET", "POST"])
-@staff_required("police")
+@staff_required("schedule.edit")
 def closure_new(lang):
     return _closure_form(None)
 
 
 @bp.route("/office/closures/<int(max=2147483647):closure_id>", methods=["GET", "POST"])
-@staff_required("police")
+@staff_required("schedule.edit")
 def closure_edit(lang, closure_id):
     closure = db.session.get(Closure, closure_id)
     if closure is None or closure.deleted_at is not None:
@@ -145,7 +143,7 @@ def _closure_form(closure):
 
 
 @bp.route("/office/closures/<int(max=2147483647):closure_id>/remove", methods=["POST"])
-@staff_required("police")
+@staff_required("schedule.edit")
 def closure_remove(lang, closure_id):
     closure = db.session.get(Closure, closure_id)
     if closure is None or closure.deleted_at is not None:

@@ -18,8 +18,6 @@ from webapp.staff import bp
 from webapp.staff.auth import staff_required
 from webapp.staff.forms import BaseForm
 
-POSTER_ROLES = ("police", "municipality")
-
 
 class PosterForm(BaseForm):
     place = HiddenField()
@@ -30,7 +28,7 @@ def _places():
 
 
 @bp.get("/posters")
-@staff_required(*POSTER_ROLES)
+@staff_required("posters.manage")
 def posters(lang):
     places = _places()
     by_place = {place.id: [] for place in places}
@@ -50,7 +48,7 @@ def posters(lang):
 
 
 @bp.post("/posters")
-@staff_required(*POSTER_ROLES)
+@staff_required("posters.manage")
 def poster_new(lang):
     form = PosterForm()
     place = store.place_by_slug(db.session, form.place.data or "")
@@ -69,7 +67,7 @@ def poster_new(lang):
 
 
 @bp.get("/posters/<code>.pdf")
-@staff_required(*POSTER_ROLES)
+@staff_required("posters.manage")
 def poster_pdf(lang, code):
     poster = service.find_poster(db.session, code)
     if poster is None:

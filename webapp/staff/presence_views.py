@@ -28,7 +28,6 @@ from webapp.staff.forms import (
     set_place_choices,
 )
 
-SCHEDULE_READERS = ("police", "municipality", "admin")
 WEEKS_SHOWN = 6
 
 
@@ -51,7 +50,7 @@ def _holidays(first: date, last: date) -> dict:
 
 
 @bp.get("/presence")
-@staff_required(*SCHEDULE_READERS)
+@staff_required("schedule.read")
 def presence_list(lang):
     tz = timezone()
     now = utcnow()
@@ -88,7 +87,7 @@ def _series_list():
 
 
 @bp.route("/presence/series/new", methods=["GET", "POST"])
-@staff_required("police")
+@staff_required("schedule.edit")
 def series_new(lang):
     form = SeriesForm()
     set_place_choices(form, presence_places(db.session), current_lang())
@@ -149,7 +148,7 @@ def series_new(lang):
 
 
 @bp.route("/presence/slots/new", methods=["GET", "POST"])
-@staff_required("police")
+@staff_required("schedule.edit")
 def slot_new(lang):
     form = SlotForm()
     set_place_choices(form, presence_places(db.session), current_lang())
@@ -162,7 +161,7 @@ def slot_new(lang):
 
 
 @bp.route("/presence/slots/<int(max=2147483647):slot_id>", methods=["GET", "POST"])
-@staff_required("police")
+@staff_required("schedule.edit")
 def slot_edit(lang, slot_id):
     slot = _slot_or_404(slot_id)
     tz = timezone()
@@ -237,7 +236,7 @@ def _week_start(moment: datetime, tz) -> str:
 
 
 @bp.route("/presence/slots/<int(max=2147483647):slot_id>/cancel", methods=["GET", "POST"])
-@staff_required("police")
+@staff_required("schedule.edit")
 def slot_cancel(lang, slot_id):
     slot = _slot_or_404(slot_id)
     form = CancelForm()
@@ -261,7 +260,7 @@ def slot_cancel(lang, slot_id):
 
 
 @bp.route("/presence/slots/<int(max=2147483647):slot_id>/restore", methods=["POST"])
-@staff_required("police")
+@staff_required("schedule.edit")
 def slot_restore(lang, slot_id):
     slot = _slot_or_404(slot_id)
     form = RestoreForm()
@@ -275,7 +274,7 @@ def slot_restore(lang, slot_id):
 
 
 @bp.route("/presence/series/<int(max=2147483647):series_id>/end", methods=["GET", "POST"])
-@staff_required("police")
+@staff_required("schedule.edit")
 def series_end(lang, series_id):
     series = db.session.get(PresenceSeries, series_id)
     if series is None:
@@ -301,7 +300,7 @@ def series_end(lang, series_id):
 
 
 @bp.get("/outcomes")
-@staff_required(*SCHEDULE_READERS)
+@staff_required("schedule.read")
 def outcomes(lang):
     now = utcnow()
     recent = list(
@@ -321,7 +320,7 @@ def outcomes(lang):
 
 
 @bp.route("/presence/slots/<int(max=2147483647):slot_id>/outcome", methods=["GET", "POST"])
-@staff_required("police")
+@staff_required("outcome.record")
 def outcome(lang, slot_id):
     slot = _slot_or_404(slot_id)
     now = utcnow()

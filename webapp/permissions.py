@@ -1,0 +1,27 @@
+"""Who may do what in the staff area: one table, read by the route guards, the navigation and
+the templates. Plain Python, no Flask."""
+
+ROLES = ("police", "municipality", "admin")
+EVERYONE = frozenset(ROLES)
+
+# action -> the roles that may do it
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "staff.enter": EVERYONE,  # the overview, one's own account
+    "schedule.read": EVERYONE,  # presence, office hours, outcomes as a list
+    "schedule.edit": frozenset({"police"}),  # plan presence, cancel, move; hours and closures
+    "outcome.record": frozenset({"police"}),
+    "report.read": EVERYONE,
+    "feedback.read": frozenset({"police", "municipality"}),
+    "posters.manage": frozenset({"police", "municipality"}),
+    "accounts.manage": frozenset({"admin"}),
+    "audit.read": frozenset({"admin"}),
+}
+
+
+def can(role: str | None, action: str) -> bool:
+    """True when `role` may do `action`; an unknown action is a programming error."""
+    return role in PERMISSIONS[action]
+
+
+def roles_for(action: str) -> frozenset[str]:
+    return PERMISSIONS[action]
