@@ -5,14 +5,13 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from webapp.public.summary import (
-    changed_days,
     next_hours_change,
     next_presences,
     office_summary,
     slots_by_day,
     weekly_hours,
 )
-from webapp.schedule.office import office_days
+from webapp.schedule.office import changed_days, office_days
 
 TZ = ZoneInfo("Europe/Stockholm")
 

@@ -14,7 +14,7 @@ from webapp.feedback.poster_pdf import PosterContent, PosterSection
 from webapp.public.formatting import clock, long_date, time_range, upper_first, weekday_name
 from webapp.public.summary import weekly_hours
 from webapp.schedule import store
-from webapp.schedule.office import OfficeDay
+from webapp.schedule.office import OfficeDay, changed_days
 from webapp.site import public_base_url
 
 WEEKS = 4  # a poster stays up for a while; it points to the web page for later times
@@ -48,7 +48,7 @@ def _presence_section(session, place, now: datetime, tz) -> PosterSection:
 
 def _exception_text(day: OfficeDay) -> str:
     when = long_date(day.day)
-    reason = (day.closure.text("note", site.lang()) if day.closure else "") or day.holiday or ""
+    reason = day.reason(site.lang())
     hours = ", ".join(time_range(a, b) for a, b in day.intervals) or _("stängt")
     return f"{upper_first(when)}: {hours}" + (f" ({reason})" if reason else "")
 
@@ -63,7 +63,7 @@ def _office_section(session, office, now: datetime, tz) -> PosterSection:
     days = store.office_days_between(
         session, today, today + timedelta(weeks=WEEKS), tz, locale=site.lang()
     )
-    exceptions = [d for d in days if d.closure is not None or (d.holiday and d.usual)]
+    exceptions = changed_days(days)
     note = "\n".join(_exception_text(d) for d in exceptions[:MAX_EXCEPTIONS])
     return PosterSection(
         _("Poliskontoret har öppet"),

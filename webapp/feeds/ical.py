@@ -146,10 +146,7 @@ def office_events(
         if not entry.intervals and not entry.usual:
             continue
         revision = revisions[entry.day]
-        reason = ""
-        if entry.is_exception:
-            note = entry.closure.text("note", lang) if entry.closure is not None else ""
-            reason = note or entry.holiday or ""
+        reason = entry.reason(lang) if entry.is_exception else ""
         # The day's intervals, then usual ones beyond them as cancelled; interval n keeps UID n.
         held = [(starts, ends, False) for starts, ends in entry.intervals]
         dropped = [(starts, ends, True) for starts, ends in entry.usual[len(entry.intervals) :]]

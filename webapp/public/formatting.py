@@ -70,10 +70,8 @@ def place_name(place) -> str:
 
 
 def change_reason(day) -> str:
-    """Why an office day differs from the weekly hours: the closure's note or the holiday."""
-    if day.closure is not None:
-        return day.closure.text("note", lang()) or day.holiday or ""
-    return day.holiday or ""
+    """Why an office day differs from the weekly hours, in the page's language."""
+    return day.reason(lang())
 
 
 def helpers() -> dict:

@@ -37,11 +37,6 @@ def office_summary(days: list[OfficeDay], now: datetime, tz: ZoneInfo) -> Office
     return OfficeSummary(state, status, today)
 
 
-def changed_days(days: list[OfficeDay]) -> list[OfficeDay]:
-    """Days that differ from the weekly hours: closures, and holidays on usual opening days."""
-    return [d for d in days if d.closure is not None or (d.holiday and d.usual)]
-
-
 @dataclass(frozen=True)
 class WeekdayHours:
     weekday: int  # Monday = 0

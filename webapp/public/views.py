@@ -13,7 +13,6 @@ from webapp.public.formatting import change_reason, helpers, local_today, place_
 from webapp.public.summary import (
     HORIZON,
     WEEKS_AHEAD,
-    changed_days,
     next_hours_change,
     next_presences,
     office_summary,
@@ -28,6 +27,7 @@ from webapp.public.urls import (
     slot_title,
 )
 from webapp.schedule import store
+from webapp.schedule.office import changed_days
 
 bp = Blueprint("public", __name__)
 bp.app_context_processor(site.template_context)

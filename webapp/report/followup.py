@@ -174,7 +174,7 @@ def office_figures(session, first_day, last_day, tz, locale="sv") -> OfficeFigur
         figures.planned_minutes += _minutes(entry.intervals)
         figures.days_open += entry.is_open
         if entry.closure is not None:
-            note = entry.closure.text("note", locale)
+            note = entry.reason(locale)
             if entry.usual and not entry.intervals:
                 figures.closed_days.append((entry.day, note))
             elif entry.intervals != entry.usual:

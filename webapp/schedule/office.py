@@ -41,6 +41,21 @@ class OfficeDay:
         """Closed or open at other times than the weekly hours say."""
         return self.holiday is not None or self.closure is not None
 
+    @property
+    def differs(self) -> bool:
+        """Worth telling people: a closure, or a holiday on a day the office usually opens."""
+        return self.closure is not None or bool(self.holiday and self.usual)
+
+    def reason(self, locale: str) -> str:
+        """Why this day differs from the weekly hours: the closure's note, else the holiday."""
+        note = self.closure.text("note", locale) if self.closure is not None else ""
+        return note or self.holiday or ""
+
+
+def changed_days(days: list[OfficeDay]) -> list[OfficeDay]:
+    """The days that differ from the weekly hours (OfficeDay.differs), in order."""
+    return [d for d in days if d.differs]
+
 
 def _at(day: date, clock: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, clock, tzinfo=tz)
