@@ -90,8 +90,10 @@ def test_default_file_loads_exactly_these_rows(app):
     assert count(OfficeHours, OfficeHours.deleted_at.is_(None)) == 7
     assert count(Closure, Closure.deleted_at.is_(None)) == 2
     assert count(PresenceSeries) == 3
-    assert count(PresenceSlot) == 130
-    assert [len(slots_at(s)) for s in ("torget", "resecentrum", "biblioteket")] == [52, 52, 26]
+    # Holidays are skipped: Fridays 25 Dec 2026, 1 Jan, 26 Mar (Långfredagen) and 25 Jun 2027
+    # (Midsommarafton); Wednesday 6 Jan 2027 (Trettondedag jul).
+    assert count(PresenceSlot) == 125
+    assert [len(slots_at(s)) for s in ("torget", "resecentrum", "biblioteket")] == [48, 51, 26]
     assert count(PresenceSlot, PresenceSlot.status != "scheduled") == 0
 
 

@@ -33,6 +33,8 @@ def load_calendars(path):
             db.session, actor=None, action="calendar.load", after=counts, now=now, label="cli"
         )
         db.session.commit()
+    if counts["holidays_skipped"]:
+        click.echo("No presence on holidays: " + ", ".join(counts["holidays_skipped"]))
     click.echo(
         f"Loaded {path}: {counts['places']} places, {counts['hours']} hour rules and "
         f"{counts['closures']} closures changed, {counts['slots_added']} presence slots added, "

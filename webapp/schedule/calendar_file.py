@@ -77,6 +77,7 @@ class PatternData:
     first_day: date
     last_day: date
     interval_weeks: int
+    on_holidays: bool = False  # False: no presence on public and de facto holidays
 
 
 @dataclass(frozen=True)
@@ -293,7 +294,16 @@ FIELDS = {
     "office": PLACE_FIELDS | {"hours", "closures"},
     "places": PLACE_FIELDS,
     "closures": {"first_day", "last_day", "hours", "note"},
-    "presence": {"key", "place", "days", "time", "valid_from", "valid_until", "every_weeks"},
+    "presence": {
+        "key",
+        "place",
+        "days",
+        "time",
+        "valid_from",
+        "valid_until",
+        "every_weeks",
+        "on_holidays",
+    },
 }
 LOCALE_TABLE = re.compile(r"^[a-z]{2}$")
 
@@ -416,6 +426,11 @@ def _patterns(r, data, slugs):
         every = block.get("every_weeks", 1)
         if isinstance(every, bool) or not isinstance(every, int) or not 1 <= every <= 52:
             r.fail(f"{where}.every_weeks", "a whole number from 1 to 52 is required here")
+        on_holidays = block.get("on_holidays", False)
+        if not isinstance(on_holidays, bool):
+            r.fail(f"{where}.on_holidays", "true or false is required here")
         weekdays = tuple(sorted(DAYS.index(d) for d in set(days)))
-        rows.append(PatternData(key, place, weekdays, starts, ends, first, last, every))
+        rows.append(
+            PatternData(key, place, weekdays, starts, ends, first, last, every, on_holidays)
+        )
     return rows

@@ -6,6 +6,7 @@ Presence slots are added from now on (past ones only for a series new in this lo
 slots nobody touched follow the pattern (moved, or cancelled when it no longer has them).
 """
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from webapp.models import (
     working_at,
 )
 from webapp.schedule.calendar_file import CalendarData, PlaceData, Text
+from webapp.schedule.office import holiday_names
 from webapp.schedule.presence import pattern_occurrences
 
 REMOVED_NOTE = Text("Tiden har tagits bort ur schemat", {"en": "Removed from the schedule"})
@@ -57,14 +59,18 @@ def load_calendar(session, data: CalendarData, *, now) -> dict:
     }
     tz = ZoneInfo(data.timezone)
     added = cancelled = 0
+    skipped = []
     for pattern in data.patterns:
         series = _load_series(session, pattern, places[pattern.place], now)
         if series is None:
             continue
         new = series.id is None
         session.flush()
-        a, c = _generate_slots(session, series, tz, now, new=new)
+        closed = {} if pattern.on_holidays else _holidays(data, pattern)
+        a, c = _generate_slots(session, series, tz, now, new=new, holidays=closed)
         added, cancelled = added + a, cancelled + c
+        today = now.astimezone(tz).date()
+        skipped += [(d, pattern.place, name.sv) for d, name in closed.items() if d >= today]
     # A pattern taken out of the file: its future slots are cancelled, not left published.
     for series in session.scalars(
         select(PresenceSeries).where(
@@ -73,8 +79,35 @@ def load_calendar(session, data: CalendarData, *, now) -> dict:
         )
     ).all():
         cancelled += _generate_slots(session, series, tz, now, keep=False)[1]
-    counts.update(places=len(places), slots_added=added, slots_cancelled=cancelled)
+    counts.update(
+        places=len(places),
+        slots_added=added,
+        slots_cancelled=cancelled,
+        holidays_skipped=[f"{day.isoformat()} {place} ({name})" for day, place, name in skipped],
+    )
     return counts
+
+
+def _holidays(data: CalendarData, pattern) -> dict[date, Text]:
+    """The holidays on which `pattern` would put police somewhere, named in sv and en."""
+    days = {
+        start.astimezone(ZoneInfo(data.timezone)).date()
+        for start, _end in pattern_occurrences(
+            pattern.weekdays,
+            pattern.starts,
+            pattern.ends,
+            pattern.first_day,
+            pattern.last_day,
+            pattern.interval_weeks,
+            ZoneInfo(data.timezone),
+        )
+    }
+    if not days:
+        return {}
+    rules = {"country": data.holiday_country, "categories": data.holiday_categories}
+    sv = holiday_names(min(days), max(days), locale="sv", **rules)
+    en = holiday_names(min(days), max(days), locale="en", **rules)
+    return {day: Text(sv[day], {"en": en[day]}) for day in sorted(days) if day in sv}
 
 
 def _load_municipality(session, data):
@@ -260,11 +293,14 @@ def _load_series(session, pattern, place, now):
     return series
 
 
-def _generate_slots(session, series, tz, now, keep=True, *, new=False):
+def _generate_slots(session, series, tz, now, keep=True, *, new=False, holidays=None):
     """Add missing future occurrences; cancel or update future slots nobody touched.
 
     Only a series created in this load (`new`) adds occurrences that have already begun.
+    Occurrences on `holidays` {date: Text} are not added; future ones that exist are
+    cancelled with the holiday as the reason residents see.
     """
+    holidays = holidays or {}
     wanted = (
         dict(
             pattern_occurrences(
@@ -288,6 +324,12 @@ def _generate_slots(session, series, tz, now, keep=True, *, new=False):
     added = cancelled = 0
     for start, end in wanted.items():
         slot = by_origin.get(start)
+        holiday = holidays.get(start.astimezone(tz).date())
+        if holiday is not None:
+            if _cancellable(slot, now, staff_touched):
+                _cancel(slot, holiday, now)
+                cancelled += 1
+            continue
         if slot is None and (new or start >= now):
             session.add(
                 PresenceSlot(
@@ -304,18 +346,28 @@ def _generate_slots(session, series, tz, now, keep=True, *, new=False):
         elif slot is not None and slot.starts_at > now and slot.id not in staff_touched:
             _follow_series(slot, series, start, end, now)
     for origin, slot in by_origin.items():
-        if (
-            origin not in wanted
-            and slot.starts_at > now
-            and not slot.cancelled
-            and slot.id not in staff_touched
-        ):
-            slot.status = "cancelled"
-            slot.note = REMOVED_NOTE.sv
-            slot.translations = _translations(note=REMOVED_NOTE)
-            slot.touch(now)
+        if origin not in wanted and _cancellable(slot, now, staff_touched):
+            _cancel(slot, REMOVED_NOTE, now)
             cancelled += 1
     return added, cancelled
+
+
+def _cancellable(slot, now, staff_touched) -> bool:
+    """A future, scheduled slot staff have not touched: the file may still cancel it."""
+    return (
+        slot is not None
+        and slot.starts_at > now
+        and not slot.cancelled
+        and slot.id not in staff_touched
+    )
+
+
+def _cancel(slot, reason: Text, now) -> None:
+    """Cancelled with a public reason; kept, so feeds show it as cancelled."""
+    slot.status = "cancelled"
+    slot.note = reason.sv
+    slot.translations = _translations(note=reason)
+    slot.touch(now)
 
 
 def _staff_touched(session, slots) -> set[int]:
