@@ -76,7 +76,8 @@ def _register_blueprints(app):
     from webapp.api.health import bp as health_bp
     from webapp.api.views import bp as api_bp
     from webapp.feeds.views import bp as feeds_bp
-    from webapp.public.views import bp as public_bp
+    from webapp.public import bp as public_bp
+    from webapp.public import info, views  # noqa: F401 - their routes register on public.bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(feeds_bp)
@@ -98,8 +99,7 @@ def _register_blueprints(app):
 
 
 def _register_hooks(app):
-    from webapp import i18n
-    from webapp.clock import utcnow
+    from webapp import i18n, site
     from webapp.database import begin_writes
     from webapp.models import working_at
     from webapp.security import add_security_headers
@@ -110,7 +110,7 @@ def _register_hooks(app):
     @app.before_request
     def _write_intent():
         # The request's time, read once at the edge; changes in this request carry it.
-        working_at(db.session, utcnow())
+        working_at(db.session, site.now())
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             begin_writes()
 

@@ -6,6 +6,7 @@ from flask import current_app, g, request, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
 
+from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.i18n import LANGUAGE_NAMES
 from webapp.models import Municipality
@@ -16,6 +17,13 @@ def municipality() -> Municipality | None:
     if "municipality" not in g:
         g.municipality = db.session.scalar(select(Municipality))
     return g.municipality
+
+
+def now():
+    """The request's time, read from the clock once per request (at the edge)."""
+    if "now" not in g:
+        g.now = utcnow()
+    return g.now
 
 
 def public_base_url() -> str:

@@ -5,8 +5,8 @@ from datetime import date, datetime, time
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
-from webapp.clock import utcnow
 from webapp.site import lang, timezone
+from webapp.site import now as site_now
 
 
 def local(moment: datetime) -> datetime:
@@ -14,7 +14,7 @@ def local(moment: datetime) -> datetime:
 
 
 def local_today() -> date:
-    return local(utcnow()).date()
+    return local(site_now()).date()
 
 
 def clock(moment: datetime | time) -> str:

@@ -7,12 +7,12 @@ from flask import current_app, g, render_template
 from flask_babel import gettext as _
 
 from webapp import site
-from webapp.clock import utcnow
 from webapp.extensions import db
+from webapp.public import LANG, bp
 from webapp.public.qr import qr_svg
+from webapp.public.reads import schedule
 from webapp.public.summary import next_presences, office_summary
 from webapp.public.urls import absolute_url, all_feeds
-from webapp.public.views import LANG, bp, office_days, upcoming_slots
 from webapp.schedule import store
 
 # When the accessibility statement was last checked against the site; update on each review.
@@ -69,12 +69,12 @@ def feedback(lang):
 
 
 def embed_context():
-    days = office_days()
+    now = schedule()
     return {
-        "summary": office_summary(days, utcnow(), site.timezone()),
-        "office": store.get_office(db.session),
-        "now": utcnow(),
-        "upcoming": next_presences(upcoming_slots(), utcnow()),
+        "summary": office_summary(now.days, now.now, now.tz),
+        "office": now.office,
+        "now": now.now,
+        "upcoming": next_presences(now.slots, now.now),
     }
 
 

@@ -1,17 +1,14 @@
 """Resident-facing pages: the office, presence and places. Other pages are in info.py."""
 
-from datetime import timedelta
-
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from webapp import site
-from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.i18n import supported
-from webapp.public import structured
-from webapp.public.formatting import change_reason, helpers, local_today, place_name
+from webapp.public import LANG, bp, structured
+from webapp.public.formatting import change_reason, helpers, place_name
+from webapp.public.reads import last_shown_day, schedule
 from webapp.public.summary import (
-    HORIZON,
     WEEKS_AHEAD,
     next_hours_change,
     next_presences,
@@ -29,7 +26,6 @@ from webapp.public.urls import (
 from webapp.schedule import store
 from webapp.schedule.office import changed_days
 
-bp = Blueprint("public", __name__)
 bp.app_context_processor(site.template_context)
 bp.app_context_processor(helpers)
 
@@ -44,9 +40,6 @@ def link_helpers():
     }
 
 
-LANG = "/<any(sv,en):lang>"
-
-
 @bp.get("/")
 def root():
     """Send visitors to their language; the choice is in the URL from then on."""
@@ -54,28 +47,6 @@ def root():
     response = redirect(url_for("public.home", lang=lang))
     response.vary.add("Accept-Language")
     return response
-
-
-def office_days():
-    """The office's days from today to the horizon, holidays named in the page's language."""
-    today = local_today()
-    return store.office_days_between(
-        db.session, today, last_shown_day(today), site.timezone(), locale=site.lang()
-    )
-
-
-def last_shown_day(today):
-    return today + HORIZON - timedelta(days=1)
-
-
-def current_rules(office):
-    """Weekly hour rules in force today or later."""
-    today = local_today()
-    return [
-        r
-        for r in store.live_hours(db.session, office)
-        if r.valid_until is None or r.valid_until >= today
-    ]
 
 
 def office_json_ld(office, days):
@@ -87,52 +58,43 @@ def office_json_ld(office, days):
             name=place_name(office),
             description=office.text("description", site.lang()),
             url=absolute_url("public.office"),
-            rules=current_rules(office),
+            rules=schedule().current_rules(),
             changed=changed_days(days),
             describe=change_reason,
         )
     )
 
 
-def upcoming_slots(place=None):
-    now = utcnow()
-    return store.slots_between(db.session, now, now + HORIZON, place=place)
-
-
 @bp.get(f"{LANG}/")
 def home(lang):
-    office = store.get_office(db.session)
-    days = office_days()
-    upcoming = next_presences(upcoming_slots(), utcnow())
+    now = schedule()
     return render_template(
         "public/home.html",
-        office=office,
-        summary=office_summary(days, utcnow(), site.timezone()),
-        upcoming=upcoming,
-        now=utcnow(),
-        json_ld=office_json_ld(office, days),
+        office=now.office,
+        summary=office_summary(now.days, now.now, now.tz),
+        upcoming=next_presences(now.slots, now.now),
+        now=now.now,
+        json_ld=office_json_ld(now.office, now.days),
     )
 
 
 @bp.get(f"{LANG}/office")
 def office(lang):
-    office = store.get_office(db.session)
-    if office is None:
+    now = schedule()
+    if now.office is None:
         abort(404)
-    days = office_days()
-    rules = current_rules(office)
-    today = local_today()
-    change = next_hours_change(rules, today)
+    rules = now.current_rules()
+    change = next_hours_change(rules, now.today)
     return render_template(
         "public/office.html",
-        office=office,
-        summary=office_summary(days, utcnow(), site.timezone()),
-        week=weekly_hours(rules, today),
+        office=now.office,
+        summary=office_summary(now.days, now.now, now.tz),
+        week=weekly_hours(rules, now.today),
         change=change,
         new_week=weekly_hours(rules, change) if change else None,
-        changed=changed_days(days),
-        last_day=last_shown_day(today),
-        json_ld=office_json_ld(office, days),
+        changed=changed_days(now.days),
+        last_day=last_shown_day(now.today),
+        json_ld=office_json_ld(now.office, now.days),
     )
 
 
@@ -150,13 +112,13 @@ def presence_json_ld(slots):
 
 @bp.get(f"{LANG}/presence")
 def presence(lang):
-    slots = upcoming_slots()
+    now = schedule()
     return render_template(
         "public/presence.html",
-        days=slots_by_day(slots, site.timezone()),
+        days=slots_by_day(now.slots, now.tz),
         places=store.presence_places(db.session),
-        now=utcnow(),
-        json_ld=presence_json_ld(slots),
+        now=now.now,
+        json_ld=presence_json_ld(now.slots),
     )
 
 
@@ -167,15 +129,13 @@ def place(lang, slug):
         abort(404)
     if place.is_office:
         return redirect(url_for("public.office"))
-    slots = upcoming_slots(place)
+    now = schedule()
+    slots = now.slots_at(place)
     return render_template(
         "public/place.html",
         place=place,
-        now=utcnow(),
-        days=slots_by_day(slots, site.timezone()),
+        now=now.now,
+        days=slots_by_day(slots, now.tz),
         feed=place_feed(place),
         json_ld=presence_json_ld(slots),
     )
-
-
-from webapp.public import info  # noqa: E402, F401 - registers the other pages on bp

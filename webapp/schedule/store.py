@@ -69,15 +69,15 @@ def office_days_between(session, first: date, last: date, tz: ZoneInfo, locale="
     if office is None:
         return []
     municipality = session.scalar(select(Municipality))
+    rules = live_hours(session, office)
+    return office_days_with(session, office, rules, municipality, first, last, tz, locale)
+
+
+def office_days_with(session, office, rules, municipality, first, last, tz, locale="sv"):
+    """office_days_between for an office, its live rules and municipality already read."""
     names = holiday_names(first, last, locale=locale, **holiday_settings(municipality))
-    return office_days(
-        live_hours(session, office),
-        closures_touching(session, office, first, last),
-        names,
-        first,
-        last,
-        tz,
-    )
+    closures = closures_touching(session, office, first, last)
+    return office_days(rules, closures, names, first, last, tz)
 
 
 def slots_between(session, first: datetime, last: datetime, *, place: Place | None = None):

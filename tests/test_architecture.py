@@ -1,0 +1,56 @@
+"""The architecture rules in pyproject.toml ([tool.importlinter]) hold, and would catch a break."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from webapp.config import ROOT
+
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def _lint_imports(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_import_contracts_are_kept():
+    result = _lint_imports(ROOT)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 3 kept, 0 broken." in result.stdout
+
+
+def test_a_flask_import_in_the_domain_breaks_the_contract(tmp_path):
+    shutil.copytree(ROOT / "webapp", tmp_path / "webapp", ignore=shutil.ignore_patterns("*.pyc"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    office = tmp_path / "webapp" / "schedule" / "office.py"
+    office.write_text("from flask import g  # noqa\n" + office.read_text())
+
+    result = _lint_imports(tmp_path)
+
+    assert result.returncode == 1
+    assert "imports no Flask or Werkzeug BROKEN" in result.stdout
+    assert "webapp.schedule.office -> flask" in result.stdout
+
+
+def test_importing_the_domain_loads_no_flask():
+    code = (
+        "import sys, webapp.schedule.store, webapp.schedule.loading, webapp.schedule.planning, "
+        "webapp.schedule.office_edits, webapp.audit, webapp.permissions; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('flask', 'werkzeug', 'flask_sqlalchemy', 'flask_babel', 'wtforms')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
