@@ -15,6 +15,7 @@ from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.schedule import store
 from webapp.schedule.office import office_status_at
+from webapp.schedule.slots import IN_PROGRESS, UPCOMING, slot_state
 from webapp.site import municipality, timezone
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -111,9 +112,12 @@ def status():
             "timezone": tz.key,
             "now": serialize.moment(now, tz),
             "office": office,
-            "presence_now": [serialize.slot(s, lang, tz) for s in slots if s.starts_at <= now],
+            "presence_now": [
+                serialize.slot(s, lang, tz) for s in slots if slot_state(s, now) == IN_PROGRESS
+            ],
             "next_presence": next(
-                (serialize.slot(s, lang, tz) for s in slots if s.starts_at > now), None
+                (serialize.slot(s, lang, tz) for s in slots if slot_state(s, now) == UPCOMING),
+                None,
             ),
         }
     )

@@ -28,6 +28,7 @@ class Wording:
     office_open: Callable[[str], str]  # office name -> "Öppet: Poliskontoret"
     closed: Callable[[str], str]  # reason, may be "" -> "Stängt: Juldagen"
     cancelled: Callable[[str], str]  # title -> "Inställt: Polisen på plats: Torget"
+    moved_from: Callable[[object], str]  # slot -> "Flyttad från onsdag 9 december 16:00, …"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ def presence_event(slot, *, host: str, lang: str, wording: Wording, url: str = "
         description = _paragraphs(slot.text("note", lang), description)
     elif slot.text("note", lang):
         description = _paragraphs(slot.text("note", lang), description)
+    if slot.was_moved:
+        description = _paragraphs(wording.moved_from(slot), description)
     return Event(
         uid=f"slot-{slot.id}@{host}",
         starts=slot.starts_at,

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, request, url_for
 from flask import Response as FlaskResponse
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.routing import BuildError
@@ -70,12 +70,23 @@ def _page_url(endpoint, path, **values) -> str:
     return public_base_url() + path
 
 
+def _moved_from(slot) -> str:
+    """In the feed's language (force_locale): where and when the slot was before it moved."""
+    when = slot.moved_from_start.astimezone(timezone())
+    return _(
+        "Flyttad från %(when)s, %(place)s",
+        when=format_datetime(when, "EEEE d MMMM y HH:mm", rebase=False),
+        place=slot.moved_from_place.text("name", str(get_locale())),
+    )
+
+
 def _wording() -> ical.Wording:
     return ical.Wording(
         presence=lambda place: _("Polisen på plats: %(place)s", place=place),
         office_open=lambda office: _("Öppet: %(office)s", office=office),
         closed=lambda reason: _("Stängt: %(reason)s", reason=reason) if reason else _("Stängt"),
         cancelled=lambda title: _("Inställt: %(title)s", title=title),
+        moved_from=_moved_from,
     )
 
 
@@ -159,9 +170,14 @@ def _render_feed(feed, lang, window, place=None) -> bytes:
                 store.slots_between(db.session, *window), lang, host, wording
             )
         if place is not None and not place.is_office:
-            events += _presence_events(
-                store.slots_between(db.session, *window, place=place), lang, host, wording
-            )
+            here = store.slots_between(db.session, *window, place=place)
+            # A slot moved away from here stays in this feed (same UID, new time and place).
+            gone = [
+                s
+                for s in store.slots_moved_from_between(db.session, *window)
+                if s.moved_from_place_id == place.id and s not in here
+            ]
+            events += _presence_events(here + gone, lang, host, wording)
         name, about = _feed_texts(feed, place, lang)
         return ical.build_calendar(events, tzid=timezone().key, name=name, description=about)
 

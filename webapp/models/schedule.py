@@ -168,13 +168,24 @@ class PresenceSlot(Translatable, Base):
     outcome_at = Column(UTCDateTime)
     outcome_by_id = Column(ForeignKey("staff_user.id"))
     created_by_id = Column(ForeignKey("staff_user.id"))
+    # Where and when the slot was published before staff last moved it.
+    moved_from_start = Column(UTCDateTime, index=True)
+    moved_from_end = Column(UTCDateTime)
+    moved_from_place_id = Column(ForeignKey("place.id"))
 
-    place = relationship(Place)
+    place = relationship(Place, foreign_keys=[place_id])
     series = relationship(PresenceSeries)
+    moved_from_place = relationship(Place, foreign_keys=[moved_from_place_id])
 
     @property
     def cancelled(self) -> bool:
         return self.status == "cancelled"
+
+    moved_away = False  # see schedule.slots.MovedAway, listed where a moved slot used to be
+
+    @property
+    def was_moved(self) -> bool:
+        return self.moved_from_start is not None
 
     def touch(self, now: datetime) -> None:
         """Mark a change residents' calendars must pick up."""

@@ -74,6 +74,24 @@ def change_reason(day) -> str:
     return day.reason(lang())
 
 
+def moved_to(slot) -> str:
+    """On the old time of a moved slot: "Flyttad till torsdag 10 december 17:00, Torget"."""
+    return _(
+        "Flyttad till %(when)s, %(place)s",
+        when=f"{long_date(slot.starts_at)} {clock(slot.starts_at)}",
+        place=place_name(slot.place),
+    )
+
+
+def moved_from(slot) -> str:
+    """On the new time of a moved slot: "Flyttad från onsdag 9 december 16:00, Resecentrum"."""
+    return _(
+        "Flyttad från %(when)s, %(place)s",
+        when=f"{long_date(slot.moved_from_start)} {clock(slot.moved_from_start)}",
+        place=place_name(slot.moved_from_place),
+    )
+
+
 def helpers() -> dict:
     """Template globals for the public pages."""
     return {
@@ -86,4 +104,6 @@ def helpers() -> dict:
         "day_heading": day_heading,
         "place_name": place_name,
         "change_reason": change_reason,
+        "moved_to": moved_to,
+        "moved_from": moved_from,
     }

@@ -74,7 +74,7 @@ def embed_context():
         "summary": office_summary(now.days, now.now, now.tz),
         "office": now.office,
         "now": now.now,
-        "upcoming": next_presences(now.slots, now.now),
+        "upcoming": next_presences(now.listing(), now.now),
     }
 
 

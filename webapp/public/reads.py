@@ -11,6 +11,7 @@ from webapp import site
 from webapp.extensions import db
 from webapp.public.summary import HORIZON
 from webapp.schedule import store
+from webapp.schedule.slots import presence_listing
 
 
 @dataclass(frozen=True)
@@ -22,13 +23,16 @@ class PublicSchedule:
     rules: list  # live weekly hour rules of the office
     days: list  # OfficeDay from today for the horizon
     slots: list  # presence slots overlapping [now, now + horizon), cancelled too
+    moved: list  # slots moved away from a time in [now, now + horizon)
 
     def current_rules(self) -> list:
         """Weekly hour rules in force today or later."""
         return [r for r in self.rules if r.valid_until is None or r.valid_until >= self.today]
 
-    def slots_at(self, place) -> list:
-        return [s for s in self.slots if s.place_id == place.id]
+    def listing(self, place=None) -> list:
+        """The slots, and where moved ones used to be (schedule.slots.presence_listing)."""
+        slots = self.slots if place is None else [s for s in self.slots if s.place_id == place.id]
+        return presence_listing(slots, self.moved, self.now, self.now + HORIZON, place)
 
 
 def last_shown_day(today: date) -> date:
@@ -62,4 +66,5 @@ def _read() -> PublicSchedule:
         else []
     )
     slots = store.slots_between(db.session, now, now + HORIZON)
-    return PublicSchedule(now, tz, today, office, rules, days, slots)
+    moved = store.slots_moved_from_between(db.session, now, now + HORIZON)
+    return PublicSchedule(now, tz, today, office, rules, days, slots, moved)

@@ -78,9 +78,21 @@ def _week_key(rules, day):
     return [w.intervals for w in weekly_hours(rules, day)]
 
 
-def next_presences(slots, now: datetime, count: int = 3) -> list:
-    """The next `count` slots that are not cancelled and have not ended, in order."""
-    return [s for s in slots if not s.cancelled and s.ends_at > now][:count]
+def next_presences(listing, now: datetime, count: int = 3) -> list:
+    """The next `count` slots that will be held, with the cancellations and moves among them.
+
+    `listing` is in time order (schedule.slots.presence_listing); entries that have ended are
+    left out.
+    """
+    shown, held = [], 0
+    for entry in listing:
+        if held == count:
+            break
+        if entry.ends_at <= now:
+            continue
+        shown.append(entry)
+        held += not (entry.cancelled or entry.moved_away)
+    return shown
 
 
 def slots_by_day(slots, tz: ZoneInfo) -> list[tuple[date, list]]:

@@ -72,7 +72,7 @@ def home(lang):
         "public/home.html",
         office=now.office,
         summary=office_summary(now.days, now.now, now.tz),
-        upcoming=next_presences(now.slots, now.now),
+        upcoming=next_presences(now.listing(), now.now),
         now=now.now,
         json_ld=office_json_ld(now.office, now.days),
     )
@@ -115,7 +115,7 @@ def presence(lang):
     now = schedule()
     return render_template(
         "public/presence.html",
-        days=slots_by_day(now.slots, now.tz),
+        days=slots_by_day(now.listing(), now.tz),
         places=store.presence_places(db.session),
         now=now.now,
         json_ld=presence_json_ld(now.slots),
@@ -130,12 +130,13 @@ def place(lang, slug):
     if place.is_office:
         return redirect(url_for("public.office"))
     now = schedule()
-    slots = now.slots_at(place)
+    listing = now.listing(place)
+    slots = [s for s in listing if not s.moved_away]
     return render_template(
         "public/place.html",
         place=place,
         now=now.now,
-        days=slots_by_day(slots, now.tz),
+        days=slots_by_day(listing, now.tz),
         feed=place_feed(place),
         json_ld=presence_json_ld(slots),
     )

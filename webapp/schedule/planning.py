@@ -172,13 +172,20 @@ def add_slot(session, *, place: Place, starts_at, ends_at, note, now, actor) -> 
 def update_slot(
     session, slot: PresenceSlot, *, place: Place, starts_at, ends_at, note, now, actor
 ) -> bool:
-    """Move or re-describe a slot; True if anything residents see changed."""
+    """Move or re-describe a slot; True if anything residents see changed.
+
+    A move keeps the slot (and its UID in the feeds) and remembers where it was published, so
+    the old time and place can point to the new ones.
+    """
     working_at(session, now)
     before = audit.slot_state(slot)
     wanted = {"place_id": place.id, "starts_at": starts_at, "ends_at": ends_at, "note": note or ""}
     changed = {k: v for k, v in wanted.items() if getattr(slot, k) != v}
     if not changed:
         return False
+    if is_move(slot, place=place, starts_at=starts_at, ends_at=ends_at):
+        slot.moved_from_start, slot.moved_from_end = slot.starts_at, slot.ends_at
+        slot.moved_from_place_id = slot.place_id
     for name, value in changed.items():
         setattr(slot, name, value)
     if "note" in changed:
@@ -186,6 +193,11 @@ def update_slot(
     slot.touch(now)
     _audit_slot(session, slot, "slot.update", before=before, now=now, actor=actor)
     return True
+
+
+def is_move(slot: PresenceSlot, *, place, starts_at, ends_at) -> bool:
+    """A change of date, time or place: residents who read the old one must be told."""
+    return (place.id, starts_at, ends_at) != (slot.place_id, slot.starts_at, slot.ends_at)
 
 
 def _audit_slot(session, slot: PresenceSlot, action: str, *, before: dict, now, actor) -> None:
@@ -285,10 +297,6 @@ def record_outcome(
     slot.outcome_at = now
     slot.outcome_by_id = actor.id
     _audit_slot(session, slot, "slot.outcome", before=before, now=now, actor=actor)
-
-
-def has_passed(slot: PresenceSlot, now: datetime) -> bool:
-    return slot.ends_at <= now
 
 
 def slots_to_report(session, now: datetime) -> list[PresenceSlot]:

@@ -96,6 +96,18 @@ def slots_between(session, first: datetime, last: datetime, *, place: Place | No
     )
 
 
+def slots_moved_from_between(session, first: datetime, last: datetime) -> list[PresenceSlot]:
+    """Slots staff moved away from a time that starts in [first, last), wherever they are now."""
+    return list(
+        session.scalars(
+            select(PresenceSlot)
+            .options(joinedload(PresenceSlot.place), joinedload(PresenceSlot.moved_from_place))
+            .where(PresenceSlot.moved_from_start >= first, PresenceSlot.moved_from_start < last)
+            .order_by(PresenceSlot.moved_from_start, PresenceSlot.id)
+        )
+    )
+
+
 def schedule_changed_at(session) -> datetime | None:
     """When public schedule data last changed; never goes backwards."""
     stamp = session.get(ScheduleStamp, 1)

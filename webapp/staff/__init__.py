@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 
 from webapp.database import begin_writes
 from webapp.permissions import can
+from webapp.schedule.slots import slot_allows
 
 bp = Blueprint("staff", __name__, url_prefix="/<any(sv,en):lang>/staff")
 
@@ -33,6 +34,7 @@ def _staff_context():
     return {
         "current_user": current_user,
         "can": lambda action: can(role, action),
+        "slot_allows": slot_allows,
         "may_open": may_open,
     }
 

@@ -12,6 +12,7 @@ from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.models import PresenceSeries, PresenceSlot
 from webapp.schedule import planning as presence
+from webapp.schedule.slots import slot_allows
 from webapp.schedule.store import holiday_settings, place_by_slug, presence_places
 from webapp.site import lang as current_lang
 from webapp.site import municipality, timezone
@@ -173,7 +174,7 @@ def slot_edit(lang, slot_id):
         form.starts.data = slot.starts_at.astimezone(tz).time()
         form.ends.data = slot.ends_at.astimezone(tz).time()
         form.note.data = slot.note if not slot.cancelled else ""
-    editable = not slot.cancelled and not presence.has_passed(slot, utcnow())
+    editable = slot_allows(slot, "edit", utcnow())
     result = _save_slot(form, slot=slot) if editable else None
     if result is not None and not isinstance(result, presence.Warnings):
         return result
@@ -204,6 +205,12 @@ def _save_slot(form, slot):
         holidays=_holidays(form.day.data, form.day.data),
         ignore_id=slot.id if slot else None,
     )
+    if slot is not None and not form.note.data:
+        if presence.is_move(slot, place=place, starts_at=starts_at, ends_at=ends_at):
+            form.note.errors.append(
+                _("Skriv ett meddelande till invånarna om varför tiden eller platsen ändras")
+            )
+            return None
     if warnings and form.confirm.data != "1":
         form.confirm.data = "1"
         return warnings
@@ -240,7 +247,7 @@ def _week_start(moment: datetime, tz) -> str:
 def slot_cancel(lang, slot_id):
     slot = _slot_or_404(slot_id)
     form = CancelForm()
-    if slot.cancelled or presence.has_passed(slot, utcnow()):
+    if not slot_allows(slot, "cancel", utcnow()):
         flash(_("Bara kommande tillfällen kan ställas in."))
         return redirect(url_for("staff.slot_edit", slot_id=slot.id))
     if form.validate_on_submit():
@@ -264,7 +271,7 @@ def slot_cancel(lang, slot_id):
 def slot_restore(lang, slot_id):
     slot = _slot_or_404(slot_id)
     form = RestoreForm()
-    if form.validate_on_submit() and slot.cancelled and slot.starts_at > utcnow():
+    if form.validate_on_submit() and slot_allows(slot, "restore", utcnow()):
         presence.restore_slot(db.session, slot, now=utcnow(), actor=current_user)
         db.session.commit()
         flash(_("Tillfället gäller igen."))
@@ -324,7 +331,7 @@ def outcomes(lang):
 def outcome(lang, slot_id):
     slot = _slot_or_404(slot_id)
     now = utcnow()
-    if slot.cancelled or not presence.has_passed(slot, now):
+    if not slot_allows(slot, "outcome", now):
         flash(
             _("Resultat kan bara rapporteras för tillfällen som har varit och inte är inställda.")
         )
