@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from webapp import site
 from webapp.extensions import db
 from webapp.public import LANG, bp
+from webapp.public.cache import cached_page
 from webapp.public.qr import qr_svg
 from webapp.public.reads import schedule
 from webapp.public.summary import next_presences, office_summary
@@ -22,6 +23,7 @@ ROBOTS = "User-agent: *\nAllow: /\nAllow: /feeds/\nDisallow: /staff/\n"
 
 
 @bp.get(f"{LANG}/subscribe")
+@cached_page
 def subscribe(lang):
     feeds = all_feeds(store.get_office(db.session), store.presence_places(db.session))
     codes = {
@@ -47,6 +49,7 @@ def promises(town) -> list[dict]:
 
 
 @bp.get(f"{LANG}/about")
+@cached_page
 def about(lang):
     return render_template(
         "public/about.html",
@@ -57,6 +60,7 @@ def about(lang):
 
 
 @bp.get(f"{LANG}/accessibility")
+@cached_page
 def accessibility(lang):
     return render_template(
         "public/accessibility.html", reviewed=STATEMENT_REVIEWED, digg_url=DIGG_COMPLAINTS

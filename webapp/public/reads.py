@@ -2,7 +2,7 @@
 the next weeks, and the presence slots in the window. Views and templates share one copy."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import g
@@ -22,21 +22,40 @@ class PublicSchedule:
     office: object | None
     rules: list  # live weekly hour rules of the office
     days: list  # OfficeDay from today for the horizon
-    slots: list  # presence slots overlapping [now, now + horizon), cancelled too
-    moved: list  # slots moved away from a time in [now, now + horizon)
+    until: datetime  # the end of the last day shown
+    slots: list  # presence slots overlapping [now, until), cancelled too
+    moved: list  # slots moved away from a time in [now, until)
 
     def current_rules(self) -> list:
         """Weekly hour rules in force today or later."""
         return [r for r in self.rules if r.valid_until is None or r.valid_until >= self.today]
 
+    def wording_changes_at(self) -> datetime:
+        """The next moment the pages' words change by themselves: a slot (or where a moved one
+        was) starts or ends, the office opens or closes, or the day turns."""
+        moments = [next_midnight(self.now, self.tz)]
+        for day in self.days:
+            moments += [m for interval in day.intervals for m in interval]
+        for slot in self.slots:
+            moments += [slot.starts_at, slot.ends_at]
+        for slot in self.moved:
+            moments += [slot.moved_from_start, slot.moved_from_end]
+        return min(m for m in moments if m > self.now)
+
     def listing(self, place=None) -> list:
         """The slots, and where moved ones used to be (schedule.slots.presence_listing)."""
         slots = self.slots if place is None else [s for s in self.slots if s.place_id == place.id]
-        return presence_listing(slots, self.moved, self.now, self.now + HORIZON, place)
+        return presence_listing(slots, self.moved, self.now, self.until, place)
 
 
 def last_shown_day(today: date) -> date:
     return today + HORIZON - timedelta(days=1)
+
+
+def next_midnight(now: datetime, tz: ZoneInfo) -> datetime:
+    """The start of the next local day."""
+    tomorrow = now.astimezone(tz).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time(0), tzinfo=tz)
 
 
 def schedule() -> PublicSchedule:
@@ -65,6 +84,8 @@ def _read() -> PublicSchedule:
         if office
         else []
     )
-    slots = store.slots_between(db.session, now, now + HORIZON)
-    moved = store.slots_moved_from_between(db.session, now, now + HORIZON)
-    return PublicSchedule(now, tz, today, office, rules, days, slots, moved)
+    # Whole days, so a slot joins the pages at midnight, when their wording changes anyway.
+    until = next_midnight(datetime.combine(last_shown_day(today), time(12), tzinfo=tz), tz)
+    slots = store.slots_between(db.session, now, until)
+    moved = store.slots_moved_from_between(db.session, now, until)
+    return PublicSchedule(now, tz, today, office, rules, days, until, slots, moved)

@@ -6,6 +6,7 @@ from webapp import site
 from webapp.extensions import db
 from webapp.i18n import supported
 from webapp.public import LANG, bp, structured
+from webapp.public.cache import cached_page
 from webapp.public.formatting import change_reason, helpers, place_name
 from webapp.public.reads import last_shown_day, schedule
 from webapp.public.summary import (
@@ -66,6 +67,7 @@ def office_json_ld(office, days):
 
 
 @bp.get(f"{LANG}/")
+@cached_page
 def home(lang):
     now = schedule()
     return render_template(
@@ -79,6 +81,7 @@ def home(lang):
 
 
 @bp.get(f"{LANG}/office")
+@cached_page
 def office(lang):
     now = schedule()
     if now.office is None:
@@ -111,6 +114,7 @@ def presence_json_ld(slots):
 
 
 @bp.get(f"{LANG}/presence")
+@cached_page
 def presence(lang):
     now = schedule()
     return render_template(
@@ -123,6 +127,7 @@ def presence(lang):
 
 
 @bp.get(f"{LANG}/places/<slug>")
+@cached_page
 def place(lang, slug):
     place = store.place_by_slug(db.session, slug)
     if place is None:
