@@ -5,6 +5,8 @@ with the snippets in deploy/nginx/snippets/ (all on loopback, in a temporary pre
 hits the main feed and the start page with wrk and prints requests/s for:
 
   static       nginx serving a file with the same bytes the app returned (the ceiling)
+  bare flask   a minimal Flask app returning those bytes under the same gunicorn settings
+               (the ceiling for a Python app on this machine)
   gunicorn     the app directly
   nginx proxy  nginx as a plain reverse proxy in front of gunicorn
   microcache   nginx with the 10 s microcache from deploy/nginx/narvaro.conf
@@ -190,6 +192,44 @@ def write_static_copies(tmp, app_port) -> dict:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body)
     return statuses
+
+
+BARE_APP = """\
+from pathlib import Path
+
+from flask import Flask, Response
+
+app = Flask(__name__)
+STATIC = Path(__file__).parent / "static"
+BODIES = {{path: (STATIC / file).read_bytes() for path, file in {files!r}.items()}}
+TYPES = {{"/feeds/all.ics": "text/calendar; charset=utf-8"}}
+
+
+@app.get("/<path:path>")
+@app.get("/", defaults={{"path": ""}})
+def same_bytes(path):
+    key = "/" + path
+    return Response(BODIES[key], content_type=TYPES.get(key, "text/html; charset=utf-8"))
+"""
+
+
+def start_bare_flask(tmp, env, processes) -> int:
+    """The same bytes from a Flask app with nothing in it, under deploy/gunicorn.conf.py."""
+    (tmp / "bare_app.py").write_text(BARE_APP.format(files=STATIC_FILES))
+    port = free_port()
+    env = {**env, "PORT": str(port), "PYTHONPATH": str(tmp)}
+    env.pop("GUNICORN_ACCESS_LOG", None)
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(DEPLOY / "gunicorn.conf.py"),
+        "bare_app:app",
+    ]
+    processes.start("bare flask", args, tmp / "bare.log", env)
+    wait_until_serving(port, processes)
+    return port
 
 
 NGINX_CONF = """\
@@ -379,20 +419,24 @@ def behaviour_checks(tmp, ports) -> list[tuple[str, str]]:
 
 
 def print_table(results, statuses, options, load):
-    targets = ["static", "gunicorn", "nginx proxy", "microcache"]
+    targets = ["static", "bare flask", "gunicorn", "nginx proxy", "microcache"]
     print(
         f"\nwrk -t{options.threads} -c{options.connections} -d{options.duration}s on loopback, "
         f"{os.cpu_count()} CPUs shared by wrk, nginx and gunicorn; load average {load:.1f} "
         "before the run\n"
     )
-    print(f"{'page':<12} {'server':<12} {'req/s':>10} {'vs static':>10} {'latency':>9} {'bad':>6}")
+    print(
+        f"{'page':<12} {'server':<12} {'req/s':>10} {'vs static':>10} {'vs bare':>8} "
+        f"{'latency':>9} {'bad':>6}"
+    )
     for page, path in PAGES.items():
         base = results[(page, "static")]["rps"]
+        bare = results[(page, "bare flask")]["rps"]
         for target in targets:
             row = results[(page, target)]
             print(
                 f"{page:<12} {target:<12} {row['rps']:>10.0f} {row['rps'] / base:>10.3f} "
-                f"{row['latency']:>9} {row['bad']:>6}"
+                f"{row['rps'] / bare:>8.3f} {row['latency']:>9} {row['bad']:>6}"
             )
         print(f"{'':<12} (app status for {path}: {statuses[path]})")
 
@@ -407,10 +451,11 @@ def run(options):
         app_port = start_gunicorn(tmp, env, processes)
         statuses = write_static_copies(tmp, app_port)
         ports = {**start_nginx(tmp, app_port, processes), "gunicorn": app_port}
+        ports["bare flask"] = start_bare_flask(tmp, env, processes)
         checks = behaviour_checks(tmp, ports)
         results = {}
         for page, path in PAGES.items():
-            for target in ("static", "gunicorn", "nginx proxy", "microcache"):
+            for target in ("static", "bare flask", "gunicorn", "nginx proxy", "microcache"):
                 processes.check_alive()
                 print(f"  wrk {target:<12} {path}", flush=True)
                 results[(page, target)] = wrk(ports[target], path, options)

@@ -16,7 +16,8 @@ from webapp.schedule.store import get_office, holiday_settings, live_hours
 from webapp.site import timezone
 from webapp.staff import bp, render_form
 from webapp.staff.auth import staff_required
-from webapp.staff.forms import WEEKDAYS, ClosureForm, HoursForm, RemoveForm, hours_intervals
+from webapp.staff.fields import WEEKDAYS
+from webapp.staff.office_forms import ClosureForm, HoursForm, RemoveForm, hours_intervals
 
 
 def _office_or_404():

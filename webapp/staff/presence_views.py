@@ -18,15 +18,14 @@ from webapp.site import lang as current_lang
 from webapp.site import municipality, timezone
 from webapp.staff import bp, render_form
 from webapp.staff.auth import staff_required
-from webapp.staff.forms import (
-    WEEKDAYS,
+from webapp.staff.fields import WEEKDAYS, set_place_choices
+from webapp.staff.presence_forms import (
     CancelForm,
     EndSeriesForm,
     OutcomeForm,
     RestoreForm,
     SeriesForm,
     SlotForm,
-    set_place_choices,
 )
 
 WEEKS_SHOWN = 6
