@@ -21,7 +21,7 @@ from webapp.schedule.calendar_file import load_calendar_file
 from webapp.schedule.loading import load_calendar
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
-CALENDAR = ROOT / "calendars" / "savsjo.toml"
+CALENDAR = ROOT / "tests" / "data" / "savsjo-tests.toml"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = [
     "sqlite",
