@@ -130,7 +130,6 @@ def test_home_lists_next_presence_times_with_place_links(client):
     ]
 
 
-
 def test_home_links_feedback_subscribe_and_gives_emergency_numbers(client):
     soup = BeautifulSoup(client.get("/sv/").text, "html.parser")
     main = soup.find("main")
