@@ -21,7 +21,10 @@ from webapp.schedule.calendar_file import load_calendar_file
 from webapp.schedule.loading import load_calendar
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
-CALENDAR = ROOT / "calendars" / "savsjo.toml"
+# argon2's minimum cost: a login takes microseconds instead of ~0.1 s of CPU. The tests of the
+# hash itself put the real parameters back (PASSWORD_HASH_PARAMS=None).
+CHEAP_PASSWORD_HASH = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+CALENDAR = ROOT / "tests" / "data" / "savsjo-tests.toml"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = [
     "sqlite",
@@ -57,7 +60,7 @@ class FreshContextCliRunner(FlaskCliRunner):
 
 
 def make_app(database_url, **overrides):
-    """The app as tests use it: pinned clock, fixed secret, CSRF on."""
+    """The app as tests use it: pinned clock, fixed secret, CSRF on, cheap password hashes."""
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -66,6 +69,7 @@ def make_app(database_url, **overrides):
         "PUBLIC_BASE_URL": "https://narvaro.example",
         "RATELIMIT_STORAGE_URI": "memory://",
         "CALENDAR_FILE": str(CALENDAR),
+        "PASSWORD_HASH_PARAMS": CHEAP_PASSWORD_HASH,
     }
     config.update(overrides)
     app = create_app(config)

@@ -4,8 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from tests.test_staff_support import PASSWORD
 from webapp.extensions import db
-from webapp.models import Closure, Place, PresenceSlot
+from webapp.feedback.codes import new_code
+from webapp.models import Closure, Feedback, Place, Poster, PresenceSlot, User
+from webapp.staff.passwords import hash_password
 
 
 def place(slug="torget"):
@@ -46,3 +49,52 @@ def make_closure(**overrides):
     db.session.add(closure)
     db.session.commit()
     return closure
+
+
+def make_user(**overrides):
+    """An active police account; its password is PASSWORD unless `password=` says otherwise.
+
+    The hash uses the app's PASSWORD_HASH_PARAMS, which tests set cheap (tests/conftest.py).
+    """
+    password = overrides.pop("password", PASSWORD)
+    values = {
+        "email": "polis@example.se",
+        "password_hash": hash_password(password),
+        "role": "police",
+        "active": True,
+        "created_at": datetime(2026, 11, 1, tzinfo=UTC),
+    }
+    values.update(overrides)
+    user = User(**values)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_poster(**overrides):
+    """A print run for Torget with a fresh code, made by nobody in particular."""
+    values = {
+        "code": new_code(),
+        "place_id": place(overrides.pop("place", "torget")).id,
+        "created_at": datetime(2026, 11, 1, tzinfo=UTC),
+    }
+    values.update(overrides)
+    poster = Poster(**values)
+    db.session.add(poster)
+    db.session.commit()
+    return poster
+
+
+def make_feedback(**overrides):
+    """A Swedish comment about Torget, no other answers, not from a poster."""
+    values = {
+        "place_id": place(overrides.pop("place", "torget")).id,
+        "created_at": datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+        "lang": "sv",
+        "comment": "Bra att ni syns.",
+    }
+    values.update(overrides)
+    feedback = Feedback(**values)
+    db.session.add(feedback)
+    db.session.commit()
+    return feedback

@@ -122,11 +122,11 @@ def test_places_urls_use_the_request_host_without_public_base_url(app):
 
 
 def christmas_days(holidays, note):
-    """2026-12-21..31: holidays closed, 28-30 Dec 10-12 with the closure note."""
-    usual = {  # weekday -> weekly hours, from the file's 2025 block
-        1: [("10:00", "12:00"), ("13:00", "15:00")],
-        3: [("13:00", "18:00")],
-        4: [("09:00", "12:00")],
+    """2026-12-21..31: holidays closed, 29-30 Dec 09-11 with the closure note."""
+    usual = {  # weekday -> weekly hours, from the file's 2026 block
+        1: [("09:30", "11:45"), ("12:45", "15:30")],
+        3: [("12:00", "17:30")],
+        4: [("08:30", "11:30")],
     }
     days = []
     for number in range(21, 32):
@@ -144,10 +144,10 @@ def christmas_days(holidays, note):
         }
         if number in holidays:
             entry |= {"is_open": False, "intervals": [], "is_exception": True}
-        if number in (28, 29, 30):
+        if number in (29, 30):
             entry |= {
                 "is_open": True,
-                "intervals": [interval(day, "10:00", "12:00")],
+                "intervals": [interval(day, "09:00", "11:00")],
                 "closure_note": note,
                 "is_exception": True,
             }
@@ -164,22 +164,22 @@ def test_office_hours_over_christmas_show_holidays_closed_and_shorter_hours(clie
         "timezone": "Europe/Stockholm",
         "from": "2026-12-21",
         "to": "2026-12-31",
-        "days": christmas_days(holidays, "Kortare öppettider mellan jul och nyår"),
+        "days": christmas_days(holidays, "Kortare öppettider i mellandagarna"),
     }
     # Spelled out once, so the helper above can't hide a mistake.
     assert body["days"][3] == {
         "date": "2026-12-24",
         "is_open": False,
         "intervals": [],
-        "usual_intervals": [interval("2026-12-24", "13:00", "18:00")],
+        "usual_intervals": [interval("2026-12-24", "12:00", "17:30")],
         "holiday": "Julafton",
         "closure_note": None,
         "is_exception": True,
     }
-    assert body["days"][8]["intervals"] == [interval("2026-12-29", "10:00", "12:00")]
+    assert body["days"][8]["intervals"] == [interval("2026-12-29", "09:00", "11:00")]
     assert body["days"][8]["usual_intervals"] == [
-        interval("2026-12-29", "10:00", "12:00"),
-        interval("2026-12-29", "13:00", "15:00"),
+        interval("2026-12-29", "09:30", "11:45"),
+        interval("2026-12-29", "12:45", "15:30"),
     ]
 
 
@@ -201,8 +201,8 @@ def test_office_hours_default_to_today_and_eight_weeks(client):
     assert (body["from"], body["to"]) == ("2026-11-24", "2027-01-19")
     assert len(body["days"]) == 57
     assert body["days"][0]["intervals"] == [
-        interval("2026-11-24", "10:00", "12:00"),
-        interval("2026-11-24", "13:00", "15:00"),
+        interval("2026-11-24", "09:30", "11:45"),
+        interval("2026-11-24", "12:45", "15:30"),
     ]
 
 
@@ -211,7 +211,7 @@ def test_office_hours_only_from_gives_eight_weeks_after_it(client):
 
     assert (body["from"], body["to"]) == ("2027-07-01", "2027-08-26")
     summer = [d for d in body["days"] if d["closure_note"] == "Sommarstängt"]
-    assert [d["date"] for d in summer][0::27] == ["2027-07-05", "2027-08-01"]
+    assert [d["date"] for d in summer][0::27] == ["2027-07-12", "2027-08-08"]
     assert all(d["intervals"] == [] and d["is_exception"] for d in summer)
 
 
@@ -225,18 +225,18 @@ def test_office_hours_accept_a_range_of_exactly_366_days(client):
 
 
 def test_presence_for_a_week_has_the_files_slots(client):
-    body = get_json(client, "/api/v1/presence?from=2026-11-30&to=2026-12-06")
+    body = get_json(client, "/api/v1/presence?from=2026-12-07&to=2026-12-13")
 
     assert body == {
         "example_data": True,
         "timezone": "Europe/Stockholm",
-        "from": "2026-11-30",
-        "to": "2026-12-06",
+        "from": "2026-12-07",
+        "to": "2026-12-13",
         "place": None,
         "slots": [
-            expected_slot("biblioteket", "2026-11-30", "13:00", "14:30"),
-            expected_slot("resecentrum", "2026-12-02", "16:00", "18:00"),
-            expected_slot("torget", "2026-12-04", "15:00", "17:00"),
+            expected_slot("biblioteket", "2026-12-09", "10:00", "11:30"),
+            expected_slot("resecentrum", "2026-12-10", "17:00", "18:30"),
+            expected_slot("torget", "2026-12-11", "13:00", "14:30"),
         ],
     }
 
@@ -245,24 +245,23 @@ def test_presence_across_the_end_of_summer_time_keeps_local_times(client):
     body = get_json(client, "/api/v1/presence?from=2026-10-21&to=2026-10-28")
 
     assert [(s["place"], s["starts_at"]) for s in body["slots"]] == [
-        ("resecentrum", "2026-10-21T16:00:00+02:00"),
-        ("torget", "2026-10-23T15:00:00+02:00"),
-        ("resecentrum", "2026-10-28T16:00:00+01:00"),
+        ("resecentrum", "2026-10-22T17:00:00+02:00"),
+        ("torget", "2026-10-23T13:00:00+02:00"),
+        ("biblioteket", "2026-10-28T10:00:00+01:00"),
     ]
 
 
-def test_presence_for_one_place_every_other_monday(client):
+def test_presence_for_one_place_every_other_wednesday(client):
     body = get_json(client, "/api/v1/presence?place=biblioteket&from=2026-11-01&to=2026-12-31")
 
     assert body["place"] == "biblioteket"
     assert [s["starts_at"] for s in body["slots"]] == [
-        f"{day}T13:00:00+01:00"
-        for day in ("2026-11-02", "2026-11-16", "2026-11-30", "2026-12-14", "2026-12-28")
+        f"{day}T10:00:00+01:00" for day in ("2026-11-11", "2026-11-25", "2026-12-09", "2026-12-23")
     ]
 
 
 def test_presence_shows_a_cancelled_slot_with_its_reason_in_each_language(client):
-    row = db.session.get(PresenceSlot, slot_id(datetime(2026, 12, 4, 14, 0, tzinfo=UTC)))
+    row = db.session.get(PresenceSlot, slot_id(datetime(2026, 12, 4, 12, 0, tzinfo=UTC)))
     row.status, row.note = "cancelled", "Inställt på grund av julmarknaden"
     row.translations = {"en": {"note": "Cancelled because of the Christmas market"}}
     row.touch(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
@@ -275,8 +274,8 @@ def test_presence_shows_a_cancelled_slot_with_its_reason_in_each_language(client
         expected_slot(
             "torget",
             "2026-12-04",
-            "15:00",
-            "17:00",
+            "13:00",
+            "14:30",
             status="cancelled",
             sequence=1,
             note="Inställt på grund av julmarknaden",
@@ -301,18 +300,18 @@ def status_at(client, pin, moment):
     return get_json(client, "/api/v1/status")
 
 
-def test_status_at_now_is_open_until_noon_and_names_the_next_presence(client, pin):
+def test_status_at_now_is_open_until_a_quarter_to_twelve_and_names_the_next_presence(client, pin):
     body = status_at(client, pin, datetime(2026, 11, 24, 9, 30, tzinfo=UTC))
 
     assert body["now"] == "2026-11-24T10:30:00+01:00"
     assert {k: body["office"][k] for k in ("is_open", "closes_at", "opens_at")} == {
         "is_open": True,
-        "closes_at": "2026-11-24T12:00:00+01:00",
+        "closes_at": "2026-11-24T11:45:00+01:00",
         "opens_at": None,
     }
     assert body["office"]["today"]["date"] == "2026-11-24"
     assert body["presence_now"] == []
-    assert body["next_presence"] == expected_slot("resecentrum", "2026-11-25", "16:00", "18:00")
+    assert body["next_presence"] == expected_slot("biblioteket", "2026-11-25", "10:00", "11:30")
 
 
 def test_status_over_lunch_says_when_it_opens_again(client, pin):
@@ -320,17 +319,17 @@ def test_status_over_lunch_says_when_it_opens_again(client, pin):
 
     assert (body["office"]["is_open"], body["office"]["opens_at"]) == (
         False,
-        "2026-11-24T13:00:00+01:00",
+        "2026-11-24T12:45:00+01:00",
     )
     assert body["office"]["closes_at"] is None
 
 
 def test_status_at_the_closing_minute_is_closed(client, pin):
-    body = status_at(client, pin, datetime(2026, 11, 24, 14, 0, tzinfo=UTC))
+    body = status_at(client, pin, datetime(2026, 11, 24, 14, 30, tzinfo=UTC))
 
     assert (body["office"]["is_open"], body["office"]["opens_at"]) == (
         False,
-        "2026-11-26T13:00:00+01:00",
+        "2026-11-26T12:00:00+01:00",
     )
 
 
@@ -338,26 +337,26 @@ def test_status_on_christmas_eve_opens_next_in_the_shorter_hours(client, pin):
     body = status_at(client, pin, datetime(2026, 12, 24, 13, 0, tzinfo=UTC))
 
     assert body["office"]["is_open"] is False
-    assert body["office"]["opens_at"] == "2026-12-28T10:00:00+01:00"
+    assert body["office"]["opens_at"] == "2026-12-29T09:00:00+01:00"
     assert body["office"]["today"]["holiday"] == "Julafton"
 
 
 def test_status_during_presence_lists_it_as_now(client, pin):
-    body = status_at(client, pin, datetime(2026, 11, 25, 15, 30, tzinfo=UTC))
+    body = status_at(client, pin, datetime(2026, 11, 25, 9, 30, tzinfo=UTC))
 
-    assert body["presence_now"] == [expected_slot("resecentrum", "2026-11-25", "16:00", "18:00")]
-    assert body["next_presence"]["starts_at"] == "2026-11-27T15:00:00+01:00"
+    assert body["presence_now"] == [expected_slot("biblioteket", "2026-11-25", "10:00", "11:30")]
+    assert body["next_presence"]["starts_at"] == "2026-11-26T17:00:00+01:00"
 
 
 def test_status_skips_a_cancelled_next_presence(client, pin):
-    row = db.session.get(PresenceSlot, slot_id(datetime(2026, 11, 25, 15, 0, tzinfo=UTC)))
+    row = db.session.get(PresenceSlot, slot_id(datetime(2026, 11, 25, 9, 0, tzinfo=UTC)))
     row.status = "cancelled"
     db.session.commit()
 
     body = status_at(client, pin, datetime(2026, 11, 24, 9, 30, tzinfo=UTC))
 
-    assert body["next_presence"]["place"] == "torget"
-    assert body["next_presence"]["starts_at"] == "2026-11-27T15:00:00+01:00"
+    assert body["next_presence"]["place"] == "resecentrum"
+    assert body["next_presence"]["starts_at"] == "2026-11-26T17:00:00+01:00"
 
 
 # --- errors ----------------------------------------------------------------------------------
@@ -486,8 +485,9 @@ def test_every_documented_path_answers_200_with_the_documented_body(client):
 
 def test_documented_schemas_match_answers_with_cancelled_slots_and_english(client, pin):
     document = get_json(client, "/api/v1/openapi.json")
-    row = db.session.get(PresenceSlot, slot_id(datetime(2026, 11, 25, 15, 0, tzinfo=UTC)))
+    row = db.session.get(PresenceSlot, slot_id(datetime(2026, 11, 25, 9, 0, tzinfo=UTC)))
     row.status, row.note = "cancelled", "Sjukdom"
+
     db.session.commit()
     pin(datetime(2026, 12, 24, 13, 0, tzinfo=UTC))
 

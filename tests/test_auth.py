@@ -47,6 +47,7 @@ def _client_with_cookie(app, value):
 
 
 def test_cli_stores_an_argon2id_hash_with_strong_parameters(app):
+    app.config["PASSWORD_HASH_PARAMS"] = None  # the real parameters, not the tests' cheap ones
     email = make_user(app, "police", email="  Polis@Example.SE ")
 
     user = _user("polis@example.se")

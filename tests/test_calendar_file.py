@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from webapp.config import ROOT
+from tests.conftest import CALENDAR
 from webapp.schedule.calendar_file import CalendarFileError, Text, load_calendar_file
 
 # Line numbers matter: the error tests below name them.
@@ -342,11 +342,7 @@ def test_any_damaged_file_parses_or_raises_calendar_file_error_with_a_real_line(
 
 
 def test_a_misspelt_presence_field_stops_the_load_at_its_line(tmp_path):
-    text = (
-        (ROOT / "calendars" / "savsjo.toml")
-        .read_text(encoding="utf-8")
-        .replace("every_weeks = 2", "every_week = 2")
-    )
+    text = CALENDAR.read_text(encoding="utf-8").replace("every_weeks = 2", "every_week = 2")
     path = tmp_path / "typo.toml"
     path.write_text(text, encoding="utf-8")
     line = text.splitlines().index("every_week = 2") + 1

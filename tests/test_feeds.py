@@ -132,7 +132,7 @@ def test_window_runs_from_four_weeks_back_to_26_weeks_ahead(client):
     starts = sorted(e["DTSTART"].dt for e in vevents)
     assert starts[0] >= local(2026, 10, 26, 0, 0)
     assert starts[-1] < local(2027, 5, 24, 0, 0)
-    assert starts[0] == local(2026, 10, 27, 10, 0)  # the first Tuesday opening in the window
+    assert starts[0] == local(2026, 10, 27, 9, 30)  # the first Tuesday opening in the window
     assert starts[-1].date() == date(2027, 5, 21)  # the last Friday before the window ends
 
 
@@ -173,8 +173,8 @@ def test_office_uids_are_per_day_and_interval(client):
 
     tuesday = uids["office-20261201-0@narvaro.example"], uids["office-20261201-1@narvaro.example"]
     assert [(e["DTSTART"].dt, e["DTEND"].dt) for e in tuesday] == [
-        (local(2026, 12, 1, 10, 0), local(2026, 12, 1, 12, 0)),
-        (local(2026, 12, 1, 13, 0), local(2026, 12, 1, 15, 0)),
+        (local(2026, 12, 1, 9, 30), local(2026, 12, 1, 11, 45)),
+        (local(2026, 12, 1, 12, 45), local(2026, 12, 1, 15, 30)),
     ]
     assert str(tuesday[0]["SUMMARY"]) == "Öppet: Poliskontoret i Sävsjö"
     assert "office-20261202-0@narvaro.example" not in uids  # closed on Wednesdays
@@ -187,23 +187,23 @@ def test_office_uids_are_per_day_and_interval(client):
 @pytest.mark.parametrize(
     ("now", "before", "after"),
     [
-        # October 2026: Fridays at Torget 15:00 local, either side of Sunday 25 October
+        # October 2026: Fridays at Torget 13:00 local, either side of Sunday 25 October
         (
             datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
-            ("slot", date(2026, 10, 23), datetime(2026, 10, 23, 13, 0, tzinfo=UTC)),
-            ("slot", date(2026, 10, 30), datetime(2026, 10, 30, 14, 0, tzinfo=UTC)),
+            ("slot", date(2026, 10, 23), datetime(2026, 10, 23, 11, 0, tzinfo=UTC)),
+            ("slot", date(2026, 10, 30), datetime(2026, 10, 30, 12, 0, tzinfo=UTC)),
         ),
-        # March 2027: Thursday office 13:00 and Tuesday 10:00 around Sunday 28 March
+        # March 2027: Thursday office 12:00 and Tuesday 09:30 around Sunday 28 March
         (
             NOW,
-            ("office", date(2027, 3, 25), datetime(2027, 3, 25, 12, 0, tzinfo=UTC)),
-            ("office", date(2027, 3, 30), datetime(2027, 3, 30, 8, 0, tzinfo=UTC)),
+            ("office", date(2027, 3, 25), datetime(2027, 3, 25, 11, 0, tzinfo=UTC)),
+            ("office", date(2027, 3, 30), datetime(2027, 3, 30, 7, 30, tzinfo=UTC)),
         ),
-        # October 2027: Thursday office 13:00 and Tuesday 10:00 around Sunday 31 October
+        # October 2027: Thursday office 12:00 and Tuesday 09:30 around Sunday 31 October
         (
             datetime(2027, 10, 20, 9, 0, tzinfo=UTC),
-            ("office", date(2027, 10, 28), datetime(2027, 10, 28, 11, 0, tzinfo=UTC)),
-            ("office", date(2027, 11, 2), datetime(2027, 11, 2, 9, 0, tzinfo=UTC)),
+            ("office", date(2027, 10, 28), datetime(2027, 10, 28, 10, 0, tzinfo=UTC)),
+            ("office", date(2027, 11, 2), datetime(2027, 11, 2, 8, 30, tzinfo=UTC)),
         ),
     ],
 )
@@ -257,23 +257,23 @@ def test_holiday_names_follow_lang(client):
 def test_closure_with_changed_hours_replaces_the_times(client):
     cal = calendar(client, "/feeds/office.ics")
 
-    for day in (date(2026, 12, 28), date(2026, 12, 29), date(2026, 12, 30)):
+    for day in (date(2026, 12, 29), date(2026, 12, 30)):
         confirmed = [
             (s, e) for _u, s, e, status, _t in office_on(cal, day) if status == "CONFIRMED"
         ]
         assert confirmed == [
-            (datetime.combine(day, time(10), STOCKHOLM), datetime.combine(day, time(12), STOCKHOLM))
+            (datetime.combine(day, time(9), STOCKHOLM), datetime.combine(day, time(11), STOCKHOLM))
         ]
     tuesday = office_on(cal, date(2026, 12, 29))
     assert tuesday[1] == (
         "office-20261229-1@narvaro.example",
-        local(2026, 12, 29, 13, 0),
-        local(2026, 12, 29, 15, 0),
+        local(2026, 12, 29, 12, 45),
+        local(2026, 12, 29, 15, 30),
         "CANCELLED",
-        "Stängt: Kortare öppettider mellan jul och nyår",
+        "Stängt: Kortare öppettider i mellandagarna",
     )
     note = str(events(cal)["office-20261229-0@narvaro.example"]["DESCRIPTION"])
-    assert note.startswith("Kortare öppettider mellan jul och nyår")
+    assert note.startswith("Kortare öppettider i mellandagarna")
 
 
 def test_adding_a_closure_cancels_the_day_and_raises_its_sequence(client, pin):
@@ -329,8 +329,8 @@ def test_presence_event_has_place_text_location_geo_and_page_link(client):
         "Mitt i centrum, vid fontänen.\n\nhttps://narvaro.example/sv/places/torget"
     )
     assert (event["DTSTART"].dt, event["DTEND"].dt) == (
-        local(2026, 12, 4, 15),
-        local(2026, 12, 4, 17),
+        local(2026, 12, 4, 13),
+        local(2026, 12, 4, 14, 30),
     )
     assert str(event["STATUS"]) == "CONFIRMED"
     assert event["SEQUENCE"] == 0
@@ -366,7 +366,8 @@ def test_changed_slot_keeps_uid_and_raises_sequence_and_last_modified(client, pi
     after = fetch(client, "/feeds/all.ics", headers={"If-None-Match": before.headers["ETag"]})
 
     old, new = (events(icalendar.Calendar.from_ical(r.data))[uid] for r in (before, after))
-    assert new["DTSTART"].dt == local(2026, 12, 4, 16, 0)
+    assert new["DTSTART"].dt == local(2026, 12, 4, 14, 0)
+
     assert new["SEQUENCE"] == old["SEQUENCE"] + 1 == 1
     assert new["LAST-MODIFIED"].dt == later > old["LAST-MODIFIED"].dt
     assert after.headers["ETag"] != before.headers["ETag"]

@@ -87,13 +87,14 @@ def test_default_file_loads_exactly_these_rows(app):
         "resecentrum",
         "biblioteket",
     ]
-    assert count(OfficeHours, OfficeHours.deleted_at.is_(None)) == 7
+    assert count(OfficeHours, OfficeHours.deleted_at.is_(None)) == 8
     assert count(Closure, Closure.deleted_at.is_(None)) == 2
     assert count(PresenceSeries) == 3
-    # Holidays are skipped: Fridays 25 Dec 2026, 1 Jan, 26 Mar (Långfredagen) and 25 Jun 2027
-    # (Midsommarafton); Wednesday 6 Jan 2027 (Trettondedag jul).
-    assert count(PresenceSlot) == 125
-    assert [len(slots_at(s)) for s in ("torget", "resecentrum", "biblioteket")] == [48, 51, 26]
+    # Holidays are skipped: Torget's Fridays 25 Dec, 1 Jan, 26 Mar (Långfredagen), 25 Jun
+    # (Midsommarafton); Resecentrum's Thursdays 24 Dec, 31 Dec, 6 May (Kristi himmelsfärd);
+    # Biblioteket's Wednesday 6 Jan (Trettondedag jul).
+    assert count(PresenceSlot) == 122
+    assert [len(slots_at(s)) for s in ("torget", "resecentrum", "biblioteket")] == [57, 40, 25]
     assert count(PresenceSlot, PresenceSlot.status != "scheduled") == 0
 
 
@@ -114,7 +115,7 @@ def test_default_file_municipality_and_office_values(app):
     assert (office.latitude, office.longitude, office.phone) == (57.40289, 14.66397, "114 14")
 
 
-def test_default_file_tuesday_hours_from_2025(app):
+def test_default_file_tuesday_hours_from_2026(app):
     rows = db.session.scalars(
         select(OfficeHours)
         .where(OfficeHours.weekday == 1)
@@ -122,45 +123,46 @@ def test_default_file_tuesday_hours_from_2025(app):
     ).all()
 
     assert [(r.opens, r.closes, r.valid_from, r.valid_until, r.source) for r in rows] == [
-        (time(10), time(12), date(2023, 1, 1), date(2024, 12, 31), "file"),
-        (time(13), time(15), date(2023, 1, 1), date(2024, 12, 31), "file"),
-        (time(10), time(12), date(2025, 1, 1), None, "file"),
-        (time(13), time(15), date(2025, 1, 1), None, "file"),
+        (time(8), time(10), date(2024, 1, 1), date(2025, 12, 31), "file"),
+        (time(13), time(14), date(2024, 1, 1), date(2025, 12, 31), "file"),
+        (time(9, 30), time(11, 45), date(2026, 1, 1), None, "file"),
+        (time(12, 45), time(15, 30), date(2026, 1, 1), None, "file"),
     ]
 
 
-def test_default_file_first_torget_slot_is_friday_4_september_at_three(app):
+def test_default_file_first_torget_slot_is_friday_2_october_at_one(app):
     first = slots_at("torget")[0]
 
-    assert first.starts_at.astimezone(TZ) == datetime(2026, 9, 4, 15, 0, tzinfo=TZ)
-    assert first.ends_at.astimezone(TZ) == datetime(2026, 9, 4, 17, 0, tzinfo=TZ)
-    assert first.starts_at == datetime(2026, 9, 4, 13, 0, tzinfo=UTC)
+    assert first.starts_at.astimezone(TZ) == datetime(2026, 10, 2, 13, 0, tzinfo=TZ)
+    assert first.ends_at.astimezone(TZ) == datetime(2026, 10, 2, 14, 30, tzinfo=TZ)
+    assert first.starts_at == datetime(2026, 10, 2, 11, 0, tzinfo=UTC)
     assert (first.status, first.sequence, first.origin_start) == ("scheduled", 0, first.starts_at)
 
 
-def test_default_file_library_slots_are_every_other_monday_at_one(app):
+def test_default_file_library_slots_are_every_other_wednesday_at_ten(app):
     starts = [s.starts_at.astimezone(TZ) for s in slots_at("biblioteket")]
 
-    assert starts[0] == datetime(2026, 9, 7, 13, 0, tzinfo=TZ)
-    assert starts[-1] == datetime(2027, 8, 23, 13, 0, tzinfo=TZ)
+    assert starts[0] == datetime(2026, 9, 16, 10, 0, tzinfo=TZ)
+    assert starts[-1] == datetime(2027, 9, 1, 10, 0, tzinfo=TZ)
+
     assert {b.date() - a.date() for a, b in zip(starts, starts[1:], strict=False)} == {
         timedelta(days=14)
     }
-    assert {(s.weekday(), s.time()) for s in starts} == {(0, time(13, 0))}
+    assert {(s.weekday(), s.time()) for s in starts} == {(2, time(10, 0))}
 
 
 def test_default_file_closure_between_christmas_and_new_year(app):
-    closure = db.session.scalar(select(Closure).where(Closure.first_day == date(2026, 12, 28)))
+    closure = db.session.scalar(select(Closure).where(Closure.first_day == date(2026, 12, 29)))
 
     assert (closure.last_day, closure.hours, closure.note, closure.source) == (
         date(2026, 12, 30),
-        [["10:00", "12:00"]],
-        "Kortare öppettider mellan jul och nyår",
+        [["09:00", "11:00"]],
+        "Kortare öppettider i mellandagarna",
         "file",
     )
     assert closure.text("note", "en") == "Shorter hours between Christmas and New Year"
-    summer = db.session.scalar(select(Closure).where(Closure.first_day == date(2027, 7, 5)))
-    assert (summer.last_day, summer.hours, summer.note) == (date(2027, 8, 1), None, "Sommarstängt")
+    summer = db.session.scalar(select(Closure).where(Closure.first_day == date(2027, 7, 12)))
+    assert (summer.last_day, summer.hours, summer.note) == (date(2027, 8, 8), None, "Sommarstängt")
 
 
 # --- reloading -------------------------------------------------------------------------------
@@ -205,7 +207,7 @@ def test_a_slot_staff_cancelled_survives_a_reload(app, pin):
 
 def test_a_pattern_gone_from_the_file_cancels_only_its_future_slots(app, pin, tmp_path):
     text = CALENDAR.read_text(encoding="utf-8")
-    start = text.index('[[presence]]\nkey = "resecentrum-onsdag"')
+    start = text.index('[[presence]]\nkey = "resecentrum-torsdag"')
     end = text.index("[[presence]]", start + 1)
     smaller = tmp_path / "smaller.toml"
     smaller.write_text(text[:start] + text[end:], encoding="utf-8")
@@ -215,7 +217,7 @@ def test_a_pattern_gone_from_the_file_cancels_only_its_future_slots(app, pin, tm
 
     slots = slots_at("resecentrum")
     past = [s for s in slots if s.starts_at <= LATER]
-    assert counts["slots_cancelled"] == len(slots) - len(past) == 39
+    assert counts["slots_cancelled"] == len(slots) - len(past) == 30
     assert {s.status for s in past} == {"scheduled"}
     assert {(s.status, s.note, s.sequence) for s in slots if s.starts_at > LATER} == {
         ("cancelled", "Tiden har tagits bort ur schemat", 1)
@@ -234,16 +236,16 @@ def test_cli_loads_into_an_empty_database(app):
 
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        f"Loaded {CALENDAR}: 4 places, 7 hour rules and 2 closures changed, 130 presence slots "
+        f"Loaded {CALENDAR}: 4 places, 8 hour rules and 2 closures changed, 130 presence slots "
         "added, 0 cancelled.\n"
     )
-    assert (count(Place), count(OfficeHours), count(Closure), count(PresenceSlot)) == (4, 7, 2, 130)
+    assert (count(Place), count(OfficeHours), count(Closure), count(PresenceSlot)) == (4, 8, 2, 130)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "calendar.load"))
     assert (event.at, event.actor_id, event.actor_label, event.after) == (
         NOW,
         None,
         "cli",
-        {"hours": 7, "closures": 2, "places": 4, "slots_added": 130, "slots_cancelled": 0},
+        {"hours": 8, "closures": 2, "places": 4, "slots_added": 130, "slots_cancelled": 0},
     )
 
 
@@ -331,7 +333,7 @@ def test_reload_keeps_what_staff_changed_in_hours_closures_and_series(app, pin):
     assert counts["closures"] == 0
     assert counts["slots_added"] == 0
     assert snapshot() == before
-    # Tuesdays: two 2023–24 rows, two 2025 rows cut to end 2026-12-31, staff's 09–11 from 2027.
+    # Tuesdays: two 2024–25 rows, two 2026 rows cut to end 2026-12-31, staff's 09–11 from 2027.
     assert count(OfficeHours, OfficeHours.deleted_at.is_(None), OfficeHours.weekday == 1) == 5
 
 
@@ -362,8 +364,8 @@ def test_a_reload_adds_no_occurrences_that_began_before_now(app, pin, tmp_path):
     edited = _edited(
         tmp_path,
         (
-            'time = "15:00-17:00"\nvalid_from = 2026-09-01\nvalid_until = 2027-08-31',
-            'time = "15:00-17:00"\nvalid_from = 2026-08-01\nvalid_until = 2027-09-30',
+            'time = "13:00-14:30"\nvalid_from = 2026-10-02\nvalid_until = 2027-11-26',
+            'time = "13:00-14:30"\nvalid_from = 2026-08-01\nvalid_until = 2027-12-20',
         ),
     )
     pin(LATER)
@@ -371,10 +373,10 @@ def test_a_reload_adds_no_occurrences_that_began_before_now(app, pin, tmp_path):
     counts = reload(edited)
 
     starts = [s.starts_at.astimezone(TZ).date() for s in slots_at("torget")]
-    assert counts["slots_added"] == 4
-    assert starts[0] == date(2026, 9, 4)
-    assert starts[-4:] == [date(2027, 9, day) for day in (3, 10, 17, 24)]
-    assert len(starts) == 56
+    assert counts["slots_added"] == 3
+    assert starts[0] == date(2026, 10, 2)
+    assert starts[-3:] == [date(2027, 12, day) for day in (3, 10, 17)]
+    assert len(starts) == 64
 
 
 def test_a_moved_pattern_moves_untouched_future_slots_only(app, pin, tmp_path):
@@ -398,8 +400,8 @@ def test_a_moved_pattern_moves_untouched_future_slots_only(app, pin, tmp_path):
     edited = _edited(
         tmp_path,
         (
-            'place = "torget"\ndays = ["fri"]\ntime = "15:00-17:00"',
-            'place = "resecentrum"\ndays = ["fri"]\ntime = "15:00-18:00"',
+            'place = "torget"\ndays = ["fri"]\ntime = "13:00-14:30"',
+            'place = "resecentrum"\ndays = ["fri"]\ntime = "13:00-15:30"',
         ),
     )
     pin(LATER)
@@ -412,17 +414,17 @@ def test_a_moved_pattern_moves_untouched_future_slots_only(app, pin, tmp_path):
     assert (counts["slots_added"], counts["slots_cancelled"]) == (0, 0)
     assert (past.place.slug, past.ends_at.astimezone(TZ).time(), past.sequence) == (
         "torget",
-        time(17),
+        time(14, 30),
         0,
     )
     assert (staff_edited.place.slug, staff_edited.ends_at.astimezone(TZ).time()) == (
         "torget",
-        time(17),
+        time(14, 30),
     )
     assert (staff_edited.sequence, staff_edited.note) == (1, "Vid biblioteket den här gången")
     assert (untouched.place_id, untouched.ends_at.astimezone(TZ), untouched.sequence) == (
         resecentrum.id,
-        datetime(2027, 1, 29, 18, 0, tzinfo=TZ),
+        datetime(2027, 2, 26, 15, 30, tzinfo=TZ),
         1,
     )
     assert untouched.updated_at == LATER
@@ -448,7 +450,7 @@ def test_a_removed_pattern_leaves_a_slot_staff_edited_alone(app, pin, tmp_path):
         db.session.commit()
     slot_id = slot.id
     text = CALENDAR.read_text(encoding="utf-8")
-    start = text.index('[[presence]]\nkey = "resecentrum-onsdag"')
+    start = text.index('[[presence]]\nkey = "resecentrum-torsdag"')
     end = text.index("[[presence]]", start + 1)
     smaller = tmp_path / "smaller.toml"
     smaller.write_text(text[:start] + text[end:], encoding="utf-8")
@@ -457,7 +459,8 @@ def test_a_removed_pattern_leaves_a_slot_staff_edited_alone(app, pin, tmp_path):
     counts = reload(smaller)
 
     again = db.session.get(PresenceSlot, slot_id)
-    assert counts["slots_cancelled"] == 38
+    assert counts["slots_cancelled"] == 29
+
     assert (again.status, again.sequence) == ("scheduled", 1)
 
 

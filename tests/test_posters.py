@@ -170,17 +170,17 @@ def test_poster_prints_the_coming_presence_times_and_the_office_hours(app):
         "Torget, Sävsjö",
         "Exempeldata: tiderna är ännu inte bekräftade av polisen och kommunen.",
         "Polisen på plats här",
-        "Fredag 27 november 15:00–17:00",
-        "Fredag 4 december 15:00–17:00",
-        "Fredag 11 december 15:00–17:00",
-        "Fredag 18 december 15:00–17:00",
+        "Fredag 27 november 13:00–14:30",
+        "Fredag 4 december 13:00–14:30",
+        "Fredag 11 december 13:00–14:30",
+        "Fredag 18 december 13:00–14:30",
         "Tiderna kan ändras. De senaste tiderna finns på",
         "webbplatsen.",
         "Poliskontoret har öppet",
-        "Tisdag 10:00–12:00",
-        "13:00–15:00",
-        "Torsdag 13:00–18:00",
-        "Fredag 09:00–12:00",
+        "Tisdag 09:30–11:45",
+        "12:45–15:30",
+        "Torsdag 12:00–17:30",
+        "Fredag 08:30–11:30",
         "Vad tycker du? Skanna koden och svara på tre korta frågor.",
         f"narvaro.example/q/{poster.code}",
         "Tiderna i din kalender: https://narvaro.example/feeds/places/torget.ics",
@@ -194,15 +194,16 @@ def test_poster_follows_current_data_cancellations_and_closures(app):
     client = logged_in(app, "police")
     poster = _create_poster(client, "torget")
     slot = db.session.scalars(
-        select(PresenceSlot).where(PresenceSlot.starts_at == datetime(2026, 12, 4, 14, tzinfo=UTC))
+        select(PresenceSlot).where(PresenceSlot.starts_at == datetime(2026, 12, 4, 12, tzinfo=UTC))
     ).one()
     slot.status = "cancelled"
     make_closure()  # the office closed on Tuesday 1 December
 
     lines = pdf_lines(client.get(f"/sv/staff/posters/{poster.code}.pdf").data)
 
-    assert "Fredag 4 december 15:00–17:00" not in lines
-    assert "Fredag 27 november 15:00–17:00" in lines
+    assert "Fredag 4 december 13:00–14:30" not in lines
+    assert "Fredag 27 november 13:00–14:30" in lines
+
     assert lines[lines.index("Ändrade tider:") + 1] == "Tisdag 1 december: stängt (Utbildningsdag)"
 
 

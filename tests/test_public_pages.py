@@ -1,15 +1,17 @@
 """Every public page: structure, language, links, privacy; then each page's own content."""
 
 import json
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from sqlalchemy import func, select
 
+from tests.conftest import NOW
 from tests.factories import make_slot, place
 from webapp.extensions import db
-from webapp.models import OfficeHours
+from webapp.models import OfficeHours, PresenceSlot
 from webapp.public.structured import json_ld_script
 
 PAGES = [
@@ -29,6 +31,16 @@ LOADING_ATTRIBUTES = {"src", "srcset", "data", "poster", "action", "formaction"}
 
 def text_of(element) -> str:
     return " ".join(element.get_text().split())
+
+
+def slots_in_the_next_eight_weeks(slug=None):
+    """How many slots the data file has that the public pages show at NOW."""
+    query = select(func.count(PresenceSlot.id)).where(
+        PresenceSlot.starts_at < NOW + timedelta(weeks=8), PresenceSlot.ends_at > NOW
+    )
+    if slug:
+        query = query.where(PresenceSlot.place_id == place(slug).id)
+    return db.session.scalar(query)
 
 
 def get_page(client, url):
@@ -118,20 +130,19 @@ def test_office_page_weekly_hours_and_changed_days(client):
 
     assert rows == [
         ["Måndag", "Stängt"],
-        ["Tisdag", "10:00–12:00, 13:00–15:00"],
+        ["Tisdag", "09:30–11:45, 12:45–15:30"],
         ["Onsdag", "Stängt"],
-        ["Torsdag", "13:00–18:00"],
-        ["Fredag", "09:00–12:00"],
+        ["Torsdag", "12:00–17:30"],
+        ["Fredag", "08:30–11:30"],
         ["Lördag", "Stängt"],
         ["Söndag", "Stängt"],
     ]
-    short = "Kortare öppettider mellan jul och nyår"
+    short = "Kortare öppettider i mellandagarna"
     assert changed == [
         ["Torsdag 24 december", "Stängt", "Julafton"],
         ["Fredag 25 december", "Stängt", "Juldagen"],
-        ["Måndag 28 december", "10:00–12:00", short],
-        ["Tisdag 29 december", "10:00–12:00", short],
-        ["Onsdag 30 december", "10:00–12:00", short],
+        ["Tisdag 29 december", "09:00–11:00", short],
+        ["Onsdag 30 december", "09:00–11:00", short],
         ["Torsdag 31 december", "Stängt", "Nyårsafton"],
         ["Fredag 1 januari 2027", "Stängt", "Nyårsdagen"],
     ]
@@ -178,7 +189,7 @@ def test_office_json_ld_has_exact_opening_hours(client):
             "dayOfWeek": f"https://schema.org/{day}",
             "opens": opens,
             "closes": closes,
-            "validFrom": "2025-01-01",
+            "validFrom": "2026-01-01",
         }
 
     def special(day, opens, closes, why):
@@ -196,18 +207,17 @@ def test_office_json_ld_has_exact_opening_hours(client):
     assert data["url"] == "https://narvaro.example/sv/office"
     assert data["telephone"] == "114 14"
     assert data["openingHoursSpecification"] == [
-        weekly("Tuesday", "10:00", "12:00"),
-        weekly("Tuesday", "13:00", "15:00"),
-        weekly("Thursday", "13:00", "18:00"),
-        weekly("Friday", "09:00", "12:00"),
+        weekly("Tuesday", "09:30", "11:45"),
+        weekly("Tuesday", "12:45", "15:30"),
+        weekly("Thursday", "12:00", "17:30"),
+        weekly("Friday", "08:30", "11:30"),
     ]
-    short = "Kortare öppettider mellan jul och nyår"
+    short = "Kortare öppettider i mellandagarna"
     assert data["specialOpeningHoursSpecification"] == [
         special("2026-12-24", "00:00", "00:00", "Julafton"),
         special("2026-12-25", "00:00", "00:00", "Juldagen"),
-        special("2026-12-28", "10:00", "12:00", short),
-        special("2026-12-29", "10:00", "12:00", short),
-        special("2026-12-30", "10:00", "12:00", short),
+        special("2026-12-29", "09:00", "11:00", short),
+        special("2026-12-30", "09:00", "11:00", short),
         special("2026-12-31", "00:00", "00:00", "Nyårsafton"),
         special("2027-01-01", "00:00", "00:00", "Nyårsdagen"),
     ]
@@ -235,14 +245,15 @@ def test_presence_page_groups_slots_by_local_day(client):
 
     assert headings[:4] == [
         "I morgon – onsdag 25 november",
+        "Torsdag 26 november",
         "Fredag 27 november",
-        "Måndag 30 november",
-        "Onsdag 2 december",
+        "Torsdag 3 december",
     ]
-    assert len(headings) == len(groups) == 20
-    assert sum(groups) == 20
-    assert text_of(first.select_one(".slot-when")) == "16:00–18:00 Resecentrum"
-    assert first.find("a", class_="slot-place")["href"] == "/sv/places/resecentrum"
+    # The data file has at most one slot a day.
+    assert len(headings) == len(groups) == slots_in_the_next_eight_weeks()
+    assert sum(groups) == slots_in_the_next_eight_weeks()
+    assert text_of(first.select_one(".slot-when")) == "10:00–11:30 Biblioteket"
+    assert first.find("a", class_="slot-place")["href"] == "/sv/places/biblioteket"
 
 
 def test_presence_slot_links_to_calendars_and_maps(client):
@@ -257,19 +268,19 @@ def test_presence_slot_links_to_calendars_and_maps(client):
     assert hrefs[0] == f"/feeds/slots/{slot_id}.ics?lang=en"
     assert first.select_one("ul.actions a").has_attr("download")
     assert hrefs[1].startswith("https://calendar.google.com/calendar/render?")
-    assert google["dates"] == ["20261125T150000Z/20261125T170000Z"]
-    assert google["text"] == ["Police on site: Travel centre"]
-    assert outlook["startdt"] == ["2026-11-25T15:00:00Z"]
+    assert google["dates"] == ["20261125T090000Z/20261125T103000Z"]
+    assert google["text"] == ["Police on site: The library"]
+    assert outlook["startdt"] == ["2026-11-25T09:00:00Z"]
     assert hrefs[3:] == [
-        "https://www.openstreetmap.org/?mlat=57.40396&mlon=14.66186#map=18/57.40396/14.66186",
-        "geo:57.40396,14.66186",
+        "https://www.openstreetmap.org/?mlat=57.40205&mlon=14.66712#map=18/57.40205/14.66712",
+        "geo:57.40205,14.66712",
     ]
-    assert text_of(first.select_one(".slot-when")) == "4:00 PM–6:00 PM Travel centre"
+    assert text_of(first.select_one(".slot-when")) == "10:00 AM–11:30 AM The library"
 
 
 def test_cancelled_slot_shows_reason_and_struck_time_without_calendar_links(client):
     make_slot(
-        starts_at=datetime(2026, 12, 2, 14, 0, tzinfo=UTC),
+        starts_at=datetime(2026, 12, 3, 14, 0, tzinfo=UTC),
         status="cancelled",
         note="Polisen behövs på annat håll",
         sequence=1,
@@ -284,37 +295,37 @@ def test_cancelled_slot_shows_reason_and_struck_time_without_calendar_links(clie
     assert text_of(slot.select_one(".cancel-reason")) == "Inställt: Polisen behövs på annat håll"
     assert not slot.select("ul.actions")
     day = slot.find_parent("ul").find_previous_sibling("h3")
-    assert text_of(day) == "Onsdag 2 december"
+    assert text_of(day) == "Torsdag 3 december"
     same_day = slot.find_parent("ul").select(":scope > li")
     assert [text_of(s.select_one(".slot-when")) for s in same_day] == [
         "15:00–16:00 Torget",
-        "16:00–18:00 Resecentrum",
+        "17:00–18:30 Resecentrum",
     ]
 
 
 def test_presence_json_ld_events(client):
-    make_slot(starts_at=datetime(2026, 12, 2, 14, 0, tzinfo=UTC), status="cancelled", note="Sjuk")
+    make_slot(starts_at=datetime(2026, 12, 3, 14, 0, tzinfo=UTC), status="cancelled", note="Sjuk")
 
     _response, soup = get_page(client, "/sv/presence")
     (data,) = json_ld(soup)
     events = data["@graph"]
 
-    assert len(events) == 21
+    assert len(events) == slots_in_the_next_eight_weeks()  # the file's and the one made here
     assert events[0] == {
         "@type": "Event",
-        "name": "Polisen på plats: Resecentrum",
-        "startDate": "2026-11-25T16:00:00+01:00",
-        "endDate": "2026-11-25T18:00:00+01:00",
+        "name": "Polisen på plats: Biblioteket",
+        "startDate": "2026-11-25T10:00:00+01:00",
+        "endDate": "2026-11-25T11:30:00+01:00",
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "isAccessibleForFree": True,
         "location": {
             "@type": "Place",
-            "name": "Resecentrum",
-            "address": "Stationsgatan, Sävsjö",
-            "geo": {"@type": "GeoCoordinates", "latitude": 57.40396, "longitude": 14.66186},
+            "name": "Biblioteket",
+            "address": "Sävsjö bibliotek",
+            "geo": {"@type": "GeoCoordinates", "latitude": 57.40205, "longitude": 14.66712},
         },
-        "url": "https://narvaro.example/sv/places/resecentrum",
+        "url": "https://narvaro.example/sv/places/biblioteket",
     }
     statuses = [e["eventStatus"].rsplit("/", 1)[1] for e in events]
     assert statuses.count("EventCancelled") == 1
@@ -328,8 +339,9 @@ def test_place_page_lists_only_its_slots_and_its_feed(client):
     hrefs = [a["href"] for a in main.find_all("a")]
 
     assert text_of(soup.h1) == "Torget"
-    assert len(main.select("li.slot")) == 8
-    assert places == {"15:00–17:00"}
+    assert len(main.select("li.slot")) == slots_in_the_next_eight_weeks("torget")
+    assert places == {"13:00–14:30"}
+
     assert "webcal://narvaro.example/feeds/places/torget.ics" in hrefs
     assert text_of(main.select_one("code.url")) == "https://narvaro.example/feeds/places/torget.ics"
 

@@ -23,8 +23,8 @@ def test_status_open_at_pinned_now_says_until_when(client):
     state, text = status_box(client)
 
     assert state == "open"
-    assert "Öppet nu till kl. 12:00" in text
-    assert "Öppettider idag: 10:00–12:00, 13:00–15:00" in text
+    assert "Öppet nu till kl. 11:45" in text
+    assert "Öppettider idag: 09:30–11:45, 12:45–15:30" in text
 
 
 def test_status_before_opening_says_opens_today(client, pin):
@@ -34,7 +34,7 @@ def test_status_before_opening_says_opens_today(client, pin):
 
     assert state == "opens-today"
     assert "Stängt just nu" in text
-    assert "Öppnar idag kl. 10:00." in text
+    assert "Öppnar idag kl. 09:30." in text
 
 
 def test_status_on_a_closed_weekday_says_opens_tomorrow(client, pin):
@@ -43,29 +43,29 @@ def test_status_on_a_closed_weekday_says_opens_tomorrow(client, pin):
     state, text = status_box(client)
 
     assert state == "closed"
-    assert "Öppnar i morgon kl. 13:00." in text
+    assert "Öppnar i morgon kl. 12:00." in text
     assert "helgdag" not in text
 
 
 def test_status_on_christmas_day_names_the_holiday(client, pin):
-    pin(datetime(2026, 12, 25, 9, 0, tzinfo=UTC))  # Friday, usually open 09:00-12:00
+    pin(datetime(2026, 12, 25, 9, 0, tzinfo=UTC))  # Friday, usually open 08:30-11:30
 
     state, text = status_box(client)
 
     assert state == "closed-holiday"
     assert "Stängt idag" in text
     assert "Det är helgdag: Juldagen." in text
-    assert "Öppnar måndag 28 december kl. 10:00." in text
+    assert "Öppnar tisdag 29 december kl. 09:00." in text
 
 
 def test_status_on_christmas_eve_names_the_de_facto_holiday(client, pin):
-    pin(datetime(2026, 12, 24, 12, 0, tzinfo=UTC))  # Thursday, usually open 13:00-18:00
+    pin(datetime(2026, 12, 24, 12, 0, tzinfo=UTC))  # Thursday, usually open 12:00-17:30
 
     state, text = status_box(client)
 
     assert state == "closed-holiday"
     assert "Det är helgdag: Julafton." in text
-    assert "Öppnar måndag 28 december kl. 10:00." in text
+    assert "Öppnar tisdag 29 december kl. 09:00." in text
 
 
 def test_status_holiday_named_from_data_on_english_page(client, pin):
@@ -75,7 +75,7 @@ def test_status_holiday_named_from_data_on_english_page(client, pin):
 
     assert state == "closed-holiday"
     assert "Christmas Day" in text
-    assert "10:00 AM" in text
+    assert "9:00 AM" in text
 
 
 def test_status_on_a_closure_day_gives_its_note(client, pin):
@@ -87,25 +87,25 @@ def test_status_on_a_closure_day_gives_its_note(client, pin):
     assert state == "closed-exception"
     assert "Stängt idag" in text
     assert "Ändrat idag: Utbildningsdag." in text
-    assert "Öppnar torsdag 3 december kl. 13:00." in text
+    assert "Öppnar torsdag 3 december kl. 12:00." in text
 
 
 def test_status_on_a_day_with_shorter_hours_opens_at_the_changed_time(client, pin):
-    pin(datetime(2026, 12, 28, 7, 0, tzinfo=UTC))  # Monday 08:00, shorter hours 10-12
+    pin(datetime(2026, 12, 30, 7, 0, tzinfo=UTC))  # Wednesday 08:00, usually closed, 09-11 today
 
     state, text = status_box(client)
 
     assert state == "opens-today"
-    assert "Ändrat idag: Kortare öppettider mellan jul och nyår." in text
-    assert "Öppnar idag kl. 10:00." in text
+    assert "Ändrat idag: Kortare öppettider i mellandagarna." in text
+    assert "Öppnar idag kl. 09:00." in text
 
 
 def test_status_edges_of_the_day(client, pin):
     states = []
     for moment in (
-        datetime(2026, 11, 24, 13, 59, tzinfo=UTC),  # 14:59, afternoon interval
+        datetime(2026, 11, 24, 14, 29, tzinfo=UTC),  # 15:29, afternoon interval
         datetime(2026, 11, 24, 11, 0, tzinfo=UTC),  # 12:00, lunch
-        datetime(2026, 11, 24, 14, 0, tzinfo=UTC),  # 15:00, closed for the day
+        datetime(2026, 11, 24, 14, 30, tzinfo=UTC),  # 15:30, closed for the day
     ):
         pin(moment)
         states.append(status_box(client)[0])
@@ -119,14 +119,14 @@ def test_home_lists_next_presence_times_with_place_links(client):
     items = soup.select("ul.upcoming li")
 
     assert [text_of(li) for li in items] == [
-        "I morgon 16:00–18:00: Resecentrum",
-        "Fredag 27 november 15:00–17:00: Torget",
-        "Måndag 30 november 13:00–14:30: Biblioteket",
+        "I morgon 10:00–11:30: Biblioteket",
+        "Torsdag 26 november 17:00–18:30: Resecentrum",
+        "Fredag 27 november 13:00–14:30: Torget",
     ]
     assert [li.a["href"] for li in items] == [
+        "/sv/places/biblioteket",
         "/sv/places/resecentrum",
         "/sv/places/torget",
-        "/sv/places/biblioteket",
     ]
 
 

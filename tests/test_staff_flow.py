@@ -159,7 +159,8 @@ def test_moving_a_slot_keeps_uid_and_raises_sequence(app):
 
 
 def test_single_slot_on_a_holiday_at_a_busy_place_warns_then_saves(app):
-    # Torget already has the file's Friday 15:00-17:00; 25 December 2026 is a Friday.
+    # Torget already has a slot 15:30-16:30 on Friday 25 December 2026, Juldagen.
+    make_slot(starts_at=datetime(2026, 12, 25, 14, 30, tzinfo=UTC))
     client = logged_in(app, "police")
     data = {"place": "torget", "day": "2026-12-25", "starts": "16:00", "ends": "18:00"}
 
@@ -167,7 +168,8 @@ def test_single_slot_on_a_holiday_at_a_busy_place_warns_then_saves(app):
 
     assert first.status_code == 200
     warning = soup(first).select_one(".notice-warning").get_text(" ", strip=True)
-    assert "Juldagen" in warning and "15:00–17:00" in warning
+    assert "Juldagen" in warning and "15:30–16:30" in warning
+
     assert soup(first).find("input", attrs={"name": "confirm"})["value"] == "1"
     assert (
         db.session.scalar(select(PresenceSlot).where(PresenceSlot.created_by_id.is_not(None)))
@@ -206,7 +208,7 @@ def test_ending_a_series_cancels_future_slots_only(app, pin):
         select(PresenceSlot).where(PresenceSlot.series_id == series.id)
     ).all()
     cancelled = [s for s in slots if s.cancelled]
-    assert min(s.starts_at for s in cancelled) == datetime(2026, 12, 11, 14, 0, tzinfo=UTC)
+    assert min(s.starts_at for s in cancelled) == datetime(2026, 12, 11, 12, 0, tzinfo=UTC)
     assert all(s.starts_at >= datetime(2026, 12, 10, tzinfo=UTC) for s in cancelled)
     assert all(s.note == "Ny planering" and s.sequence == 1 for s in cancelled)
     assert all(not s.cancelled and s.sequence == 0 for s in past)
@@ -227,7 +229,8 @@ def test_weekly_hours_change_from_a_date_keeps_earlier_days(app):
     ).all()
     summary = [(r.weekday, r.opens, r.valid_from, r.valid_until, r.source) for r in live]
     assert (0, time(9), date(2027, 1, 4), None, "staff") in summary
-    assert (1, time(10), date(2025, 1, 1), date(2027, 1, 3), "staff") in summary
+    assert (1, time(9, 30), date(2026, 1, 1), date(2027, 1, 3), "staff") in summary
+
     assert not any(r.weekday == 1 and r.valid_from >= date(2027, 1, 4) for r in live)
     office = soup(client.get("/sv/office")).get_text()
     assert "Poliskontoret" in office

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app, has_app_context
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # long passphrases are welcome; the cap only stops absurd request bodies
@@ -17,33 +18,44 @@ COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
 SERVICE_WORDS = ("narvaro", "närvaro", "polisen", "password", "lösenord")
 
 # argon2-cffi's defaults are argon2id, t=3, m=64 MiB, p=4: RFC 9106's second recommendation.
-_hasher = PasswordHasher()
+# The app setting PASSWORD_HASH_PARAMS (PasswordHasher's keyword arguments) overrides them; only
+# the tests set it, to cheap parameters.
+
+
+@functools.cache
+def _hasher_with(params: tuple) -> PasswordHasher:
+    return PasswordHasher(**dict(params))
+
+
+def _hasher() -> PasswordHasher:
+    params = current_app.config.get("PASSWORD_HASH_PARAMS") if has_app_context() else None
+    return _hasher_with(tuple(sorted((params or {}).items())))
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
     """True when `password` matches; False for a mismatch or an unreadable hash."""
     try:
-        return _hasher.verify(stored_hash, password)
+        return _hasher().verify(stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(stored_hash: str) -> bool:
-    return _hasher.check_needs_rehash(stored_hash)
+    return _hasher().check_needs_rehash(stored_hash)
 
 
 @functools.cache
-def _dummy_hash() -> str:
-    return _hasher.hash("not a real password, only here to spend the same time")
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash("not a real password, only here to spend the same time")
 
 
 def spend_verify_time(password: str) -> None:
     """Verify against a dummy hash, so an unknown account takes as long as a known one."""
-    verify_password(_dummy_hash(), password)
+    verify_password(_dummy_hash(_hasher()), password)
 
 
 @functools.cache
