@@ -21,7 +21,8 @@ def test_backup_copies_sqlite_while_a_reader_holds_a_transaction(app, database_u
         return
     reader = sqlite3.connect(_sqlite_path(app), isolation_level=None)
     reader.execute("BEGIN")
-    assert reader.execute("SELECT count(*) FROM presence_slot").fetchone() == (130,)
+    slots = reader.execute("SELECT count(*) FROM presence_slot").fetchone()
+    assert slots[0] > 0
     try:
         result = app.test_cli_runner().invoke(args=["backup", str(dest)])
     finally:
@@ -33,7 +34,7 @@ def test_backup_copies_sqlite_while_a_reader_holds_a_transaction(app, database_u
     copy = sqlite3.connect(dest)
     try:
         assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert copy.execute("SELECT count(*) FROM presence_slot").fetchone() == (130,)
+        assert copy.execute("SELECT count(*) FROM presence_slot").fetchone() == slots
         assert copy.execute("SELECT changed_at FROM schedule_stamp").fetchone() == (
             NOW.replace(tzinfo=None).isoformat(" ") + ".000000",
         )

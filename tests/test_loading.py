@@ -24,6 +24,17 @@ from webapp.schedule.loading import load_calendar
 
 TZ = ZoneInfo("Europe/Stockholm")
 LATER = NOW + timedelta(days=3)
+# What the tests' data file's patterns would put on holidays, and loading leaves out.
+HOLIDAYS_SKIPPED = [
+    "2026-12-25 torget (Juldagen)",
+    "2027-01-01 torget (Nyårsdagen)",
+    "2027-03-26 torget (Långfredagen)",
+    "2027-06-25 torget (Midsommarafton)",
+    "2026-12-24 resecentrum (Julafton)",
+    "2026-12-31 resecentrum (Nyårsafton)",
+    "2027-05-06 resecentrum (Kristi himmelsfärdsdag)",
+    "2027-01-06 biblioteket (Trettondedag jul)",
+]
 
 
 def count(model, *where):
@@ -145,9 +156,12 @@ def test_default_file_library_slots_are_every_other_wednesday_at_ten(app):
     assert starts[0] == datetime(2026, 9, 16, 10, 0, tzinfo=TZ)
     assert starts[-1] == datetime(2027, 9, 1, 10, 0, tzinfo=TZ)
 
-    assert {b.date() - a.date() for a, b in zip(starts, starts[1:], strict=False)} == {
-        timedelta(days=14)
-    }
+    gaps = [b.date() - a.date() for a, b in zip(starts, starts[1:], strict=False)]
+    # Every other week, but for Trettondedag jul (Wednesday 6 January 2027): no presence then.
+    assert set(gaps) == {timedelta(days=14), timedelta(days=28)}
+    assert [
+        b.date() for a, b in zip(starts, starts[1:], strict=False) if b - a > timedelta(days=14)
+    ] == [date(2027, 1, 20)]
     assert {(s.weekday(), s.time()) for s in starts} == {(2, time(10, 0))}
 
 
@@ -180,6 +194,7 @@ def test_reloading_the_same_file_changes_nothing(app, pin):
         "closures": 0,
         "slots_added": 0,
         "slots_cancelled": 0,
+        "holidays_skipped": HOLIDAYS_SKIPPED,
     }
     assert snapshot() == before
     assert db.session.get(ScheduleStamp, 1).changed_at == NOW
@@ -202,7 +217,7 @@ def test_a_slot_staff_cancelled_survives_a_reload(app, pin):
         1,
     )
     assert count(PresenceSlot, PresenceSlot.origin_start == again.origin_start) == 1
-    assert count(PresenceSlot) == 130
+    assert count(PresenceSlot) == 122
 
 
 def test_a_pattern_gone_from_the_file_cancels_only_its_future_slots(app, pin, tmp_path):
@@ -217,7 +232,7 @@ def test_a_pattern_gone_from_the_file_cancels_only_its_future_slots(app, pin, tm
 
     slots = slots_at("resecentrum")
     past = [s for s in slots if s.starts_at <= LATER]
-    assert counts["slots_cancelled"] == len(slots) - len(past) == 30
+    assert counts["slots_cancelled"] == len(slots) - len(past) == 27
     assert {s.status for s in past} == {"scheduled"}
     assert {(s.status, s.note, s.sequence) for s in slots if s.starts_at > LATER} == {
         ("cancelled", "Tiden har tagits bort ur schemat", 1)
@@ -236,16 +251,24 @@ def test_cli_loads_into_an_empty_database(app):
 
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        f"Loaded {CALENDAR}: 4 places, 8 hour rules and 2 closures changed, 130 presence slots "
+        "No presence on holidays: " + ", ".join(HOLIDAYS_SKIPPED) + "\n"
+        f"Loaded {CALENDAR}: 4 places, 8 hour rules and 2 closures changed, 122 presence slots "
         "added, 0 cancelled.\n"
     )
-    assert (count(Place), count(OfficeHours), count(Closure), count(PresenceSlot)) == (4, 8, 2, 130)
+    assert (count(Place), count(OfficeHours), count(Closure), count(PresenceSlot)) == (4, 8, 2, 122)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "calendar.load"))
     assert (event.at, event.actor_id, event.actor_label, event.after) == (
         NOW,
         None,
         "cli",
-        {"hours": 8, "closures": 2, "places": 4, "slots_added": 130, "slots_cancelled": 0},
+        {
+            "hours": 8,
+            "closures": 2,
+            "places": 4,
+            "slots_added": 122,
+            "slots_cancelled": 0,
+            "holidays_skipped": HOLIDAYS_SKIPPED,
+        },
     )
 
 
@@ -376,7 +399,7 @@ def test_a_reload_adds_no_occurrences_that_began_before_now(app, pin, tmp_path):
     assert counts["slots_added"] == 3
     assert starts[0] == date(2026, 10, 2)
     assert starts[-3:] == [date(2027, 12, day) for day in (3, 10, 17)]
-    assert len(starts) == 64
+    assert len(starts) == 64 - 4  # not on Juldagen, Nyårsdagen, Långfredagen, Midsommarafton
 
 
 def test_a_moved_pattern_moves_untouched_future_slots_only(app, pin, tmp_path):
@@ -424,7 +447,7 @@ def test_a_moved_pattern_moves_untouched_future_slots_only(app, pin, tmp_path):
     assert (staff_edited.sequence, staff_edited.note) == (1, "Vid biblioteket den här gången")
     assert (untouched.place_id, untouched.ends_at.astimezone(TZ), untouched.sequence) == (
         resecentrum.id,
-        datetime(2027, 2, 26, 15, 30, tzinfo=TZ),
+        datetime(2027, 3, 12, 15, 30, tzinfo=TZ),  # the 22nd Friday, holidays left out
         1,
     )
     assert untouched.updated_at == LATER
@@ -459,7 +482,7 @@ def test_a_removed_pattern_leaves_a_slot_staff_edited_alone(app, pin, tmp_path):
     counts = reload(smaller)
 
     again = db.session.get(PresenceSlot, slot_id)
-    assert counts["slots_cancelled"] == 29
+    assert counts["slots_cancelled"] == 27 - 1  # its future slots, less the one staff edited
 
     assert (again.status, again.sequence) == ("scheduled", 1)
 
