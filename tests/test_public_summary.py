@@ -46,6 +46,7 @@ def slot(start_hour, day=25, cancelled=False, slot_id=1):
     return SimpleNamespace(
         id=slot_id,
         cancelled=cancelled,
+        moved_away=False,
         starts_at=datetime(2026, 11, day, start_hour, tzinfo=UTC),
         ends_at=datetime(2026, 11, day, start_hour, tzinfo=UTC) + timedelta(hours=1),
     )
@@ -125,15 +126,12 @@ def test_changed_days_skip_holidays_on_days_the_office_is_closed_anyway():
     assert [d.day for d in changed_days(days)] == [date(2026, 12, 24)]
 
 
-def test_next_presences_skip_cancelled_and_finished_slots():
+def test_next_presences_show_cancellations_among_the_next_held_and_skip_finished_ones():
     slots = [slot(8), slot(10, cancelled=True), slot(12), slot(14), slot(16)]
 
-    assert next_presences(slots, datetime(2026, 11, 25, 8, 59, tzinfo=UTC)) == [
-        slots[0],
-        slots[2],
-        slots[3],
-    ]
-    assert next_presences(slots, datetime(2026, 11, 25, 9, 0, tzinfo=UTC), 2) == slots[2:4]
+    assert next_presences(slots, datetime(2026, 11, 25, 8, 59, tzinfo=UTC)) == slots[:4]
+    assert next_presences(slots, datetime(2026, 11, 25, 9, 0, tzinfo=UTC), 2) == slots[1:4]
+    assert next_presences(slots, datetime(2026, 11, 25, 11, 0, tzinfo=UTC), 2) == slots[2:4]
 
 
 def test_slots_by_day_uses_the_local_date():
