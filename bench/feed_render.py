@@ -8,24 +8,13 @@ requests, and 304 = revalidation with If-None-Match.  Usage: python bench/feed_r
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
-from datetime import UTC, datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from throwaway import throwaway_app  # noqa: E402 - bench/ is on the path when run as a script
 
-from flask_migrate import upgrade  # noqa: E402 - after the path set-up above
-
-from webapp import create_app  # noqa: E402
-from webapp.database import writing  # noqa: E402
 from webapp.extensions import db  # noqa: E402
-from webapp.schedule.calendar_file import load_calendar_file  # noqa: E402
-from webapp.schedule.loading import load_calendar  # noqa: E402
 
-NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 URL = "/feeds/all.ics"
 
 
@@ -55,19 +44,8 @@ def main():
     parser.add_argument("-n", "--runs", type=int, default=50)
     runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db",
-                "SECRET_KEY": "bench-only",
-                "NOW": NOW,
-                "PUBLIC_BASE_URL": "https://narvaro.example",
-            }
-        )
+        app = throwaway_app(folder)
         with app.app_context():
-            upgrade()
-            with writing():
-                load_calendar(db.session, load_calendar_file(app.config["CALENDAR_FILE"]), now=NOW)
-                db.session.commit()
             client = app.test_client()
             forget = lambda: app.extensions.pop("narvaro_feed_cache", None)  # noqa: E731
             client.get(URL)  # warm imports and templates once

@@ -6,42 +6,20 @@ Sävsjö, and counts the statements the engine executes per request through Flas
 (SQLite's explicit BEGIN is not counted).  Usage: python bench/sql_per_request.py
 """
 
-import sys
 import tempfile
-from datetime import UTC, datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from sqlalchemy import event
+from throwaway import throwaway_app
 
-from flask_migrate import upgrade  # noqa: E402 - after the path set-up above
-from sqlalchemy import event  # noqa: E402
+from webapp.extensions import db
 
-from webapp import create_app  # noqa: E402
-from webapp.database import writing  # noqa: E402
-from webapp.extensions import db  # noqa: E402
-from webapp.schedule.calendar_file import load_calendar_file  # noqa: E402
-from webapp.schedule.loading import load_calendar  # noqa: E402
-
-NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 PATHS = ["/sv/", "/sv/office", "/sv/presence", "/sv/places/torget", "/feeds/all.ics"]
 
 
 def main():
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db",
-                "SECRET_KEY": "bench-only",
-                "NOW": NOW,
-                "PUBLIC_BASE_URL": "https://narvaro.example",
-            }
-        )
+        app = throwaway_app(folder)
         with app.app_context():
-            upgrade()
-            with writing():
-                load_calendar(db.session, load_calendar_file(app.config["CALENDAR_FILE"]), now=NOW)
-                db.session.commit()
             engine = db.engine
         statements = []
 

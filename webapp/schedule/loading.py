@@ -23,7 +23,7 @@ from webapp.models import (
 )
 from webapp.schedule.calendar_file import CalendarData, PlaceData, Text
 from webapp.schedule.office import holiday_names
-from webapp.schedule.presence import pattern_occurrences
+from webapp.schedule.presence import pattern_occurrences, series_slot
 
 REMOVED_NOTE = Text("Tiden har tagits bort ur schemat", {"en": "Removed from the schedule"})
 
@@ -331,17 +331,7 @@ def _generate_slots(session, series, tz, now, keep=True, *, new=False, holidays=
                 cancelled += 1
             continue
         if slot is None and (new or start >= now):
-            session.add(
-                PresenceSlot(
-                    place_id=series.place_id,
-                    series_id=series.id,
-                    origin_start=start,
-                    starts_at=start,
-                    ends_at=end,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            session.add(series_slot(series, start, end, now))
             added += 1
         elif slot is not None and slot.starts_at > now and slot.id not in staff_touched:
             _follow_series(slot, series, start, end, now)

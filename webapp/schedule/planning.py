@@ -14,7 +14,7 @@ from sqlalchemy import select
 from webapp import audit
 from webapp.models import Place, PresenceSeries, PresenceSlot, working_at
 from webapp.schedule.office import holiday_names
-from webapp.schedule.presence import pattern_occurrences
+from webapp.schedule.presence import pattern_occurrences, series_slot
 
 
 @dataclass
@@ -114,18 +114,7 @@ def create_series(
         series.weekdays, starts, ends, first_day, last_day, interval_weeks, tz, now
     )
     for start, end in occurrences:
-        session.add(
-            PresenceSlot(
-                place_id=place.id,
-                series_id=series.id,
-                origin_start=start,
-                starts_at=start,
-                ends_at=end,
-                created_at=now,
-                updated_at=now,
-                created_by_id=actor.id,
-            )
-        )
+        session.add(series_slot(series, start, end, now, created_by_id=actor.id))
     session.flush()
     audit.record(
         session,

@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from webapp.models import PresenceSlot
+
 
 def pattern_occurrences(
     weekdays,
@@ -27,3 +29,17 @@ def pattern_occurrences(
             end = datetime.combine(day, ends, tzinfo=tz).astimezone(UTC)
             yield start, end
         day += timedelta(days=1)
+
+
+def series_slot(series, start: datetime, end: datetime, now: datetime, created_by_id=None):
+    """A new slot for one occurrence of `series` (which must have an id)."""
+    return PresenceSlot(
+        place_id=series.place_id,
+        series_id=series.id,
+        origin_start=start,
+        starts_at=start,
+        ends_at=end,
+        created_at=now,
+        updated_at=now,
+        created_by_id=created_by_id,
+    )
