@@ -1,8 +1,8 @@
 """What the public pages read, once per request: the time, the office, its rules and days for
 the next weeks, and the presence slots in the window. Views and templates share one copy."""
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from flask import g
@@ -14,17 +14,52 @@ from webapp.schedule import store
 from webapp.schedule.slots import presence_listing
 
 
-@dataclass(frozen=True)
 class PublicSchedule:
-    now: datetime
-    tz: ZoneInfo
-    today: date
-    office: object | None
-    rules: list  # live weekly hour rules of the office
-    days: list  # OfficeDay from today for the horizon
-    until: datetime  # the end of the last day shown
-    slots: list  # presence slots overlapping [now, until), cancelled too
-    moved: list  # slots moved away from a time in [now, until)
+    """The request's view of the schedule; each part is read from the database on first use."""
+
+    def __init__(self, now: datetime, tz: ZoneInfo, municipality, lang: str):
+        self.now, self.tz, self.municipality, self.lang = now, tz, municipality, lang
+        self.today = now.astimezone(tz).date()
+        # Whole days, so a slot joins the pages at midnight, when their wording changes anyway.
+        self.until = next_midnight(
+            datetime.combine(last_shown_day(self.today), time(12), tzinfo=tz), tz
+        )
+
+    @cached_property
+    def office(self):
+        return store.get_office(db.session)
+
+    @cached_property
+    def rules(self) -> list:
+        """The office's live weekly hour rules."""
+        return store.live_hours(db.session, self.office) if self.office else []
+
+    @cached_property
+    def days(self) -> list:
+        """OfficeDay from today to the last day shown."""
+        if self.office is None:
+            return []
+        last = last_shown_day(self.today)
+        return store.office_days_with(
+            db.session,
+            self.office,
+            self.rules,
+            self.municipality,
+            self.today,
+            last,
+            self.tz,
+            self.lang,
+        )
+
+    @cached_property
+    def slots(self) -> list:
+        """Presence slots overlapping [now, until), cancelled ones too."""
+        return store.slots_between(db.session, self.now, self.until)
+
+    @cached_property
+    def moved(self) -> list:
+        """Slots moved away from a time in [now, until)."""
+        return store.slots_moved_from_between(db.session, self.now, self.until)
 
     def current_rules(self) -> list:
         """Weekly hour rules in force today or later."""
@@ -33,12 +68,13 @@ class PublicSchedule:
     def wording_changes_at(self) -> datetime:
         """The next moment the pages' words change by themselves: a slot (or where a moved one
         was) starts or ends, the office opens or closes, or the day turns."""
+        read = self.__dict__  # only what this page has read can change its words
         moments = [next_midnight(self.now, self.tz)]
-        for day in self.days:
+        for day in read.get("days", ()):
             moments += [m for interval in day.intervals for m in interval]
-        for slot in self.slots:
+        for slot in read.get("slots", ()):
             moments += [slot.starts_at, slot.ends_at]
-        for slot in self.moved:
+        for slot in read.get("moved", ()):
             moments += [slot.moved_from_start, slot.moved_from_end]
         return min(m for m in moments if m > self.now)
 
@@ -66,26 +102,4 @@ def schedule() -> PublicSchedule:
 
 
 def _read() -> PublicSchedule:
-    now, tz = site.now(), site.timezone()
-    today = now.astimezone(tz).date()
-    office = store.get_office(db.session)
-    rules = store.live_hours(db.session, office) if office else []
-    days = (
-        store.office_days_with(
-            db.session,
-            office,
-            rules,
-            site.municipality(),
-            today,
-            last_shown_day(today),
-            tz,
-            site.lang(),
-        )
-        if office
-        else []
-    )
-    # Whole days, so a slot joins the pages at midnight, when their wording changes anyway.
-    until = next_midnight(datetime.combine(last_shown_day(today), time(12), tzinfo=tz), tz)
-    slots = store.slots_between(db.session, now, until)
-    moved = store.slots_moved_from_between(db.session, now, until)
-    return PublicSchedule(now, tz, today, office, rules, days, until, slots, moved)
+    return PublicSchedule(site.now(), site.timezone(), site.municipality(), site.lang())
