@@ -94,3 +94,15 @@ def test_head_matches_the_models(empty_app):
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_spent_token_migration_upgrades_and_downgrades(empty_app):
+    upgrade(revision="0003")
+    assert "spent_feedback_token" not in _tables()
+
+    upgrade(revision="0005")
+    assert _columns("spent_feedback_token") == {"token_hash", "expires_at"}
+
+    downgrade(revision="0003")
+    assert "spent_feedback_token" not in _tables()
+    assert {"feedback", "poster", "poster_scan"} <= _tables()
