@@ -60,7 +60,9 @@ def scan(code):
     begin_writes()
     poster = service.find_poster(db.session, code)
     if poster is None:
-        abort(404)
+        # A mistyped or torn poster code: say so, and offer every place's form.
+        page = render_template("feedback/unknown_code.html", code=code[:40])
+        return page, 404, {"Cache-Control": "no-store"}
     # Link checkers and previews often only ask with HEAD; browsers prefetch links they show.
     if request.method == "GET" and not _is_prefetch() and _within_scan_limit(poster):
         service.count_scan(db.session, poster, utcnow().astimezone(site.timezone()).date())

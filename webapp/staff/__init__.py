@@ -5,7 +5,16 @@ URLs are /<lang>/staff/...; endpoints staff.*. Each view is guarded by auth.staf
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, g, make_response, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_date
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -15,6 +24,22 @@ from webapp.database import begin_writes
 from webapp.extensions import db
 
 bp = Blueprint("staff", __name__, url_prefix="/<any(sv,en):lang>/staff")
+
+
+def _enter():
+    """/staff and /staff/: the staff area in the visitor's language."""
+    lang = request.accept_languages.best_match(current_app.config["LANGUAGES"], default="sv")
+    response = redirect(url_for("staff.home", lang=lang), 303)
+    response.vary.add("Accept-Language")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.record_once
+def _entry_without_language(state):
+    # The blueprint's URLs all start with a language; these two are typed by hand.
+    for rule in ("/staff", "/staff/"):
+        state.app.add_url_rule(rule, "staff_entry", _enter, strict_slashes=True)
 
 
 @bp.before_request
