@@ -2,7 +2,8 @@
 
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from webapp.extensions import db
 
@@ -14,6 +15,7 @@ TITLES = {
     413: lambda: _("Det du skickade är för stort"),
     429: lambda: _("För många försök"),
     500: lambda: _("Något gick fel hos oss"),
+    503: lambda: _("Tjänsten går inte att använda just nu"),
 }
 
 
@@ -63,6 +65,15 @@ def register(app):
     @app.errorhandler(HTTPException)
     def _http(error):
         return _page(error)
+
+    @app.errorhandler(OperationalError)
+    def _database(error):
+        if not error.connection_invalidated:
+            return _unexpected(error)
+        # Down, read-only or full: nothing was saved, and the broken connections are already
+        # discarded (webapp.database), so trying again later works.
+        app.logger.warning("database unavailable on %s: %s", request.path, error.orig)
+        return _page(ServiceUnavailable())
 
     @app.errorhandler(Exception)
     def _unexpected(error):
