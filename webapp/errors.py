@@ -3,7 +3,17 @@
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    ServiceUnavailable,
+)
+
+try:  # gunicorn raises these while the app reads a malformed (say, chunked) request body
+    from gunicorn.http.errors import ParseException as MalformedBody
+except ImportError:  # pragma: no cover - gunicorn is the production server, not a must
+    MalformedBody = ()
 
 from webapp.extensions import db
 
@@ -35,7 +45,7 @@ def _page(error: HTTPException):
         # Werkzeug's stock descriptions are English prose; ours are localized.
         custom = error.description != type(error).description
         message = error.description if custom and error.description else title
-        return jsonify(error={"status": code, "message": message}), code
+        return jsonify(error={"status": code, "message": message}), code, _extra_headers(error)
     _rollback()
     try:
         body = render_template("errors/error.html", code=code, title=title)
@@ -77,5 +87,8 @@ def register(app):
 
     @app.errorhandler(Exception)
     def _unexpected(error):
+        if isinstance(error, MalformedBody):
+            app.logger.info("malformed request body on %s: %s", request.path, error)
+            return _page(BadRequest())
         app.logger.exception("unhandled error on %s", request.path)
         return _page(InternalServerError())
