@@ -11,8 +11,12 @@ Environment (all optional):
 The app reads its own settings from the same environment: behind nginx set PROXY_HOPS=1.
 """
 
+import logging
 import multiprocessing
 import os
+import re
+
+from gunicorn import glogging
 
 
 def _bind(value: str) -> str:
@@ -49,6 +53,29 @@ accesslog = None if _access == "off" else _access
 access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+class _DropClientAddress(logging.Filter):
+    """gunicorn's error log names the client of a malformed request ("Invalid request from
+    ip=…"); keep the line, drop the address."""
+
+    PATTERN = re.compile(r"\bfrom ip=.*?: ")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and "ip=" in record.msg:
+            record.msg = self.PATTERN.sub("(client address not logged): ", record.msg)
+        return True
+
+
+class NoClientAddressLogger(glogging.Logger):
+    """gunicorn's logger with the error log filtered: no client address in any line."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        self.error_log.addFilter(_DropClientAddress())
+
+
+logger_class = NoClientAddressLogger
 proc_name = "narvaro"
 
 # gunicorn >= 25.1 opens a control socket in $HOME by default; two instances would collide.

@@ -519,7 +519,7 @@ def test_health_is_ok_when_the_database_answers(client):
     response = client.get("/health")
 
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "rate_limits": "ok"}
     assert response.headers["Cache-Control"] == "no-store"
     assert "Set-Cookie" not in response.headers
 
@@ -538,4 +538,8 @@ def test_health_is_503_when_the_database_does_not_answer(tmp_path, broken_url):
         response = broken.test_client().get("/health")
 
     assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable"}
+    assert response.get_json() == {
+        "status": "unavailable",
+        "database": "unavailable",
+        "rate_limits": "ok",
+    }

@@ -426,8 +426,8 @@ def test_submissions_from_many_threads_are_all_saved(app):
 
     def send_many():
         client = app.test_client()
-        token = make_token("test-secret", place_slug="torget", poster_code=None, now=NOW)
         for n in range(per_thread):
+            token = make_token("test-secret", place_slug="torget", poster_code=None, now=NOW)
             response = client.post(FORM, data={"token": token, "comment": f"svar {n}"})
             statuses.append(response.status_code)
 

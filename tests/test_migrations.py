@@ -94,3 +94,28 @@ def test_head_matches_the_models(empty_app):
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_spent_token_migration_upgrades_and_downgrades(empty_app):
+    upgrade(revision="0003")
+    assert "spent_feedback_token" not in _tables()
+
+    upgrade(revision="0005")
+    assert _columns("spent_feedback_token") == {"token_hash", "expires_at"}
+
+    downgrade(revision="0003")
+    assert "spent_feedback_token" not in _tables()
+    assert {"feedback", "poster", "poster_scan"} <= _tables()
+
+
+def test_slot_moves_migration_upgrades_and_downgrades(empty_app):
+    upgrade(revision="0003")
+    assert "moved_from_start" not in _columns("presence_slot")
+
+    upgrade(revision="0008")
+    moved = {"moved_from_start", "moved_from_end", "moved_from_place_id"}
+    assert moved <= _columns("presence_slot")
+
+    downgrade(revision="0003")
+    assert not moved & _columns("presence_slot")
+    assert "outcome_by_id" in _columns("presence_slot")

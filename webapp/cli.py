@@ -139,11 +139,9 @@ def create_user(email, role):
 
 @click.command("backup")
 @with_appcontext
-@click.argument("dest", type=click.Path(dir_okay=False))
+@click.argument("dest")  # checked by webapp.backup, which explains in one line
 def backup(dest):
-    """Copy the SQLite database to DEST while the app runs, then check the copy."""
-    import sqlite3  # noqa: PLC0415 - only this command needs it
-
+    """Copy the SQLite database to the new file DEST while the app runs, checked."""
     if db.engine.url.get_backend_name() != "sqlite":
         click.echo(
             "Error: `backup` copies SQLite databases only. For PostgreSQL use pg_dump, "
@@ -151,21 +149,16 @@ def backup(dest):
             err=True,
         )
         sys.exit(1)
-    if os.path.exists(dest):
-        click.echo(f"Error: {dest} exists already; choose a new file.", err=True)
-        sys.exit(1)
+    from webapp.backup import BackupError, backup_sqlite  # noqa: PLC0415 - only this command
+
     source = db.engine.raw_connection()
-    target = sqlite3.connect(dest)
     try:
-        # SQLite's online backup: a consistent copy while readers and writers carry on.
-        source.driver_connection.backup(target)
-        result = [row[0] for row in target.execute("PRAGMA integrity_check")]
-    finally:
-        target.close()
-        source.close()
-    if result != ["ok"]:
-        click.echo(f"Error: the copy in {dest} failed its integrity check: {result}", err=True)
+        backup_sqlite(source.driver_connection, Path(dest))
+    except BackupError as error:
+        click.echo(f"Error: {error}", err=True)
         sys.exit(1)
+    finally:
+        source.close()
     click.echo(f"Backed up the database to {dest}; integrity check: ok.")
 
 

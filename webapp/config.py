@@ -29,6 +29,18 @@ def _optional_int(name: str) -> int | None:
     return int(value) if value else None
 
 
+def _rate_limit(name: str, default: str) -> str:
+    """A limit like "300 per hour"; a typo stops the start with a message, not a 500 later."""
+    from limits import parse  # noqa: PLC0415 - only needed to check the value
+
+    value = os.environ.get(name, "").strip() or default
+    try:
+        parse(value)
+    except ValueError:
+        raise ConfigError(f'{name} must be a rate like "300 per hour", not {value!r}') from None
+    return value
+
+
 def instance_dir() -> Path:
     """Where the default SQLite database lives (NARVARO_INSTANCE overrides)."""
     return Path(os.environ.get("NARVARO_INSTANCE", ROOT / "instance"))
@@ -53,6 +65,9 @@ def from_environment() -> dict:
         # Residents' feedback is an official record: kept until this many days old, then
         # `flask purge-feedback` may remove it (after exporting it). Unset: never purged.
         "FEEDBACK_RETENTION_DAYS": _optional_int("FEEDBACK_RETENTION_DAYS"),
+        # Feedback submissions from everyone together, counted only once a submission has
+        # passed the token, honeypot and time checks: a cap on what staff must read.
+        "FEEDBACK_ALL_CLIENTS_LIMIT": _rate_limit("FEEDBACK_ALL_CLIENTS_LIMIT", "300 per hour"),
         # Proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are trusted; the
         # client address is only used, HMAC'd, for rate limits.
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", 0)),
@@ -69,6 +84,11 @@ BASE = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": 3600,
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Redis unreachable: count in each process's memory instead of failing (see /health).
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    # Fail over quickly when Redis hangs instead of holding the request.
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     "JSON_SORT_KEYS": False,
 }
 

@@ -1,4 +1,5 @@
-"""Engine set-up: SQLite in WAL mode with a busy timeout, writes that start IMMEDIATE."""
+"""Engine set-up: SQLite in WAL mode with a busy timeout, writes that start IMMEDIATE, and
+connections discarded when their file was lost or read-only."""
 
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,10 +25,27 @@ def configure_engine(engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @event.listens_for(engine, "handle_error")
+    def _discard_broken_connections(context):
+        # A connection opened while the file was read-only stays read-only, and one whose file
+        # was lost keeps failing: treat both like a lost server, so SQLAlchemy drops the pool
+        # and the next request opens fresh connections.
+        if _file_trouble(context.original_exception):
+            context.is_disconnect = True
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         # A deferred read-then-write fails at once under load; IMMEDIATE waits for the lock.
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+FILE_TROUBLE = ("SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_FULL")
+
+
+def _file_trouble(error: BaseException) -> bool:
+    """A read-only, lost, unreadable or full database file (not a constraint or a lock)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return name.startswith(FILE_TROUBLE)
 
 
 def begin_writes() -> None:

@@ -2,7 +2,18 @@
 
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    ServiceUnavailable,
+)
+
+try:  # gunicorn raises these while the app reads a malformed (say, chunked) request body
+    from gunicorn.http.errors import ParseException as MalformedBody
+except ImportError:  # pragma: no cover - gunicorn is the production server, not a must
+    MalformedBody = ()
 
 from webapp.extensions import db
 
@@ -14,6 +25,7 @@ TITLES = {
     413: lambda: _("Det du skickade är för stort"),
     429: lambda: _("För många försök"),
     500: lambda: _("Något gick fel hos oss"),
+    503: lambda: _("Tjänsten går inte att använda just nu"),
 }
 
 
@@ -33,7 +45,7 @@ def _page(error: HTTPException):
         # Werkzeug's stock descriptions are English prose; ours are localized.
         custom = error.description != type(error).description
         message = error.description if custom and error.description else title
-        return jsonify(error={"status": code, "message": message}), code
+        return jsonify(error={"status": code, "message": message}), code, _extra_headers(error)
     _rollback()
     try:
         body = render_template("errors/error.html", code=code, title=title)
@@ -64,7 +76,19 @@ def register(app):
     def _http(error):
         return _page(error)
 
+    @app.errorhandler(OperationalError)
+    def _database(error):
+        if not error.connection_invalidated:
+            return _unexpected(error)
+        # Down, read-only or full: nothing was saved, and the broken connections are already
+        # discarded (webapp.database), so trying again later works.
+        app.logger.warning("database unavailable on %s: %s", request.path, error.orig)
+        return _page(ServiceUnavailable())
+
     @app.errorhandler(Exception)
     def _unexpected(error):
+        if isinstance(error, MalformedBody):
+            app.logger.info("malformed request body on %s: %s", request.path, error)
+            return _page(BadRequest())
         app.logger.exception("unhandled error on %s", request.path)
         return _page(InternalServerError())

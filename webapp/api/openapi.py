@@ -53,7 +53,13 @@ SCHEMAS = {
             )
         }
     ),
-    "Health": _object({"status": {"type": "string", "enum": ["ok", "unavailable"]}}),
+    "Health": _object(
+        {
+            "status": {"type": "string", "enum": ["ok", "degraded", "unavailable"]},
+            "database": {"type": "string", "enum": ["ok", "unavailable"]},
+            "rate_limits": {"type": "string", "enum": ["ok", "unavailable"]},
+        }
+    ),
     "Place": _object(
         {
             "slug": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
@@ -292,10 +298,14 @@ DOCUMENT = {
         "/health": {
             "get": {
                 "operationId": "getHealth",
-                "summary": "Whether the service can reach its database",
+                "summary": "Whether the service can write to its database and reach Redis",
                 "responses": {
-                    "200": _json("Health", "The database answers"),
-                    "503": _json("Health", "The database does not answer"),
+                    "200": _json("Health", "The database can be written; rate limits are shared"),
+                    "503": _json(
+                        "Health",
+                        "The database can't be written (unavailable), or only the rate-limit "
+                        "storage is unreachable and limits count per process (degraded)",
+                    ),
                 },
             }
         },

@@ -1,15 +1,15 @@
 """Posters, scan counts and submitted feedback. Functions flush at most; the view commits."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from webapp import audit
 from webapp.feedback.codes import new_code, normalise_code
-from webapp.models import Feedback, Place, Poster, PosterScan
+from webapp.models import Feedback, Place, Poster, PosterScan, SpentFeedbackToken
 
 INSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
@@ -117,3 +117,16 @@ def submit_feedback(
     session.add(feedback)
     session.flush()
     return feedback
+
+
+def spend_token(session, token_hash: str, *, now: datetime, lifetime: timedelta) -> bool:
+    """Mark a form token as used; False when it was used before. Forgets expired ones.
+
+    One INSERT … ON CONFLICT DO NOTHING, in the submission's own transaction: two requests
+    with the same token can't both store feedback, and a failed one spends nothing.
+    """
+    session.execute(delete(SpentFeedbackToken).where(SpentFeedbackToken.expires_at < now))
+    insert = INSERTS[session.get_bind().dialect.name]
+    statement = insert(SpentFeedbackToken).values(token_hash=token_hash, expires_at=now + lifetime)
+    statement = statement.on_conflict_do_nothing(index_elements=["token_hash"])
+    return session.scalar(statement.returning(SpentFeedbackToken.token_hash)) is not None

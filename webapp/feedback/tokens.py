@@ -2,9 +2,12 @@
 
 Public pages set no cookies, so Flask-WTF's session-based CSRF token can't be used. The token
 signs the place, the poster code and the render time with the app's secret; the time also
-gives the minimum fill time. Time comes from the caller (webapp.clock in views).
+gives the minimum fill time. A random nonce makes every shown form's token unique, so a
+token can be spent once (service.spend_token). Time comes from the caller (webapp.clock).
 """
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,9 +44,15 @@ def _payload(place_slug: str, poster_code: str | None) -> str:
 
 
 def make_token(secret_key: str, *, place_slug: str, poster_code: str | None, now: datetime) -> str:
-    """A token for a form shown at `now`."""
+    """A token for a form shown at `now`, unlike any other token."""
     signer = _ClockSigner(secret_key, now)
-    return signer.sign(_payload(place_slug, poster_code)).decode()
+    nonce = secrets.token_urlsafe(12)
+    return signer.sign(f"{_payload(place_slug, poster_code)}|{nonce}").decode()
+
+
+def token_id(token: str) -> str:
+    """What is kept of a spent token: its SHA-256, nothing about the person who sent it."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def check_token(
@@ -66,7 +75,8 @@ def check_token(
         return TokenCheck("expired")
     except (BadSignature, ValueError, UnicodeError):
         return TokenCheck("invalid")
-    if value.decode("utf-8", "replace") != _payload(place_slug, poster_code):
+    signed_for, _, nonce = value.decode("utf-8", "replace").rpartition("|")
+    if signed_for != _payload(place_slug, poster_code) or not nonce:
         return TokenCheck("invalid")
     age = int(now.timestamp() - signed_at.timestamp())
     if age < min_seconds:

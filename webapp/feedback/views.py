@@ -5,18 +5,19 @@ HMAC of the client address with a secret that changes every day, and the key is 
 anywhere but the limiter's own counters, which expire with their window.
 """
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from limits import parse
 
-from webapp import site
+from webapp import ratelimits, site
 from webapp.clock import utcnow
 from webapp.database import begin_writes
 from webapp.extensions import db, limiter
 from webapp.feedback import service
 from webapp.feedback.forms import FeedbackForm
 from webapp.feedback.privacy import client_key, keep_addresses_out_of_logs
-from webapp.feedback.tokens import check_token, make_token
+from webapp.feedback.tokens import check_token, make_token, token_id
 from webapp.schedule import store
 
 bp = Blueprint("feedback", __name__)
@@ -59,7 +60,9 @@ def scan(code):
     begin_writes()
     poster = service.find_poster(db.session, code)
     if poster is None:
-        abort(404)
+        # A mistyped or torn poster code: say so, and offer every place's form.
+        page = render_template("feedback/unknown_code.html", code=code[:40])
+        return page, 404, {"Cache-Control": "no-store"}
     # Link checkers and previews often only ask with HEAD; browsers prefetch links they show.
     if request.method == "GET" and not _is_prefetch() and _within_scan_limit(poster):
         service.count_scan(db.session, poster, utcnow().astimezone(site.timezone()).date())
@@ -80,10 +83,8 @@ def _is_prefetch() -> bool:
 def _within_scan_limit(poster) -> bool:
     """A hit on this client's counter for `poster` in the limiter's storage (keyed on the
     HMAC, never the address); over the limit the scan still opens the form, uncounted."""
-    if not limiter.enabled:
-        return True
-    limit = parse(_setting("SCAN_CLIENT_LIMIT", SCAN_LIMIT))
-    return limiter.limiter.hit(limit, "poster-scan", client_key(), poster.code)
+    limit = _setting("SCAN_CLIENT_LIMIT", SCAN_LIMIT)
+    return ratelimits.hit(limit, "poster-scan", client_key(), poster.code)
 
 
 def _place_or_404(slug):
@@ -126,18 +127,13 @@ TOKEN_MESSAGES = {
     methods=["POST"],
     scope="feedback-client",
 )
-@limiter.limit(
-    lambda: _setting("FEEDBACK_ALL_CLIENTS_LIMIT", ALL_CLIENTS_LIMIT),
-    key_func=lambda: "feedback-all",
-    methods=["POST"],
-    scope="feedback-all",
-)
 def form(lang, slug, code):
     place, poster = _place_and_poster(slug, code)
     form = FeedbackForm()
     now = utcnow()
     secret = current_app.config["SECRET_KEY"]
     status = 200
+    check = None
     if request.method == "POST":
         thanks = url_for("feedback.thanks", slug=place.slug, contact=False)
         if form.leave_empty.data:
@@ -152,20 +148,34 @@ def form(lang, slug, code):
             max_seconds=_setting("FEEDBACK_MAX_SECONDS", MAX_SECONDS),
         )
         if form.validate() and check.ok:
-            answers = form.answers()
-            service.submit_feedback(
-                db.session, place=place, poster=poster, answers=answers, lang=lang, now=now
-            )
-            db.session.commit()
-            contact = answers.wants_contact and answers.contact_consent
-            return redirect(url_for("feedback.thanks", slug=place.slug, contact=contact), 303)
+            return _store(form, place, poster, lang, now)
         if not check.ok:
             form.form_errors.append(TOKEN_MESSAGES[check.state]())
         status = 400
-    form.token.data = make_token(secret, place_slug=place.slug, poster_code=code, now=now)
+    if check is None or check.state not in ("ok", "too-fast"):
+        # The minimum fill time counts from when the form was first shown, not re-shown.
+        form.token.data = make_token(secret, place_slug=place.slug, poster_code=code, now=now)
     heading = _("Synpunkter om %(place)s", place=place.text("name", lang))
     body = render_template("feedback/form.html", form=form, place=place, heading=heading)
     return body, status, {"Cache-Control": "no-store"}
+
+
+def _store(form, place, poster, lang, now):
+    """Store a submission that passed every check, once per token, within the shared cap."""
+    answers = form.answers()
+    contact = answers.wants_contact and answers.contact_consent
+    lifetime = timedelta(seconds=_setting("FEEDBACK_MAX_SECONDS", MAX_SECONDS))
+    if service.spend_token(db.session, token_id(form.token.data), now=now, lifetime=lifetime):
+        # Only submissions that passed every check count towards everyone's cap, so junk
+        # posts can't switch the form off; over it, the 429 page (and nothing spent).
+        if not ratelimits.hit(_setting("FEEDBACK_ALL_CLIENTS_LIMIT", ALL_CLIENTS_LIMIT), "all"):
+            abort(429)
+        service.submit_feedback(
+            db.session, place=place, poster=poster, answers=answers, lang=lang, now=now
+        )
+    # A token sent again (a double click, a reload) stores nothing and gets the same answer.
+    db.session.commit()
+    return redirect(url_for("feedback.thanks", slug=place.slug, contact=contact), 303)
 
 
 @bp.get(f"{LANG}/feedback/<slug>/thanks", defaults={"contact": False})

@@ -4,7 +4,13 @@ Plain SQLAlchemy models on one declarative base; nothing here imports Flask or r
 """
 
 from webapp.models.base import NAMING, Base, Translatable, UTCDateTime
-from webapp.models.feedback import MET_POLICE, Feedback, Poster, PosterScan
+from webapp.models.feedback import (
+    MET_POLICE,
+    Feedback,
+    Poster,
+    PosterScan,
+    SpentFeedbackToken,
+)
 from webapp.models.schedule import (
     SCHEDULE_MODELS,
     Closure,
@@ -36,6 +42,7 @@ __all__ = [
     "PresenceSeries",
     "PresenceSlot",
     "ScheduleStamp",
+    "SpentFeedbackToken",
     "Translatable",
     "UTCDateTime",
     "User",

@@ -88,3 +88,15 @@ class Feedback(Base):
     poster = relationship(Poster)
     read_by = relationship(User, foreign_keys=[read_by_id])
     masked_by = relationship(User, foreign_keys=[masked_by_id])
+
+
+class SpentFeedbackToken(Base):
+    """A feedback form token already used for a submission: its hash, until it expires.
+
+    Nothing about the person: the token only signs the place, the poster and a random nonce.
+    """
+
+    __tablename__ = "spent_feedback_token"
+
+    token_hash = Column(String(64), primary_key=True)
+    expires_at = Column(UTCDateTime, nullable=False, index=True)

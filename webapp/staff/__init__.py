@@ -5,16 +5,43 @@ URLs are /<lang>/staff/...; endpoints staff.*. Each view is guarded by auth.staf
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, g, make_response, render_template, request
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_date
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from webapp.database import begin_writes
+from webapp.extensions import db
 from webapp.permissions import can
 from webapp.schedule.slots import slot_allows
 
 bp = Blueprint("staff", __name__, url_prefix="/<any(sv,en):lang>/staff")
+
+
+def _enter():
+    """/staff and /staff/: the staff area in the visitor's language."""
+    lang = request.accept_languages.best_match(current_app.config["LANGUAGES"], default="sv")
+    response = redirect(url_for("staff.home", lang=lang), 303)
+    response.vary.add("Accept-Language")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.record_once
+def _entry_without_language(state):
+    # The blueprint's URLs all start with a language; these two are typed by hand.
+    for rule in ("/staff", "/staff/"):
+        state.app.add_url_rule(rule, "staff_entry", _enter, strict_slashes=True)
 
 
 @bp.before_request
@@ -52,13 +79,22 @@ def _csrf_failed(error):
     g.csrf_failed = True  # BaseForm.validate shows why nothing was saved
     begin_writes()
     view = current_app.view_functions[request.endpoint]
-    response = make_response(view(**(request.view_args or {})))
+    try:
+        response = make_response(view(**(request.view_args or {})))
+    except HTTPException:
+        # The page would answer 403 or 404 (say, a colleague removed what the form was for):
+        # the token's failure is still the thing to explain, never a 500.
+        db.session.rollback()
+        response = make_response(_expired_page(url_for("staff.home")))
     if 300 <= response.status_code < 400:
         # An action without a form page of its own: explain, and link back.
-        back = response.headers.get("Location", "")
-        response = make_response(render_template("staff/expired.html", back=back))
+        response = make_response(_expired_page(response.headers.get("Location", "")))
     response.status_code = 400
     return response
+
+
+def _expired_page(back: str) -> str:
+    return render_template("staff/expired.html", back=back)
 
 
 @bp.app_template_filter("staff_day")
