@@ -73,13 +73,16 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
+    from webapp.api import promises  # noqa: F401 - adds api.promises*
     from webapp.api.health import bp as health_bp
     from webapp.api.views import bp as api_bp
     from webapp.feeds.views import bp as feeds_bp
+    from webapp.followup import bp as followup_bp
     from webapp.public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(followup_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
     csrf.exempt(api_bp)

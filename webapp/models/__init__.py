@@ -5,6 +5,7 @@ Plain SQLAlchemy models on one declarative base; nothing here imports Flask or r
 
 from webapp.models.base import NAMING, Base, Translatable, UTCDateTime
 from webapp.models.feedback import MET_POLICE, Feedback, Poster, PosterScan
+from webapp.models.promise import Promise, PromiseActivity, PromiseCommitment, PromiseEntry
 from webapp.models.schedule import (
     SCHEDULE_MODELS,
     Closure,
@@ -34,6 +35,10 @@ __all__ = [
     "Poster",
     "PosterScan",
     "PresenceSeries",
+    "Promise",
+    "PromiseActivity",
+    "PromiseCommitment",
+    "PromiseEntry",
     "PresenceSlot",
     "ScheduleStamp",
     "Translatable",

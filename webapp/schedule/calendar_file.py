@@ -239,7 +239,7 @@ def _calendar(r, data):
     if not isinstance(example, bool):
         r.fail("municipality.example_data", "true or false is required here")
     rules = r.table(data, "holidays", "", required=False)
-    promises = _list(r, data, "promises")
+    from webapp.promise.data import read_promises  # here: that module builds on this one
     _only_known(r, rules, "holidays", "holidays")
     _check_holidays(r, rules)
     places = [_place(r, p, f"places[{i}]", "place") for i, p in enumerate(_list(r, data, "places"))]
@@ -254,7 +254,7 @@ def _calendar(r, data):
         timezone=tz,
         example_data=example,
         website=r.string(town, "website", "municipality", required=False),
-        promises=[_promise(r, p, f"promises[{i}]") for i, p in enumerate(promises)],
+        promises=read_promises(r, data),
         holiday_country=rules.get("country", "SE"),
         holiday_categories=tuple(rules.get("categories", ("public", "de_facto"))),
         office=office,
@@ -288,7 +288,6 @@ PLACE_FIELDS = {
 }
 FIELDS = {
     "municipality": {"slug", "name", "timezone", "example_data", "website"},
-    "promises": {"period", "title", "summary", "url"},
     "holidays": {"country", "categories"},
     "office": PLACE_FIELDS | {"hours", "closures"},
     "places": PLACE_FIELDS,
@@ -312,16 +311,6 @@ def _list(r, data, key, where=""):
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         r.fail(f"{where}{key}", f"use [[{where}{key}]] tables here")
     return value
-
-
-def _promise(r, data, where):
-    _only_known(r, data, where, "promises")
-    return {
-        "period": r.string(data, "period", where),
-        "title": r.text(data, "title", where),
-        "summary": r.text(data, "summary", where, required=False),
-        "url": r.string(data, "url", where, required=False),
-    }
 
 
 def _place(r, data, where, kind):
