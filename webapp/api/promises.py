@@ -34,7 +34,7 @@ def activity(item, position: int, lang: str) -> dict:
     return {
         "key": a.key,
         "commitment": position,
-        "title": a.text("text", lang),
+        "title": a.text("title", lang),
         "owner": a.owner,
         "measure": a.measure,
         "target": a.target,
@@ -67,7 +67,7 @@ def promise(followup, lang: str) -> dict:
         "last_day": p.last_day.isoformat(),
         "in_force": followup.in_force,
         "example_data": bool(p.example_data),
-        "commitments": [c.text("text", lang) for c, _items in followup.commitments],
+        "commitments": [c.text("title", lang) for c, _items in followup.commitments],
         "activities": [
             activity(item, position, lang)
             for position, (_c, items) in enumerate(followup.commitments)

@@ -43,7 +43,9 @@ def charts(followup) -> dict:
             if value is not None
         ]
         if rows and item.activity.measure in ("presence", "count", "figure"):
-            title = _("%(activity)s, per tertial", activity=item.activity.text("text", site.lang()))
+            title = _(
+                "%(activity)s, per tertial", activity=item.activity.text("title", site.lang())
+            )
             svg = bar_chart(f"chart-{item.activity.key}", title, rows)
             out[item.activity.key] = Markup(svg)  # noqa: S704 - built from escaped parts
     return out
@@ -93,7 +95,7 @@ def _feed_entries(followups, tz) -> list[FeedEntry]:
             for u in item.updates:
                 out.append(FeedEntry(
                     id=f"tag:{host},2026:promise/{key}/entry/{u.entry_id}",
-                    title=f"{title}: {item.activity.text('text', site.lang())}",
+                    title=f"{title}: {item.activity.text('title', site.lang())}",
                     updated=u.updated_at, link=link, summary=u.note,
                 ))  # fmt: skip
         for t in f.tertials:

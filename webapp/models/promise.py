@@ -34,7 +34,10 @@ class Promise(Translatable, Base):
     translations = Column(JSON, nullable=False, default=dict)
 
     commitments = relationship(
-        "PromiseCommitment", back_populates="promise", order_by="PromiseCommitment.position"
+        "PromiseCommitment",
+        back_populates="promise",
+        order_by="PromiseCommitment.position",
+        cascade="all, delete-orphan",
     )
 
 
@@ -47,12 +50,15 @@ class PromiseCommitment(Translatable, Base):
     id = Column(Integer, primary_key=True)
     promise_id = Column(ForeignKey("promise.id", ondelete="CASCADE"), nullable=False)
     position = Column(Integer, nullable=False)
-    text = Column(Text, nullable=False)
+    title = Column(Text, nullable=False)
     translations = Column(JSON, nullable=False, default=dict)
 
     promise = relationship(Promise, back_populates="commitments")
     activities = relationship(
-        "PromiseActivity", back_populates="commitment", order_by="PromiseActivity.position"
+        "PromiseActivity",
+        back_populates="commitment",
+        order_by="PromiseActivity.position",
+        cascade="all, delete-orphan",
     )
 
 
@@ -73,7 +79,7 @@ class PromiseActivity(Translatable, Base):
     target = Column(Float)
     target_per = Column(String(10))  # year, period
     unit = Column(String(20))
-    text = Column(Text, nullable=False)
+    title = Column(Text, nullable=False)
     translations = Column(JSON, nullable=False, default=dict)
 
     promise = relationship(Promise)

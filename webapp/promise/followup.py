@@ -6,7 +6,6 @@ publication rules: `staff` activities never, `after_tertial` ones only for terti
 closed, notes masked. Pure: takes the session, `now` and tz; reads no clock or request.
 """
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -161,7 +160,7 @@ def _target(activity, promise, done, through) -> tuple:
     expected = total * ((through - promise.first_day).days + 1) / days
     if done is not None and done >= total:
         return total, expected, "reached"
-    return total, expected, "on_track" if (done or 0) >= math.floor(expected) else "behind"
+    return total, expected, "on_track" if (done or 0) >= round(expected) else "behind"
 
 
 def _entries(session, activity_ids) -> dict:

@@ -56,7 +56,7 @@ def _load_commitments(session, promise, data):
     position = 0
     for index, item in enumerate(data.commitments):
         row = commitments.pop(index, None) or PromiseCommitment(promise=promise, position=index)
-        _assign(row, text=item.text.sv, translations=_translations(text=item.text))
+        _assign(row, title=item.text.sv, translations=_translations(title=item.text))
         session.add(row)
         session.flush()
         for activity in item.activities:
@@ -72,8 +72,8 @@ def _load_commitments(session, promise, data):
                 target=activity.target,
                 target_per=activity.target_per,
                 unit=activity.unit,
-                text=activity.text.sv,
-                translations=_translations(text=activity.text),
+                title=activity.text.sv,
+                translations=_translations(title=activity.text),
             )
             session.add(found)
             position += 1

@@ -240,6 +240,7 @@ def _calendar(r, data):
         r.fail("municipality.example_data", "true or false is required here")
     rules = r.table(data, "holidays", "", required=False)
     from webapp.promise.data import read_promises  # here: that module builds on this one
+
     _only_known(r, rules, "holidays", "holidays")
     _check_holidays(r, rules)
     places = [_place(r, p, f"places[{i}]", "place") for i, p in enumerate(_list(r, data, "places"))]

@@ -38,7 +38,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("promise_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
         sa.Column("translations", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["promise_id"],
@@ -64,7 +64,7 @@ def upgrade():
         sa.Column("target", sa.Float(), nullable=True),
         sa.Column("target_per", sa.String(length=10), nullable=True),
         sa.Column("unit", sa.String(length=20), nullable=True),
-        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
         sa.Column("translations", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["commitment_id"],
