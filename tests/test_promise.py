@@ -4,10 +4,14 @@ page and the API showing the same figures, feedback groups under 5 never shown."
 import subprocess
 import sys
 from datetime import UTC, date, datetime
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.conftest import CALENDAR
@@ -21,7 +25,7 @@ from webapp.report.followup import period_bounds
 from webapp.schedule.calendar_file import CalendarFileError, load_calendar_file
 
 DATA = ROOT / "tests" / "data" / "promise_test.toml"
-TZ_NAME = "Europe/Stockholm"
+TZ = ZoneInfo("Europe/Stockholm")
 
 
 @pytest.fixture
@@ -185,8 +189,7 @@ def test_presence_figures_are_the_slots_outcomes_on_the_page_and_in_the_api(clie
               outcome_reason="Larm")  # fmt: skip
     make_slot(starts_at=datetime(2026, 11, 5, 14, 0, tzinfo=UTC), status="cancelled",
               note="Sjukdom")  # fmt: skip
-    start, end = period_bounds(date(2026, 1, 1), date(2026, 12, 31), db.session.info.get("tz")
-                               or __import__("zoneinfo").ZoneInfo(TZ_NAME))  # fmt: skip
+    start, end = period_bounds(date(2026, 1, 1), date(2026, 12, 31), TZ)
     slots = db.session.scalars(
         select(PresenceSlot).where(PresenceSlot.starts_at >= start, PresenceSlot.starts_at < end)
     ).all()
@@ -249,9 +252,10 @@ def test_a_staff_activity_is_never_public(client, promises, pin):
     assert "hemligt" not in [a["key"] for a in body["activities"]]
     for public in (listing, text(soup), feed):
         assert "Hemlig notering" not in public and "Internt antal" not in public
-    staff = promise_followup(db.session, store.promise_by_key(db.session, "p2026"),
-                             __import__("zoneinfo").ZoneInfo(TZ_NAME),
-                             datetime(2027, 6, 1, tzinfo=UTC), public=False)  # fmt: skip
+    promise = store.promise_by_key(db.session, "p2026")
+    staff = promise_followup(
+        db.session, promise, TZ, datetime(2027, 6, 1, tzinfo=UTC), public=False
+    )
     assert [a.done for a in staff.activities if a.activity.key == "hemligt"] == [7]
 
 
@@ -318,3 +322,21 @@ def test_atom_feed_lists_published_notes_and_closed_tertials(client, promises, p
     assert "Insats i centrum" not in summaries  # its tertial is still open
     assert "Promise 2026: T2 2026 has closed" in titles
     assert "Set-Cookie" not in response.headers
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    key=st.one_of(
+        st.text(max_size=70), st.sampled_from(["p2026", "P2026", "p2026/", "..", "a" * 65])
+    )
+)
+def test_any_promise_id_answers_200_or_404_never_500(client, promises, key):
+    quoted = quote(key, safe="")
+    page_status = client.get(f"/sv/promises/{quoted}").status_code
+    api = client.get(f"/api/v1/promises/{quoted}")
+
+    assert page_status in {200, 404, 308}
+    assert api.status_code in {200, 404, 308}
+    if api.status_code == 404:
+        assert api.get_json()["error"]["status"] == 404

@@ -1,6 +1,7 @@
 """Staff record what was done for the promise (audited, owner only) and export the report for
 kommunstyrelsen as PDF and .xlsx with exactly the figures of the public page and the API."""
 
+import csv
 import io
 from datetime import UTC, date, datetime
 
@@ -216,3 +217,20 @@ def test_pdf_holds_the_exact_figures_and_page_numbers(app, client, promises):
     ) in text
     assert "T1 2026 4 T2 2026 2 T3 2026 –" in text
     assert "Hela perioden 6" in text and "99" not in text
+
+
+def test_the_staff_csv_for_the_promise_period_has_the_same_presence_figures(app, client, promises):
+    _figures(app)
+    body = client.get("/api/v1/promises/p2026").get_json()
+    presence = next(a for a in body["activities"] if a["key"] == "narvaro")["presence"]
+    staff = staff_client(app, "police")
+
+    response = staff.get("/sv/staff/report/export.csv?from=2026-01-01&to=2026-12-31")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    total = {r[2]: r[4] for r in rows if r[0] == "presence" and r[1] == "total"}
+
+    assert {k: int(total[k]) for k in ("planned", "held", "not_held", "cancelled")} == {
+        k: presence[k] for k in ("planned", "held", "not_held", "cancelled")
+    }
+    assert float(total["held_hours"].replace(",", ".")) == presence["held_hours"]
+    assert float(total["planned_hours"].replace(",", ".")) == presence["planned_hours"]

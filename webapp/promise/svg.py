@@ -1,10 +1,10 @@
 """Bar charts as inline SVG: one bar a row, the number written beside it, black on white with
-a grey pace mark, so they read in greyscale and shrink to 320 px. Each chart has a table
+a grey pace mark, so they read in greyscale and shrink to 260 px. Each chart has a table
 equivalent on the page; the SVG carries the same numbers as text."""
 
 from html import escape
 
-WIDTH, ROW, LABEL, VALUE = 320, 30, 76, 56
+WIDTH, ROW, LABEL, VALUE = 260, 30, 72, 48
 
 
 def bar_chart(chart_id: str, title: str, rows: list[tuple[str, float, str]],
@@ -23,9 +23,9 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, float, str]],
         y = 4 + i * ROW
         width = round(span * value / top, 1)
         parts += [
-            f'<text x="0" y="{y + 19}" font-size="13" fill="#000">{escape(label)}</text>',
+            f'<text x="0" y="{y + 19}" font-size="15" fill="#000">{escape(label)}</text>',
             f'<rect x="{LABEL}" y="{y + 5}" width="{width}" height="18" fill="#333"/>',
-            f'<text class="chart-value" x="{LABEL + width + 4}" y="{y + 19}" font-size="13" '
+            f'<text class="chart-value" x="{LABEL + width + 4}" y="{y + 19}" font-size="15" '
             f'fill="#000">{escape(text)}</text>',
         ]
     if mark is not None:
