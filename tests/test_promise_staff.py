@@ -234,3 +234,15 @@ def test_the_staff_csv_for_the_promise_period_has_the_same_presence_figures(app,
     }
     assert float(total["held_hours"].replace(",", ".")) == presence["held_hours"]
     assert float(total["planned_hours"].replace(",", ".")) == presence["planned_hours"]
+
+
+def test_the_staff_report_names_only_the_promise_in_force_in_its_period(app, promises):
+    staff = staff_client(app, "police")
+
+    def lead(query):
+        return " ".join(
+            soup(staff.get(f"/sv/staff/report?{query}")).select_one(".report-lead").text.split()
+        )
+
+    assert "Löfte 2026." in lead("year=2026&tertial=3")
+    assert "Löfte" not in lead("year=2027&tertial=1")  # between promises
