@@ -21,6 +21,7 @@ from webapp.extensions import db
 from webapp.models import PresenceSlot
 from webapp.promise import store
 from webapp.promise.followup import promise_followup
+from webapp.promise.loading import load_promises
 from webapp.report.followup import period_bounds
 from webapp.schedule.calendar_file import CalendarFileError, load_calendar_file
 
@@ -340,3 +341,33 @@ def test_any_promise_id_answers_200_or_404_never_500(client, promises, key):
     assert api.status_code in {200, 404, 308}
     if api.status_code == 404:
         assert api.get_json()["error"]["status"] == 404
+
+
+def test_an_unknown_field_in_an_activity_names_its_line(tmp_path):
+    source = DATA.read_text(encoding="utf-8")
+    bad = source.replace('key = "est"\n', 'key = "est"\ntarget_pre = "year"\n')
+    path = tmp_path / "promises.toml"
+    path.write_text(bad, encoding="utf-8")
+    line = bad.splitlines().index('target_pre = "year"') + 1
+
+    with pytest.raises(CalendarFileError) as error:
+        load_calendar_file(path)
+    assert error.value.line == line
+    assert error.value.where == "promises[1].commitments[1].activities[2].target_pre"
+
+
+def test_reloading_keeps_entries_and_takes_new_targets(app, promises, tmp_path):
+    make_entry("insatser", day=date(2026, 2, 3), value=4)
+    changed = DATA.read_text(encoding="utf-8").replace("target = 6\n", "target = 8\n")
+    path = tmp_path / "promises.toml"
+    path.write_text(changed, encoding="utf-8")
+
+    load_promises(db.session, load_calendar_file(path).promises)
+    db.session.commit()
+
+    insatser = next(
+        a for a in store.promise_by_key(db.session, "p2026").commitments[1].activities
+        if a.key == "insatser"
+    )  # fmt: skip
+    assert insatser.target == 8
+    assert [e.value for e in store.entries(db.session, insatser)] == [4]

@@ -6,6 +6,8 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -246,3 +248,32 @@ def test_the_staff_report_names_only_the_promise_in_force_in_its_period(app, pro
 
     assert "Löfte 2026." in lead("year=2026&tertial=3")
     assert "Löfte" not in lead("year=2027&tertial=1")  # between promises
+
+
+@settings(max_examples=120, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    day=st.one_of(st.text(max_size=20), st.dates().map(str)),
+    value=st.one_of(st.text(max_size=20), st.floats().map(str), st.integers().map(str)),
+    note=st.text(max_size=600),
+)
+def test_any_entry_input_is_saved_or_answered_with_a_message(app, promises, day, value, note):
+    client = staff_client_once(app)
+    url = f"/sv/staff/promises/activities/{activity_id('skola')}"
+
+    response = post_form(client, url, {"day": day, "value": value, "note": note})
+
+    assert response.status_code in {302, 400}
+    if response.status_code == 400:
+        assert error_summary(response)
+
+
+_CLIENTS: dict = {}
+
+
+def staff_client_once(app):
+    """One municipality session per app (hypothesis calls the test body many times)."""
+    if id(app) not in _CLIENTS:
+        _CLIENTS.clear()
+        _CLIENTS[id(app)] = staff_client(app, "municipality")
+    return _CLIENTS[id(app)]
