@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from tests.factories import make_closure, make_slot
+from tests.factories import make_closure, make_entry, make_slot
 from tests.test_staff_support import csrf_token, logged_in, make_user
 from webapp.extensions import db
 from webapp.models import PresenceSeries, User
@@ -63,6 +63,10 @@ def _arguments():
         "series_id": series.id,
         "closure_id": make_closure().id,
         "user_id": user.id,
+        # The shipped example promise's meetings: police and the municipality both record them.
+        "key": "2025-2026",
+        "activity_id": (meetings := make_entry("samverkansmoten", "2025-2026")).activity_id,
+        "entry_id": meetings.id,
     }
     return lambda endpoint: (
         {**common, "slot_id": past.id} if endpoint == "staff.outcome" else common

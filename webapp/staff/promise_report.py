@@ -146,19 +146,28 @@ def report_document(f, town, lang) -> ReportDocument:
     )  # fmt: skip
 
 
-@bp.get("/promises/<key>/report.<any(pdf,xlsx):format>")
+@bp.get("/promises/<key>/report.pdf")
 @staff_required(*REPORT_ROLES)
-def promise_export(lang, key, format):  # noqa: A002 - the URL's name for it
+def promise_report_pdf(lang, key):
+    return _export(key, "pdf", build_report_pdf)
+
+
+@bp.get("/promises/<key>/report.xlsx")
+@staff_required(*REPORT_ROLES)
+def promise_report_xlsx(lang, key):
+    return _export(key, "xlsx", build_workbook)
+
+
+def _export(key, suffix, build):
     found = store.promise_by_key(db.session, key)
     if found is None:
         abort(404)
     now = utcnow()
     followup = promise_followup(db.session, found, timezone(), now)
-    doc = report_document(followup, municipality(), page_lang())
-    body = build_report_pdf(doc) if format == "pdf" else build_workbook(doc)
+    body = build(report_document(followup, municipality(), page_lang()))
     audit.record(db.session, actor=current_user, action="promise_report.export", obj=found,
-                 now=now, after={"format": format})  # fmt: skip
+                 now=now, after={"format": suffix})  # fmt: skip
     db.session.commit()
-    name = f"medborgarlofte-{found.key}-{followup.today:%Y%m%d}.{format}"
-    return body, 200, {"Content-Type": TYPES[format],
+    name = f"medborgarlofte-{found.key}-{followup.today:%Y%m%d}.{suffix}"
+    return body, 200, {"Content-Type": TYPES[suffix],
                        "Content-Disposition": f'attachment; filename="{name}"'}  # fmt: skip
