@@ -81,13 +81,23 @@ def test_shipped_file_has_the_2023_2024_promise_in_full_and_an_example_in_force(
     assert data["2020-2021"].commitments[0].activities[0].target == 4.0
 
 
-def test_shipped_example_promise_is_in_force_on_the_pinned_date(client):
-    body = client.get("/api/v1/promises").get_json()
-    in_force = [(p["id"], p["example_data"]) for p in body["promises"] if p["in_force"]]
+def test_shipped_example_promise_is_in_force_on_the_pinned_date():
+    shipped = load_calendar_file(CALENDAR).promises
 
-    assert in_force == [("2025-2026", True)]
-    soup = page(client, "/sv/promises/2025-2026")
-    assert soup.find(id="promise-example") is not None
+    current = store.in_force(shipped, date(2026, 11, 24))
+    assert (current.key, current.example_data) == ("2025-2026", True)
+    assert store.in_force(shipped, date(2027, 1, 1)) is None  # nothing signed after 2026 yet
+
+
+def test_an_example_promise_says_so_on_its_page(client, promises):
+    assert page(client, "/sv/promises/p2026").find(id="promise-example") is not None
+    assert page(client, "/sv/promises/p2025").find(id="promise-example") is None
+    assert api(client)["example_data"] is True
+
+
+def test_start_and_about_pages_link_the_follow_up(client, promises):
+    for url in ("/sv/", "/sv/about"):
+        assert page(client, url).find("main").find("a", href="/sv/promises") is not None, url
 
 
 # --- the promise in force, by date -----------------------------------------------------------

@@ -18,18 +18,20 @@ from tests.browser.helpers import (
     title_starts_with,
 )
 from tests.browser.pages import LANGS
+from tests.factories import load_test_promises
 from webapp.extensions import db
 from webapp.models import Promise, PromiseActivity, PromiseEntry
 
 PASSWORD = "webbläsartest för löftet"
 ACCOUNTS = {"police": "promise-polis@example.se", "municipality": "promise-kommun@example.se"}
 PUBLIC = [f"/{lang}/{page}" for lang in LANGS for page in
-          ("promises", "promises/2025-2026", "promises/2023-2024")]  # fmt: skip
+          ("promises", "promises/p2026", "promises/p2025")]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def promise_data(live_server):
-    """Staff accounts, and entries for the shipped example promise, on the live server."""
+    """Staff accounts, the promise tests' own promises and entries for them, on the live
+    server (the promises replace the shipped ones there; no other browser test reads them)."""
     app = live_server.app
     for role, email in ACCOUNTS.items():
         result = app.test_cli_runner().invoke(
@@ -37,22 +39,24 @@ def promise_data(live_server):
         )
         assert result.exit_code == 0, result.output
     with app.app_context():
+        load_test_promises()
         activities = {
             a.key: a
             for a in db.session.scalars(
-                select(PromiseActivity).join(Promise).where(Promise.key == "2025-2026")
+                select(PromiseActivity).join(Promise).where(Promise.key == "p2026")
             )
         }
         stamp = datetime(2026, 11, 1, tzinfo=UTC)
         for key, day, value, note in [
-            ("narkotikainsatser", date(2026, 2, 3), 3, "Insats vid resecentrum"),
-            ("narkotikainsatser", date(2026, 6, 9), 2, ""),
-            ("samverkansmoten", date(2026, 3, 4), 1, "Möte om tryggheten i centrum"),
+            ("insatser", date(2026, 2, 3), 3, "Insats vid resecentrum"),
+            ("insatser", date(2026, 6, 9), 2, ""),
+            ("moten", date(2026, 3, 4), 1, "Möte om tryggheten i centrum"),
+            ("est", date(2026, 10, 4), None, "EST-gruppen har träffats"),
         ]:
             db.session.add(PromiseEntry(activity_id=activities[key].id, day=day, value=value,
                                         note=note, created_at=stamp, updated_at=stamp))  # fmt: skip
         db.session.commit()
-        ids = {"activity": activities["narkotikainsatser"].id}
+        ids = {"activity": activities["insatser"].id}
         ids["entry"] = db.session.scalar(
             select(PromiseEntry.id).where(PromiseEntry.activity_id == ids["activity"])
         )
@@ -86,7 +90,7 @@ def test_public_follow_up_pages_pass_axe_and_reflow(page, live_server, seen_requ
 
     assert problems == {}
     assert other_hosts(seen_requests, live_server.url) == []
-    page.goto("/sv/promises/2025-2026")
+    page.goto("/sv/promises/p2026")
     assert page.locator("svg.chart").count() >= 2  # presence and the operations
 
 
@@ -94,7 +98,7 @@ def _staff_urls(ids):
     return [
         "/sv/staff/promises",
         "/en/staff/promises",
-        "/sv/staff/promises?promise=2023-2024",
+        "/sv/staff/promises?promise=p2025",
         f"/sv/staff/promises/activities/{ids['activity']}",
         f"/en/staff/promises/activities/{ids['activity']}",
         f"/sv/staff/promises/entries/{ids['entry']}",
