@@ -13,6 +13,8 @@ ENDPOINTS = {
     "/api/v1/presence": ("from", "to", "place", "lang"),
     "/api/v1/status": ("lang",),
     "/api/v1/openapi.json": (),
+    "/api/v1/promises": ("lang",),
+    "/api/v1/promises/2023-2024": ("lang",),
 }
 # The requests only read, so one database per test serves every example.
 FUZZ = settings(

@@ -16,8 +16,8 @@ from tests.test_feedback_support import staff_client as logged_in
 from tests.test_staff_support import csrf_token
 from webapp.extensions import db
 from webapp.feedback.export import archive_csv, build_csv, safe_cell
-from webapp.feedback.masking import MASK, only_masks_removed, suggest_mask
 from webapp.feedback.service import Answers, submit_feedback
+from webapp.masking import MASK, only_masks_removed, suggest_mask
 from webapp.models import AuditEvent, Feedback
 
 INBOX = "/sv/staff/feedback"

@@ -120,7 +120,6 @@ def test_default_file_municipality_and_office_values(app):
         True,
     )
     assert town.text("name", "en") == "Sävsjö Municipality"
-    assert town.promise_title == "Medborgarlöfte 2023–2024"
     assert office.slug == "poliskontoret"
     assert office.address == "Storgatan 1, 576 31 Sävsjö (exempeladress)"
     assert (office.latitude, office.longitude, office.phone) == (57.40289, 14.66397, "114 14")
@@ -358,16 +357,6 @@ def test_reload_keeps_what_staff_changed_in_hours_closures_and_series(app, pin):
     assert snapshot() == before
     # Tuesdays: two 2024–25 rows, two 2026 rows cut to end 2026-12-31, staff's 09–11 from 2027.
     assert count(OfficeHours, OfficeHours.deleted_at.is_(None), OfficeHours.weekday == 1) == 5
-
-
-def test_the_current_promise_has_its_english_title_and_summary(app):
-    town = db.session.scalar(select(Municipality))
-
-    assert town.text("promise_title", "en") == "Citizen promise 2023–2024"
-    assert town.text("promise_title", "sv") == "Medborgarlöfte 2023–2024"
-    assert town.text("promise_summary", "en").startswith(
-        "The police and Sävsjö Municipality promise"
-    )
 
 
 # --- a reload that changes a pattern ---------------------------------------------------------

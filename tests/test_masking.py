@@ -2,7 +2,7 @@
 
 import pytest
 
-from webapp.feedback.masking import MASK, only_masks_removed
+from webapp.masking import MASK, only_masks_removed
 
 ORIGINAL = "Jag tycker inte att polisen är bra"
 

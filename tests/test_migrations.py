@@ -119,3 +119,23 @@ def test_slot_moves_migration_upgrades_and_downgrades(empty_app):
     downgrade(revision="0003")
     assert not moved & _columns("presence_slot")
     assert "outcome_by_id" in _columns("presence_slot")
+
+
+def test_promise_migration_upgrades_and_downgrades_keeping_earlier_tables(empty_app):
+    upgrade(revision="0003")
+    with db.engine.begin() as conn:
+        for statement in SEED_0001:
+            conn.execute(text(statement))
+
+    upgrade(revision="0006")
+    assert {"promise", "promise_commitment", "promise_activity", "promise_entry"} <= _tables()
+    with db.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO promise (id, key, first_day, last_day, title, example_data, translations)"
+            " VALUES (1, 'p', '2026-01-01', '2026-12-31', 'Löfte', false, '{}')"
+        ))  # fmt: skip
+
+    downgrade(revision="0003")
+    assert not {"promise", "promise_commitment", "promise_activity", "promise_entry"} & _tables()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM presence_slot")).scalar() == 1

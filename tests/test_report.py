@@ -15,8 +15,8 @@ from tests.test_feedback_support import error_summary, soup
 from tests.test_feedback_support import staff_client as logged_in
 from webapp.extensions import db
 from webapp.models import AuditEvent, Feedback, Poster, PosterScan
-from webapp.report.followup import followup_report
-from webapp.report.periods import tertial_bounds, tertial_of
+from webapp.promise.figures import followup_report
+from webapp.promise.periods import tertial_bounds, tertial_of
 
 TZ = ZoneInfo("Europe/Stockholm")
 # Two weeks in May 2026 with Kristi himmelsfärdsdag (Thu 14 May); "now" is Wed 20 May, 14:00 local.

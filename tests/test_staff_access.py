@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from tests.factories import make_closure, make_slot
+from tests.factories import load_test_promises, make_closure, make_entry, make_slot
 from tests.test_staff_support import csrf_token, logged_in, make_user
 from webapp.extensions import db
 from webapp.models import PresenceSeries, User
@@ -53,6 +53,7 @@ def _allowed(app, endpoint):
 
 def _arguments():
     """URL arguments that point at real rows: a future slot, a past one for outcomes."""
+    load_test_promises()
     future = make_slot()
     past = make_slot(starts_at=datetime(2026, 11, 20, 14, 0, tzinfo=UTC))
     series = db.session.scalar(select(PresenceSeries).order_by(PresenceSeries.id))
@@ -63,6 +64,10 @@ def _arguments():
         "series_id": series.id,
         "closure_id": make_closure().id,
         "user_id": user.id,
+        # The promise tests' meetings: police and the municipality both record them.
+        "key": "p2026",
+        "activity_id": (meetings := make_entry("moten")).activity_id,
+        "entry_id": meetings.id,
     }
     return lambda endpoint: (
         {**common, "slot_id": past.id} if endpoint == "staff.outcome" else common

@@ -73,18 +73,23 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
+    from webapp.api import promises  # noqa: F401 - adds api.promises*
     from webapp.api.health import bp as health_bp
     from webapp.api.views import bp as api_bp
     from webapp.feeds.views import bp as feeds_bp
+    from webapp.followup import bp as followup_bp
     from webapp.public import bp as public_bp
     from webapp.public import info, views  # noqa: F401 - their routes register on public.bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(followup_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
     csrf.exempt(api_bp)
 
+    import webapp.staff.promise_report  # noqa: F401 - adds staff.promise_report_*
+    import webapp.staff.promise_views  # noqa: F401 - adds staff.promise*
     from webapp.feedback.views import bp as feedback_bp
     from webapp.report import views as report_views  # noqa: F401 - adds staff.report*
     from webapp.staff import bp as staff_bp

@@ -11,6 +11,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "schedule.edit": frozenset({"police"}),  # plan presence, cancel, move; hours and closures
     "outcome.record": frozenset({"police"}),
     "report.read": EVERYONE,
+    "promise.read": EVERYONE,
+    "promise.record": frozenset({"police", "municipality"}),  # each its own activities
     "feedback.read": frozenset({"police", "municipality"}),
     "posters.manage": frozenset({"police", "municipality"}),
     "accounts.manage": frozenset({"admin"}),

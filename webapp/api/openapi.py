@@ -186,6 +186,69 @@ SCHEMAS |= {
     ),
 }
 
+NUMBER = _nullable({"type": "number"})
+SCHEMAS |= {
+    "PromisePresence": _object(
+        {
+            "planned": {"type": "integer", "description": "Slots in the period, cancelled too"},
+            "held": {"type": "integer"},
+            "not_held": {"type": "integer"},
+            "cancelled": {"type": "integer"},
+            "planned_hours": {"type": "number", "description": "Of the slots not cancelled"},
+            "held_hours": {"type": "number"},
+        },
+        "Presence figures from the schedule's recorded outcomes",
+    ),
+    "PromiseTertial": _object(
+        {
+            "tertial": {"type": "string", "pattern": "^[0-9]{4}-T[123]$"},
+            "first_day": DATE,
+            "last_day": DATE,
+            "value": NUMBER | {"description": "The published figure; null if not published yet"},
+        }
+    ),
+    "PromiseActivity": _object(
+        {
+            "key": {"type": "string"},
+            "commitment": {"type": "integer", "description": "Index into `commitments`"},
+            "title": {"type": "string"},
+            "owner": {"type": "string", "enum": ["police", "municipality", "both"]},
+            "measure": {"type": "string", "enum": ["presence", "count", "figure", "status"]},
+            "target": NUMBER,
+            "target_per": _nullable({"type": "string", "enum": ["year", "period"]}),
+            "unit": _nullable({"type": "string"}),
+            "publish": {
+                "type": "string",
+                "enum": ["live", "after_tertial"],
+                "description": "after_tertial: figures appear once their tertial has closed",
+            },
+            "done": NUMBER
+            | {"description": "Published figure so far for the whole period; null if none yet"},
+            "state": _nullable(
+                {"type": "string", "enum": ["reached", "on_track", "behind"]}
+                | {"description": "Against the target at an even pace, where there is one"}
+            ),
+            "tertials": {"type": "array", "items": _ref("PromiseTertial")},
+            "presence": _nullable(_ref("PromisePresence")),
+        }
+    ),
+    "Promise": _object(
+        {
+            "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
+            "title": {"type": "string"},
+            "summary": _nullable({"type": "string"}),
+            "url": _nullable(URL),
+            "first_day": DATE,
+            "last_day": DATE,
+            "in_force": {"type": "boolean", "description": "Today is within its period"},
+            "example_data": {"type": "boolean", "description": "An example, not a signed promise"},
+            "commitments": {"type": "array", "items": {"type": "string"}},
+            "activities": {"type": "array", "items": _ref("PromiseActivity")},
+        }
+    ),
+    "Promises": _object({"promises": {"type": "array", "items": _ref("Promise")}}),
+}
+
 _RANGE = (
     f"Dates YYYY-MM-DD from {EARLIEST} to {LATEST}, inclusive; at most {MAX_DAYS} days. "
     f"Default: today and the {DEFAULT_DAYS} days after `from`."
@@ -275,6 +338,33 @@ DOCUMENT = {
             "Status",
             ("lang",),
         ),
+        "/api/v1/promises": _operation(
+            "listPromises",
+            "Every citizen promise with its activities, targets and published figures",
+            "Promises",
+            ("lang",),
+        ),
+        "/api/v1/promises/{id}": {
+            "get": {
+                "operationId": "getPromise",
+                "summary": "One citizen promise and its follow-up",
+                "parameters": [
+                    {
+                        "name": "id",
+                        "in": "path",
+                        "required": True,
+                        "description": "The promise's id (from /api/v1/promises)",
+                        "schema": {"type": "string"},
+                    },
+                    {"$ref": "#/components/parameters/lang"},
+                ],
+                "responses": {
+                    "200": _json("Promise", "OK"),
+                    "400": BAD_REQUEST,
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                },
+            }
+        },
         "/api/v1/openapi.json": {
             "get": {
                 "operationId": "getOpenApi",

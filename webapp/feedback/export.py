@@ -9,7 +9,7 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from webapp.feedback.masking import public_comment
+from webapp.masking import public_comment
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from webapp import audit
-from webapp.feedback.masking import MASK, only_masks_removed
+from webapp.masking import MASK, only_masks_removed
 from webapp.models import Feedback, Place, Poster
 
 

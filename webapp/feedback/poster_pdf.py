@@ -6,17 +6,15 @@ needed. Fonts are the PDF core fonts (Helvetica) in Windows-1252, which covers Ã
 the en dash: nothing to ship or install, and any PDF viewer can extract the text.
 """
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
 from fpdf import FPDF
 
+from webapp.pdf_text import ENCODING, MARGIN, printable
 from webapp.public.qr import QUIET_ZONE, qr_matrix
 
-ENCODING = "windows-1252"
 PAGE_W, PAGE_H = 210.0, 297.0  # A4 portrait, mm
-MARGIN = 15.0
 QR_SIZE = 85.0  # mm, quiet zone included; scans from a metre or two away
 INK, MUTED, ALERT = (0, 0, 0), (70, 70, 70), (164, 22, 26)
 
@@ -49,19 +47,6 @@ class PosterContent:
     footer: str
     created_at: datetime
     notice: str = ""
-
-
-def printable(text: str) -> str:
-    """`text` in the core fonts' encoding: accents kept where possible, others decomposed."""
-    out = []
-    for char in text:
-        try:
-            char.encode(ENCODING)
-            out.append(char)
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", char).encode(ENCODING, "ignore").decode(ENCODING)
-            out.append(base or "?")
-    return "".join(out)
 
 
 class _Poster(FPDF):

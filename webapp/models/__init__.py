@@ -11,6 +11,7 @@ from webapp.models.feedback import (
     PosterScan,
     SpentFeedbackToken,
 )
+from webapp.models.promise import Promise, PromiseActivity, PromiseCommitment, PromiseEntry
 from webapp.models.schedule import (
     SCHEDULE_MODELS,
     Closure,
@@ -40,6 +41,10 @@ __all__ = [
     "Poster",
     "PosterScan",
     "PresenceSeries",
+    "Promise",
+    "PromiseActivity",
+    "PromiseCommitment",
+    "PromiseEntry",
     "PresenceSlot",
     "ScheduleStamp",
     "SpentFeedbackToken",

@@ -6,10 +6,11 @@ from pathlib import Path
 from flask import current_app, g, render_template
 from flask_babel import gettext as _
 
-from webapp import site
 from webapp.extensions import db
+from webapp.promise import store as promise_store
 from webapp.public import LANG, bp
 from webapp.public.cache import cached_page
+from webapp.public.formatting import local_today
 from webapp.public.qr import qr_svg
 from webapp.public.reads import schedule
 from webapp.public.summary import next_presences, office_summary
@@ -33,27 +34,16 @@ def subscribe(lang):
     return render_template("public/subscribe.html", feeds=feeds, codes=codes)
 
 
-def promises(town) -> list[dict]:
-    """The current promise first, then earlier ones, in the page's language."""
-    rows = ((town.translations or {}).get("promises") if town else None) or []
-    other = site.lang() != "sv"
-    return [
-        {
-            "period": p.get("period"),
-            "url": p.get("url"),
-            "title": (other and (p.get("en") or {}).get("title")) or p.get("title"),
-            "summary": (other and (p.get("en") or {}).get("summary")) or p.get("summary"),
-        }
-        for p in rows
-    ]
-
-
 @bp.get(f"{LANG}/about")
 @cached_page
 def about(lang):
+    promises = promise_store.all_promises(db.session)
+    today = local_today()
     return render_template(
         "public/about.html",
-        promises=promises(site.municipality()),
+        promises=promises,
+        current=promise_store.in_force(promises, today),
+        latest=promise_store.latest_started(promises, today),
         embed_url=absolute_url("public.embed"),
         fragment_url=absolute_url("public.embed_fragment"),
     )

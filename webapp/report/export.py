@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal
 
 from webapp.feedback.export import build_csv
-from webapp.report.followup import SCALE, FeedbackFigures, FollowupReport, PresenceFigures
+from webapp.promise.figures import SCALE, FeedbackFigures, FollowupReport, PresenceFigures
 
 HEADER = ("section", "place", "measure", "detail", "value")
 TOTAL = "total"

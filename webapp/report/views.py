@@ -17,11 +17,12 @@ from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.feedback.forms import MET_LABELS, REACH_LABELS, SAFETY_LABELS
 from webapp.forms import FIRST_YEAR, LAST_YEAR, BaseForm, Within
+from webapp.promise import store as promise_store
+from webapp.promise.figures import followup_report
+from webapp.promise.periods import tertial_bounds, tertial_of, year_bounds
 from webapp.report.export import report_csv
-from webapp.report.followup import followup_report
-from webapp.report.periods import tertial_bounds, tertial_of, year_bounds
 from webapp.site import lang as page_lang
-from webapp.site import municipality, timezone
+from webapp.site import timezone
 from webapp.staff import bp, render_form
 from webapp.staff.auth import staff_required
 
@@ -153,7 +154,7 @@ def report(lang):
         tz=tz,
         dates=(format_date(first, "d MMMM y"), format_date(last, "d MMMM y")),
         query=form.query(),
-        promise=municipality(),
+        promise=promise_store.in_force(promise_store.all_promises(db.session), first),
         labels={"met_police": MET_LABELS, "safety": SAFETY_LABELS, "reach_ease": REACH_LABELS},
     )
 

@@ -7,34 +7,21 @@ half-loads. Every error names the file, the line and the field.
 import itertools
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holiday_data
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-INTERVAL = re.compile(r"^(\d{2}:\d{2})-(\d{2}:\d{2})$")
-HEADER = re.compile(r"^\s*\[\[?[^\[\]]+\]\]?\s*(?:#.*)?$")
-
-
-class CalendarFileError(ValueError):
-    """The data file is malformed; the message says where and what."""
-
-    def __init__(self, path, line, where, message):
-        self.path, self.line, self.where = str(path), line, where
-        place = f"{self.path}, line {line}" if line else self.path
-        super().__init__(f"{place}, {where}: {message}")
-
-
-@dataclass(frozen=True)
-class Text:
-    """Swedish text with optional translations per locale."""
-
-    sv: str
-    other: dict = field(default_factory=dict)
+from webapp.schedule.file_reader import (
+    DAYS,
+    SLUG,
+    CalendarFileError,
+    Reader,
+    Text,
+)
+from webapp.schedule.promise_file import read_promises
 
 
 @dataclass(frozen=True)
@@ -97,110 +84,6 @@ class CalendarData:
     patterns: list
 
 
-class _Reader:
-    """Walks the parsed TOML and raises CalendarFileError with a line number."""
-
-    def __init__(self, path, text):
-        self.path, self.lines = path, text.splitlines()
-
-    def fail(self, where, message, key=None):
-        raise CalendarFileError(self.path, self.locate(where, key), where, message)
-
-    def locate(self, where, key=None):
-        """Best line for `where` (e.g. "office.hours[1].fri"): the field's own line in its
-        table, else that table's header, else the nearest enclosing header found."""
-        path = re.findall(r"([^.\[\]]+)(?:\[(\d+)\])?", where)
-        if key is not None:
-            path.append((key, ""))
-        if not path:
-            return None
-        line, names = 0, []
-        for name, index in path[:-1]:
-            names.append(name)
-            hits = self._headers(names)
-            if hits:
-                line = hits[min(int(index or 0), len(hits) - 1)]
-        name, index = path[-1]
-        own = self._field(name, line + 1)
-        if own:
-            return own
-        # The thing itself may be a table ("[extra]", "[[places]]", "[office.hours.x]").
-        hits = self._headers([*names, name], sub_tables=True)
-        if hits:
-            return hits[min(int(index or 0), len(hits) - 1)]
-        return line or None
-
-    def _headers(self, names, sub_tables=False):
-        """Line numbers of the table headers [a.b] or [[a.b]] for the dotted path `names`."""
-        dotted = r"\s*\.\s*".join(rf"[\"']?{re.escape(n)}[\"']?" for n in names)
-        tail = r"(?:\s*\.[^\]]*)?" if sub_tables else ""
-        header = re.compile(rf"^\s*\[\[?\s*{dotted}{tail}\s*\]\]?\s*(?:#.*)?$")
-        return [n for n, text in enumerate(self.lines, 1) if header.match(text)]
-
-    def _field(self, name, first):
-        """The line of `name = ...` from line `first` up to the next table header."""
-        assignment = re.compile(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*=")
-        for n in range(first, len(self.lines) + 1):
-            text = self.lines[n - 1]
-            if HEADER.match(text):
-                return None
-            if assignment.match(text):
-                return n
-        return None
-
-    def table(self, data, key, where, required=True):
-        value = data.get(key)
-        if value is None and not required:
-            return {}
-        if not isinstance(value, dict):
-            self.fail(f"{where}{key}", "a table is required here")
-        return value
-
-    def string(self, data, key, where, required=True):
-        value = data.get(key)
-        if value is None and not required:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.fail(f"{where}.{key}", "text is required here")
-        return value.strip()
-
-    def text(self, data, key, where, required=True):
-        sv = self.string(data, key, where, required)
-        others = {
-            locale: table[key]
-            for locale, table in data.items()
-            if isinstance(table, dict) and isinstance(table.get(key), str | list)
-        }
-        return None if sv is None else Text(sv, others)
-
-    def day(self, data, key, where, required=True):
-        value = data.get(key)
-        if value is None and not required:
-            return None
-        if not isinstance(value, date) or hasattr(value, "hour"):
-            self.fail(f"{where}.{key}", "a date like 2026-01-31 is required here")
-        return value
-
-    def number(self, data, key, where, low, high, required=False):
-        value = data.get(key)
-        if value is None and not required:
-            return None
-        in_range = isinstance(value, int | float) and low <= value <= high
-        if isinstance(value, bool) or not in_range:
-            self.fail(f"{where}.{key}", f"a number from {low} to {high} is required here")
-        return float(value)
-
-    def interval(self, value, where):
-        match = INTERVAL.match(value) if isinstance(value, str) else None
-        try:
-            start, end = (time.fromisoformat(match[1]), time.fromisoformat(match[2]))
-        except (TypeError, ValueError):
-            self.fail(where, f'{value!r} is not a time interval like "10:00-12:00"')
-        if end <= start:
-            self.fail(where, f"{value!r} ends before it starts")
-        return start, end
-
-
 def load_calendar_file(path) -> CalendarData:
     """Parse and validate the file at `path`; raise CalendarFileError on any problem."""
     path = Path(path)
@@ -213,7 +96,7 @@ def load_calendar_file(path) -> CalendarData:
     except tomllib.TOMLDecodeError as error:
         line = getattr(error, "lineno", None) or _line_from_message(str(error))
         raise CalendarFileError(path, line, "syntax", str(error)) from error
-    return _calendar(_Reader(path, text), data)
+    return _calendar(Reader(path, text), data)
 
 
 def _line_from_message(message):
@@ -240,7 +123,7 @@ def _calendar(r, data):
     if not isinstance(example, bool):
         r.fail("municipality.example_data", "true or false is required here")
     rules = r.table(data, "holidays", "", required=False)
-    promises = _list(r, data, "promises")
+
     _only_known(r, rules, "holidays", "holidays")
     _check_holidays(r, rules)
     places = [_place(r, p, f"places[{i}]", "place") for i, p in enumerate(_list(r, data, "places"))]
@@ -255,7 +138,7 @@ def _calendar(r, data):
         timezone=tz,
         example_data=example,
         website=r.string(town, "website", "municipality", required=False),
-        promises=[_promise(r, p, f"promises[{i}]") for i, p in enumerate(promises)],
+        promises=read_promises(r, data),
         holiday_country=rules.get("country", "SE"),
         holiday_categories=tuple(rules.get("categories", ("public", "de_facto"))),
         office=office,
@@ -289,7 +172,6 @@ PLACE_FIELDS = {
 }
 FIELDS = {
     "municipality": {"slug", "name", "timezone", "example_data", "website"},
-    "promises": {"period", "title", "summary", "url"},
     "holidays": {"country", "categories"},
     "office": PLACE_FIELDS | {"hours", "closures"},
     "places": PLACE_FIELDS,
@@ -322,16 +204,6 @@ def _list(r, data, key, where=""):
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         r.fail(f"{where}{key}", f"use [[{where}{key}]] tables here")
     return value
-
-
-def _promise(r, data, where):
-    _only_known(r, data, where, "promises")
-    return {
-        "period": r.string(data, "period", where),
-        "title": r.text(data, "title", where),
-        "summary": r.text(data, "summary", where, required=False),
-        "url": r.string(data, "url", where, required=False),
-    }
 
 
 def _place(r, data, where, kind):

@@ -24,6 +24,7 @@ from webapp.models import (
 from webapp.schedule.calendar_file import CalendarData, PlaceData, Text
 from webapp.schedule.office import holiday_names
 from webapp.schedule.presence import pattern_occurrences, series_slot
+from webapp.schedule.promise_loading import load_promises
 
 REMOVED_NOTE = Text("Tiden har tagits bort ur schemat", {"en": "Removed from the schedule"})
 
@@ -47,6 +48,7 @@ def load_calendar(session, data: CalendarData, *, now) -> dict:
     """Bring the database in line with `data`; return counts of what changed. Flushes only."""
     working_at(session, now)
     _load_municipality(session, data)
+    load_promises(session, data.promises)
     places = {
         p.slug: _load_place(session, p, position, now)
         for position, p in enumerate([data.office, *data.places])
@@ -112,7 +114,6 @@ def _holidays(data: CalendarData, pattern) -> dict[date, Text]:
 
 def _load_municipality(session, data):
     town = session.scalar(select(Municipality)) or Municipality()
-    current = data.promises[0] if data.promises else None
     _assign(
         town,
         slug=data.slug,
@@ -120,34 +121,13 @@ def _load_municipality(session, data):
         timezone=data.timezone,
         example_data=data.example_data,
         website=data.website,
-        promise_title=current and current["title"].sv,
-        promise_summary=current and current["summary"] and current["summary"].sv,
-        promise_url=current and current["url"],
-        promise_period=current and current["period"],
         translations=_municipality_translations(data),
     )
     session.add(town)
 
 
 def _municipality_translations(data):
-    current = data.promises[0] if data.promises else None
-    out = _translations(
-        name=data.name,
-        promise_title=current and current["title"],
-        promise_summary=current and current["summary"],
-    )
-    promises = [
-        {
-            "period": p["period"],
-            "url": p["url"],
-            "title": p["title"].sv,
-            "summary": p["summary"].sv if p["summary"] else None,
-            "en": _translations(title=p["title"], summary=p["summary"]).get("en", {}),
-        }
-        for p in data.promises
-    ]
-    # All promises, oldest last, for the about page; other locales fall back to Swedish.
-    out["promises"] = promises
+    out = _translations(name=data.name)
     out["holidays"] = {"country": data.holiday_country, "categories": list(data.holiday_categories)}
     return out
 

@@ -22,7 +22,7 @@ from webapp.feedback.forms import (
     choices,
     one_kind_of_line_break,
 )
-from webapp.feedback.masking import MASK, suggest_mask
+from webapp.masking import MASK, suggest_mask
 from webapp.models import Feedback
 from webapp.schedule import store
 from webapp.site import lang as page_lang

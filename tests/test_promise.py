@@ -1,0 +1,383 @@
+"""The promise followed up: data, the promise in force by date, publication rules, the public
+page and the API showing the same figures, feedback groups under 5 never shown."""
+
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from urllib.parse import quote
+from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from tests.conftest import CALENDAR
+from tests.factories import load_test_promises, make_answer, make_entry, make_slot, place
+from webapp.config import ROOT
+from webapp.extensions import db
+from webapp.models import PresenceSlot
+from webapp.promise import store
+from webapp.promise.figures import period_bounds
+from webapp.promise.followup import promise_followup
+from webapp.schedule.calendar_file import CalendarFileError, load_calendar_file
+from webapp.schedule.promise_loading import load_promises
+
+DATA = ROOT / "tests" / "data" / "promise_test.toml"
+TZ = ZoneInfo("Europe/Stockholm")
+
+
+@pytest.fixture
+def promises(app):
+    load_test_promises(DATA)
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return BeautifulSoup(response.data, "html.parser")
+
+
+def text(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def api(client, key="p2026", lang="sv"):
+    response = client.get(f"/api/v1/promises/{key}?lang={lang}")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def activity(body, key):
+    return next(a for a in body["activities"] if a["key"] == key)
+
+
+# --- the shipped data file -------------------------------------------------------------------
+
+
+def test_shipped_file_has_the_2023_2024_promise_in_full_and_an_example_in_force():
+    data = {p.key: p for p in load_calendar_file(CALENDAR).promises}
+    seed = [(a.key, a.owner, a.measure, a.target, a.target_per, a.publish)
+            for c in data["2023-2024"].commitments for a in c.activities]  # fmt: skip
+
+    assert len(data["2023-2024"].commitments) == 3
+    assert seed == [
+        ("narvaro", "police", "presence", None, None, "live"),
+        ("est", "municipality", "status", None, None, "live"),
+        ("samverkansmoten", "both", "count", 2.0, "year", "live"),
+        ("identifierade-unga", "police", "count", None, None, "after_tertial"),
+        ("narkotikainsatser", "police", "count", 15.0, "period", "after_tertial"),
+        ("skolnarvaro", "municipality", "figure", None, None, "live"),
+        ("trafikkontroller", "police", "count", None, None, "live"),
+    ]
+    assert data["2025-2026"].example_data is True
+    assert data["2023-2024"].example_data is False
+    assert (data["2025-2026"].first_day, data["2025-2026"].last_day) == (
+        date(2025, 1, 1),
+        date(2026, 12, 31),
+    )
+    assert data["2020-2021"].commitments[0].activities[0].target == 4.0
+
+
+def test_shipped_example_promise_is_in_force_on_the_pinned_date():
+    shipped = load_calendar_file(CALENDAR).promises
+
+    current = store.in_force(shipped, date(2026, 11, 24))
+    assert (current.key, current.example_data) == ("2025-2026", True)
+    assert store.in_force(shipped, date(2027, 1, 1)) is None  # nothing signed after 2026 yet
+
+
+def test_an_example_promise_says_so_on_its_page(client, promises):
+    assert page(client, "/sv/promises/p2026").find(id="promise-example") is not None
+    assert page(client, "/sv/promises/p2025").find(id="promise-example") is None
+    assert api(client)["example_data"] is True
+
+
+def test_start_and_about_pages_link_the_follow_up(client, promises):
+    for url in ("/sv/", "/sv/about"):
+        assert page(client, url).find("main").find("a", href="/sv/promises") is not None, url
+
+
+# --- the promise in force, by date -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "current", "latest"),
+    [
+        (date(2024, 6, 1), None, None),  # before the first promise
+        (date(2025, 1, 1), "p2025", "p2025"),  # its first day
+        (date(2026, 11, 24), "p2026", "p2026"),
+        (date(2026, 12, 31), "p2026", "p2026"),  # its last day
+        (date(2027, 6, 1), None, "p2026"),  # between promises
+        (date(2029, 1, 1), None, "p2028"),  # after the last
+    ],
+)
+def test_the_promise_in_force_is_found_by_date(promises, today, current, latest):
+    rows = store.all_promises(db.session)
+
+    assert getattr(store.in_force(rows, today), "key", None) == current
+    assert getattr(store.latest_started(rows, today), "key", None) == latest
+
+
+def test_between_promises_no_page_calls_the_expired_one_current(client, promises, pin):
+    pin(datetime(2027, 6, 1, 10, 0, tzinfo=UTC))
+
+    index = page(client, "/sv/promises")
+    about = page(client, "/sv/about")
+    expired = page(client, "/sv/promises/p2026")
+    assert text(index.find(id="in-force")) == (
+        "Just nu gäller inget medborgarlöfte. Det senaste gällde till och med "
+        "31 december 2026: Löfte 2026 ."
+    )
+    assert index.find(id="in-force").a["href"] == "/sv/promises/p2026"
+    assert text(about.find(id="no-promise")).startswith("Just nu gäller inget medborgarlöfte.")
+    assert "Det gäller inte längre." in text(expired.find(id="promise-status"))
+    assert api(client)["in_force"] is False
+
+
+def test_every_promise_keeps_its_own_page_and_unknown_ones_are_404(client, promises):
+    for key in ("p2025", "p2026", "p2028"):
+        assert client.get(f"/en/promises/{key}").status_code == 200
+    assert client.get("/en/promises/nope").status_code == 404
+    response = client.get("/api/v1/promises/nope")
+    assert response.status_code == 404
+    assert response.get_json() == {
+        "error": {"status": 404, "message": "Det finns inget löfte med den beteckningen."}
+    }
+    assert client.get("/api/v1/promises/%00x").status_code == 404
+
+
+# --- malformed data --------------------------------------------------------------------------
+
+
+def test_a_bad_field_in_the_second_promises_activity_names_file_line_and_field(tmp_path):
+    source = DATA.read_text(encoding="utf-8")
+    bad = source.replace(
+        'key = "skola"\nowner = "municipality"', 'key = "skola"\nowner = "kommunen"'
+    )
+    path = tmp_path / "promises.toml"
+    path.write_text(bad, encoding="utf-8")
+    line = bad.splitlines().index('owner = "kommunen"') + 1
+
+    with pytest.raises(CalendarFileError) as error:
+        load_calendar_file(path)
+    assert str(error.value) == (
+        f"{path}, line {line}, promises[1].commitments[1].activities[1].owner: "
+        "one of police, municipality, both is required here"
+    )
+
+
+def test_overlapping_promise_periods_stop_the_load(tmp_path):
+    bad = DATA.read_text(encoding="utf-8").replace(
+        "first_day = 2028-01-01", "first_day = 2026-06-01"
+    )
+    path = tmp_path / "promises.toml"
+    path.write_text(bad, encoding="utf-8")
+
+    with pytest.raises(CalendarFileError, match=r"promises\[2\]\.first_day: overlaps 'p2026'"):
+        load_calendar_file(path)
+
+
+def test_the_promise_domain_imports_no_flask():
+    code = (
+        "import sys, webapp.promise.followup, webapp.promise.store, webapp.promise.svg, "
+        "webapp.promise.atom, webapp.schedule.promise_loading; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug')))"
+    )
+    run = [sys.executable, "-c", code]
+    out = subprocess.run(run, capture_output=True, text=True, check=True)  # noqa: S603 - fixed code
+    assert out.stdout.strip() == "[]"
+
+
+# --- presence: the same figures everywhere ---------------------------------------------------
+
+
+def test_presence_figures_are_the_slots_outcomes_on_the_page_and_in_the_api(client, promises):
+    make_slot(starts_at=datetime(2026, 11, 3, 14, 0, tzinfo=UTC), held=True)
+    make_slot(starts_at=datetime(2026, 11, 4, 14, 0, tzinfo=UTC), held=False,
+              outcome_reason="Larm")  # fmt: skip
+    make_slot(starts_at=datetime(2026, 11, 5, 14, 0, tzinfo=UTC), status="cancelled",
+              note="Sjukdom")  # fmt: skip
+    start, end = period_bounds(date(2026, 1, 1), date(2026, 12, 31), TZ)
+    slots = db.session.scalars(
+        select(PresenceSlot).where(PresenceSlot.starts_at >= start, PresenceSlot.starts_at < end)
+    ).all()
+    expected = {
+        "planned": len(slots),
+        "held": sum(1 for s in slots if s.status != "cancelled" and s.held),
+        "not_held": sum(1 for s in slots if s.status != "cancelled" and s.held is False),
+        "cancelled": sum(1 for s in slots if s.status == "cancelled"),
+        "held_hours": round(
+            sum(
+                (s.ends_at - s.starts_at).total_seconds()
+                for s in slots
+                if s.status != "cancelled" and s.held
+            )
+            / 3600,
+            2,
+        ),  # fmt: skip
+    }
+
+    body = activity(api(client), "narvaro")
+    total = page(client, "/sv/promises/p2026").find(id="presence-total")
+    cells = [text(td) for td in total.find_all("td")]
+
+    assert {k: body["presence"][k] for k in expected} == expected
+    assert expected["held"] >= 1 and expected["not_held"] >= 1 and expected["cancelled"] >= 1
+    assert body["done"] == expected["held"]
+    assert sum(t["value"] for t in body["tertials"]) == expected["held"]
+    assert cells[:4] == [str(expected[k]) for k in ("planned", "held", "not_held", "cancelled")]
+    assert cells[4] == f"{expected['held_hours']:g}".replace(".", ",")
+
+
+# --- publication rules -----------------------------------------------------------------------
+
+
+def test_after_tertial_entries_appear_only_once_their_tertial_has_closed(client, promises, pin):
+    make_entry("insatser", day=date(2026, 6, 10), value=2, note="Insats vid stationen")
+    make_entry("insatser", day=date(2026, 10, 5), value=3, note="Insats i centrum")
+
+    body = activity(api(client), "insatser")
+    soup = page(client, "/sv/promises/p2026")
+    assert body["done"] == 2
+    assert [t["value"] for t in body["tertials"]] == [0, 2, None]
+    assert "Insats vid stationen" in text(soup) and "Insats i centrum" not in text(soup)
+
+    pin(datetime(2027, 1, 1, 10, 0, tzinfo=UTC))  # tertial 3 of 2026 has closed
+    body = activity(api(client), "insatser")
+    assert body["done"] == 5
+    assert [t["value"] for t in body["tertials"]] == [0, 2, 3]
+    assert "Insats i centrum" in text(page(client, "/sv/promises/p2026"))
+
+
+def test_a_staff_activity_is_never_public(client, promises, pin):
+    make_entry("hemligt", day=date(2026, 3, 2), value=7, note="Hemlig notering")
+    pin(datetime(2027, 6, 1, 10, 0, tzinfo=UTC))
+
+    body = api(client)
+    listing = client.get("/api/v1/promises").get_data(as_text=True)
+    soup = page(client, "/sv/promises/p2026")
+    feed = client.get("/sv/promises/feed.atom").get_data(as_text=True)
+    assert "hemligt" not in [a["key"] for a in body["activities"]]
+    for public in (listing, text(soup), feed):
+        assert "Hemlig notering" not in public and "Internt antal" not in public
+    promise = store.promise_by_key(db.session, "p2026")
+    staff = promise_followup(
+        db.session, promise, TZ, datetime(2027, 6, 1, tzinfo=UTC), public=False
+    )
+    assert [a.done for a in staff.activities if a.activity.key == "hemligt"] == [7]
+
+
+def test_live_counts_against_a_yearly_target_and_notes_are_masked(client, promises):
+    make_entry("moten", day=date(2026, 3, 2), value=1, note="Möte, ring 070-123 45 67")
+    make_entry("skola", day=date(2026, 6, 20), value=91.5)
+    make_entry("skola", day=date(2026, 11, 1), value=93)
+
+    body = api(client)
+    soup = page(client, "/sv/promises/p2026")
+    assert (activity(body, "moten")["done"], activity(body, "moten")["target"]) == (1, 2)
+    assert activity(body, "moten")["state"] == "behind"  # 2 a year, one held by 24 November
+    assert [t["value"] for t in activity(body, "skola")["tertials"]] == [None, 91.5, 93]
+    assert activity(body, "skola")["done"] == 93
+    assert "070-123 45 67" not in text(soup) and "Möte, ring [maskerat]" in text(soup)
+    assert text(soup.find(id="activity-skola").find("dd", class_="activity-done")) == "93 %"
+
+
+# --- feedback groups -------------------------------------------------------------------------
+
+
+def test_feedback_groups_under_five_show_no_average_anywhere_public(client, promises):
+    for safety in (1, 2, 5, 5):
+        make_answer("torget", safety=safety)
+    for safety in (3, 4, 4, 5, 5):
+        make_answer("poliskontoret", safety=safety, reach_ease=2)
+
+    table = page(client, "/sv/promises/p2026").find(id="feedback-2026-T3")
+    rows = {text(tr.th): [text(td) for td in tr.find_all("td")] for tr in table.tbody("tr")}
+    assert rows[place("torget").name] == ["färre än 5"]
+    assert rows[place("poliskontoret").name] == ["5", "4,2", "2"]
+    assert rows["Alla platser"] == ["9", "3,8", "2,4"]
+    assert "3,25" not in text(table)  # Torget's own mean, never published
+
+
+# --- charts, feed ----------------------------------------------------------------------------
+
+
+def test_the_svg_chart_carries_the_numbers_of_its_table(client, promises, pin):
+    make_entry("insatser", day=date(2026, 2, 10), value=4)
+    make_entry("insatser", day=date(2026, 6, 10), value=2)
+    pin(datetime(2027, 1, 1, 10, 0, tzinfo=UTC))
+
+    article = page(client, "/sv/promises/p2026").find(id="activity-insatser")
+    table = [text(td) for td in article.find(id="table-insatser").find_all("td")]
+    chart = [text(t) for t in article.find("svg").find_all("text", class_="chart-value")]
+    labels = [text(th) for th in article.find(id="table-insatser").tbody.find_all("th")]
+    assert table == chart == ["4", "2", "0"]
+    assert labels == ["T1 2026", "T2 2026", "T3 2026"]
+    assert article.find("svg")["role"] == "img"
+
+
+def test_atom_feed_lists_published_notes_and_closed_tertials(client, promises, pin):
+    make_entry("est", day=date(2026, 10, 1), value=None, note="EST-gruppen har träffats")
+    make_entry("insatser", day=date(2026, 10, 5), value=3, note="Insats i centrum")
+
+    response = client.get("/en/promises/feed.atom")
+    root = ET.fromstring(response.data)  # noqa: S314 - the app's own output
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
+    summaries = [e.findtext("a:summary", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+    assert "EST-gruppen har träffats" in summaries
+    assert "Insats i centrum" not in summaries  # its tertial is still open
+    assert "Promise 2026: T2 2026 has closed" in titles
+    assert "Set-Cookie" not in response.headers
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    key=st.one_of(
+        st.text(max_size=70), st.sampled_from(["p2026", "P2026", "p2026/", "..", "a" * 65])
+    )
+)
+def test_any_promise_id_answers_200_or_404_never_500(client, promises, key):
+    quoted = quote(key, safe="")
+    page_status = client.get(f"/sv/promises/{quoted}").status_code
+    api = client.get(f"/api/v1/promises/{quoted}")
+
+    assert page_status in {200, 404, 308}
+    assert api.status_code in {200, 404, 308}
+    if api.status_code == 404:
+        assert api.get_json()["error"]["status"] == 404
+
+
+def test_an_unknown_field_in_an_activity_names_its_line(tmp_path):
+    source = DATA.read_text(encoding="utf-8")
+    bad = source.replace('key = "est"\n', 'key = "est"\ntarget_pre = "year"\n')
+    path = tmp_path / "promises.toml"
+    path.write_text(bad, encoding="utf-8")
+    line = bad.splitlines().index('target_pre = "year"') + 1
+
+    with pytest.raises(CalendarFileError) as error:
+        load_calendar_file(path)
+    assert error.value.line == line
+    assert error.value.where == "promises[1].commitments[1].activities[2].target_pre"
+
+
+def test_reloading_keeps_entries_and_takes_new_targets(app, promises, tmp_path):
+    make_entry("insatser", day=date(2026, 2, 3), value=4)
+    changed = DATA.read_text(encoding="utf-8").replace("target = 6\n", "target = 8\n")
+    path = tmp_path / "promises.toml"
+    path.write_text(changed, encoding="utf-8")
+
+    load_promises(db.session, load_calendar_file(path).promises)
+    db.session.commit()
+
+    insatser = next(
+        a for a in store.promise_by_key(db.session, "p2026").commitments[1].activities
+        if a.key == "insatser"
+    )  # fmt: skip
+    assert insatser.target == 8
+    assert [e.value for e in store.entries(db.session, insatser)] == [4]

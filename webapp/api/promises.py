@@ -1,0 +1,92 @@
+"""/api/v1/promises: every promise with its activities, targets and published figures.
+
+The figures are webapp.promise.followup's, the same as on the public page."""
+
+from flask import abort, jsonify
+from flask_babel import gettext as _
+
+from webapp.api import params
+from webapp.api.views import bp
+from webapp.clock import utcnow
+from webapp.extensions import db
+from webapp.promise import store
+from webapp.promise.followup import promise_followup
+from webapp.site import timezone
+
+
+def _hours(minutes: int) -> float:
+    return round(minutes / 60, 2)
+
+
+def presence(figures) -> dict:
+    return {
+        "planned": figures.planned,
+        "held": figures.held,
+        "not_held": figures.not_held,
+        "cancelled": figures.cancelled,
+        "planned_hours": _hours(figures.planned_minutes),
+        "held_hours": _hours(figures.held_minutes),
+    }
+
+
+def activity(item, position: int, lang: str) -> dict:
+    a = item.activity
+    return {
+        "key": a.key,
+        "commitment": position,
+        "title": a.text("title", lang),
+        "owner": a.owner,
+        "measure": a.measure,
+        "target": a.target,
+        "target_per": a.target_per,
+        "unit": a.unit,
+        "publish": a.publish,
+        "done": item.done,
+        "state": item.state,
+        "tertials": [
+            {
+                "tertial": t.key,
+                "first_day": t.first_day.isoformat(),
+                "last_day": t.last_day.isoformat(),
+                "value": value,
+            }  # fmt: skip
+            for t, value in item.tertials
+        ],
+        "presence": presence(item.presence) if item.presence else None,
+    }
+
+
+def promise(followup, lang: str) -> dict:
+    p = followup.promise
+    return {
+        "id": p.key,
+        "title": p.text("title", lang),
+        "summary": p.text("summary", lang) or None,
+        "url": p.url,
+        "first_day": p.first_day.isoformat(),
+        "last_day": p.last_day.isoformat(),
+        "in_force": followup.in_force,
+        "example_data": bool(p.example_data),
+        "commitments": [c.text("title", lang) for c, _items in followup.commitments],
+        "activities": [
+            activity(item, position, lang)
+            for position, (_c, items) in enumerate(followup.commitments)
+            for item in items
+        ],
+    }
+
+
+@bp.get("/promises")
+def promises():
+    lang, tz, now = params.language(params.query(("lang",))), timezone(), utcnow()
+    rows = store.all_promises(db.session)
+    return jsonify(promises=[promise(promise_followup(db.session, p, tz, now), lang) for p in rows])
+
+
+@bp.get("/promises/<key>")
+def promise_one(key):
+    lang = params.language(params.query(("lang",)))
+    found = store.promise_by_key(db.session, key) if params.SLUG.fullmatch(key) else None
+    if found is None:
+        abort(404, description=_("Det finns inget löfte med den beteckningen."))
+    return jsonify(promise(promise_followup(db.session, found, timezone(), utcnow()), lang))

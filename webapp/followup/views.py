@@ -1,0 +1,128 @@
+"""Thin views: read the world once, call webapp.promise, render."""
+
+from datetime import datetime, time, timedelta
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, render_template
+from flask_babel import format_date, format_decimal
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from webapp import site
+from webapp.clock import utcnow
+from webapp.extensions import db
+from webapp.promise import store
+from webapp.promise.atom import FeedEntry, build_feed
+from webapp.promise.followup import promise_followup
+from webapp.promise.svg import bar_chart
+from webapp.public.urls import absolute_url
+from webapp.public.views import LANG
+
+bp = Blueprint("followup", __name__)
+
+
+def number(value, unit=None) -> str:
+    """A figure in the page's language: "15", "94,5 %"; an en dash when there is none."""
+    if value is None:
+        return "–"
+    text = format_decimal(value, "0.#")
+    return f"{text} {unit}" if unit else text
+
+
+def tertial_label(tertial) -> str:
+    return _("T%(n)d %(year)d", n=tertial.n, year=tertial.year)
+
+
+def charts(followup) -> dict:
+    """One bar chart per activity with figures per tertial (published ones only)."""
+    out = {}
+    for item in followup.activities:
+        rows = [
+            (tertial_label(t), value, number(value, item.activity.unit))
+            for t, value in item.tertials
+            if value is not None
+        ]
+        if rows and item.activity.measure in ("presence", "count", "figure"):
+            title = _(
+                "%(activity)s, per tertial", activity=item.activity.text("title", site.lang())
+            )
+            svg = bar_chart(f"chart-{item.activity.key}", title, rows)
+            out[item.activity.key] = Markup(svg)  # noqa: S704 - built from escaped parts
+    return out
+
+
+@bp.app_context_processor
+def followup_helpers():
+    return {
+        "promise_number": number,
+        "tertial_label": tertial_label,
+        "promise_day": lambda day: format_date(day, "d MMMM y"),
+    }
+
+
+@bp.get(f"{LANG}/promises")
+def index(lang):
+    today = utcnow().astimezone(site.timezone()).date()
+    promises = store.all_promises(db.session)
+    return render_template(
+        "followup/index.html",
+        promises=promises,
+        current=store.in_force(promises, today),
+        latest=store.latest_started(promises, today),
+        today=today,
+    )
+
+
+@bp.get(f"{LANG}/promises/<key>")
+def promise(lang, key):
+    found = store.promise_by_key(db.session, key)
+    if found is None:
+        abort(404)
+    followup = promise_followup(db.session, found, site.timezone(), utcnow())
+    return render_template(
+        "followup/promise.html", f=followup, promise=found, charts=charts(followup),
+        tz=site.timezone(),
+    )  # fmt: skip
+
+
+def _feed_entries(followups, tz) -> list[FeedEntry]:
+    host = urlsplit(site.public_base_url()).hostname or "localhost"
+    out = []
+    for f in followups:
+        key, title = f.promise.key, f.promise.text("title", site.lang())
+        link = absolute_url("followup.promise", key=key)
+        for item in f.activities:
+            for u in item.updates:
+                out.append(FeedEntry(
+                    id=f"tag:{host},2026:promise/{key}/entry/{u.entry_id}",
+                    title=f"{title}: {item.activity.text('title', site.lang())}",
+                    updated=u.updated_at, link=link, summary=u.note,
+                ))  # fmt: skip
+        for t in f.tertials:
+            if t.closed:
+                closed = datetime.combine(t.last_day + timedelta(days=1), time(0), tz)
+                out.append(FeedEntry(
+                    id=f"tag:{host},2026:promise/{key}/tertial/{t.key}",
+                    title=_("%(title)s: %(tertial)s är slut", title=title,
+                            tertial=tertial_label(t)),
+                    updated=closed, link=link,
+                    summary=_("Siffrorna för %(tertial)s är publicerade.",
+                              tertial=tertial_label(t)),
+                ))  # fmt: skip
+    return out
+
+
+@bp.get(f"{LANG}/promises/feed.atom")
+def feed(lang):
+    now, tz = utcnow(), site.timezone()
+    followups = [promise_followup(db.session, p, tz, now) for p in store.all_promises(db.session)]
+    body = build_feed(
+        _feed_entries(followups, tz),
+        feed_id=absolute_url("followup.feed"),
+        title=_("Uppföljning av medborgarlöftet"),
+        link=absolute_url("followup.index"),
+        self_link=absolute_url("followup.feed"),
+        lang=lang,
+        fallback_updated=now,
+    )
+    return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}

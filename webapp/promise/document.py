@@ -1,0 +1,39 @@
+"""The promise report for kommunstyrelsen as plain content: translated text and exact numbers.
+
+Built once (webapp/staff/promise_report.py) and written out by pure builders as a PDF
+(webapp/promise/pdf.py) and an .xlsx workbook (webapp/promise/xlsx.py), so both hold the same
+figures. Cells are numbers where they are figures; each builder formats them its own way.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    header: tuple
+    rows: tuple  # tuples of str | int | float | None
+    chart_column: int | None = None  # the column a bar chart draws, if any
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    sheet: str  # workbook sheet name: at most 31 characters, none of []:*?/\
+    paragraphs: tuple = ()
+    tables: tuple = ()
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    title: str
+    municipality: str
+    period: str
+    cover_lines: tuple
+    sections: tuple
+    generated_at: datetime
+    locale: str = "sv"
+    example_notice: str = ""  # set when the promise or the times are example data
+    page_label: str = "Sida %(page)s av %(pages)s"
+    labels: dict = field(default_factory=dict)
