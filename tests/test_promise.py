@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from tests.conftest import CALENDAR
 from tests.factories import load_test_promises, make_answer, make_entry, make_slot, place
 from webapp.config import ROOT
 from webapp.extensions import db
@@ -52,41 +51,6 @@ def api(client, key="p2026", lang="sv"):
 
 def activity(body, key):
     return next(a for a in body["activities"] if a["key"] == key)
-
-
-# --- the shipped data file -------------------------------------------------------------------
-
-
-def test_shipped_file_has_the_2023_2024_promise_in_full_and_an_example_in_force():
-    data = {p.key: p for p in load_calendar_file(CALENDAR).promises}
-    seed = [(a.key, a.owner, a.measure, a.target, a.target_per, a.publish)
-            for c in data["2023-2024"].commitments for a in c.activities]  # fmt: skip
-
-    assert len(data["2023-2024"].commitments) == 3
-    assert seed == [
-        ("narvaro", "police", "presence", None, None, "live"),
-        ("est", "municipality", "status", None, None, "live"),
-        ("samverkansmoten", "both", "count", 2.0, "year", "live"),
-        ("identifierade-unga", "police", "count", None, None, "after_tertial"),
-        ("narkotikainsatser", "police", "count", 15.0, "period", "after_tertial"),
-        ("skolnarvaro", "municipality", "figure", None, None, "live"),
-        ("trafikkontroller", "police", "count", None, None, "live"),
-    ]
-    assert data["2025-2026"].example_data is True
-    assert data["2023-2024"].example_data is False
-    assert (data["2025-2026"].first_day, data["2025-2026"].last_day) == (
-        date(2025, 1, 1),
-        date(2026, 12, 31),
-    )
-    assert data["2020-2021"].commitments[0].activities[0].target == 4.0
-
-
-def test_shipped_example_promise_is_in_force_on_the_pinned_date():
-    shipped = load_calendar_file(CALENDAR).promises
-
-    current = store.in_force(shipped, date(2026, 11, 24))
-    assert (current.key, current.example_data) == ("2025-2026", True)
-    assert store.in_force(shipped, date(2027, 1, 1)) is None  # nothing signed after 2026 yet
 
 
 def test_an_example_promise_says_so_on_its_page(client, promises):

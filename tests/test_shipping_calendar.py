@@ -5,6 +5,7 @@ may read it: a test that tracked its times would break on a data edit.
 """
 
 import re
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
@@ -14,6 +15,7 @@ from webapp.config import CALENDARS
 from webapp.database import writing
 from webapp.extensions import db
 from webapp.models import Municipality, Place, PresenceSeries, PresenceSlot
+from webapp.promise import store as promise_store
 from webapp.schedule.calendar_file import load_calendar_file
 
 SHIPPING = CALENDARS / "savsjo.toml"
@@ -67,3 +69,40 @@ def test_no_other_test_names_the_shipping_file():
     }
 
     assert naming == ALLOWED
+
+
+# --- the shipped data file -------------------------------------------------------------------
+
+
+def test_shipped_file_has_the_2023_2024_promise_in_full_and_an_example_in_force():
+    data = {p.key: p for p in load_calendar_file(SHIPPING).promises}
+    seed = [(a.key, a.owner, a.measure, a.target, a.target_per, a.publish)
+            for c in data["2023-2024"].commitments for a in c.activities]  # fmt: skip
+
+    assert len(data["2023-2024"].commitments) == 3
+    assert seed == [
+        ("narvaro", "police", "presence", None, None, "live"),
+        ("est", "municipality", "status", None, None, "live"),
+        ("samverkansmoten", "both", "count", 2.0, "year", "live"),
+        ("identifierade-unga", "police", "count", None, None, "after_tertial"),
+        ("narkotikainsatser", "police", "count", 15.0, "period", "after_tertial"),
+        ("skolnarvaro", "municipality", "figure", None, None, "live"),
+        ("trafikkontroller", "police", "count", None, None, "live"),
+    ]
+    assert data["2025-2026"].example_data is True
+    assert data["2023-2024"].example_data is False
+    assert (data["2025-2026"].first_day, data["2025-2026"].last_day) == (
+        date(2025, 1, 1),
+        date(2026, 12, 31),
+    )
+    assert data["2020-2021"].commitments[0].activities[0].target == 4.0
+
+
+def test_shipped_example_promise_is_in_force_on_the_pinned_date():
+    shipped = load_calendar_file(SHIPPING).promises
+
+    current = promise_store.in_force(shipped, date(2026, 11, 24))
+    assert (current.key, current.example_data) == ("2025-2026", True)
+    assert (
+        promise_store.in_force(shipped, date(2027, 1, 1)) is None
+    )  # nothing signed after 2026 yet
