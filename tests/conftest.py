@@ -66,6 +66,9 @@ def make_app(database_url, **overrides):
         "PUBLIC_BASE_URL": "https://narvaro.example",
         "RATELIMIT_STORAGE_URI": "memory://",
         "CALENDAR_FILE": str(CALENDAR),
+        # Tests log in as admins without a second factor; tests of STAFF_MFA set it themselves.
+        "STAFF_MFA": "optional",
+        "MAIL_SERVER": "",
     }
     config.update(overrides)
     app = create_app(config)

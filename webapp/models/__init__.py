@@ -17,7 +17,15 @@ from webapp.models.schedule import (
     changed_at,
     working_at,
 )
-from webapp.models.staff import ROLES, AuditEvent, User, UserSession
+from webapp.models.staff import (
+    ROLES,
+    AuditEvent,
+    LoginRecord,
+    PasswordToken,
+    RecoveryCode,
+    User,
+    UserSession,
+)
 
 __all__ = [
     "MET_POLICE",
@@ -28,13 +36,16 @@ __all__ = [
     "Base",
     "Closure",
     "Feedback",
+    "LoginRecord",
     "Municipality",
     "OfficeHours",
+    "PasswordToken",
     "Place",
     "Poster",
     "PosterScan",
     "PresenceSeries",
     "PresenceSlot",
+    "RecoveryCode",
     "ScheduleStamp",
     "Translatable",
     "UTCDateTime",

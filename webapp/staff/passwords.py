@@ -1,7 +1,10 @@
 """Password hashing (argon2id) and the password policy: length, not a common password."""
 
+import contextlib
 import functools
+import os
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,15 +22,40 @@ SERVICE_WORDS = ("narvaro", "närvaro", "polisen", "password", "lösenord")
 # argon2-cffi's defaults are argon2id, t=3, m=64 MiB, p=4: RFC 9106's second recommendation.
 _hasher = PasswordHasher()
 
+# Argon2 is meant to be slow and uses 64 MiB: a flood of login attempts would take every
+# core from the public pages. Each worker process hashes at most ARGON2_SLOTS passwords at a
+# time; a request that cannot get a slot within ARGON2_WAIT seconds is told to try again.
+_SLOTS = int(os.environ.get("ARGON2_SLOTS", "1"))
+_WAIT = float(os.environ.get("ARGON2_WAIT", "2"))
+_slots = threading.BoundedSemaphore(_SLOTS)
+
+
+class HashingBusy(RuntimeError):
+    """Too many password checks at once in this worker: answer 503 and ask to retry."""
+
+
+@contextlib.contextmanager
+def _hashing_slot():
+    if not _slots.acquire(timeout=_WAIT):
+        raise HashingBusy
+    try:
+        yield
+    finally:
+        _slots.release()
+
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _hashing_slot():
+        return _hasher.hash(password)
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
-    """True when `password` matches; False for a mismatch or an unreadable hash."""
+    """True when `password` matches; False for a mismatch or an unreadable hash.
+
+    Raises HashingBusy when this worker is already checking as many passwords as it may."""
     try:
-        return _hasher.verify(stored_hash, password)
+        with _hashing_slot():
+            return _hasher.verify(stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -38,7 +66,7 @@ def needs_rehash(stored_hash: str) -> bool:
 
 @functools.cache
 def _dummy_hash() -> str:
-    return _hasher.hash("not a real password, only here to spend the same time")
+    return hash_password("not a real password, only here to spend the same time")
 
 
 def spend_verify_time(password: str) -> None:
