@@ -37,9 +37,9 @@ def password_link_message(*, to: str, sender: str, link: str, purpose: str, lang
     message["From"] = sender
     message["To"] = to
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    message["Content-Language"] = lang
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    message["Content-Language"] = lang  # after the parts: set_content drops Content-* headers
     return message
 
 
@@ -74,6 +74,7 @@ def check(config) -> None:
     Used where no mail goes out, so a broken server shows the same either way."""
 
     def _probe(smtp):
+        smtp.ehlo_or_helo_if_needed()
         code, reply = smtp.mail(config.get("MAIL_DEFAULT_SENDER") or "narvaro@localhost")
         if code >= 400:
             raise smtplib.SMTPSenderRefused(code, reply, "")
