@@ -77,12 +77,16 @@ def _check_credentials(email: str, password: str):
     """The logged-in user, or None after a failed attempt (which is audited and throttled)."""
     email = normalise_email(email)
     user = find_user(db.session, email)
+    stored_hash = user.password_hash if user is not None else None
+    # End the (write) transaction before Argon2: under a flood of logins hashing takes
+    # seconds, and SQLite's write lock must not be held, nor waited for, meanwhile.
+    db.session.rollback()
     now = utcnow()
-    if user is None:
+    if stored_hash is None:
         spend_verify_time(password)
         matches = False
     else:
-        matches = verify_password(user.password_hash, password)
+        matches = verify_password(stored_hash, password)
     if user is not None and user.active and matches:
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
