@@ -1,13 +1,14 @@
 """Staff accounts a municipality can run: forgotten password by real mail, one-time links,
 changing the password, admin reset, the CLI link, the account page, throttling."""
 
+import os
 import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import NOW
+from tests.conftest import NOW, make_app
 from tests.smtp_server import free_port, smtp  # noqa: F401 - the fixture
 from tests.test_staff_support import (
     PASSWORD,
@@ -19,7 +20,7 @@ from tests.test_staff_support import (
     post_form,
     soup,
 )
-from webapp.extensions import db
+from webapp.extensions import db, limiter
 from webapp.models import AuditEvent, LoginRecord, User
 
 NEW_PASSWORD = "ett helt nytt och långt lösenord"
@@ -453,3 +454,28 @@ def test_the_forgot_page_is_throttled_per_account(app, smtp):  # noqa: F811
 
     assert answers == [200] * 5 + [429]
     assert len(inbox.messages) == 5
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set (no Redis to share limits)")
+def test_lifting_the_throttle_works_on_redis_for_every_worker(database_url):
+    first = make_app(database_url, RATELIMIT_STORAGE_URI=REDIS_URL)
+    with first.app_context():
+        limiter.reset()
+        admin = logged_in(first, "admin")
+        make_user(first, "police")
+        _fail_logins(first, 5)
+        user_id = _user_id("polis@example.se")
+        post_form(admin, f"/sv/staff/users/{user_id}/throttle/clear", {}, token_from="/sv/staff/")
+        db.session.remove()
+        db.engine.dispose()
+    second = make_app(database_url, RATELIMIT_STORAGE_URI=REDIS_URL)  # another worker
+    with second.app_context():
+        response = login(second.test_client(), "polis@example.se")
+        limiter.reset()
+        db.session.remove()
+        db.engine.dispose()
+
+    assert response.status_code == 302
