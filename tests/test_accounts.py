@@ -479,3 +479,17 @@ def test_lifting_the_throttle_works_on_redis_for_every_worker(database_url):
         db.engine.dispose()
 
     assert response.status_code == 302
+
+
+def test_mail_follows_the_language_the_colleague_logs_in_with(app, smtp):  # noqa: F811
+    inbox, port = smtp
+    _mail_to(app, port)
+    admin = logged_in(app, "admin")
+    make_user(app, "police")
+    login(app.test_client(), "polis@example.se", lang="en")
+
+    _admin_link(admin, _user_id("polis@example.se"))  # the admin works in Swedish
+
+    [message] = inbox.messages
+    assert message["Subject"] == "Choose a password for your Närvaro account"
+    assert "/en/staff/password/set/" in _link_in(message)

@@ -27,6 +27,7 @@ class User(Base):
     totp_secret = Column(String(64))
     totp_enabled_at = Column(UTCDateTime)  # None while a secret is only being set up
     totp_last_step = Column(Integer)  # the last time step accepted: a code works once
+    language = Column(String(8))  # of the last login: mails to this person are in it
 
     # Flask-Login's interface; the login state itself lives in UserSession.
     is_anonymous = False

@@ -10,6 +10,7 @@ from webapp import audit
 from webapp.clock import utcnow
 from webapp.extensions import db, limiter
 from webapp.schedule.planning import slots_to_report, upcoming_slots
+from webapp.site import lang as page_lang
 from webapp.site import timezone
 from webapp.staff import bp, render_form, two_step
 from webapp.staff.accounts import record_login
@@ -117,6 +118,7 @@ def complete_login(user, now, *, via: str = "password") -> None:
     """Both steps passed (or only one needed): a full session, audited and in the history."""
     start_session(user, now)
     user.last_login_at = now
+    user.language = page_lang()  # mails to this person follow the language they work in
     record_login(db.session, user, success=True, now=now)
     after = None if via == "password" else {"via": via}
     audit.record(db.session, actor=user, action="login", obj=user, now=now, after=after)

@@ -33,8 +33,10 @@ def link_url(token: str, lang: str) -> str:
 
 
 def mail_link(user, token: str, *, purpose: str, lang: str) -> bool:
-    """Mail the link; False (and a logged error) when the mail server fails."""
+    """Mail the link in the language the person last logged in with (else `lang`); False (and
+    a logged error) when the mail server fails."""
     config = current_app.config
+    lang = user.language if user.language in config["LANGUAGES"] else lang
     hours = int(accounts.LINK_LIFETIME[purpose].total_seconds() // 3600)
     message = mail.password_link_message(
         to=user.email,

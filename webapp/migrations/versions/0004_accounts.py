@@ -19,7 +19,13 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-USER_COLUMNS = ("must_set_password", "totp_secret", "totp_enabled_at", "totp_last_step")
+USER_COLUMNS = (
+    "must_set_password",
+    "totp_secret",
+    "totp_enabled_at",
+    "totp_last_step",
+    "language",
+)
 
 
 def upgrade():
@@ -30,6 +36,7 @@ def upgrade():
     op.add_column("staff_user", sa.Column("totp_secret", sa.String(length=64), nullable=True))
     op.add_column("staff_user", sa.Column("totp_enabled_at", sa.DateTime(), nullable=True))
     op.add_column("staff_user", sa.Column("totp_last_step", sa.Integer(), nullable=True))
+    op.add_column("staff_user", sa.Column("language", sa.String(length=8), nullable=True))
     op.add_column(
         "user_session",
         sa.Column("complete", sa.Boolean(), server_default=sa.true(), nullable=False),
