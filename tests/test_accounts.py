@@ -22,6 +22,7 @@ from tests.test_staff_support import (
 )
 from webapp.extensions import db, limiter
 from webapp.models import AuditEvent, LoginRecord, User
+from webapp.staff import passwords
 
 NEW_PASSWORD = "ett helt nytt och långt lösenord"
 LINK = re.compile(r"https://narvaro\.example/(sv|en)/staff/password/set/[\w-]+")
@@ -493,3 +494,29 @@ def test_mail_follows_the_language_the_colleague_logs_in_with(app, smtp):  # noq
     [message] = inbox.messages
     assert message["Subject"] == "Choose a password for your Närvaro account"
     assert "/en/staff/password/set/" in _link_in(message)
+
+
+def test_setting_a_password_by_link_ends_every_session(app):
+    client = logged_in(app, "police")
+    result = app.test_cli_runner().invoke(args=["reset-password", "polis@example.se"])
+
+    _set_password(app.test_client(), LINK.search(result.output).group(0))
+
+    assert client.get("/sv/staff/").headers["Location"].startswith("/sv/staff/login")
+
+
+def test_logins_beyond_the_hashing_slots_are_asked_to_retry(app):
+    make_user(app, "police")
+    # Every slot of this process is taken (as by other logins in progress).
+    for _ in range(passwords._SLOTS):
+        passwords._slots.acquire()
+    try:
+        busy = login(app.test_client(), "polis@example.se")
+    finally:
+        for _ in range(passwords._SLOTS):
+            passwords._slots.release()
+
+    assert busy.status_code == 503
+    assert int(busy.headers["Retry-After"]) > 0
+    assert soup(busy).h1.get_text(strip=True) == "Många loggar in just nu"
+    assert login(app.test_client(), "polis@example.se").status_code == 302
