@@ -1,21 +1,20 @@
 """Each staff member's own account: the overview, changing the password, two-step login,
 signing out everywhere."""
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.public.qr import qr_svg
+from webapp.site import municipality
 from webapp.staff import accounts, bp, render_form, two_step
 from webapp.staff.account_forms import ActionForm, ChangePasswordForm, SetupForm
 from webapp.staff.auth import current_token_hash, end_session, staff_required
 from webapp.staff.forms import ROLE_LABELS
 from webapp.staff.forms import _password_message as password_message
 from webapp.staff.users import AccountError
-
-SETUP_KEY = "two_step_setup"  # the secret being set up, in this browser's signed session
 
 
 @bp.get("/account")
@@ -75,15 +74,14 @@ def account_sessions_end(lang):
 def two_step_setup(lang):
     if two_step.enabled(current_user):
         return redirect(url_for("staff.account"))
-    secret = session.get(SETUP_KEY)
-    if not isinstance(secret, str) or len(secret) != 32:
-        secret = session[SETUP_KEY] = two_step.new_secret()
+    secret = two_step.setup_secret(
+        current_app.config["SECRET_KEY"], current_user.id, current_token_hash() or ""
+    )
     form = SetupForm()
     if form.validate_on_submit():
         codes = two_step.enable(db.session, current_user, secret, form.code.data, now=utcnow())
         if codes is not None:
             db.session.commit()
-            session.pop(SETUP_KEY, None)
             return render_template("staff/recovery_codes.html", codes=codes)
         form.code.errors.append(_("Koden stämmer inte. Skriv koden som appen visar just nu"))
     uri = two_step.setup_uri(secret, current_user.email, _issuer())
@@ -93,7 +91,5 @@ def two_step_setup(lang):
 
 
 def _issuer() -> str:
-    from webapp.site import municipality  # noqa: PLC0415 - only the setup page needs it
-
     place = municipality()
     return f"Närvaro {place.name}" if place else "Närvaro"

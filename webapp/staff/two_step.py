@@ -1,5 +1,6 @@
 """Two-step login: TOTP (RFC 6238, pyotp) and single-use recovery codes. Flushes only."""
 
+import base64
 import hashlib
 import hmac
 import re
@@ -27,8 +28,12 @@ def enabled(user: User) -> bool:
     return user.totp_enabled_at is not None
 
 
-def new_secret() -> str:
-    return pyotp.random_base32()
+def setup_secret(key: str, user_id: int, session_hash: str) -> str:
+    """The secret offered while setting up: derived from the app's key, the account and this
+    login, so it is the same on the form and its answer yet kept in no cookie or table until
+    it is confirmed. 160 bits in base 32, as RFC 4226 recommends."""
+    digest = hmac.new(key.encode(), f"totp-setup:{user_id}:{session_hash}".encode(), "sha256")
+    return base64.b32encode(digest.digest()[:20]).decode()
 
 
 def setup_uri(secret: str, email: str, issuer: str) -> str:
