@@ -39,8 +39,8 @@ def _first_things_first():
 @bp.errorhandler(RateLimitExceeded)
 def _throttled(error):
     minutes = minutes_to_wait()
-    body = render_template("staff/throttled.html", minutes=minutes)
-    return body, 429, {"Retry-After": str(minutes * 60)}
+    # Flask-Limiter adds Retry-After in seconds, from the same window.
+    return render_template("staff/throttled.html", minutes=minutes), 429
 
 
 @bp.errorhandler(HashingBusy)

@@ -110,4 +110,5 @@ def minutes_to_wait() -> int:
         return 15
     # The limiter's windows run on the wall clock (the `limits` package reads it), not on the
     # app's clock, so the wait is measured on the same clock.
-    return max(1, math.ceil((current.reset_at - time.time()) / 60))
+    seconds = min(current.reset_at - time.time(), current.limit.get_expiry())
+    return max(1, math.ceil(seconds / 60))
