@@ -70,6 +70,9 @@ def make_app(database_url, **overrides):
         "RATELIMIT_STORAGE_URI": "memory://",
         "CALENDAR_FILE": str(CALENDAR),
         "PASSWORD_HASH_PARAMS": CHEAP_PASSWORD_HASH,
+        # Tests log in as admins without a second factor; tests of STAFF_MFA set it themselves.
+        "STAFF_MFA": "optional",
+        "MAIL_SERVER": "",
     }
     config.update(overrides)
     app = create_app(config)

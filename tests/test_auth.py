@@ -306,8 +306,13 @@ def test_production_cookie_is_host_prefixed_secure_httponly_lax(database_url):
         db.engine.dispose()
 
     assert response.status_code == 302
-    cookie = response.headers["Set-Cookie"]
-    assert cookie.startswith("__Host-narvaro-session=")
+    cookies = response.headers.getlist("Set-Cookie")
+    # The other cookie is the trusted-device mark (webapp/staff/throttle.py), also __Host-.
+    assert sorted(c.split("=")[0] for c in cookies) == [
+        "__Host-narvaro-device",
+        "__Host-narvaro-session",
+    ]
+    cookie = next(c for c in cookies if c.startswith("__Host-narvaro-session="))
     attributes = {a.strip().split("=")[0].lower() for a in cookie.split(";")[1:]}
     assert {"secure", "httponly", "samesite", "path"} <= attributes
     assert "domain" not in attributes

@@ -139,3 +139,33 @@ def test_promise_migration_upgrades_and_downgrades_keeping_earlier_tables(empty_
     assert not {"promise", "promise_commitment", "promise_activity", "promise_entry"} & _tables()
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM presence_slot")).scalar() == 1
+
+
+def test_accounts_migration_keeps_users_and_their_sessions(empty_app):
+    upgrade(revision="0003")
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO staff_user (id, email, password_hash, role, active, created_at)"
+                " VALUES (1, 'a@example.se', 'x', 'admin', true, '2026-11-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO user_session (id, user_id, token_hash, created_at, last_seen_at)"
+                " VALUES (1, 1, 'h', '2026-11-01 00:00:00', '2026-11-01 00:00:00')"
+            )
+        )
+
+    upgrade(revision="0004")
+    with db.engine.connect() as conn:
+        user = conn.execute(text("SELECT must_set_password, totp_secret FROM staff_user")).one()
+        complete = conn.execute(text("SELECT complete FROM user_session")).scalar_one()
+    assert (bool(user[0]), user[1], bool(complete)) == (False, None, True)
+    assert {"password_token", "recovery_code", "login_record"} <= _tables()
+
+    downgrade(revision="0003")
+    assert not {"password_token", "recovery_code", "login_record"} & _tables()
+    assert not {"must_set_password", "totp_secret"} & _columns("staff_user")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM user_session")).scalar_one() == 1

@@ -137,6 +137,30 @@ def create_user(email, role):
     click.echo(f"Created {user.role} account {user.email}.")
 
 
+@click.command("reset-password")
+@with_appcontext
+@click.argument("email")
+def reset_password(email):
+    """Print a one-time link that sets EMAIL's password (the first admin, or recovery)."""
+    from webapp.staff.accounts import issue_link
+    from webapp.staff.users import find_user
+
+    with writing():
+        user = find_user(db.session, email)
+        if user is None:
+            click.echo(f"Error: there is no account {email.strip().lower()}", err=True)
+            sys.exit(1)
+        token = issue_link(db.session, user, purpose="cli", now=utcnow())
+        db.session.commit()
+    base = current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context():
+        from flask import url_for
+
+        path = url_for("staff.password_set", lang="sv", token=token)
+    click.echo(f"One-time link for {user.email} (valid 72 hours, until used):")
+    click.echo(base + path)
+
+
 @click.command("backup")
 @with_appcontext
 @click.argument("dest")  # checked by webapp.backup, which explains in one line
@@ -167,6 +191,7 @@ def register(app):
     app.cli.add_command(backup)
     app.cli.add_command(translate)
     app.cli.add_command(create_user)
+    app.cli.add_command(reset_password)
     app.cli.add_command(export_feedback)
     app.cli.add_command(purge_feedback)
 

@@ -71,6 +71,22 @@ def from_environment() -> dict:
         # Proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are trusted; the
         # client address is only used, HMAC'd, for rate limits.
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", 0)),
+        # Two-step login: "required-for-admin" (default), "required" or "optional".
+        "STAFF_MFA": os.environ.get("STAFF_MFA", "required-for-admin"),
+        **mail_settings(),
+    }
+
+
+def mail_settings() -> dict:
+    """SMTP for password links; without MAIL_SERVER no mail is sent (admins hand links over)."""
+    return {
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT") or 25),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", ""),
     }
 
 

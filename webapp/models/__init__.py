@@ -24,7 +24,15 @@ from webapp.models.schedule import (
     changed_at,
     working_at,
 )
-from webapp.models.staff import ROLES, AuditEvent, User, UserSession
+from webapp.models.staff import (
+    ROLES,
+    AuditEvent,
+    LoginRecord,
+    PasswordToken,
+    RecoveryCode,
+    User,
+    UserSession,
+)
 
 __all__ = [
     "MET_POLICE",
@@ -35,8 +43,10 @@ __all__ = [
     "Base",
     "Closure",
     "Feedback",
+    "LoginRecord",
     "Municipality",
     "OfficeHours",
+    "PasswordToken",
     "Place",
     "Poster",
     "PosterScan",
@@ -46,6 +56,7 @@ __all__ = [
     "PromiseCommitment",
     "PromiseEntry",
     "PresenceSlot",
+    "RecoveryCode",
     "ScheduleStamp",
     "SpentFeedbackToken",
     "Translatable",

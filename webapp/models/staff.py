@@ -1,6 +1,6 @@
 """Staff accounts, server-side sessions and the audit log."""
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, false, true
 from sqlalchemy.orm import relationship
 
 from webapp.models.base import Base, UTCDateTime
@@ -20,6 +20,13 @@ class User(Base):
     created_at = Column(UTCDateTime, nullable=False)
     disabled_at = Column(UTCDateTime)
     last_login_at = Column(UTCDateTime)
+    # Set by an admin's reset: the next login goes to "change password" before anything else.
+    must_set_password = Column(Boolean, nullable=False, default=False, server_default=false())
+    # Two-step login (TOTP): the base32 secret, set when confirmed with a first code.
+    totp_secret = Column(String(64))
+    totp_enabled_at = Column(UTCDateTime)  # None while a secret is only being set up
+    totp_last_step = Column(Integer)  # the last time step accepted: a code works once
+    language = Column(String(8))  # of the last login: mails to this person are in it
 
     # Flask-Login's interface; the login state itself lives in UserSession.
     is_anonymous = False
@@ -46,8 +53,54 @@ class UserSession(Base):
     token_hash = Column(String(64), nullable=False, unique=True)  # sha256 hex
     created_at = Column(UTCDateTime, nullable=False)
     last_seen_at = Column(UTCDateTime, nullable=False)
+    # False between the password and the second step: such a session opens no staff page.
+    complete = Column(Boolean, nullable=False, default=True, server_default=true())
 
     user = relationship(User)
+
+
+class PasswordToken(Base):
+    """A one-time link to set a password: forgotten password, admin reset, CLI.
+
+    Only the SHA-256 of the token is stored. `password_fingerprint` ties it to the password
+    it was made for, so a link dies when the password changes.
+    """
+
+    __tablename__ = "password_token"
+
+    id = Column(Integer, primary_key=True)
+    user_id = Column(ForeignKey("staff_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    password_fingerprint = Column(String(64), nullable=False)
+    purpose = Column(String(16), nullable=False)  # forgot | admin | cli
+    created_at = Column(UTCDateTime, nullable=False)
+    expires_at = Column(UTCDateTime, nullable=False)
+    used_at = Column(UTCDateTime)
+
+    user = relationship(User)
+
+
+class RecoveryCode(Base):
+    """A single-use code for when the authenticator is lost; stored as SHA-256."""
+
+    __tablename__ = "recovery_code"
+
+    id = Column(Integer, primary_key=True)
+    user_id = Column(ForeignKey("staff_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    code_hash = Column(String(64), nullable=False)
+    used_at = Column(UTCDateTime)
+
+
+class LoginRecord(Base):
+    """A login attempt on a known account, for its owner's account page: time and outcome,
+    never an address."""
+
+    __tablename__ = "login_record"
+
+    id = Column(Integer, primary_key=True)
+    user_id = Column(ForeignKey("staff_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    at = Column(UTCDateTime, nullable=False)
+    success = Column(Boolean, nullable=False)
 
 
 class AuditEvent(Base):

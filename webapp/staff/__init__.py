@@ -123,10 +123,24 @@ def render_form(template: str, form, status: int | None = None, **context):
 
 
 from webapp.staff import (  # noqa: E402 - the views register themselves on bp
+    account_admin_views,
+    account_views,
     admin_views,
+    guards,
     login_views,
     office_views,
     presence_views,
+    reset_views,
 )
 
-__all__ = ["admin_views", "bp", "login_views", "office_views", "presence_views"]
+__all__ = [
+    "account_admin_views",
+    "account_views",
+    "admin_views",
+    "bp",
+    "guards",
+    "login_views",
+    "office_views",
+    "presence_views",
+    "reset_views",
+]

@@ -25,6 +25,7 @@ from webapp.permissions import roles_for
 TOKEN_KEY = "staff_token"  # noqa: S105 - the session key's name, not a secret
 IDLE_MINUTES = 30
 MAX_HOURS = 12
+PENDING_MINUTES = 10
 _STAFF_PATH = re.compile(r"/(sv|en)/staff/")
 
 
@@ -49,17 +50,38 @@ def session_alive(row: UserSession, now: datetime) -> bool:
     return now - row.last_seen_at <= idle_limit() and now - row.created_at <= absolute_limit()
 
 
-def start_session(user: User, now: datetime) -> None:
-    """Log in: a fresh cookie (old contents dropped) and a new server-side session row."""
+def start_session(user: User, now: datetime, *, complete: bool = True) -> None:
+    """Log in: a fresh cookie (old contents dropped) and a new server-side session row.
+
+    `complete=False` after the password of an account with two-step login: that session
+    opens no staff page until the code is given (see pending_session)."""
     session.clear()
     _forget_expired_sessions(now)
     token = secrets.token_urlsafe(32)
     db.session.add(
         UserSession(
-            user_id=user.id, token_hash=_token_hash(token), created_at=now, last_seen_at=now
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            created_at=now,
+            last_seen_at=now,
+            complete=complete,
         )
     )
     session[TOKEN_KEY] = token
+
+
+def pending_session(now: datetime) -> UserSession | None:
+    """This browser's login that waits for its second step, if any is alive."""
+    row = _current_session()
+    if row is None or row.complete or not row.user.active:
+        return None
+    # The code must follow the password within minutes, not the idle timeout.
+    return row if now - row.created_at <= timedelta(minutes=PENDING_MINUTES) else None
+
+
+def current_token_hash() -> str | None:
+    token = session.get(TOKEN_KEY)
+    return _token_hash(token) if isinstance(token, str) and token else None
 
 
 def _forget_expired_sessions(now: datetime) -> None:
@@ -80,10 +102,13 @@ def end_session() -> None:
     session.clear()
 
 
-def end_all_sessions(session_, user: User) -> int:
-    """Every login of `user` ends now (used when an account is disabled)."""
-    result = session_.execute(delete(UserSession).where(UserSession.user_id == user.id))
-    return result.rowcount or 0
+def end_all_sessions(session_, user: User, *, keep: str | None = None) -> int:
+    """Every login of `user` ends now (an account disabled, a password changed); `keep` is
+    the token hash of a session to leave alive (the one that changed the password)."""
+    query = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep:
+        query = query.where(UserSession.token_hash != keep)
+    return session_.execute(query).rowcount or 0
 
 
 def _current_session() -> UserSession | None:
@@ -104,7 +129,7 @@ def _load_user_from_session(_request):
     if request.blueprint != "staff":
         return None
     row = _current_session()
-    if row is None:
+    if row is None or not row.complete:
         return None
     now = utcnow()
     if not row.user.active or not session_alive(row, now):

@@ -1,6 +1,5 @@
 """Login, logout and the staff start page."""
 
-import hashlib
 from datetime import timedelta
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -10,45 +9,52 @@ from flask_login import current_user
 from webapp import audit
 from webapp.clock import utcnow
 from webapp.extensions import db, limiter
-from webapp.feedback.privacy import client_key
 from webapp.permissions import can
 from webapp.schedule.planning import slots_to_report, upcoming_slots
+from webapp.site import lang as page_lang
 from webapp.site import timezone
-from webapp.staff import bp, render_form
+from webapp.staff import bp, render_form, two_step
+from webapp.staff.accounts import record_login
 from webapp.staff.auth import end_session, normalise_email, safe_next, staff_required, start_session
 from webapp.staff.forms import LoginForm, LogoutForm
 from webapp.staff.passwords import hash_password, needs_rehash, spend_verify_time, verify_password
+from webapp.staff.throttle import (
+    ACCOUNT_LIMIT,
+    CLIENT_LIMIT,
+    device_key,
+    failed,
+    form_account_key,
+    per_client,
+    remember_device,
+    trusted_device,
+)
 from webapp.staff.users import find_user
 
-ACCOUNT_LIMIT = "5 per 15 minutes"
-# Per client (HMAC of the address, never the address): one client guessing across many accounts
-# is slowed down, and nobody can lock everyone else out, as a cap over all clients allowed.
-CLIENT_LIMIT = "30 per 15 minutes"
-
-
-def _account_key() -> str:
-    """The submitted address, normalised and hashed: no IP, and no address in the store."""
-    email = normalise_email(request.form.get("email"))
-    return "login-account:" + hashlib.sha256(email.encode()).hexdigest()
-
-
-def _failed(_response) -> bool:
-    return bool(g.get("login_failed"))
+__all__ = ["ACCOUNT_LIMIT", "CLIENT_LIMIT"]
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     ACCOUNT_LIMIT,
-    key_func=_account_key,
+    key_func=form_account_key,
     methods=["POST"],
-    deduct_when=_failed,
+    deduct_when=failed,
+    exempt_when=trusted_device,
     scope="staff-login-account",
 )
 @limiter.limit(
-    CLIENT_LIMIT,
-    key_func=lambda: client_key("login"),
+    ACCOUNT_LIMIT,
+    key_func=device_key,
     methods=["POST"],
-    deduct_when=_failed,
+    deduct_when=failed,
+    exempt_when=lambda: not trusted_device(),
+    scope="staff-login-device",
+)
+@limiter.limit(
+    CLIENT_LIMIT,
+    key_func=per_client("login"),
+    methods=["POST"],
+    deduct_when=failed,
     scope="staff-login-client",
 )
 def login(lang):
@@ -60,7 +66,10 @@ def login(lang):
     if form.validate_on_submit():
         user = _check_credentials(form.email.data, form.password.data)
         if user is not None:
-            return redirect(safe_next(form.next.data, url_for("staff.home")))
+            target = safe_next(form.next.data, url_for("staff.home"))
+            if two_step.enabled(user):
+                return redirect(url_for("staff.login_code", next=target))
+            return remember_device(redirect(target), user.email)
         # One message whether the account exists or not.
         form.email.errors.append(_("Fel e-postadress eller lösenord. Kontrollera och försök igen"))
     return render_form("staff/login.html", form)
@@ -70,21 +79,29 @@ def _check_credentials(email: str, password: str):
     """The logged-in user, or None after a failed attempt (which is audited and throttled)."""
     email = normalise_email(email)
     user = find_user(db.session, email)
+    stored_hash = user.password_hash if user is not None else None
+    # End the (write) transaction before Argon2: under a flood of logins hashing takes
+    # seconds, and SQLite's write lock must not be held, nor waited for, meanwhile.
+    db.session.rollback()
     now = utcnow()
-    if user is None:
+    if stored_hash is None:
         spend_verify_time(password)
         matches = False
     else:
-        matches = verify_password(user.password_hash, password)
+        matches = verify_password(stored_hash, password)
     if user is not None and user.active and matches:
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        start_session(user, now)
-        user.last_login_at = now
-        audit.record(db.session, actor=user, action="login", obj=user, now=now)
+        if two_step.enabled(user):
+            # Half a login: the session opens nothing until the code page completes it.
+            start_session(user, now, complete=False)
+            audit.record(db.session, actor=user, action="login.password", obj=user, now=now)
+        else:
+            complete_login(user, now)
         db.session.commit()
         return user
     g.login_failed = True
+    record_login(db.session, user, success=False, now=now)
     audit.record(
         db.session,
         actor=user,
@@ -96,6 +113,16 @@ def _check_credentials(email: str, password: str):
     )
     db.session.commit()
     return None
+
+
+def complete_login(user, now, *, via: str = "password") -> None:
+    """Both steps passed (or only one needed): a full session, audited and in the history."""
+    start_session(user, now)
+    user.last_login_at = now
+    user.language = page_lang()  # mails to this person follow the language they work in
+    record_login(db.session, user, success=True, now=now)
+    after = None if via == "password" else {"via": via}
+    audit.record(db.session, actor=user, action="login", obj=user, now=now, after=after)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -1,9 +1,13 @@
 """Password hashing (argon2id) and the password policy: length, not a common password."""
 
+import contextlib
 import functools
+import os
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -32,14 +36,59 @@ def _hasher() -> PasswordHasher:
     return _hasher_with(tuple(sorted((params or {}).items())))
 
 
+# Argon2 is meant to be slow and uses 64 MiB: a flood of login attempts would take every
+# core from the public pages. Each worker process hashes at most ARGON2_SLOTS passwords at a
+# time, in threads of lower CPU priority (the Argon2 lanes they start inherit it), so pages
+# go first; a request that cannot get a slot within ARGON2_WAIT seconds is asked to retry.
+_SLOTS = int(os.environ.get("ARGON2_SLOTS", "1"))
+_WAIT = float(os.environ.get("ARGON2_WAIT", "0.5"))
+_NICE = int(os.environ.get("ARGON2_NICE", "10"))
+_slots = threading.BoundedSemaphore(_SLOTS)
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+class HashingBusy(RuntimeError):
+    """Too many password checks at once in this worker: answer 503 and ask to retry."""
+
+
+def _lower_priority() -> None:
+    # On Linux the nice value is per thread; raising it needs no privilege.
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _NICE)
+
+
+def _hashing_pool() -> ThreadPoolExecutor:
+    """Started on first use, so in each gunicorn worker after the fork, never in the master."""
+    global _pool  # noqa: PLW0603 - one pool per process
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(
+                _SLOTS, thread_name_prefix="argon2", initializer=_lower_priority
+            )
+        return _pool
+
+
+def _bounded(work, *args):
+    """Run Argon2 work in this worker's hashing threads; HashingBusy when they stay full."""
+    if not _slots.acquire(timeout=_WAIT):
+        raise HashingBusy
+    try:
+        return _hashing_pool().submit(work, *args).result()
+    finally:
+        _slots.release()
+
+
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    return _bounded(_hasher().hash, password)
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
-    """True when `password` matches; False for a mismatch or an unreadable hash."""
+    """True when `password` matches; False for a mismatch or an unreadable hash.
+
+    Raises HashingBusy when this worker is already checking as many passwords as it may."""
     try:
-        return _hasher().verify(stored_hash, password)
+        return _bounded(_hasher().verify, stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

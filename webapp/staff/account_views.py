@@ -1,0 +1,95 @@
+"""Each staff member's own account: the overview, changing the password, two-step login,
+signing out everywhere."""
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.clock import utcnow
+from webapp.extensions import db
+from webapp.public.qr import qr_svg
+from webapp.site import municipality
+from webapp.staff import accounts, bp, render_form, two_step
+from webapp.staff.account_forms import ActionForm, ChangePasswordForm, SetupForm
+from webapp.staff.auth import current_token_hash, end_session, staff_required
+from webapp.staff.forms import ROLE_LABELS
+from webapp.staff.forms import _password_message as password_message
+from webapp.staff.users import AccountError
+
+
+@bp.get("/account")
+@staff_required()
+def account(lang):
+    return render_template(
+        "staff/account.html",
+        role_label=ROLE_LABELS[current_user.role],
+        two_step_on=two_step.enabled(current_user),
+        codes_left=two_step.codes_left(db.session, current_user),
+        logins=accounts.recent_logins(db.session, current_user),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@staff_required()
+def account_password(lang):
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                db.session,
+                current_user,
+                form.current.data,
+                form.password.data,
+                now=utcnow(),
+                keep=current_token_hash(),
+            )
+        except AccountError as error:
+            if error.code == "current":
+                form.current.errors.append(_("Fel lösenord. Skriv ditt nuvarande lösenord"))
+            else:
+                form.password.errors.append(password_message(error.code))
+        else:
+            db.session.commit()
+            flash(_("Lösenordet är bytt. Du är utloggad överallt utom här."))
+            return redirect(url_for("staff.account"))
+    return render_form("staff/account_password.html", form)
+
+
+@bp.post("/account/sessions/end")
+@staff_required()
+def account_sessions_end(lang):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("staff.account"))
+    accounts.end_other_sessions(db.session, current_user, keep=None, now=utcnow())
+    end_session()
+    db.session.commit()
+    flash(_("Du är utloggad överallt."))
+    return redirect(url_for("staff.login"))
+
+
+@bp.route("/account/two-step", methods=["GET", "POST"])
+@staff_required()
+def two_step_setup(lang):
+    if two_step.enabled(current_user):
+        return redirect(url_for("staff.account"))
+    secret = two_step.setup_secret(
+        current_app.config["SECRET_KEY"], current_user.id, current_token_hash() or ""
+    )
+    form = SetupForm()
+    if form.validate_on_submit():
+        codes = two_step.enable(db.session, current_user, secret, form.code.data, now=utcnow())
+        if codes is not None:
+            db.session.commit()
+            return render_template("staff/recovery_codes.html", codes=codes)
+        form.code.errors.append(_("Koden stämmer inte. Skriv koden som appen visar just nu"))
+    uri = two_step.setup_uri(secret, current_user.email, _issuer())
+    qr = qr_svg.__wrapped__(uri, label=_("QR-kod för appen"))  # uncached: it holds a secret
+    required = two_step.required(current_user, current_app.config.get("STAFF_MFA", ""))
+    return render_form("staff/two_step_setup.html", form, secret=secret, qr=qr, required=required)
+
+
+def _issuer() -> str:
+    place = municipality()
+    return f"Närvaro {place.name}" if place else "Närvaro"

@@ -1,0 +1,50 @@
+"""What comes before any staff page: a password an admin reset must be replaced, a
+mandatory second factor must be set up; and the answers when guessing is throttled or the
+password hashing of this worker is busy."""
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
+from flask_login import current_user
+
+from webapp.staff import bp, two_step
+from webapp.staff.passwords import HashingBusy
+from webapp.staff.throttle import minutes_to_wait
+
+# Pages that work without being logged in, or that are the way out.
+ANYONE = {"staff.login", "staff.login_code", "staff.password_forgot", "staff.password_set"}
+WAY_OUT = {"staff.logout"}
+
+
+def first_step(user) -> str | None:
+    """The page `user` must go through before any other, if any."""
+    if user.must_set_password:
+        return "staff.account_password"
+    policy = current_app.config.get("STAFF_MFA", "required-for-admin")
+    if two_step.required(user, policy) and not two_step.enabled(user):
+        return "staff.two_step_setup"
+    return None
+
+
+@bp.before_request
+def _first_things_first():
+    if request.endpoint in ANYONE | WAY_OUT or not current_user.is_authenticated:
+        return None
+    step = first_step(current_user)
+    if step and request.endpoint != step:
+        return redirect(url_for(step))
+    return None
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _throttled(error):
+    minutes = minutes_to_wait()
+    # Flask-Limiter adds Retry-After in seconds, from the same window.
+    return render_template("staff/throttled.html", minutes=minutes), 429
+
+
+@bp.errorhandler(HashingBusy)
+def _busy(_error):
+    current_app.logger.warning("password hashing busy on %s", request.path)
+    title = _("Många loggar in just nu")
+    return render_template("staff/busy.html", title=title), 503, {"Retry-After": "5"}

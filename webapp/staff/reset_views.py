@@ -1,0 +1,162 @@
+"""The ways back in: a forgotten password by mail, a one-time set-password link, and the
+second login step."""
+
+from flask import current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp import audit, mail
+from webapp.clock import utcnow
+from webapp.extensions import db, limiter
+from webapp.site import lang as page_lang
+from webapp.site import public_base_url
+from webapp.staff import accounts, bp, render_form, two_step
+from webapp.staff.account_forms import CodeForm, ForgotForm, SetPasswordForm
+from webapp.staff.auth import pending_session, safe_next
+from webapp.staff.forms import _password_message as password_message
+from webapp.staff.login_views import complete_login
+from webapp.staff.throttle import (
+    ACCOUNT_LIMIT,
+    CLIENT_LIMIT,
+    email_key,
+    failed,
+    form_account_key,
+    per_client,
+    remember_device,
+)
+from webapp.staff.users import AccountError, find_user
+
+
+def link_url(token: str, lang: str) -> str:
+    """The absolute set-password link, for a mail or to hand over."""
+    return public_base_url() + url_for("staff.password_set", lang=lang, token=token)
+
+
+def mail_link(user, token: str, *, purpose: str, lang: str) -> bool:
+    """Mail the link in the language the person last logged in with (else `lang`); False (and
+    a logged error) when the mail server fails."""
+    config = current_app.config
+    lang = user.language if user.language in config["LANGUAGES"] else lang
+    hours = int(accounts.LINK_LIFETIME[purpose].total_seconds() // 3600)
+    message = mail.password_link_message(
+        to=user.email,
+        sender=config["MAIL_DEFAULT_SENDER"] or f"narvaro@{request.host.split(':')[0]}",
+        link=link_url(token, lang),
+        purpose=purpose,
+        lang=lang,
+        hours=hours,
+    )
+    try:
+        mail.send(message, config)
+    except mail.MailError as error:
+        current_app.logger.error("password mail not sent: %s", error)
+        return False
+    return True
+
+
+def _check_mail_server() -> bool:
+    """For an unknown address: talk to the mail server as if sending, so that a broken
+    server answers the same whether or not the account exists."""
+    try:
+        mail.check(current_app.config)
+    except mail.MailError as error:
+        current_app.logger.error("mail server check failed: %s", error)
+        return False
+    return True
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(
+    ACCOUNT_LIMIT, key_func=form_account_key, methods=["POST"], scope="staff-forgot-account"
+)
+@limiter.limit(
+    CLIENT_LIMIT, key_func=per_client("forgot"), methods=["POST"], scope="staff-forgot-client"
+)
+def password_forgot(lang):
+    mail_on = mail.configured(current_app.config)
+    form = ForgotForm()
+    if mail_on and form.validate_on_submit():
+        now = utcnow()
+        user = find_user(db.session, form.email.data)
+        if user is not None and user.active:
+            token = accounts.issue_link(db.session, user, purpose="forgot", now=now)
+            db.session.commit()
+            sent = mail_link(user, token, purpose="forgot", lang=page_lang())
+        else:
+            sent = _check_mail_server()
+        if not sent:
+            form.email.errors.append(
+                _(
+                    "Det gick inte att skicka mejl just nu. Försök igen om en stund, "
+                    "eller be en administratör om en länk"
+                )
+            )
+            return render_form("staff/password_forgot.html", form, status=503, mail_on=mail_on)
+        return render_template("staff/password_forgot_sent.html")
+    return render_form("staff/password_forgot.html", form, mail_on=mail_on)
+
+
+@bp.route("/password/set/<token>", methods=["GET", "POST"])
+@limiter.limit(CLIENT_LIMIT, key_func=per_client("set"), methods=["POST"], scope="staff-set")
+def password_set(lang, token):
+    now = utcnow()
+    row = accounts.valid_link(db.session, token, now)
+    if row is None:
+        return render_template("staff/link_invalid.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.use_link(db.session, row, form.password.data, now=now)
+        except AccountError as error:
+            form.password.errors.append(password_message(error.code))
+        else:
+            db.session.commit()
+            return render_template("staff/password_set_done.html")
+    return render_form("staff/password_set.html", form, email=row.user.email, token=token)
+
+
+def _pending_account_key() -> str:
+    row = pending_session(utcnow())
+    return email_key(row.user.email if row else "")
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(
+    ACCOUNT_LIMIT,
+    key_func=_pending_account_key,
+    methods=["POST"],
+    deduct_when=failed,
+    scope="staff-code-account",
+)
+@limiter.limit(
+    CLIENT_LIMIT,
+    key_func=per_client("code"),
+    methods=["POST"],
+    deduct_when=failed,
+    scope="staff-code-client",
+)
+def login_code(lang):
+    now = utcnow()
+    row = pending_session(now)
+    if row is None:
+        return redirect(url_for("staff.home" if current_user.is_authenticated else "staff.login"))
+    form = CodeForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = row.user
+        via = two_step.check_code(db.session, user, form.code.data, now=now)
+        if via:
+            db.session.delete(row)
+            complete_login(user, now, via=via)
+            db.session.commit()
+            target = safe_next(form.next.data, url_for("staff.home"))
+            return remember_device(redirect(target), user.email)
+        g.login_failed = True
+        accounts.record_login(db.session, user, success=False, now=now)
+        audit.record(db.session, actor=user, action="login.code_failed", obj=user, now=now)
+        db.session.commit()
+        form.code.errors.append(
+            _("Koden stämmer inte. Skriv koden som appen visar just nu, eller en reservkod")
+        )
+    return render_form("staff/login_code.html", form)

@@ -1,0 +1,129 @@
+"""Two-step login: TOTP (RFC 6238, pyotp) and single-use recovery codes. Flushes only."""
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import datetime
+
+import pyotp
+from sqlalchemy import delete, func, select
+
+from webapp import audit
+from webapp.models import RecoveryCode, User
+from webapp.permissions import can
+
+RECOVERY_CODES = 10
+POLICIES = ("optional", "required-for-admin", "required")
+
+
+def required(user: User, policy: str) -> bool:
+    """Whether `policy` (STAFF_MFA) makes a second factor mandatory for `user`."""
+    if policy == "required":
+        return True
+    # required-for-admin: whoever may manage accounts (webapp.permissions).
+    return policy != "optional" and can(user.role, "accounts.manage")
+
+
+def enabled(user: User) -> bool:
+    return user.totp_enabled_at is not None
+
+
+def setup_secret(key: str, user_id: int, session_hash: str) -> str:
+    """The secret offered while setting up: derived from the app's key, the account and this
+    login, so it is the same on the form and its answer yet kept in no cookie or table until
+    it is confirmed. 160 bits in base 32, as RFC 4226 recommends."""
+    digest = hmac.new(key.encode(), f"totp-setup:{user_id}:{session_hash}".encode(), "sha256")
+    return base64.b32encode(digest.digest()[:20]).decode()
+
+
+def setup_uri(secret: str, email: str, issuer: str) -> str:
+    """The otpauth:// URI an authenticator app reads from the QR code."""
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer)
+
+
+def _digits(code: str) -> str:
+    return re.sub(r"[\s-]", "", code or "")
+
+
+def _matching_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step (±1 around now) whose code is `code`, or None."""
+    totp = pyotp.TOTP(secret)
+    code = _digits(code)
+    if not re.fullmatch(r"\d{6}", code):
+        return None
+    step = totp.timecode(now)
+    for candidate in (step - 1, step, step + 1):
+        if hmac.compare_digest(totp.generate_otp(candidate), code):
+            return candidate
+    return None
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(_digits(code).lower().encode()).hexdigest()
+
+
+def _new_codes() -> list[str]:
+    # 10 base-32 characters = 50 bits each, shown as two groups of five.
+    alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+    codes = ["".join(secrets.choice(alphabet) for _ in range(10)) for _ in range(RECOVERY_CODES)]
+    return [f"{c[:5]}-{c[5:]}" for c in codes]
+
+
+def enable(session, user: User, secret: str, code: str, *, now: datetime) -> list[str] | None:
+    """Turn two-step login on when `code` fits `secret`; the recovery codes, shown once."""
+    step = _matching_step(secret, code, now)
+    if step is None:
+        return None
+    user.totp_secret = secret
+    user.totp_enabled_at = now
+    user.totp_last_step = step
+    codes = _new_codes()
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    session.add_all(RecoveryCode(user_id=user.id, code_hash=_hash(c)) for c in codes)
+    session.flush()
+    audit.record(session, actor=user, action="two_step.enable", obj=user, now=now)
+    return codes
+
+
+def check_code(session, user: User, code: str, *, now: datetime) -> str | None:
+    """How the second step was passed ("totp" or "recovery"), or None.
+
+    A TOTP code is accepted once: its step must be later than the last one used."""
+    step = _matching_step(user.totp_secret or "", code, now) if enabled(user) else None
+    if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
+        user.totp_last_step = step
+        return "totp"
+    row = session.scalar(
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == _hash(code),
+            RecoveryCode.used_at.is_(None),
+        )
+    )
+    if row is None or not enabled(user):
+        return None
+    row.used_at = now
+    audit.record(session, actor=user, action="two_step.recovery_code", obj=user, now=now)
+    return "recovery"
+
+
+def codes_left(session, user: User) -> int:
+    return session.scalar(
+        select(func.count(RecoveryCode.id)).where(
+            RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+        )
+    )
+
+
+def remove(session, user: User, *, actor: User, now: datetime) -> bool:
+    """An admin takes away a colleague's second factor (a lost phone); audited."""
+    if not enabled(user):
+        return False
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    audit.record(session, actor=actor, action="two_step.remove", obj=user, now=now)
+    return True
