@@ -22,7 +22,8 @@ PAGES = [
     "/{lang}/accessibility",
     "/{lang}/feedback",
 ]
-OTHER = {"sv": "en", "en": "sv"}
+LANGUAGES = ("sv", "en", "ar", "fa", "so", "ti", "uk")
+RTL = {"ar", "fa"}
 # Tags whose URL the browser loads by itself; only <a> may point at other sites.
 LOADING_ATTRIBUTES = {"src", "srcset", "data", "poster", "action", "formaction"}
 
@@ -49,7 +50,7 @@ def local_urls_only(soup, url):
     assert not soup.find_all("iframe"), url
 
 
-@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_page_has_one_h1_title_lang_skip_link_switch_and_footer(client, lang):
     for pattern in PAGES:
         url = pattern.format(lang=lang)
@@ -59,11 +60,12 @@ def test_every_page_has_one_h1_title_lang_skip_link_switch_and_footer(client, la
         assert len(h1s) == 1, url
         assert soup.title.string.startswith(text_of(h1s[0]) + " – Närvaro – "), url
         assert soup.html["lang"] == lang, url
+        assert soup.html["dir"] == ("rtl" if lang in RTL else "ltr"), url
         first_link = soup.body.find("a")
         assert first_link["href"] == "#main" and soup.find(id="main").name == "main", url
         switch = soup.select("nav.lang-switch a")
         assert [(a["href"], a["hreflang"]) for a in switch] == [
-            (pattern.format(lang=OTHER[lang]), OTHER[lang])
+            (pattern.format(lang=other), other) for other in LANGUAGES if other != lang
         ], url
         footer = {a["href"] for a in soup.find("footer").find_all("a")}
         assert {
@@ -99,6 +101,7 @@ def test_unknown_language_and_place_are_localized_404_pages(client):
         assert response.status_code == 404, url
         assert len(soup.find_all("h1")) == 1, url
         assert soup.html["lang"] == lang, url
+        assert soup.html["dir"] == ("rtl" if lang in RTL else "ltr"), url
         assert "Set-Cookie" not in response.headers, url
 
 
@@ -264,7 +267,7 @@ def test_presence_slot_links_to_calendars_and_maps(client):
         "https://www.openstreetmap.org/?mlat=57.40396&mlon=14.66186#map=18/57.40396/14.66186",
         "geo:57.40396,14.66186",
     ]
-    assert text_of(first.select_one(".slot-when")) == "4:00 PM–6:00 PM Travel centre"
+    assert text_of(first.select_one(".slot-when")) == "16:00–18:00 Travel centre"
 
 
 def test_cancelled_slot_shows_reason_and_struck_time_without_calendar_links(client):

@@ -18,10 +18,10 @@ def local_today() -> date:
 
 
 def clock(moment: datetime | time) -> str:
-    """ "10:00" (sv) or "10:00 AM" (en); datetimes are shown in local time."""
+    """ "16:00" in every language (24-hour, Latin digits, as in Sweden); local time."""
     if isinstance(moment, datetime):
         moment = local(moment)
-    return format_time(moment, "short", rebase=False)
+    return format_time(moment, "HH:mm", rebase=False)
 
 
 def time_range(start: datetime | time, end: datetime | time) -> str:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import current_app, g, render_template
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from webapp import site
 from webapp.clock import utcnow
@@ -34,16 +35,23 @@ def subscribe(lang):
 def promises(town) -> list[dict]:
     """The current promise first, then earlier ones, in the page's language."""
     rows = ((town.translations or {}).get("promises") if town else None) or []
-    other = site.lang() != "sv"
     return [
         {
             "period": p.get("period"),
             "url": p.get("url"),
-            "title": (other and (p.get("en") or {}).get("title")) or p.get("title"),
-            "summary": (other and (p.get("en") or {}).get("summary")) or p.get("summary"),
+            "title": _promise_text(p, "title"),
+            "summary": _promise_text(p, "summary"),
         }
         for p in rows
     ]
+
+
+def _promise_text(promise: dict, field: str):
+    """The promise's text in the page's language, or the Swedish marked lang="sv"."""
+    own = (promise.get(site.lang()) or {}).get(field)
+    if site.lang() == "sv" or own or not promise.get(field):
+        return own or promise.get(field)
+    return Markup('<span lang="sv">%s</span>') % promise[field]
 
 
 @bp.get(f"{LANG}/about")

@@ -44,7 +44,7 @@ def link_helpers():
     }
 
 
-LANG = "/<any(sv,en):lang>"
+LANG = "/<lang:lang>"
 
 
 @bp.get("/")

@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holiday_data
+from babel import Locale, UnknownLocaleError
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -94,6 +95,7 @@ class CalendarData:
     closures: list
     places: list
     patterns: list
+    languages: tuple = ("sv", "en")
 
 
 class _Reader:
@@ -262,7 +264,23 @@ def _calendar(r, data):
         closures=_closures(r, data["office"]),
         places=places,
         patterns=_patterns(r, data, set(slugs)),
+        languages=_languages(r, town),
     )
+
+
+def _languages(r, town):
+    """The languages the site offers (Swedish, the source, always); each one Babel knows."""
+    codes = town.get("languages", ["sv", "en"])
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        r.fail("municipality.languages", 'a list of language codes like ["sv", "en"] is required')
+    for code in codes:
+        try:
+            known = LOCALE_TABLE.match(code) and Locale.parse(code)
+        except (UnknownLocaleError, ValueError):
+            known = None
+        if not known:
+            r.fail("municipality.languages", f'{code!r} is not a language code like "fi"')
+    return tuple(dict.fromkeys(["sv", *codes]))
 
 
 def _check_holidays(r, rules):
@@ -287,7 +305,7 @@ PLACE_FIELDS = {
     "services",
 }
 FIELDS = {
-    "municipality": {"slug", "name", "timezone", "example_data", "website"},
+    "municipality": {"slug", "name", "timezone", "example_data", "website", "languages"},
     "promises": {"period", "title", "summary", "url"},
     "holidays": {"country", "categories"},
     "office": PLACE_FIELDS | {"hours", "closures"},
@@ -295,7 +313,7 @@ FIELDS = {
     "closures": {"first_day", "last_day", "hours", "note"},
     "presence": {"key", "place", "days", "time", "valid_from", "valid_until", "every_weeks"},
 }
-LOCALE_TABLE = re.compile(r"^[a-z]{2}$")
+LOCALE_TABLE = re.compile(r"^[a-z]{2,3}$")
 
 
 def _only_known(r, data, where, kind):

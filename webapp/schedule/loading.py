@@ -109,12 +109,13 @@ def _municipality_translations(data):
             "url": p["url"],
             "title": p["title"].sv,
             "summary": p["summary"].sv if p["summary"] else None,
-            "en": _translations(title=p["title"], summary=p["summary"]).get("en", {}),
+            **_translations(title=p["title"], summary=p["summary"]),
         }
         for p in data.promises
     ]
     # All promises, oldest last, for the about page; other locales fall back to Swedish.
     out["promises"] = promises
+    out["languages"] = list(data.languages)
     out["holidays"] = {"country": data.holiday_country, "categories": list(data.holiday_categories)}
     return out
 
