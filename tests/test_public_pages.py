@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.factories import make_slot, place
+from tests.factories import make_slot, offer_languages, place
 from webapp.extensions import db
 from webapp.models import OfficeHours
 from webapp.public.structured import json_ld_script
@@ -52,6 +52,7 @@ def local_urls_only(soup, url):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_page_has_one_h1_title_lang_skip_link_switch_and_footer(client, lang):
+    offer_languages(*LANGUAGES)
     for pattern in PAGES:
         url = pattern.format(lang=lang)
         _response, soup = get_page(client, url)

@@ -4,9 +4,11 @@ from datetime import date, datetime, time
 
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from webapp.clock import utcnow
-from webapp.site import lang, timezone
+from webapp.schedule.office import HOLIDAY_LANGUAGES
+from webapp.site import data_text, lang, timezone
 
 
 def local(moment: datetime) -> datetime:
@@ -76,6 +78,20 @@ def change_reason(day) -> str:
     return day.holiday or ""
 
 
+def change_reason_marked(day):
+    """change_reason for the page: a closure note with no text in this language is lang="sv"."""
+    if day.closure is not None and day.closure.note:
+        return data_text(day.closure, "note")
+    return holiday_marked(day)
+
+
+def holiday_marked(day):
+    """The holiday's name; in a language the holidays package lacks, the Swedish, lang="sv"."""
+    if day.holiday and lang() not in HOLIDAY_LANGUAGES:
+        return Markup('<span lang="sv">%s</span>') % day.holiday
+    return day.holiday or ""
+
+
 def helpers() -> dict:
     """Template globals for the public pages."""
     return {
@@ -87,5 +103,6 @@ def helpers() -> dict:
         "upper_first": upper_first,
         "day_heading": day_heading,
         "place_name": place_name,
-        "change_reason": change_reason,
+        "change_reason": change_reason_marked,
+        "holiday_name": holiday_marked,
     }
