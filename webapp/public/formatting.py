@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from webapp.clock import utcnow
+from webapp.i18n import direction
 from webapp.schedule.office import HOLIDAY_LANGUAGES
 from webapp.site import data_text, lang, timezone
 
@@ -27,7 +28,9 @@ def clock(moment: datetime | time) -> str:
 
 
 def time_range(start: datetime | time, end: datetime | time) -> str:
-    return f"{clock(start)}–{clock(end)}"
+    """ "10:00–12:00"; isolated left-to-right on right-to-left pages, or it reads "12:00–10:00"."""
+    text = f"{clock(start)}–{clock(end)}"
+    return f"\u2066{text}\u2069" if direction(lang()) == "rtl" else text
 
 
 def long_date(day: date) -> str:
