@@ -3,8 +3,9 @@
 from tests.conftest import CALENDAR
 from webapp.schedule.calendar_file import load_calendar_file
 
-LANGS = ("sv", "en")
 _DATA = load_calendar_file(CALENDAR)
+LANGS = _DATA.languages  # every language the data file offers (all have complete catalogues)
+RTL = ("ar", "fa")
 PLACES = [place.slug for place in _DATA.places]
 PAGES = [
     "",
