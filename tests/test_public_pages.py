@@ -21,6 +21,7 @@ PAGES = [
     "/{lang}/about",
     "/{lang}/accessibility",
     "/{lang}/feedback",
+    "/{lang}/editors",
 ]
 LANGUAGES = ("sv", "en", "ar", "fa", "so", "ti", "uk")
 RTL = {"ar", "fa"}
@@ -142,7 +143,10 @@ def test_office_page_weekly_hours_and_changed_days(client):
     text = text_of(soup.find("main"))
     assert "Storgatan 1, 576 31 Sävsjö (exempeladress)" in text
     assert "Lämna upphittat gods" in text
-    assert soup.find("a", href="geo:57.40289,14.66397")
+    maps = [a["href"] for a in soup.find("main").find_all("a") if "openstreetmap" in a["href"]]
+    assert maps == [
+        "https://www.openstreetmap.org/?mlat=57.40289&mlon=14.66397#map=18/57.40289/14.66397"
+    ]
     assert "Från och med" not in text
 
 
@@ -249,10 +253,11 @@ def test_presence_page_groups_slots_by_local_day(client):
     assert first.find("a", class_="slot-place")["href"] == "/sv/places/resecentrum"
 
 
-def test_presence_slot_links_to_calendars_and_maps(client):
+def test_presence_slot_has_one_add_to_calendar_entry_and_no_map_links(client):
     _response, soup = get_page(client, "/en/presence")
     first = soup.select_one("li.slot")
-    hrefs = [a["href"] for a in first.select("ul.actions a")]
+    entry = first.select_one("details.add-to-calendar")
+    hrefs = [a["href"] for a in entry.select("ul.actions a")]
     slot_id = int(hrefs[0].split("/")[-1].split(".")[0])
 
     google = parse_qs(urlsplit(hrefs[1]).query)
@@ -264,10 +269,8 @@ def test_presence_slot_links_to_calendars_and_maps(client):
     assert google["dates"] == ["20261125T150000Z/20261125T170000Z"]
     assert google["text"] == ["Police on site: Travel centre"]
     assert outlook["startdt"] == ["2026-11-25T15:00:00Z"]
-    assert hrefs[3:] == [
-        "https://www.openstreetmap.org/?mlat=57.40396&mlon=14.66186#map=18/57.40396/14.66186",
-        "geo:57.40396,14.66186",
-    ]
+    assert len(hrefs) == 3 and text_of(entry.summary) == "Add to your calendar"
+    assert [a["href"] for a in first.find_all("a")][1:] == hrefs  # the place link, then these
     assert text_of(first.select_one(".slot-when")) == "16:00–18:00 Travel centre"
 
 
@@ -346,7 +349,34 @@ def test_about_page_has_promise_from_data_and_follow_up(client):
     assert "The police and Sävsjö Municipality promise" in text
     assert soup.find("a", href="https://www.savsjo.se/medborgarloften")
     assert "Citizen promise 2020–2021" in text and "Citizen promise 2018–2019" in text
-    assert "https://narvaro.example/en/embed" in text
+    assert "embed" not in text  # material for web editors has its own page
+
+
+def test_editors_page_has_the_embed_snippet_and_is_in_the_footer(client):
+    _response, soup = get_page(client, "/en/editors")
+
+    assert "https://narvaro.example/en/embed" in text_of(soup.find("main"))
+    assert text_of(soup.find("main").select_one("code.url")) == (
+        "https://narvaro.example/en/embed/fragment"
+    )
+    assert soup.find("footer").find("a", href="/en/editors")
+
+
+def test_presence_page_filters_by_place_with_links(client):
+    _response, soup = get_page(client, "/en/presence?place=torget")
+    filter_links = soup.select("nav.place-filter a")
+    places = {a.get_text() for a in soup.select("li.slot .slot-place")}
+
+    assert [a["href"] for a in filter_links][:2] == [
+        "/en/presence#times-heading",
+        "/en/presence?place=torget#times-heading",
+    ]
+    assert [a.get_text() for a in soup.select('nav.place-filter a[aria-current="page"]')] == [
+        text_of(filter_links[1])
+    ]
+    assert places == {text_of(filter_links[1])}
+    assert client.get("/en/presence?place=poliskontoret").status_code == 404
+    assert client.get("/en/presence?place=nowhere").status_code == 404
 
 
 def test_accessibility_statement_links_digg_and_reporting(client):

@@ -11,6 +11,7 @@ PAGES = [
     "",
     "office",
     "presence",
+    "presence?place=torget",
     *(f"places/{slug}" for slug in PLACES),
     "subscribe",
     "about",
@@ -19,6 +20,7 @@ PAGES = [
     # The feedback form each poster leads to: the office and every place.
     *(f"feedback/{slug}" for slug in [_DATA.office.slug, *PLACES]),
     "embed",
+    "editors",
 ]
 MISSING = "no-such-page"  # the localized 404 page
 PUBLIC_URLS = [f"/{lang}/{page}" for lang in LANGS for page in [*PAGES, MISSING]]

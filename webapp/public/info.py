@@ -3,7 +3,7 @@
 from datetime import date
 from pathlib import Path
 
-from flask import current_app, g, render_template
+from flask import abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -24,12 +24,13 @@ ROBOTS = "User-agent: *\nAllow: /\nAllow: /feeds/\nDisallow: /staff/\n"
 
 @bp.get(f"{LANG}/subscribe")
 def subscribe(lang):
+    """One calendar at a time (?feed=<key>, all by default): its buttons, then its QR code."""
     feeds = all_feeds(store.get_office(db.session), store.presence_places(db.session))
-    codes = {
-        feed.key: qr_svg(feed.https, label=_("QR-kod till kalendern %(title)s", title=feed.title))
-        for feed in feeds
-    }
-    return render_template("public/subscribe.html", feeds=feeds, codes=codes)
+    chosen = next((f for f in feeds if f.key == request.args.get("feed", "all")), None)
+    if chosen is None:
+        abort(404)
+    code = qr_svg(chosen.https, label=_("QR-kod till kalendern %(title)s", title=chosen.title))
+    return render_template("public/subscribe.html", feeds=feeds, chosen=chosen, code=code)
 
 
 def promises(town) -> list[dict]:
@@ -56,9 +57,14 @@ def _promise_text(promise: dict, field: str):
 
 @bp.get(f"{LANG}/about")
 def about(lang):
+    return render_template("public/about.html", promises=promises(site.municipality()))
+
+
+@bp.get(f"{LANG}/editors")
+def editors(lang):
+    """For web editors: how to show the times on another site (linked from the footer)."""
     return render_template(
-        "public/about.html",
-        promises=promises(site.municipality()),
+        "public/editors.html",
         embed_url=absolute_url("public.embed"),
         fragment_url=absolute_url("public.embed_fragment"),
     )

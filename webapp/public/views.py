@@ -150,11 +150,17 @@ def presence_json_ld(slots):
 
 @bp.get(f"{LANG}/presence")
 def presence(lang):
-    slots = upcoming_slots()
+    places = store.presence_places(db.session)
+    # ?place=<slug> shows one place's times (links, no JavaScript); an unknown place is a 404.
+    selected = next((p for p in places if p.slug == request.args.get("place")), None)
+    if request.args.get("place") is not None and selected is None:
+        abort(404)
+    slots = upcoming_slots(selected)
     return render_template(
         "public/presence.html",
         days=slots_by_day(slots, site.timezone()),
-        places=store.presence_places(db.session),
+        places=places,
+        selected=selected,
         now=utcnow(),
         json_ld=presence_json_ld(slots),
     )
