@@ -91,14 +91,14 @@ def test_places_in_english_use_the_files_en_tables_and_english_links(client):
     body = get_json(client, "/api/v1/places?lang=en")
 
     office, torget = body["places"][0], body["places"][1]
-    assert office["name"] == "Sävsjö police office"
+    assert office["name"] == "Poliskontoret i Sävsjö (the police office)"
     assert office["services"][0] == "Report crimes that are not urgent"
     assert office["urls"] == {
         "page": f"{BASE}/en/office",
         "feed": f"{BASE}/feeds/office.ics?lang=en",
     }
     assert (torget["name"], torget["description"]) == (
-        "The Square",
+        "Torget (the square)",
         "In the town centre, by the fountain.",
     )
     assert torget["urls"] == {

@@ -267,11 +267,11 @@ def test_presence_slot_has_one_add_to_calendar_entry_and_no_map_links(client):
     assert first.select_one("ul.actions a").has_attr("download")
     assert hrefs[1].startswith("https://calendar.google.com/calendar/render?")
     assert google["dates"] == ["20261125T150000Z/20261125T170000Z"]
-    assert google["text"] == ["Police on site: Travel centre"]
+    assert google["text"] == ["Police on site: Resecentrum (the travel centre)"]
     assert outlook["startdt"] == ["2026-11-25T15:00:00Z"]
     assert len(hrefs) == 3 and text_of(entry.summary) == "Add to your calendar"
     assert [a["href"] for a in first.find_all("a")][1:] == hrefs  # the place link, then these
-    assert text_of(first.select_one(".slot-when")) == "16:00–18:00 Travel centre"
+    assert text_of(first.select_one(".slot-when")) == "16:00–18:00 Resecentrum (the travel centre)"
 
 
 def test_cancelled_slot_shows_reason_and_struck_time_without_calendar_links(client):

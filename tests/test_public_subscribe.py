@@ -172,7 +172,7 @@ def test_english_subscribe_page_hands_out_english_feeds(client):
     assert https == "https://narvaro.example/feeds/places/torget.ics?lang=en"
     assert webcal == "webcal://narvaro.example/feeds/places/torget.ics?lang=en"
     assert parse_qs(urlsplit(outlook).query)["name"] == [
-        "Police on site: The Square – Sävsjö Municipality"
+        "Police on site: Torget (the square) – Sävsjö Municipality"
     ]
     assert decode_svg(inline_svgs(html)[0]) == [https]
 
