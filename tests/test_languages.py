@@ -14,7 +14,7 @@ from sqlalchemy import select
 from tests.factories import make_slot, offer_languages, place, translate
 from tests.test_calendar_file import SMALL, changed, error_for, write
 from webapp import i18n
-from webapp.config import TRANSLATIONS
+from webapp.config import TEMPLATES, TRANSLATIONS
 from webapp.extensions import db
 from webapp.models import Municipality, Place
 from webapp.schedule.calendar_file import load_calendar_file
@@ -230,3 +230,31 @@ def test_holiday_named_in_swedish_marked_where_no_translation_exists(client, pin
     marked = [span.get_text() for span in arabic.select('p span[lang="sv"]')]
     assert marked == ["Juldagen"]
     assert "Різдво" in ukrainian.get_text() and "Juldagen" not in ukrainian.get_text()
+
+
+@pytest.mark.parametrize(
+    ("topic", "ordinary"),
+    [("om", "about"), ("prenumerera", "subscribe"), ("synpunkter", "feedback")],
+)
+def test_easy_swedish_page_is_linked_from_the_swedish_page_only(client, topic, ordinary):
+    offer_languages(*ALL)
+
+    easy = soup_of(client, f"/sv/lattlast/{topic}")
+    swedish = soup_of(client, f"/sv/{ordinary}")
+    english = soup_of(client, f"/en/{ordinary}")
+    switch = {a["hreflang"]: a["href"] for a in easy.select("nav.lang-switch a")}
+
+    assert easy.h1.get_text().endswith("– lättläst") and easy.html["lang"] == "sv"
+    assert swedish.select_one(".easy-link a")["href"] == f"/sv/lattlast/{topic}"
+    assert english.select_one(".easy-link") is None
+    assert switch["en"] == f"/en/{ordinary}" and switch["ar"] == f"/ar/{ordinary}"
+    assert client.get(f"/en/lattlast/{topic}").status_code == 404
+
+
+def test_easy_swedish_uses_short_sentences():
+    for topic in ("om", "prenumerera", "synpunkter"):
+        html = (TEMPLATES / "public" / "easy" / f"{topic}.html").read_text(encoding="utf-8")
+        soup = BeautifulSoup(re.sub(r"{[{%#].*?[}%#]}", " ", html), "html.parser")
+        blocks = [b.get_text(" ") for b in soup.find_all(["h1", "h2", "p", "li"])]
+        sentences = [s for b in blocks for s in re.split(r"[.?!](?:\s|$)", b) if s.strip()]
+        assert max(len(s.split()) for s in sentences) <= 12, topic

@@ -46,8 +46,11 @@ def other_languages() -> list[dict]:
     if request.url_rule is None or "lang" not in (request.view_args or {}):
         urls = {c: url_for("public.home", lang=c) for c in codes}
     else:
-        args = {**request.view_args}
-        urls = {c: url_for(request.endpoint, **{**args, "lang": c}) for c in codes}
+        # A page that exists in one language only (easy Swedish) names its ordinary page.
+        endpoint = g.get("alternate_endpoint")
+        args = {} if endpoint else {**request.view_args}
+        endpoint = endpoint or request.endpoint
+        urls = {c: url_for(endpoint, **{**args, "lang": c}) for c in codes}
     return [
         {"code": c, "name": i18n.language_name(c), "dir": i18n.direction(c), "url": urls[c]}
         for c in codes

@@ -24,6 +24,8 @@ PAGES = [
 ]
 MISSING = "no-such-page"  # the localized 404 page
 PUBLIC_URLS = [f"/{lang}/{page}" for lang in LANGS for page in [*PAGES, MISSING]]
+# Easy Swedish (lättläst) exists in Swedish only.
+PUBLIC_URLS += [f"/sv/lattlast/{topic}" for topic in ("om", "prenumerera", "synpunkter")]
 
 
 def expected_status(url: str) -> int:

@@ -60,6 +60,23 @@ def about(lang):
     return render_template("public/about.html", promises=promises(site.municipality()))
 
 
+# Lättläst (easy Swedish) versions: Swedish only, each beside the page it simplifies.
+EASY_PAGES = {
+    "om": "public.about",
+    "prenumerera": "public.subscribe",
+    "synpunkter": "public.feedback",
+}
+
+
+@bp.get(f"{LANG}/lattlast/<any(om,prenumerera,synpunkter):topic>")
+def easy(lang, topic):
+    """The page in easy Swedish; the language switch leads to the ordinary page."""
+    if lang != "sv":
+        abort(404)
+    g.alternate_endpoint = EASY_PAGES[topic]
+    return render_template(f"public/easy/{topic}.html")
+
+
 @bp.get(f"{LANG}/editors")
 def editors(lang):
     """For web editors: how to show the times on another site (linked from the footer)."""
