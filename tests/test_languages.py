@@ -258,3 +258,11 @@ def test_easy_swedish_uses_short_sentences():
         blocks = [b.get_text(" ") for b in soup.find_all(["h1", "h2", "p", "li"])]
         sentences = [s for b in blocks for s in re.split(r"[.?!](?:\s|$)", b) if s.strip()]
         assert max(len(s.split()) for s in sentences) <= 12, topic
+
+
+def test_staff_pages_stay_english_when_the_public_site_is_swedish_only(client):
+    offer_languages("sv")
+
+    assert client.get("/en/").status_code == 404
+    login = soup_of(client, "/en/staff/login")
+    assert login.html["lang"] == "en"

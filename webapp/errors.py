@@ -28,13 +28,13 @@ Otherwise call 114 14.</p></main></body></html>"""
 
 def _page(error: HTTPException):
     code = error.code or 500
+    _rollback()  # first: the title's language comes from the data (which languages are offered)
     title = TITLES.get(code, TITLES[500])()
     if request.path.startswith("/api/"):
         # Werkzeug's stock descriptions are English prose; ours are localized.
         custom = error.description != type(error).description
         message = error.description if custom and error.description else title
         return jsonify(error={"status": code, "message": message}), code
-    _rollback()
     try:
         body = render_template("errors/error.html", code=code, title=title)
     except Exception:  # noqa: BLE001 - the page about an error must not fail itself

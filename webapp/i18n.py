@@ -144,9 +144,14 @@ def select_locale() -> str:
     lang = (request.view_args or {}).get("lang") or request.args.get("lang")
     if lang is None and request.view_args is None:  # no route matched: a 404 under /<lang>/
         lang = request.path.split("/")[1]
-    if lang in supported():
+    if lang in _offered_here():
         return lang
     return request.accept_languages.best_match(supported()) or SOURCE
+
+
+def _offered_here() -> tuple[str, ...]:
+    """Staff pages are in Swedish and English whatever the public pages offer."""
+    return STAFF_LANGUAGES if (request.endpoint or "").startswith("staff.") else supported()
 
 
 def pull_lang(endpoint, values) -> None:
@@ -160,8 +165,7 @@ def check_lang() -> None:
     lang = (request.view_args or {}).get("lang")
     if lang is None:
         return
-    offered = STAFF_LANGUAGES if (request.endpoint or "").startswith("staff.") else supported()
-    if lang not in offered:
+    if lang not in _offered_here():
         abort(404)
 
 
