@@ -13,6 +13,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
 from flask import abort, current_app, g, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.routing import BaseConverter
 
 from webapp.config import TRANSLATIONS
@@ -116,9 +117,14 @@ def catalogue_status(code: str, folder: Path = TRANSLATIONS) -> tuple[bool, bool
 
 def listed() -> tuple[str, ...]:
     """The languages the data file lists (Swedish first), or the defaults before it is loaded."""
+    from webapp.extensions import db  # noqa: PLC0415
     from webapp.site import municipality  # noqa: PLC0415 - site imports this module
 
-    town = municipality()
+    try:
+        town = municipality()
+    except SQLAlchemyError:  # the database is down: error pages still get a language
+        db.session.rollback()
+        town = None
     codes = ((town.translations or {}).get("languages") if town else None) or DEFAULT_LANGUAGES
     return (SOURCE, *(c for c in codes if c != SOURCE))
 
