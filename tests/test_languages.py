@@ -266,3 +266,16 @@ def test_staff_pages_stay_english_when_the_public_site_is_swedish_only(client):
     assert client.get("/en/").status_code == 404
     login = soup_of(client, "/en/staff/login")
     assert login.html["lang"] == "en"
+
+
+def test_office_address_has_a_version_per_language(client):
+    offer_languages(*ALL)
+    office = place("poliskontoret")
+    office.translations = {}
+    translate(office, "en", address="Storgatan 1 (example address)")
+
+    english = soup_of(client, "/en/office").find("main")
+    arabic = soup_of(client, "/ar/office").find("main")
+
+    assert "Storgatan 1 (example address)" in english.get_text()
+    assert arabic.find("span", lang="sv", string=office.address)

@@ -66,6 +66,8 @@ class PlaceData:
     longitude: float | None
     phone: str | None = None
     services: Text | None = None
+    # The address in other languages, where it says more than names ("(example address)").
+    address_other: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -365,6 +367,9 @@ def _place(r, data, where, kind):
             services or [],
             {k: v["services"] for k, v in data.items() if isinstance(v, dict) and "services" in v},
         ),
+        address_other={
+            k: v["address"] for k, v in data.items() if isinstance(v, dict) and "address" in v
+        },
     )
 
 

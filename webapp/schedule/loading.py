@@ -132,7 +132,10 @@ def _public_text(place) -> tuple:
 def _load_place(session, data: PlaceData, position, now):
     place = session.scalar(select(Place).where(Place.slug == data.slug)) or Place(slug=data.slug)
     translations = _translations(
-        name=data.name, description=data.description, services=data.services
+        name=data.name,
+        description=data.description,
+        services=data.services,
+        address=Text(data.address, data.address_other),
     )
     before = _public_text(place)
     _assign(
