@@ -156,3 +156,21 @@ def make_answer(slug="torget", **overrides):
     db.session.add(row)
     db.session.commit()
     return row
+
+
+def offer_languages(*codes):
+    """Make the data say which languages the site offers (as `languages = [...]` would)."""
+    from webapp.models import Municipality
+
+    town = db.session.scalar(select(Municipality))
+    town.translations = {**(town.translations or {}), "languages": list(codes)}
+    db.session.commit()
+
+
+def translate(row, locale, **fields):
+    """Give a data row (place, slot, closure, municipality) texts in another language."""
+    texts = dict(row.translations or {})
+    texts[locale] = {**texts.get(locale, {}), **fields}
+    row.translations = texts
+    db.session.commit()
+    return row

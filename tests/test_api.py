@@ -92,14 +92,14 @@ def test_places_in_english_use_the_files_en_tables_and_english_links(client):
     body = get_json(client, "/api/v1/places?lang=en")
 
     office, torget = body["places"][0], body["places"][1]
-    assert office["name"] == "Sävsjö police office"
+    assert office["name"] == "Poliskontoret i Sävsjö (the police office)"
     assert office["services"][0] == "Report crimes that are not urgent"
     assert office["urls"] == {
         "page": f"{BASE}/en/office",
         "feed": f"{BASE}/feeds/office.ics?lang=en",
     }
     assert (torget["name"], torget["description"]) == (
-        "The Square",
+        "Torget (the square)",
         "In the town centre, by the fountain.",
     )
     assert torget["urls"] == {
@@ -386,8 +386,8 @@ BAD_REQUESTS = [
     ("/api/v1/office-hours?from=2028-01-01&to=2029-01-01", "Välj högst 366 dagar."),
     ("/api/v1/presence?place=stationen", "Det finns ingen plats med den beteckningen."),
     ("/api/v1/presence?place=Torget%00", "Det finns ingen plats med den beteckningen."),
-    ("/api/v1/places?lang=de", "Okänt språk. Välj ett av: sv, en."),
-    ("/api/v1/status?lang=", "Okänt språk. Välj ett av: sv, en."),
+    ("/api/v1/places?lang=de", "Okänt språk. Välj ett av: sv, en, ar, fa, so, ti, uk."),
+    ("/api/v1/status?lang=", "Okänt språk. Välj ett av: sv, en, ar, fa, so, ti, uk."),
     ("/api/v1/presence?place=torget&place=torget", "Parametern place får bara anges en gång."),
     ("/api/v1/places?form=2026-01-01", "Okänd parameter. Tillåtna här: lang."),
     ("/api/v1/openapi.json?lang=sv", "Okänd parameter. Tillåtna här: ."),

@@ -155,7 +155,7 @@ def test_english_form_uses_the_place_name_from_the_data_file(client):
     page = soup(client.get("/en/feedback/torget"))
 
     assert page.html["lang"] == "en"
-    assert "The Square" in page.h1.get_text()
+    assert "Torget (the square)" in page.h1.get_text()
 
 
 def test_form_asks_the_questions_with_every_option(client):

@@ -343,7 +343,7 @@ def test_english_feed_uses_the_data_files_english_text(client):
         f"slot-{slot.id}@narvaro.example"
     ]
 
-    assert str(event["LOCATION"]) == "The Square, Torget, Sävsjö"
+    assert str(event["LOCATION"]) == "Torget (the square), Torget, Sävsjö"
     assert str(event["URL"]) == "https://narvaro.example/en/places/torget"
     assert "In the town centre, by the fountain." in str(event["DESCRIPTION"])
 

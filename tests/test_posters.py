@@ -224,7 +224,7 @@ def test_english_poster_uses_the_english_names_and_feed(app):
 
     lines = pdf_lines(client.get(f"/en/staff/posters/{poster.code}.pdf").data)
 
-    assert "The Square" in lines
+    assert "Torget (the square)" in lines
     assert [line for line in lines if "/feeds/places/torget.ics?lang=en" in line] != []
 
 

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from tests.conftest import NOW
-from tests.factories import make_slot, place
+from tests.factories import make_slot, offer_languages, place
 from webapp.extensions import db
 from webapp.models import OfficeHours, PresenceSlot
 from webapp.public.structured import json_ld_script
@@ -23,8 +23,10 @@ PAGES = [
     "/{lang}/about",
     "/{lang}/accessibility",
     "/{lang}/feedback",
+    "/{lang}/editors",
 ]
-OTHER = {"sv": "en", "en": "sv"}
+LANGUAGES = ("sv", "en", "ar", "fa", "so", "ti", "uk")
+RTL = {"ar", "fa"}
 # Tags whose URL the browser loads by itself; only <a> may point at other sites.
 LOADING_ATTRIBUTES = {"src", "srcset", "data", "poster", "action", "formaction"}
 
@@ -61,8 +63,9 @@ def local_urls_only(soup, url):
     assert not soup.find_all("iframe"), url
 
 
-@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_page_has_one_h1_title_lang_skip_link_switch_and_footer(client, lang):
+    offer_languages(*LANGUAGES)
     for pattern in PAGES:
         url = pattern.format(lang=lang)
         _response, soup = get_page(client, url)
@@ -71,11 +74,12 @@ def test_every_page_has_one_h1_title_lang_skip_link_switch_and_footer(client, la
         assert len(h1s) == 1, url
         assert soup.title.string.startswith(text_of(h1s[0]) + " – Närvaro – "), url
         assert soup.html["lang"] == lang, url
+        assert soup.html["dir"] == ("rtl" if lang in RTL else "ltr"), url
         first_link = soup.body.find("a")
         assert first_link["href"] == "#main" and soup.find(id="main").name == "main", url
         switch = soup.select("nav.lang-switch a")
         assert [(a["href"], a["hreflang"]) for a in switch] == [
-            (pattern.format(lang=OTHER[lang]), OTHER[lang])
+            (pattern.format(lang=other), other) for other in LANGUAGES if other != lang
         ], url
         footer = {a["href"] for a in soup.find("footer").find_all("a")}
         assert {
@@ -111,6 +115,7 @@ def test_unknown_language_and_place_are_localized_404_pages(client):
         assert response.status_code == 404, url
         assert len(soup.find_all("h1")) == 1, url
         assert soup.html["lang"] == lang, url
+        assert soup.html["dir"] == ("rtl" if lang in RTL else "ltr"), url
         assert "Set-Cookie" not in response.headers, url
 
 
@@ -149,7 +154,10 @@ def test_office_page_weekly_hours_and_changed_days(client):
     text = text_of(soup.find("main"))
     assert "Storgatan 1, 576 31 Sävsjö (exempeladress)" in text
     assert "Lämna upphittat gods" in text
-    assert soup.find("a", href="geo:57.40289,14.66397")
+    maps = [a["href"] for a in soup.find("main").find_all("a") if "openstreetmap" in a["href"]]
+    assert maps == [
+        "https://www.openstreetmap.org/?mlat=57.40289&mlon=14.66397#map=18/57.40289/14.66397"
+    ]
     assert "Från och med" not in text
 
 
@@ -256,10 +264,11 @@ def test_presence_page_groups_slots_by_local_day(client):
     assert first.find("a", class_="slot-place")["href"] == "/sv/places/biblioteket"
 
 
-def test_presence_slot_links_to_calendars_and_maps(client):
+def test_presence_slot_has_one_add_to_calendar_entry_and_no_map_links(client):
     _response, soup = get_page(client, "/en/presence")
     first = soup.select_one("li.slot")
-    hrefs = [a["href"] for a in first.select("ul.actions a")]
+    entry = first.select_one("details.add-to-calendar")
+    hrefs = [a["href"] for a in entry.select("ul.actions a")]
     slot_id = int(hrefs[0].split("/")[-1].split(".")[0])
 
     google = parse_qs(urlsplit(hrefs[1]).query)
@@ -271,11 +280,9 @@ def test_presence_slot_links_to_calendars_and_maps(client):
     assert google["dates"] == ["20261125T090000Z/20261125T103000Z"]
     assert google["text"] == ["Police on site: The library"]
     assert outlook["startdt"] == ["2026-11-25T09:00:00Z"]
-    assert hrefs[3:] == [
-        "https://www.openstreetmap.org/?mlat=57.40205&mlon=14.66712#map=18/57.40205/14.66712",
-        "geo:57.40205,14.66712",
-    ]
-    assert text_of(first.select_one(".slot-when")) == "10:00 AM–11:30 AM The library"
+    assert len(hrefs) == 3 and text_of(entry.summary) == "Add to your calendar"
+    assert [a["href"] for a in first.find_all("a")][1:] == hrefs  # the place link, then these
+    assert text_of(first.select_one(".slot-when")) == "10:00–11:30 The library"
 
 
 def test_cancelled_slot_shows_reason_and_struck_time_without_calendar_links(client):
@@ -355,7 +362,34 @@ def test_about_page_has_promise_from_data_and_follow_up(client):
     assert "The police keep fixed opening hours" in text
     assert soup.find("a", href="/en/promises/2023-2024")
     assert soup.find("a", href="/en/promises/2020-2021") or soup.find("a", href="/en/promises")
-    assert "https://narvaro.example/en/embed" in text
+    assert "embed" not in text  # material for web editors has its own page
+
+
+def test_editors_page_has_the_embed_snippet_and_is_in_the_footer(client):
+    _response, soup = get_page(client, "/en/editors")
+
+    assert "https://narvaro.example/en/embed" in text_of(soup.find("main"))
+    assert text_of(soup.find("main").select_one("code.url")) == (
+        "https://narvaro.example/en/embed/fragment"
+    )
+    assert soup.find("footer").find("a", href="/en/editors")
+
+
+def test_presence_page_filters_by_place_with_links(client):
+    _response, soup = get_page(client, "/en/presence?place=torget")
+    filter_links = soup.select("nav.place-filter a")
+    places = {a.get_text() for a in soup.select("li.slot .slot-place")}
+
+    assert [a["href"] for a in filter_links][:2] == [
+        "/en/presence#times-heading",
+        "/en/presence?place=torget#times-heading",
+    ]
+    assert [a.get_text() for a in soup.select('nav.place-filter a[aria-current="page"]')] == [
+        text_of(filter_links[1])
+    ]
+    assert places == {text_of(filter_links[1])}
+    assert client.get("/en/presence?place=poliskontoret").status_code == 404
+    assert client.get("/en/presence?place=nowhere").status_code == 404
 
 
 def test_accessibility_statement_links_digg_and_reporting(client):

@@ -75,7 +75,7 @@ def test_status_holiday_named_from_data_on_english_page(client, pin):
 
     assert state == "closed-holiday"
     assert "Christmas Day" in text
-    assert "9:00 AM" in text
+    assert "Opens Tuesday 29 December at 09:00." in text
 
 
 def test_status_on_a_closure_day_gives_its_note(client, pin):

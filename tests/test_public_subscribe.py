@@ -97,8 +97,13 @@ def get_subscribe(client, url):
 
 
 def feed_sections(client, url):
-    soup = BeautifulSoup(get_subscribe(client, url), "html.parser")
-    return {s["id"].removeprefix("feed-"): s for s in soup.select("section.feed")}
+    """Each calendar's section, one page per calendar (?feed=<key>): one section, one QR code."""
+    sections = {}
+    for key in FEEDS:
+        soup = BeautifulSoup(get_subscribe(client, f"{url}?feed={key}"), "html.parser")
+        [section] = soup.select("section.feed")
+        sections[section["id"].removeprefix("feed-")] = section
+    return sections
 
 
 def inline_svgs(html: str) -> list[str]:
@@ -133,18 +138,33 @@ def test_subscribe_page_gives_exact_webcal_https_and_outlook_links(client):
     assert sections["torget"].h2.get_text() == "Polisen på plats: Torget"
 
 
-def test_subscribe_page_qr_codes_decode_to_the_feed_urls(client):
-    svgs = inline_svgs(get_subscribe(client, "/sv/subscribe"))
+def test_subscribe_page_lists_every_calendar_and_shows_all_first(client):
+    soup = BeautifulSoup(get_subscribe(client, "/sv/subscribe"), "html.parser")
+    choices = [a["href"] for a in soup.select("nav.place-filter a")]
 
-    assert len(svgs) == len(FEEDS)
-    for key, svg in zip(FEEDS, svgs, strict=True):
+    assert choices == [f"/sv/subscribe?feed={key}#feed-{key}" for key in FEEDS]
+    assert [s["id"] for s in soup.select("section.feed")] == ["feed-all"]
+    assert client.get("/sv/subscribe?feed=nothing").status_code == 404
+
+
+def test_subscribe_page_buttons_come_before_the_qr_code(client):
+    soup = BeautifulSoup(get_subscribe(client, "/sv/subscribe?feed=torget"), "html.parser")
+    section = soup.select_one("section.feed")
+
+    order = [tag.name for tag in section.find_all(["a", "figure"])]
+    assert order[:3] == ["a", "a", "figure"]
+
+
+def test_subscribe_page_qr_codes_decode_to_the_feed_urls(client):
+    for key in FEEDS:
+        [svg] = inline_svgs(get_subscribe(client, f"/sv/subscribe?feed={key}"))
         root = parse_xml(svg)
         assert root.get("role") == "img" and root.get("aria-label"), key
         assert decode_svg(svg) == ["https://narvaro.example" + PATHS[key]], key
 
 
 def test_english_subscribe_page_hands_out_english_feeds(client):
-    html = get_subscribe(client, "/en/subscribe")
+    html = get_subscribe(client, "/en/subscribe?feed=torget")
     sections = {s["id"]: s for s in BeautifulSoup(html, "html.parser").select("section.feed")}
 
     webcal, https, outlook = feed_links(sections["feed-torget"])
@@ -152,9 +172,9 @@ def test_english_subscribe_page_hands_out_english_feeds(client):
     assert https == "https://narvaro.example/feeds/places/torget.ics?lang=en"
     assert webcal == "webcal://narvaro.example/feeds/places/torget.ics?lang=en"
     assert parse_qs(urlsplit(outlook).query)["name"] == [
-        "Police on site: The Square – Sävsjö Municipality"
+        "Police on site: Torget (the square) – Sävsjö Municipality"
     ]
-    assert decode_svg(inline_svgs(html)[FEEDS.index("torget")]) == [https]
+    assert decode_svg(inline_svgs(html)[0]) == [https]
 
 
 def test_subscribe_links_use_the_request_host_without_public_base_url(app, client):

@@ -27,6 +27,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _init_extensions(app)
+    from webapp.i18n import LangConverter
+
+    app.url_map.converters["lang"] = LangConverter
     _register_blueprints(app)
     _register_hooks(app)
 
@@ -118,6 +121,8 @@ def _register_hooks(app):
         working_at(db.session, site.now())
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             begin_writes()
+
+    app.before_request(i18n.check_lang)
 
     @app.teardown_request
     def _reset(_exc):

@@ -56,18 +56,28 @@ def _pybabel(*args):
 
 
 def _extract():
-    _pybabel(
-        "extract",
-        "-F",
-        "babel.cfg",
-        "-k",
-        "_l",
-        "--no-location",
-        "--sort-output",
-        "-o",
-        "translations/messages.pot",
-        ".",
-    )
+    """messages.pot holds all text; public.pot only the public pages' (see i18n.PUBLIC_SOURCES)."""
+    from babel.messages.pofile import read_po, write_po
+
+    from webapp.config import ROOT
+    from webapp.i18n import public_messages
+
+    options = ("-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output")
+    _pybabel("extract", *options, "-o", "translations/messages.pot", ".")
+    with open(ROOT / "translations" / "messages.pot", "rb") as handle:
+        template = read_po(handle)
+    public = public_messages()
+    for message in list(template):
+        if message.id and message.id not in public:
+            template.delete(message.id, message.context)
+    with open(ROOT / "translations" / "public.pot", "wb") as handle:
+        write_po(handle, template, omit_header=False, sort_output=True)
+
+
+def _locales():
+    from webapp.config import TRANSLATIONS
+
+    return sorted(p.name for p in TRANSLATIONS.iterdir() if (p / "LC_MESSAGES").is_dir())
 
 
 @translate.command("extract")
@@ -78,11 +88,25 @@ def translate_extract():
 
 @translate.command("update")
 def translate_update():
-    """Merge the template into every language's messages.po."""
+    """Merge the templates into every language's messages.po (public text only beyond sv/en)."""
+    from webapp.i18n import STAFF_LANGUAGES
+
     _extract()
-    _pybabel(
-        "update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching"
-    )
+    for locale in _locales():
+        pot = "messages.pot" if locale in STAFF_LANGUAGES else "public.pot"
+        _pybabel(
+            "update",
+            *("-i", f"translations/{pot}", "-d", "translations", "-l", locale),
+            *("--no-fuzzy-matching", "--ignore-obsolete"),
+        )
+
+
+@translate.command("init")
+@click.argument("locale")
+def translate_init(locale):
+    """Start a catalogue for a new language, with the public text to translate."""
+    _extract()
+    _pybabel("init", "-i", "translations/public.pot", "-d", "translations", "-l", locale)
 
 
 @translate.command("compile")

@@ -95,7 +95,8 @@ BASE = {
     "BABEL_DEFAULT_LOCALE": "sv",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
     "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS),
-    "LANGUAGES": ("sv", "en"),
+    # None: every language the data file lists whose catalogue is complete; a tuple narrows it.
+    "LANGUAGES": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": 3600,

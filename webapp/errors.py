@@ -40,6 +40,7 @@ Otherwise call 114 14.</p></main></body></html>"""
 
 def _page(error: HTTPException):
     code = error.code or 500
+    _rollback()  # first: the title's language comes from the data (which languages are offered)
     title = TITLES.get(code, TITLES[500])()
     if request.path.startswith("/api/"):
         # Werkzeug's stock descriptions are English prose; ours are localized.

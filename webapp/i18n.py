@@ -1,12 +1,150 @@
-"""Locale handling: the URL decides, then Accept-Language, then Swedish."""
+"""Locale handling: the URL decides, then Accept-Language, then Swedish.
 
-from flask import current_app, g, request
+Which languages a site offers is data: the data file lists them (`languages = [...]`), and
+the app offers exactly those whose catalogue is complete. Swedish is the source language and
+always offered. Staff pages stay Swedish and English (STAFF_LANGUAGES); the other catalogues
+hold only the public text (see PUBLIC_SOURCES), so a staff URL in another language is a 404.
+"""
 
-LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
+import re
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.pofile import read_po
+from flask import abort, current_app, g, request
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.routing import BaseConverter
+
+from webapp.config import TRANSLATIONS
+
+SOURCE = "sv"
+STAFF_LANGUAGES = ("sv", "en")
+DEFAULT_LANGUAGES = ("sv", "en")
+# Where public text lives: catalogues for public-only languages are made from these alone.
+PUBLIC_SOURCES = (
+    "templates/base.html",
+    "templates/partials",
+    "templates/public",
+    "templates/feedback",
+    "templates/followup",
+    "templates/errors",
+    "templates/macros/forms.html",
+    "webapp/errors.py",
+    "webapp/forms.py",
+    "webapp/public",
+    "webapp/followup",
+    "webapp/feedback/forms.py",
+    "webapp/feedback/views.py",
+)
+REVIEWED = re.compile(r"^#\s*review-status:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+
+
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+}
+
+
+def public_messages(root: Path | None = None) -> set:
+    """msgids used by the public pages' sources, as `flask translate extract` finds them."""
+    from babel.messages.extract import extract_from_dir  # noqa: PLC0415 - only tools need it
+    from babel.messages.frontend import parse_mapping_cfg  # noqa: PLC0415
+
+    from webapp.config import ROOT  # noqa: PLC0415
+
+    root = root or ROOT
+    with open(root / "babel.cfg", encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    found = set()
+    for filename, _line, message, _comments, _context in extract_from_dir(
+        root, method_map, options_map, keywords=KEYWORDS
+    ):
+        if filename.startswith(PUBLIC_SOURCES):
+            found.add(message[0] if isinstance(message, tuple | list) else message)
+    return found
+
+
+class LangConverter(BaseConverter):
+    """A language code in the URL; whether the site offers it is checked per request."""
+
+    regex = "[a-z]{2,3}"
+
+
+def language_name(code: str) -> str:
+    """The language in its own name and script ("العربية", "Soomaali")."""
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def direction(code: str) -> str:
+    """ "rtl" for Arabic, Persian and other right-to-left scripts, otherwise "ltr"."""
+    try:
+        order = Locale.parse(code).character_order
+    except (UnknownLocaleError, ValueError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
+
+
+def _po_path(code: str, folder: Path = TRANSLATIONS) -> Path:
+    return folder / code / "LC_MESSAGES" / "messages.po"
+
+
+@cache
+def catalogue_status(code: str, folder: Path = TRANSLATIONS) -> tuple[bool, bool]:
+    """(complete, reviewed) for a language's catalogue; Swedish is the source, so both."""
+    if code == SOURCE:
+        return True, True
+    po, mo = _po_path(code, folder), _po_path(code, folder).with_suffix(".mo")
+    if not po.is_file() or not mo.is_file():
+        return False, False
+    with po.open("rb") as handle:
+        catalogue = read_po(handle, locale=code)
+    complete = all(
+        m.string and not m.fuzzy and (isinstance(m.string, str) or all(m.string))
+        for m in catalogue
+        if m.id
+    )
+    status = REVIEWED.search(catalogue.header_comment or "")
+    return complete, bool(status and status[1].lower() == "reviewed")
+
+
+def listed() -> tuple[str, ...]:
+    """The languages the data file lists (Swedish first), or the defaults before it is loaded."""
+    from webapp.extensions import db  # noqa: PLC0415
+    from webapp.site import municipality  # noqa: PLC0415 - site imports this module
+
+    try:
+        town = municipality()
+    except SQLAlchemyError:  # the database is down: error pages still get a language
+        db.session.rollback()
+        town = None
+    codes = ((town.translations or {}).get("languages") if town else None) or DEFAULT_LANGUAGES
+    return (SOURCE, *(c for c in codes if c != SOURCE))
 
 
 def supported() -> tuple[str, ...]:
-    return tuple(current_app.config["LANGUAGES"])
+    """The languages this site offers: listed in the data file, with a complete catalogue."""
+    if "languages" not in g:
+        allowed = current_app.config.get("LANGUAGES")
+        g.languages = tuple(
+            c
+            for c in listed()
+            if catalogue_status(c)[0] and (allowed is None or c in allowed or c == SOURCE)
+        )
+    return g.languages
+
+
+def reviewed(code: str) -> bool:
+    return catalogue_status(code)[1]
 
 
 def select_locale() -> str:
@@ -14,15 +152,29 @@ def select_locale() -> str:
     lang = (request.view_args or {}).get("lang") or request.args.get("lang")
     if lang is None and request.view_args is None:  # no route matched: a 404 under /<lang>/
         lang = request.path.split("/")[1]
-    if lang in supported():
+    if lang in _offered_here():
         return lang
-    return request.accept_languages.best_match(supported()) or "sv"
+    return request.accept_languages.best_match(supported()) or SOURCE
+
+
+def _offered_here() -> tuple[str, ...]:
+    """Staff pages are in Swedish and English whatever the public pages offer."""
+    return STAFF_LANGUAGES if (request.endpoint or "").startswith("staff.") else supported()
 
 
 def pull_lang(endpoint, values) -> None:
     """url_value_preprocessor: keep the URL's language on g for url_for defaults."""
     if values and "lang" in values:
         g.lang = values["lang"]
+
+
+def check_lang() -> None:
+    """before_request, after the write intent is set: a language not offered here is a 404."""
+    lang = (request.view_args or {}).get("lang")
+    if lang is None:
+        return
+    if lang not in _offered_here():
+        abort(404)
 
 
 def push_lang(endpoint, values) -> None:

@@ -4,11 +4,12 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, g, request, url_for
 from flask_babel import get_locale
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from webapp import i18n
 from webapp.clock import utcnow
 from webapp.extensions import db
-from webapp.i18n import LANGUAGE_NAMES
 from webapp.models import Municipality
 
 
@@ -40,26 +41,55 @@ def lang() -> str:
     return str(get_locale() or "sv")
 
 
+def page_languages() -> tuple[str, ...]:
+    """The languages this page exists in: staff pages stay Swedish and English."""
+    if (request.endpoint or "").startswith("staff."):
+        return i18n.STAFF_LANGUAGES
+    return i18n.supported()
+
+
 def other_languages() -> list[dict]:
-    """The same page in every other language, for the language switch."""
+    """The same page in every other language, each in its own name, for the language switch."""
+    codes = [c for c in page_languages() if c != lang()]
     if request.url_rule is None or "lang" not in (request.view_args or {}):
-        return [
-            {"code": c, "name": n, "url": url_for("public.home", lang=c)}
-            for c, n in LANGUAGE_NAMES.items()
-            if c != lang()
-        ]
-    args = {**request.view_args}
+        urls = {c: url_for("public.home", lang=c) for c in codes}
+    else:
+        # A page that exists in one language only (easy Swedish) names its ordinary page.
+        endpoint = g.get("alternate_endpoint")
+        args = {} if endpoint else {**request.view_args}
+        endpoint = endpoint or request.endpoint
+        urls = {c: url_for(endpoint, **{**args, "lang": c}) for c in codes}
     return [
-        {"code": code, "name": name, "url": url_for(request.endpoint, **{**args, "lang": code})}
-        for code, name in LANGUAGE_NAMES.items()
-        if code != lang()
+        {"code": c, "name": i18n.language_name(c), "dir": i18n.direction(c), "url": urls[c]}
+        for c in codes
     ]
+
+
+class _LanguageNames(dict):
+    def __missing__(self, code):
+        return i18n.language_name(code)
+
+    def get(self, code, default=None):
+        return self[code]
 
 
 def template_context() -> dict:
     return {
         "municipality": municipality(),
         "lang": lang(),
+        "dir": i18n.direction(lang()),
+        "reviewed": i18n.reviewed(lang()),
         "other_languages": other_languages,
-        "language_names": LANGUAGE_NAMES,
+        "language_names": _LanguageNames(),
+        "data_text": data_text,
     }
+
+
+def data_text(row, field: str, locale: str | None = None) -> Markup:
+    """A data text in the page's language; the Swedish fallback is marked lang="sv"."""
+    locale = locale or lang()
+    text = row.text(field, locale) if row is not None else ""
+    own = ((getattr(row, "translations", None) or {}).get(locale) or {}).get(field)
+    if locale == i18n.SOURCE or own or not text:
+        return escape(text)
+    return Markup('<span lang="sv">%s</span>') % text

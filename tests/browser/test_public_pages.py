@@ -1,10 +1,13 @@
-"""Every public page in a real browser, in Swedish and English: WCAG 2.2 AA by axe-core, a
-skip link first, one h1, the page's language, nothing from other hosts, reflow at 320 CSS px;
-and the start page's office status at pinned times."""
+"""Every public page in a real browser, in every language the site offers: WCAG 2.2 AA by
+axe-core at 1280 and 320 CSS px, a skip link first, one h1, the page's language and direction,
+nothing from other hosts, reflow at 320 CSS px and at 360 px with the root text at 200 %; the
+start page's office status at pinned times; the phone's first screen; right-to-left layout."""
 
+import io
 from datetime import UTC, datetime
 
 import pytest
+from PIL import Image
 
 from tests.browser.helpers import (
     axe_violations,
@@ -14,7 +17,7 @@ from tests.browser.helpers import (
     other_hosts,
     overflowing_elements,
 )
-from tests.browser.pages import LANGS, PUBLIC_URLS, expected_status
+from tests.browser.pages import LANGS, PUBLIC_URLS, RTL, expected_status
 
 # The embed snippet is framed inside another site's page and is all main content: there is
 # no block to bypass (WCAG 2.4.1), so its first Tab must land inside <main> instead.
@@ -60,6 +63,15 @@ def test_page_passes_axe_keyboard_language_hosts_and_reflow_checks(
     }
     page.set_viewport_size({"width": 320, "height": 640})
     seen["px wider than 320"] = max(page.evaluate("document.documentElement.scrollWidth") - 320, 0)
+    narrow = axe_violations(page)
+    seen["axe violations at 320"] = [violation["id"] for violation in narrow]
+    violations += narrow
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    seen["px wider than 360 at 200 %"] = max(
+        page.evaluate("document.documentElement.scrollWidth") - 360, 0
+    )
+    seen["dir"] = page.get_attribute("html", "dir")
 
     first_tab = (
         {"target": "in main", "visible": True, "focus after Enter": ""}
@@ -74,6 +86,9 @@ def test_page_passes_axe_keyboard_language_hosts_and_reflow_checks(
         "first Tab": first_tab,
         "other hosts": [],
         "px wider than 320": 0,
+        "axe violations at 320": [],
+        "px wider than 360 at 200 %": 0,
+        "dir": "rtl" if url.split("/")[1] in RTL else "ltr",
     }, "\n".join([describe_violations(violations), "Too wide:", *overflowing_elements(page)])
 
 
@@ -96,3 +111,56 @@ def test_start_page_status_at_pinned_time(page, live_server, lang, moment, state
     )
 
     assert states == [state]
+
+
+def _box(page, selector) -> dict | None:
+    element = page.locator(selector).first
+    return element.bounding_box() if element.count() else None
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "ar"])
+def test_phone_first_screen_shows_office_status_and_next_presence(browser, live_server, lang):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    _open(page, f"/{lang}/")
+
+    boxes = {
+        name: _box(page, selector)
+        for name, selector in {
+            "example-data notice": ".notice-example",
+            "office status": "#office-status .status-line",
+            "next presence": ".upcoming li",
+        }.items()
+    }
+    context.close()
+
+    assert {name: box is not None and in_viewport(box, page) for name, box in boxes.items()} == {
+        "example-data notice": True,
+        "office status": True,
+        "next presence": True,
+    }, boxes
+
+
+@pytest.mark.parametrize("lang", RTL)
+def test_right_to_left_page_starts_on_the_right(page, lang):
+    page.set_viewport_size({"width": 800, "height": 600})
+    _open(page, f"/{lang}/")
+
+    brand, h1 = _box(page, ".brand"), _box(page, "h1")
+    text_right = page.evaluate(
+        """() => { const r = document.createRange(); const h = document.querySelector('h1');
+                   r.selectNodeContents(h); const b = r.getBoundingClientRect();
+                   return [b.left, b.right]; }"""
+    )
+    width = page.evaluate("document.documentElement.clientWidth")
+
+    # What the reader sees: the heading's dark pixels are at the right of its full-width row.
+    shot = page.screenshot(clip={"x": 0, "y": h1["y"], "width": width, "height": h1["height"]})
+    image = Image.open(io.BytesIO(shot)).convert("L")
+    ink = image.load()  # Pillow comes with fpdf2
+    inked = [x for x in range(image.width) if any(ink[x, y] < 100 for y in range(image.height))]
+
+    # The brand and the heading's text sit against the right edge, not the left.
+    assert brand["x"] + brand["width"] > width - 60 and brand["x"] > width / 2
+    assert text_right[1] > width - 60 and text_right[0] > width / 3
+    assert inked and min(inked) > width / 3 and max(inked) > width - 60, (min(inked), max(inked))

@@ -18,18 +18,18 @@ from webapp.feedback import service
 from webapp.feedback.forms import FeedbackForm
 from webapp.feedback.privacy import client_key, keep_addresses_out_of_logs
 from webapp.feedback.tokens import check_token, make_token, token_id
+from webapp.i18n import supported
 from webapp.schedule import store
 
 bp = Blueprint("feedback", __name__)
 bp.record_once(keep_addresses_out_of_logs)
-LANG = "/<any(sv,en):lang>"
+LANG = "/<lang:lang>"
 
 MIN_SECONDS = 3  # faster than a person can read and answer
 MAX_SECONDS = 4 * 60 * 60  # an open tab is fine; older forms are shown again to send
 CLIENT_LIMIT = "10 per 10 minutes;40 per day"
 ALL_CLIENTS_LIMIT = "300 per hour"
 SCAN_LIMIT = "1 per 10 minutes"  # per client and poster: reloads and repeat scans count once
-LANGUAGES = ("sv", "en")
 
 
 def _setting(name: str, default):
@@ -67,7 +67,7 @@ def scan(code):
     if request.method == "GET" and not _is_prefetch() and _within_scan_limit(poster):
         service.count_scan(db.session, poster, utcnow().astimezone(site.timezone()).date())
         db.session.commit()
-    lang = request.accept_languages.best_match(LANGUAGES, default="sv")
+    lang = request.accept_languages.best_match(supported(), default="sv")
     target = url_for("feedback.form", lang=lang, slug=poster.place.slug, code=poster.code)
     response = redirect(target, 303)
     response.headers["Cache-Control"] = "no-store"

@@ -15,8 +15,8 @@ from webapp.promise import store
 from webapp.promise.atom import FeedEntry, build_feed
 from webapp.promise.followup import promise_followup
 from webapp.promise.svg import bar_chart
+from webapp.public import LANG
 from webapp.public.urls import absolute_url
-from webapp.public.views import LANG
 
 bp = Blueprint("followup", __name__)
 

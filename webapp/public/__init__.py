@@ -3,4 +3,4 @@
 from flask import Blueprint
 
 bp = Blueprint("public", __name__)
-LANG = "/<any(sv,en):lang>"
+LANG = "/<lang:lang>"

@@ -4,8 +4,11 @@ from datetime import date, datetime, time
 
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
+from markupsafe import Markup
 
-from webapp.site import lang, timezone
+from webapp.i18n import direction
+from webapp.schedule.office import HOLIDAY_LANGUAGES
+from webapp.site import data_text, lang, timezone
 from webapp.site import now as site_now
 
 
@@ -18,14 +21,16 @@ def local_today() -> date:
 
 
 def clock(moment: datetime | time) -> str:
-    """ "10:00" (sv) or "10:00 AM" (en); datetimes are shown in local time."""
+    """ "16:00" in every language (24-hour, Latin digits, as in Sweden); local time."""
     if isinstance(moment, datetime):
         moment = local(moment)
-    return format_time(moment, "short", rebase=False)
+    return format_time(moment, "HH:mm", rebase=False)
 
 
 def time_range(start: datetime | time, end: datetime | time) -> str:
-    return f"{clock(start)}–{clock(end)}"
+    """ "10:00–12:00"; isolated left-to-right on right-to-left pages, or it reads "12:00–10:00"."""
+    text = f"{clock(start)}–{clock(end)}"
+    return f"\u2066{text}\u2069" if direction(lang()) == "rtl" else text
 
 
 def long_date(day: date) -> str:
@@ -92,6 +97,20 @@ def moved_from(slot) -> str:
     )
 
 
+def change_reason_marked(day):
+    """change_reason for the page: a closure note with no text in this language is lang="sv"."""
+    if day.closure is not None and day.closure.note:
+        return data_text(day.closure, "note")
+    return holiday_marked(day)
+
+
+def holiday_marked(day):
+    """The holiday's name; in a language the holidays package lacks, the Swedish, lang="sv"."""
+    if day.holiday and lang() not in HOLIDAY_LANGUAGES:
+        return Markup('<span lang="sv">%s</span>') % day.holiday
+    return day.holiday or ""
+
+
 def helpers() -> dict:
     """Template globals for the public pages."""
     return {
@@ -103,7 +122,8 @@ def helpers() -> dict:
         "upper_first": upper_first,
         "day_heading": day_heading,
         "place_name": place_name,
-        "change_reason": change_reason,
+        "change_reason": change_reason_marked,
+        "holiday_name": holiday_marked,
         "moved_to": moved_to,
         "moved_from": moved_from,
     }

@@ -3,7 +3,7 @@
 from datetime import date
 from pathlib import Path
 
-from flask import current_app, g, render_template
+from flask import abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 
 from webapp.extensions import db
@@ -26,12 +26,13 @@ ROBOTS = "User-agent: *\nAllow: /\nAllow: /feeds/\nDisallow: /staff/\n"
 @bp.get(f"{LANG}/subscribe")
 @cached_page
 def subscribe(lang):
+    """One calendar at a time (?feed=<key>, all by default): its buttons, then its QR code."""
     feeds = all_feeds(store.get_office(db.session), store.presence_places(db.session))
-    codes = {
-        feed.key: qr_svg(feed.https, label=_("QR-kod till kalendern %(title)s", title=feed.title))
-        for feed in feeds
-    }
-    return render_template("public/subscribe.html", feeds=feeds, codes=codes)
+    chosen = next((f for f in feeds if f.key == request.args.get("feed", "all")), None)
+    if chosen is None:
+        abort(404)
+    code = qr_svg(chosen.https, label=_("QR-kod till kalendern %(title)s", title=chosen.title))
+    return render_template("public/subscribe.html", feeds=feeds, chosen=chosen, code=code)
 
 
 @bp.get(f"{LANG}/about")
@@ -44,6 +45,31 @@ def about(lang):
         promises=promises,
         current=promise_store.in_force(promises, today),
         latest=promise_store.latest_started(promises, today),
+    )
+
+
+# Lättläst (easy Swedish) versions: Swedish only, each beside the page it simplifies.
+EASY_PAGES = {
+    "om": "public.about",
+    "prenumerera": "public.subscribe",
+    "synpunkter": "public.feedback",
+}
+
+
+@bp.get(f"{LANG}/lattlast/<any(om,prenumerera,synpunkter):topic>")
+def easy(lang, topic):
+    """The page in easy Swedish; the language switch leads to the ordinary page."""
+    if lang != "sv":
+        abort(404)
+    g.alternate_endpoint = EASY_PAGES[topic]
+    return render_template(f"public/easy/{topic}.html")
+
+
+@bp.get(f"{LANG}/editors")
+def editors(lang):
+    """For web editors: how to show the times on another site (linked from the footer)."""
+    return render_template(
+        "public/editors.html",
         embed_url=absolute_url("public.embed"),
         fragment_url=absolute_url("public.embed_fragment"),
     )

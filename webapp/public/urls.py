@@ -9,6 +9,9 @@ from webapp.feeds import links
 from webapp.public.formatting import place_name
 from webapp.site import lang, municipality, public_base_url
 
+# Feeds have Swedish event text, or English with ?lang=en; one feed per URL.
+FEED_LANGUAGES = ("en",)
+
 
 def absolute_url(endpoint: str, **values) -> str:
     """An absolute URL, built from PUBLIC_BASE_URL when it is set (it is what QR codes print)."""
@@ -17,7 +20,7 @@ def absolute_url(endpoint: str, **values) -> str:
 
 def feed_url(endpoint: str, **values) -> str:
     """A feed's https URL; English pages hand out English feeds (?lang=en)."""
-    if lang() != "sv":
+    if lang() in FEED_LANGUAGES:
         values["lang"] = lang()
     return absolute_url(endpoint, **values)
 
@@ -90,7 +93,7 @@ def slot_calendar_links(slot) -> dict:
     where = slot.place.address or place_name(slot.place)
     details = slot.place.text("description", lang())
     ics_values = {"slot_id": slot.id}
-    if lang() != "sv":
+    if lang() in FEED_LANGUAGES:
         ics_values["lang"] = lang()
     return {
         "ics": url_for("feeds.slot", **ics_values),

@@ -117,12 +117,19 @@ def presence_json_ld(slots):
 @cached_page
 def presence(lang):
     now = schedule()
+    places = store.presence_places(db.session)
+    # ?place=<slug> shows one place's times (links, no JavaScript); an unknown place is a 404.
+    selected = next((p for p in places if p.slug == request.args.get("place")), None)
+    if request.args.get("place") is not None and selected is None:
+        abort(404)
+    listing = now.listing(selected)
     return render_template(
         "public/presence.html",
-        days=slots_by_day(now.listing(), now.tz),
-        places=store.presence_places(db.session),
+        days=slots_by_day(listing, now.tz),
+        places=places,
+        selected=selected,
         now=now.now,
-        json_ld=presence_json_ld(now.slots),
+        json_ld=presence_json_ld([s for s in listing if not s.moved_away]),
     )
 
 

@@ -7,12 +7,13 @@ half-loads. Every error names the file, the line and the field.
 import itertools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holiday_data
+from babel import Locale, UnknownLocaleError
 
 from webapp.schedule.file_reader import (
     DAYS,
@@ -52,6 +53,8 @@ class PlaceData:
     longitude: float | None
     phone: str | None = None
     services: Text | None = None
+    # The address in other languages, where it says more than names ("(example address)").
+    address_other: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class CalendarData:
     closures: list
     places: list
     patterns: list
+    languages: tuple = ("sv", "en")
 
 
 def load_calendar_file(path) -> CalendarData:
@@ -146,7 +150,23 @@ def _calendar(r, data):
         closures=_closures(r, data["office"]),
         places=places,
         patterns=_patterns(r, data, set(slugs)),
+        languages=_languages(r, town),
     )
+
+
+def _languages(r, town):
+    """The languages the site offers (Swedish, the source, always); each one Babel knows."""
+    codes = town.get("languages", ["sv", "en"])
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        r.fail("municipality.languages", 'a list of language codes like ["sv", "en"] is required')
+    for code in codes:
+        try:
+            known = LOCALE_TABLE.match(code) and Locale.parse(code)
+        except (UnknownLocaleError, ValueError):
+            known = None
+        if not known:
+            r.fail("municipality.languages", f'{code!r} is not a language code like "fi"')
+    return tuple(dict.fromkeys(["sv", *codes]))
 
 
 def _check_holidays(r, rules):
@@ -171,7 +191,7 @@ PLACE_FIELDS = {
     "services",
 }
 FIELDS = {
-    "municipality": {"slug", "name", "timezone", "example_data", "website"},
+    "municipality": {"slug", "name", "timezone", "example_data", "website", "languages"},
     "holidays": {"country", "categories"},
     "office": PLACE_FIELDS | {"hours", "closures"},
     "places": PLACE_FIELDS,
@@ -187,7 +207,7 @@ FIELDS = {
         "on_holidays",
     },
 }
-LOCALE_TABLE = re.compile(r"^[a-z]{2}$")
+LOCALE_TABLE = re.compile(r"^[a-z]{2,3}$")
 
 
 def _only_known(r, data, where, kind):
@@ -229,6 +249,9 @@ def _place(r, data, where, kind):
             services or [],
             {k: v["services"] for k, v in data.items() if isinstance(v, dict) and "services" in v},
         ),
+        address_other={
+            k: v["address"] for k, v in data.items() if isinstance(v, dict) and "address" in v
+        },
     )
 
 

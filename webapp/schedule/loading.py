@@ -128,6 +128,7 @@ def _load_municipality(session, data):
 
 def _municipality_translations(data):
     out = _translations(name=data.name)
+    out["languages"] = list(data.languages)
     out["holidays"] = {"country": data.holiday_country, "categories": list(data.holiday_categories)}
     return out
 
@@ -144,7 +145,10 @@ def _public_text(place) -> tuple:
 def _load_place(session, data: PlaceData, position, now):
     place = session.scalar(select(Place).where(Place.slug == data.slug)) or Place(slug=data.slug)
     translations = _translations(
-        name=data.name, description=data.description, services=data.services
+        name=data.name,
+        description=data.description,
+        services=data.services,
+        address=Text(data.address, data.address_other),
     )
     before = _public_text(place)
     _assign(

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import holidays as holiday_data
 
-HOLIDAY_LANGUAGES = {"sv": "sv", "en": "en_US"}
+# The languages the holidays package names Swedish holidays in; others get the Swedish name.
+HOLIDAY_LANGUAGES = {"sv": "sv", "en": "en_US", "uk": "uk"}
 
 
 def holiday_names(
@@ -17,7 +18,7 @@ def holiday_names(
         country,
         years=range(first.year, last.year + 1),
         categories=categories,
-        language=HOLIDAY_LANGUAGES.get(locale, "en_US"),
+        language=HOLIDAY_LANGUAGES.get(locale, "sv"),
     )
     return {day: name for day, name in sorted(table.items()) if first <= day <= last}
 
