@@ -278,11 +278,11 @@ def test_presence_slot_has_one_add_to_calendar_entry_and_no_map_links(client):
     assert first.select_one("ul.actions a").has_attr("download")
     assert hrefs[1].startswith("https://calendar.google.com/calendar/render?")
     assert google["dates"] == ["20261125T090000Z/20261125T103000Z"]
-    assert google["text"] == ["Police on site: The library"]
+    assert google["text"] == ["Police on site: Biblioteket (the library)"]
     assert outlook["startdt"] == ["2026-11-25T09:00:00Z"]
     assert len(hrefs) == 3 and text_of(entry.summary) == "Add to your calendar"
     assert [a["href"] for a in first.find_all("a")][1:] == hrefs  # the place link, then these
-    assert text_of(first.select_one(".slot-when")) == "10:00–11:30 The library"
+    assert text_of(first.select_one(".slot-when")) == "10:00–11:30 Biblioteket (the library)"
 
 
 def test_cancelled_slot_shows_reason_and_struck_time_without_calendar_links(client):

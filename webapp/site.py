@@ -5,19 +5,10 @@ from zoneinfo import ZoneInfo
 from flask import current_app, g, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup, escape
-from sqlalchemy import select
 
 from webapp import i18n
 from webapp.clock import utcnow
-from webapp.extensions import db
-from webapp.models import Municipality
-
-
-def municipality() -> Municipality | None:
-    """The municipality row, read once per request."""
-    if "municipality" not in g:
-        g.municipality = db.session.scalar(select(Municipality))
-    return g.municipality
+from webapp.town import municipality
 
 
 def now():

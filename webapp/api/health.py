@@ -9,8 +9,7 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import delete
 from sqlalchemy.exc import SQLAlchemyError
 
-from webapp import ratelimits
-from webapp.clock import utcnow
+from webapp import ratelimits, site
 from webapp.extensions import db
 from webapp.models import SpentFeedbackToken
 
@@ -21,7 +20,7 @@ def _database_writable() -> bool:
     """A real write: forget expired feedback tokens, and commit."""
     try:
         db.session.execute(
-            delete(SpentFeedbackToken).where(SpentFeedbackToken.expires_at < utcnow())
+            delete(SpentFeedbackToken).where(SpentFeedbackToken.expires_at < site.now())
         )
         db.session.commit()
     except SQLAlchemyError as error:

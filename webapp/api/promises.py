@@ -5,9 +5,9 @@ The figures are webapp.promise.followup's, the same as on the public page."""
 from flask import abort, jsonify
 from flask_babel import gettext as _
 
+from webapp import site
 from webapp.api import params
 from webapp.api.views import bp
-from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.promise import store
 from webapp.promise.followup import promise_followup
@@ -78,7 +78,7 @@ def promise(followup, lang: str) -> dict:
 
 @bp.get("/promises")
 def promises():
-    lang, tz, now = params.language(params.query(("lang",))), timezone(), utcnow()
+    lang, tz, now = params.language(params.query(("lang",))), timezone(), site.now()
     rows = store.all_promises(db.session)
     return jsonify(promises=[promise(promise_followup(db.session, p, tz, now), lang) for p in rows])
 
@@ -89,4 +89,4 @@ def promise_one(key):
     found = store.promise_by_key(db.session, key) if params.SLUG.fullmatch(key) else None
     if found is None:
         abort(404, description=_("Det finns inget löfte med den beteckningen."))
-    return jsonify(promise(promise_followup(db.session, found, timezone(), utcnow()), lang))
+    return jsonify(promise(promise_followup(db.session, found, timezone(), site.now()), lang))

@@ -9,9 +9,9 @@ from datetime import timedelta
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
+from webapp import site
 from webapp.api import params, serialize
 from webapp.api.openapi import document
-from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.schedule import store
 from webapp.schedule.office import office_status_at
@@ -55,7 +55,7 @@ def places():
 def office_hours():
     values = params.query(("from", "to", "lang"))
     lang, tz = params.language(values), timezone()
-    first, last = params.day_range(values, utcnow().astimezone(tz).date())
+    first, last = params.day_range(values, site.now().astimezone(tz).date())
     days = store.office_days_between(db.session, first, last, tz, locale=lang)
     return jsonify(
         {
@@ -72,7 +72,7 @@ def office_hours():
 def presence():
     values = params.query(("from", "to", "place", "lang"))
     lang, tz, slug = params.language(values), timezone(), params.place_slug(values)
-    first, last = params.day_range(values, utcnow().astimezone(tz).date())
+    first, last = params.day_range(values, site.now().astimezone(tz).date())
     place = store.place_by_slug(db.session, slug) if slug else None
     if slug and place is None:
         abort(400, description=_("Det finns ingen plats med den beteckningen."))
@@ -93,7 +93,7 @@ def presence():
 
 @bp.get("/status")
 def status():
-    lang, tz, now = params.language(params.query(("lang",))), timezone(), utcnow()
+    lang, tz, now = params.language(params.query(("lang",))), timezone(), site.now()
     today = now.astimezone(tz).date()
     office = None
     if store.get_office(db.session) is not None:

@@ -11,7 +11,7 @@ import logging
 
 from flask import current_app, request
 
-from webapp.clock import utcnow
+from webapp import site
 
 
 class DropClientAddress(logging.Filter):
@@ -35,7 +35,7 @@ def client_key(purpose: str = "feedback") -> str:
 
     The feedback form, poster scans and staff logins count per client with it.
     """
-    day = utcnow().date().isoformat()
+    day = site.now().date().isoformat()
     secret = current_app.config["SECRET_KEY"].encode()
     salt = hmac.new(secret, f"feedback-rate:{day}".encode(), hashlib.sha256).digest()
     address = (request.remote_addr or "").encode()

@@ -11,7 +11,6 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 
 from webapp import ratelimits, site
-from webapp.clock import utcnow
 from webapp.database import begin_writes
 from webapp.extensions import db, limiter
 from webapp.feedback import service
@@ -65,7 +64,7 @@ def scan(code):
         return page, 404, {"Cache-Control": "no-store"}
     # Link checkers and previews often only ask with HEAD; browsers prefetch links they show.
     if request.method == "GET" and not _is_prefetch() and _within_scan_limit(poster):
-        service.count_scan(db.session, poster, utcnow().astimezone(site.timezone()).date())
+        service.count_scan(db.session, poster, site.now().astimezone(site.timezone()).date())
         db.session.commit()
     lang = request.accept_languages.best_match(supported(), default="sv")
     target = url_for("feedback.form", lang=lang, slug=poster.place.slug, code=poster.code)
@@ -130,7 +129,7 @@ TOKEN_MESSAGES = {
 def form(lang, slug, code):
     place, poster = _place_and_poster(slug, code)
     form = FeedbackForm()
-    now = utcnow()
+    now = site.now()
     secret = current_app.config["SECRET_KEY"]
     status = 200
     check = None

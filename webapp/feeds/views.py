@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.routing import BuildError
 
-from webapp.clock import utcnow
+from webapp import site
 from webapp.extensions import db
 from webapp.feeds import ical
 from webapp.models import OfficeHours, PresenceSlot
@@ -196,7 +196,7 @@ def _respond(body, etag, last_modified, *, download=None):
 
 def _serve_feed(feed, place=None):
     lang = _lang()
-    window = ical.feed_window(utcnow(), timezone())
+    window = ical.feed_window(site.now(), timezone())
     stamp = store.schedule_changed_at(db.session)
     key = (feed, place.slug if place else None, lang, window[0], stamp, public_base_url())
     body, etag = _cache().get_or_render(key, lambda: _render_feed(feed, lang, window, place))

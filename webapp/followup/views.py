@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from webapp import site
-from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.promise import store
 from webapp.promise.atom import FeedEntry, build_feed
@@ -62,7 +61,7 @@ def followup_helpers():
 
 @bp.get(f"{LANG}/promises")
 def index(lang):
-    today = utcnow().astimezone(site.timezone()).date()
+    today = site.now().astimezone(site.timezone()).date()
     promises = store.all_promises(db.session)
     return render_template(
         "followup/index.html",
@@ -78,7 +77,7 @@ def promise(lang, key):
     found = store.promise_by_key(db.session, key)
     if found is None:
         abort(404)
-    followup = promise_followup(db.session, found, site.timezone(), utcnow())
+    followup = promise_followup(db.session, found, site.timezone(), site.now())
     return render_template(
         "followup/promise.html", f=followup, promise=found, charts=charts(followup),
         tz=site.timezone(),
@@ -114,7 +113,7 @@ def _feed_entries(followups, tz) -> list[FeedEntry]:
 
 @bp.get(f"{LANG}/promises/feed.atom")
 def feed(lang):
-    now, tz = utcnow(), site.timezone()
+    now, tz = site.now(), site.timezone()
     followups = [promise_followup(db.session, p, tz, now) for p in store.all_promises(db.session)]
     body = build_feed(
         _feed_entries(followups, tz),

@@ -12,8 +12,7 @@ from wtforms import DateField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from webapp import audit
-from webapp.clock import utcnow
+from webapp import audit, site
 from webapp.extensions import db
 from webapp.feedback.forms import MET_LABELS, REACH_LABELS, SAFETY_LABELS
 from webapp.forms import FIRST_YEAR, LAST_YEAR, BaseForm, Within
@@ -118,7 +117,7 @@ def _period_form() -> PeriodForm:
     if request.args:
         form = PeriodForm(formdata=request.args)
     else:
-        year, n = tertial_of(utcnow().astimezone(timezone()).date())
+        year, n = tertial_of(site.now().astimezone(timezone()).date())
         form = PeriodForm(formdata=None, data={"year": year, "tertial": str(n)})
     form.validate()
     return form
@@ -141,7 +140,7 @@ def report(lang):
     if form.errors:
         return render_form("staff/report.html", form, status=400, report=None)
     first, last, heading = form.period()
-    now, tz = utcnow(), timezone()
+    now, tz = site.now(), timezone()
     figures = followup_report(db.session, first, last, tz, now, page_lang())
     _audit("report.view", first, last, now)
     db.session.commit()
@@ -167,7 +166,7 @@ def report_export(lang):
         query = request.query_string.decode("latin-1")
         return redirect(url_for("staff.report") + ("?" + query if query else ""))
     first, last, _heading = form.period()
-    now, tz = utcnow(), timezone()
+    now, tz = site.now(), timezone()
     figures = followup_report(db.session, first, last, tz, now, page_lang())
     _audit("report.export", first, last, now)
     db.session.commit()

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from webapp.database import begin_writes
 from webapp.extensions import db
+from webapp.i18n import STAFF_LANGUAGES
 from webapp.permissions import can
 from webapp.schedule.slots import slot_allows
 
@@ -30,7 +31,7 @@ bp = Blueprint("staff", __name__, url_prefix="/<any(sv,en):lang>/staff")
 
 def _enter():
     """/staff and /staff/: the staff area in the visitor's language."""
-    lang = request.accept_languages.best_match(current_app.config["LANGUAGES"], default="sv")
+    lang = request.accept_languages.best_match(STAFF_LANGUAGES, default="sv")
     response = redirect(url_for("staff.home", lang=lang), 303)
     response.vary.add("Accept-Language")
     response.headers["Cache-Control"] = "no-store"

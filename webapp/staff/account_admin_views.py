@@ -5,8 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp import audit, mail
-from webapp.clock import utcnow
+from webapp import audit, mail, site
 from webapp.extensions import db
 from webapp.models import User
 from webapp.site import lang as page_lang
@@ -30,7 +29,9 @@ def user_password_link(lang, user_id):
     user = _colleague(user_id)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("staff.user_edit", user_id=user.id))
-    token = accounts.issue_link(db.session, user, purpose="admin", now=utcnow(), actor=current_user)
+    token = accounts.issue_link(
+        db.session, user, purpose="admin", now=site.now(), actor=current_user
+    )
     db.session.commit()
     mailed = None
     if mail.configured(current_app.config):
@@ -45,7 +46,7 @@ def user_password_link(lang, user_id):
 def user_two_step_remove(lang, user_id):
     user = _colleague(user_id)
     if ActionForm().validate_on_submit():
-        removed = two_step.remove(db.session, user, actor=current_user, now=utcnow())
+        removed = two_step.remove(db.session, user, actor=current_user, now=site.now())
         db.session.commit()
         flash(_("Tvåstegsinloggningen är borttagen.") if removed else _("Inget ändrades."))
     return redirect(url_for("staff.user_edit", user_id=user.id))
@@ -58,7 +59,7 @@ def user_throttle_clear(lang, user_id):
     if ActionForm().validate_on_submit():
         clear_account(user.email)
         audit.record(
-            db.session, actor=current_user, action="login.unthrottle", obj=user, now=utcnow()
+            db.session, actor=current_user, action="login.unthrottle", obj=user, now=site.now()
         )
         db.session.commit()
         flash(_("Spärren är hävd. Personen kan logga in direkt."))

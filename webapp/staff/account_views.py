@@ -5,7 +5,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.clock import utcnow
+from webapp import site
 from webapp.extensions import db
 from webapp.public.qr import qr_svg
 from webapp.site import municipality
@@ -41,7 +41,7 @@ def account_password(lang):
                 current_user,
                 form.current.data,
                 form.password.data,
-                now=utcnow(),
+                now=site.now(),
                 keep=current_token_hash(),
             )
         except AccountError as error:
@@ -62,7 +62,7 @@ def account_sessions_end(lang):
     form = ActionForm()
     if not form.validate_on_submit():
         return redirect(url_for("staff.account"))
-    accounts.end_other_sessions(db.session, current_user, keep=None, now=utcnow())
+    accounts.end_other_sessions(db.session, current_user, keep=None, now=site.now())
     end_session()
     db.session.commit()
     flash(_("Du är utloggad överallt."))
@@ -79,7 +79,7 @@ def two_step_setup(lang):
     )
     form = SetupForm()
     if form.validate_on_submit():
-        codes = two_step.enable(db.session, current_user, secret, form.code.data, now=utcnow())
+        codes = two_step.enable(db.session, current_user, secret, form.code.data, now=site.now())
         if codes is not None:
             db.session.commit()
             return render_template("staff/recovery_codes.html", codes=codes)

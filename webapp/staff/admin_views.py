@@ -4,8 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp import audit
-from webapp.clock import utcnow
+from webapp import audit, site
 from webapp.extensions import db
 from webapp.models import User
 from webapp.staff import bp, render_form, users
@@ -37,7 +36,7 @@ def user_new(lang):
                 email=form.email.data,
                 password=form.password.data,
                 role=form.role.data,
-                now=utcnow(),
+                now=site.now(),
                 actor=current_user,
             )
         except users.AccountError as error:
@@ -76,7 +75,7 @@ def user_edit(lang, user_id):
                 user,
                 role=form.role.data,
                 active=form.active.data,
-                now=utcnow(),
+                now=site.now(),
                 actor=current_user,
             )
             db.session.commit()

@@ -17,7 +17,7 @@ from flask_login import current_user
 from flask_login.utils import _user_context_processor
 from sqlalchemy import delete, select
 
-from webapp.clock import utcnow
+from webapp import site
 from webapp.extensions import db, login
 from webapp.models import User, UserSession
 from webapp.permissions import roles_for
@@ -131,7 +131,7 @@ def _load_user_from_session(_request):
     row = _current_session()
     if row is None or not row.complete:
         return None
-    now = utcnow()
+    now = site.now()
     if not row.user.active or not session_alive(row, now):
         db.session.delete(row)
         db.session.commit()

@@ -10,7 +10,7 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from webapp.clock import utcnow
+from webapp import site
 from webapp.extensions import db
 from webapp.feedback import inbox
 from webapp.feedback.codes import normalise_code
@@ -165,7 +165,7 @@ def inbox_list(lang):
         db.session,
         "feedback.list",
         actor=current_user,
-        now=utcnow(),
+        now=site.now(),
         filters=filters,
         count=len(items),
     )
@@ -196,7 +196,7 @@ def inbox_export(lang):
         return redirect(url_for("staff.inbox_list", **fields))
     tz = timezone()
     items = inbox.find_feedback(db.session, filters, tz)
-    now = utcnow()
+    now = site.now()
     inbox.audit_access(
         db.session,
         "feedback.export",
@@ -221,7 +221,9 @@ def inbox_export(lang):
 @staff_required("feedback.read")
 def inbox_item(lang, feedback_id):
     feedback = _feedback_or_404(feedback_id)
-    inbox.audit_access(db.session, "feedback.view", actor=current_user, now=utcnow(), obj=feedback)
+    inbox.audit_access(
+        db.session, "feedback.view", actor=current_user, now=site.now(), obj=feedback
+    )
     db.session.commit()
     return render_template(
         "staff/inbox_item.html",
@@ -240,7 +242,7 @@ def inbox_read(lang, feedback_id):
     form = ReadForm()
     if form.validate_on_submit():
         inbox.mark_read(
-            db.session, feedback, read=form.read.data != "0", actor=current_user, now=utcnow()
+            db.session, feedback, read=form.read.data != "0", actor=current_user, now=site.now()
         )
         db.session.commit()
         flash(_("Markerad som läst.") if feedback.read_at else _("Markerad som oläst."))
@@ -257,7 +259,7 @@ def inbox_mask(lang, feedback_id):
     if form.validate_on_submit():
         try:
             inbox.save_masked_copy(
-                db.session, feedback, form.masked.data, actor=current_user, now=utcnow()
+                db.session, feedback, form.masked.data, actor=current_user, now=site.now()
             )
         except inbox.MaskError:
             form.masked.errors.append(

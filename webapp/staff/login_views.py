@@ -6,8 +6,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp import audit
-from webapp.clock import utcnow
+from webapp import audit, site
 from webapp.extensions import db, limiter
 from webapp.permissions import can
 from webapp.schedule.planning import slots_to_report, upcoming_slots
@@ -83,7 +82,7 @@ def _check_credentials(email: str, password: str):
     # End the (write) transaction before Argon2: under a flood of logins hashing takes
     # seconds, and SQLite's write lock must not be held, nor waited for, meanwhile.
     db.session.rollback()
-    now = utcnow()
+    now = site.now()
     if stored_hash is None:
         spend_verify_time(password)
         matches = False
@@ -132,7 +131,7 @@ def logout(lang):
         return render_form("staff/logout.html", form)
     if current_user.is_authenticated:
         audit.record(
-            db.session, actor=current_user, action="logout", obj=current_user, now=utcnow()
+            db.session, actor=current_user, action="logout", obj=current_user, now=site.now()
         )
     end_session()
     db.session.commit()
@@ -143,7 +142,7 @@ def logout(lang):
 @bp.get("/")
 @staff_required()
 def home(lang):
-    now = utcnow()
+    now = site.now()
     tz = timezone()
     today = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     week = upcoming_slots(db.session, today, today + timedelta(days=8))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from webapp.clock import utcnow
+from webapp import site
 from webapp.extensions import db
 from webapp.models import Closure, Municipality
 from webapp.schedule import office_edits as office
@@ -41,7 +41,7 @@ def _live_closures(place):
 @staff_required("schedule.read")
 def office_overview(lang):
     place = _office_or_404()
-    today = utcnow().astimezone(timezone()).date()
+    today = site.now().astimezone(timezone()).date()
     closures = [c for c in _live_closures(place) if c.last_day >= today]
     # Which holidays close the office depends on the data file's [holidays] settings.
     settings = holiday_settings(db.session.scalar(select(Municipality)))
@@ -62,7 +62,7 @@ def office_overview(lang):
 def hours_edit(lang):
     place = _office_or_404()
     form = HoursForm()
-    today = utcnow().astimezone(timezone()).date()
+    today = site.now().astimezone(timezone()).date()
     if request.method == "GET":
         form.valid_from.data = today
         _fill_current_hours(form, live_hours(db.session, place), today)
@@ -75,7 +75,7 @@ def hours_edit(lang):
                 intervals,
                 valid_from=form.valid_from.data,
                 valid_until=form.valid_until.data,
-                now=utcnow(),
+                now=site.now(),
                 actor=current_user,
             )
             db.session.commit()
@@ -133,7 +133,7 @@ def _closure_form(closure):
             hours=hours,
             note=form.note.data,
             note_en=form.note_en.data,
-            now=utcnow(),
+            now=site.now(),
             actor=current_user,
             replaces=closure,
         )
@@ -151,7 +151,7 @@ def closure_remove(lang, closure_id):
         abort(404)
     form = RemoveForm()
     if form.validate_on_submit():
-        office.remove_closure(db.session, closure, now=utcnow(), actor=current_user)
+        office.remove_closure(db.session, closure, now=site.now(), actor=current_user)
         db.session.commit()
         flash(_("Ändringen är borttagen. De vanliga öppettiderna gäller."))
         return redirect(url_for("staff.office_overview"))

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import HiddenField
 
-from webapp.clock import utcnow
+from webapp import site
 from webapp.extensions import db
 from webapp.feedback import service
 from webapp.feedback.poster_content import poster_content, poster_url, printed_url
@@ -55,7 +55,7 @@ def poster_new(lang):
     if not form.validate_on_submit() or place is None:
         flash(_("Affischen kunde inte skapas. Försök igen."))
         return redirect(url_for("staff.posters"))
-    poster = service.create_poster(db.session, place, now=utcnow(), actor=current_user)
+    poster = service.create_poster(db.session, place, now=site.now(), actor=current_user)
     db.session.commit()
     flash(
         _(
@@ -72,7 +72,7 @@ def poster_pdf(lang, code):
     poster = service.find_poster(db.session, code)
     if poster is None:
         abort(404)
-    pdf = build_poster_pdf(poster_content(db.session, poster, now=utcnow()))
+    pdf = build_poster_pdf(poster_content(db.session, poster, now=site.now()))
     name = f"affisch-{poster.place.slug}-{poster.code}.pdf"
     return (
         pdf,

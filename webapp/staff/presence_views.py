@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from webapp.clock import utcnow
+from webapp import site
 from webapp.extensions import db
 from webapp.models import PresenceSeries, PresenceSlot
 from webapp.schedule import planning as presence
@@ -53,7 +53,7 @@ def _holidays(first: date, last: date) -> dict:
 @staff_required("schedule.read")
 def presence_list(lang):
     tz = timezone()
-    now = utcnow()
+    now = site.now()
     today = now.astimezone(tz).date()
     first = _local_date(request.args.get("from"), today)
     first = min(max(first, date(2000, 1, 1)), date(2100, 1, 1))
@@ -93,7 +93,7 @@ def series_new(lang):
     set_place_choices(form, presence_places(db.session), current_lang())
     warnings = None
     if form.validate_on_submit():
-        tz, now = timezone(), utcnow()
+        tz, now = timezone(), site.now()
         place = place_by_slug(db.session, form.place.data)
         spans = presence.series_occurrences(
             form.weekdays.data,
@@ -173,7 +173,7 @@ def slot_edit(lang, slot_id):
         form.starts.data = slot.starts_at.astimezone(tz).time()
         form.ends.data = slot.ends_at.astimezone(tz).time()
         form.note.data = slot.note if not slot.cancelled else ""
-    editable = slot_allows(slot, "edit", utcnow())
+    editable = slot_allows(slot, "edit", site.now())
     result = _save_slot(form, slot=slot) if editable else None
     if result is not None and not isinstance(result, presence.Warnings):
         return result
@@ -184,7 +184,7 @@ def slot_edit(lang, slot_id):
         warnings=result,
         tz=tz,
         restore_form=RestoreForm(),
-        now=utcnow(),
+        now=site.now(),
         editable=editable,
     )
 
@@ -193,7 +193,7 @@ def _save_slot(form, slot):
     """Validate and save a new or changed slot: a redirect, Warnings to confirm, or None."""
     if not form.validate_on_submit():
         return None
-    tz, now = timezone(), utcnow()
+    tz, now = timezone(), site.now()
     place = place_by_slug(db.session, form.place.data)
     starts_at, ends_at = presence.local_span(form.day.data, form.starts.data, form.ends.data, tz)
     warnings = presence.check_warnings(
@@ -246,12 +246,12 @@ def _week_start(moment: datetime, tz) -> str:
 def slot_cancel(lang, slot_id):
     slot = _slot_or_404(slot_id)
     form = CancelForm()
-    if not slot_allows(slot, "cancel", utcnow()):
+    if not slot_allows(slot, "cancel", site.now()):
         flash(_("Bara kommande tillfällen kan ställas in."))
         return redirect(url_for("staff.slot_edit", slot_id=slot.id))
     if form.validate_on_submit():
         presence.cancel_slot(
-            db.session, slot, reason=form.reason.data, now=utcnow(), actor=current_user
+            db.session, slot, reason=form.reason.data, now=site.now(), actor=current_user
         )
         db.session.commit()
         flash(_("Tillfället är inställt. Invånarna ser orsaken."))
@@ -270,8 +270,8 @@ def slot_cancel(lang, slot_id):
 def slot_restore(lang, slot_id):
     slot = _slot_or_404(slot_id)
     form = RestoreForm()
-    if form.validate_on_submit() and slot_allows(slot, "restore", utcnow()):
-        presence.restore_slot(db.session, slot, now=utcnow(), actor=current_user)
+    if form.validate_on_submit() and slot_allows(slot, "restore", site.now()):
+        presence.restore_slot(db.session, slot, now=site.now(), actor=current_user)
         db.session.commit()
         flash(_("Tillfället gäller igen."))
         return redirect(url_for("staff.slot_edit", slot_id=slot.id))
@@ -285,7 +285,7 @@ def series_end(lang, series_id):
     series = db.session.get(PresenceSeries, series_id)
     if series is None:
         abort(404)
-    tz, now = timezone(), utcnow()
+    tz, now = timezone(), site.now()
     form = EndSeriesForm()
     if request.method == "GET":
         form.from_day.data = now.astimezone(tz).date() + timedelta(days=1)
@@ -308,7 +308,7 @@ def series_end(lang, series_id):
 @bp.get("/outcomes")
 @staff_required("schedule.read")
 def outcomes(lang):
-    now = utcnow()
+    now = site.now()
     recent = list(
         db.session.scalars(
             select(PresenceSlot)
@@ -329,7 +329,7 @@ def outcomes(lang):
 @staff_required("outcome.record")
 def outcome(lang, slot_id):
     slot = _slot_or_404(slot_id)
-    now = utcnow()
+    now = site.now()
     if not slot_allows(slot, "outcome", now):
         flash(
             _("Resultat kan bara rapporteras för tillfällen som har varit och inte är inställda.")

@@ -6,8 +6,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp import audit
-from webapp.clock import utcnow
+from webapp import audit, site
 from webapp.extensions import db
 from webapp.promise import store
 from webapp.promise.document import ReportDocument, Section, Table
@@ -136,7 +135,7 @@ def report_document(f, town, lang) -> ReportDocument:
                  last=format_date(p.last_day, "d MMMM y"), day=day),
         cover_lines=tuple(x for x in (p.text("summary", lang),) if x),
         sections=tuple(sections),
-        generated_at=utcnow(),
+        generated_at=site.now(),
         locale=lang,
         example_notice=_("Exempeldata: uppgifterna är exempel och inte bekräftade.")
         if example else "",
@@ -161,7 +160,7 @@ def _export(key, suffix, build):
     found = store.promise_by_key(db.session, key)
     if found is None:
         abort(404)
-    now = utcnow()
+    now = site.now()
     followup = promise_followup(db.session, found, timezone(), now)
     body = build(report_document(followup, municipality(), page_lang()))
     audit.record(db.session, actor=current_user, action="promise_report.export", obj=found,

@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.clock import utcnow
+from webapp import site
 from webapp.extensions import db
 from webapp.models import PromiseEntry
 from webapp.promise import store
@@ -17,7 +17,7 @@ from webapp.staff.promise_forms import EditEntryForm, EntryForm, ReasonForm
 
 
 def _today():
-    return utcnow().astimezone(timezone()).date()
+    return site.now().astimezone(timezone()).date()
 
 
 @bp.get("/promises")
@@ -28,7 +28,9 @@ def promises(lang):
     chosen = next((p for p in rows if p.key == key), None) if key else None
     chosen = chosen or store.in_force(rows, _today()) or store.latest_started(rows, _today())
     followup = (
-        promise_followup(db.session, chosen, timezone(), utcnow(), public=False) if chosen else None
+        promise_followup(db.session, chosen, timezone(), site.now(), public=False)
+        if chosen
+        else None
     )
     return render_template(
         "staff/promises.html", promises=rows, chosen=chosen, f=followup,
@@ -61,7 +63,7 @@ def promise_activity(lang, activity_id):
         form.value.data = "1" if activity.measure == "count" else ""
     if form.validate_on_submit():
         store.add_entry(db.session, activity, day=form.day.data, value=form.number(),
-                        note=form.note.data, actor=current_user, now=utcnow())  # fmt: skip
+                        note=form.note.data, actor=current_user, now=site.now())  # fmt: skip
         db.session.commit()
         flash(_("Uppgiften är sparad."))
         return redirect(url_for("staff.promise_activity", activity_id=activity.id))
@@ -88,7 +90,7 @@ def promise_entry(lang, entry_id):
     if form.validate_on_submit():
         store.edit_entry(db.session, entry, day=form.day.data, value=form.number(),
                          note=form.note.data, reason=form.reason.data, actor=current_user,
-                         now=utcnow())  # fmt: skip
+                         now=site.now())  # fmt: skip
         db.session.commit()
         flash(_("Uppgiften är ändrad."))
         return redirect(url_for("staff.promise_activity", activity_id=entry.activity_id))
@@ -103,7 +105,7 @@ def promise_entry_remove(lang, entry_id):
     remove_form = ReasonForm(prefix="remove")
     if remove_form.validate_on_submit():
         store.remove_entry(db.session, entry, reason=remove_form.reason.data,
-                           actor=current_user, now=utcnow())  # fmt: skip
+                           actor=current_user, now=site.now())  # fmt: skip
         db.session.commit()
         flash(_("Uppgiften är borttagen."))
         return redirect(url_for("staff.promise_activity", activity_id=entry.activity_id))

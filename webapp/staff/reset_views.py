@@ -5,9 +5,9 @@ from flask import current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp import audit, mail
-from webapp.clock import utcnow
+from webapp import audit, mail, site
 from webapp.extensions import db, limiter
+from webapp.i18n import STAFF_LANGUAGES
 from webapp.site import lang as page_lang
 from webapp.site import public_base_url
 from webapp.staff import accounts, bp, render_form, two_step
@@ -36,7 +36,7 @@ def mail_link(user, token: str, *, purpose: str, lang: str) -> bool:
     """Mail the link in the language the person last logged in with (else `lang`); False (and
     a logged error) when the mail server fails."""
     config = current_app.config
-    lang = user.language if user.language in config["LANGUAGES"] else lang
+    lang = user.language if user.language in STAFF_LANGUAGES else lang
     hours = int(accounts.LINK_LIFETIME[purpose].total_seconds() // 3600)
     message = mail.password_link_message(
         to=user.email,
@@ -76,7 +76,7 @@ def password_forgot(lang):
     mail_on = mail.configured(current_app.config)
     form = ForgotForm()
     if mail_on and form.validate_on_submit():
-        now = utcnow()
+        now = site.now()
         user = find_user(db.session, form.email.data)
         if user is not None and user.active:
             token = accounts.issue_link(db.session, user, purpose="forgot", now=now)
@@ -99,7 +99,7 @@ def password_forgot(lang):
 @bp.route("/password/set/<token>", methods=["GET", "POST"])
 @limiter.limit(CLIENT_LIMIT, key_func=per_client("set"), methods=["POST"], scope="staff-set")
 def password_set(lang, token):
-    now = utcnow()
+    now = site.now()
     row = accounts.valid_link(db.session, token, now)
     if row is None:
         return render_template("staff/link_invalid.html"), 404
@@ -116,7 +116,7 @@ def password_set(lang, token):
 
 
 def _pending_account_key() -> str:
-    row = pending_session(utcnow())
+    row = pending_session(site.now())
     return email_key(row.user.email if row else "")
 
 
@@ -136,7 +136,7 @@ def _pending_account_key() -> str:
     scope="staff-code-client",
 )
 def login_code(lang):
-    now = utcnow()
+    now = site.now()
     row = pending_session(now)
     if row is None:
         return redirect(url_for("staff.home" if current_user.is_authenticated else "staff.login"))
