@@ -1,0 +1,103 @@
+"""Issue 10: pages that list a moved and a cancelled slot, in a real browser: axe-core WCAG 2.2
+AA at 1280 and 320 CSS px, no sideways scrolling, and valid HTML by the Nu Html Checker."""
+
+import shutil
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.browser.conftest import _QuietHandler
+from tests.browser.helpers import (
+    axe_violations,
+    describe_violations,
+    html_errors,
+    overflowing_elements,
+)
+from tests.conftest import NOW, make_app
+from webapp.extensions import db
+from webapp.models import Place, PresenceSlot, working_at
+from webapp.schedule import planning
+
+MOVED = {"sv": "Flyttad", "en": "Moved"}  # the Arabic page is checked by axe and reflow only
+PATHS = ["/sv/", "/sv/presence", "/en/presence", "/ar/presence", "/sv/places/resecentrum"]
+
+
+@pytest.fixture(scope="module")
+def moved_server(sqlite_template, tmp_path_factory):
+    """Its own server and database: a slot moved from Resecentrum to Torget, one cancelled."""
+    path = tmp_path_factory.mktemp("moved") / "narvaro.db"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
+        working_at(db.session, NOW)
+        places = {p.slug: p for p in db.session.query(Place)}
+        moved, cancelled = (
+            PresenceSlot(
+                place_id=places["resecentrum"].id,
+                starts_at=starts,
+                ends_at=starts.replace(hour=starts.hour + 1),
+                created_at=NOW,
+                updated_at=NOW,
+            )
+            for starts in (
+                datetime(2026, 11, 24, 12, 0, tzinfo=UTC),
+                datetime(2026, 11, 24, 14, 0, tzinfo=UTC),
+            )
+        )
+        db.session.add_all([moved, cancelled])
+        db.session.flush()
+        planning.update_slot(
+            db.session,
+            moved,
+            place=places["torget"],
+            starts_at=datetime(2026, 11, 26, 16, 0, tzinfo=UTC),
+            ends_at=datetime(2026, 11, 26, 17, 0, tzinfo=UTC),
+            note="Vi står vid fontänen",
+            now=NOW,
+            actor=None,
+        )
+        planning.cancel_slot(db.session, cancelled, reason="Utryckning", now=NOW, actor=None)
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield app, f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_moved_and_cancelled_slots_pass_axe_and_reflow(page, moved_server, path):
+    _app, base = moved_server
+    problems = {}
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        response = page.goto(base + path)
+        text = page.locator("main").inner_text()
+        violations = axe_violations(page)
+        found = {
+            "status": "" if response.status == 200 else response.status,
+            "axe": describe_violations(violations) if violations else "",
+            "overflow": overflowing_elements(page),
+            "move shown": "" if MOVED.get(path.split("/")[1], "") in text else text,
+        }
+        if any(found.values()):
+            problems[width] = found
+
+    assert problems == {}
+
+
+def test_moved_and_cancelled_slots_are_valid_html(moved_server, tmp_path):
+    app, _base = moved_server
+    client = app.test_client()
+    pages = {path: client.get(path).get_data() for path in PATHS}
+
+    assert html_errors(pages, tmp_path) == []
