@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from tests.conftest import NOW
 from webapp.database import writing
 from webapp.extensions import db
-from webapp.models import PresenceSlot, ScheduleStamp
+from webapp.models import PresenceSlot, ScheduleStamp, working_at
 
 
 def _lock_waiters() -> int:
@@ -32,6 +32,7 @@ def test_two_concurrent_edits_move_the_stamp_twice(app, database_url):
     def edit(slot_id, *, hold=None):
         try:
             with app.app_context(), writing():
+                working_at(db.session, NOW)  # a unit of work outside a request says its time
                 db.session.get(PresenceSlot, slot_id).note = f"Ändrad {slot_id}"
                 db.session.flush()
                 if hold is not None:
