@@ -91,5 +91,7 @@ def post_fork(server, worker):
     from webapp.extensions import db
 
     app = worker.app.wsgi()
+    if "sqlalchemy" not in app.extensions:  # another app under the same settings (the bench's)
+        return
     with app.app_context():
         db.engine.dispose(close=False)
