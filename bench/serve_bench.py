@@ -13,7 +13,7 @@ hits the main feed and the start page with wrk and prints requests/s for:
 
 and a few behaviour checks of the nginx configuration (cache hits, 304, gzip, headers).
 Every process it starts is stopped on exit, Ctrl-C or error.  Usage: python bench/serve_bench.py
-[--duration 5] [--connections 32] [--threads 2]
+[--duration 5] [--connections 32] [--threads 2] [--rounds 3]
 """
 
 import argparse
@@ -418,10 +418,20 @@ def behaviour_checks(tmp, ports) -> list[tuple[str, str]]:
     ]
 
 
+TARGETS = ("static", "bare flask", "gunicorn", "nginx proxy", "microcache")
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median requests/s; bad responses summed over all runs."""
+    middle = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
+    return {**middle, "bad": sum(r["bad"] for r in runs)}
+
+
 def print_table(results, statuses, options, load):
-    targets = ["static", "bare flask", "gunicorn", "nginx proxy", "microcache"]
+    targets = TARGETS
     print(
         f"\nwrk -t{options.threads} -c{options.connections} -d{options.duration}s on loopback, "
+        f"median of {options.rounds} interleaved rounds, "
         f"{os.cpu_count()} CPUs shared by wrk, nginx and gunicorn; load average {load:.1f} "
         "before the run\n"
     )
@@ -453,12 +463,16 @@ def run(options):
         ports = {**start_nginx(tmp, app_port, processes), "gunicorn": app_port}
         ports["bare flask"] = start_bare_flask(tmp, env, processes)
         checks = behaviour_checks(tmp, ports)
-        results = {}
-        for page, path in PAGES.items():
-            for target in ("static", "bare flask", "gunicorn", "nginx proxy", "microcache"):
-                processes.check_alive()
-                print(f"  wrk {target:<12} {path}", flush=True)
-                results[(page, target)] = wrk(ports[target], path, options)
+        runs = {}
+        # Rounds interleave the targets, so a burst of other work on the machine touches them
+        # all alike; each figure is the median of its rounds.
+        for n in range(1, options.rounds + 1):
+            for page, path in PAGES.items():
+                for target in TARGETS:
+                    processes.check_alive()
+                    print(f"  round {n}: wrk {target:<12} {path}", flush=True)
+                    runs.setdefault((page, target), []).append(wrk(ports[target], path, options))
+        results = {key: median_run(found) for key, found in runs.items()}
         print_table(results, statuses, options, load)
         print("\nchecks")
         for name, outcome in checks:
@@ -473,6 +487,7 @@ def main():
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
     options = parser.parse_args()
     for tool in ("nginx", "wrk"):
         if shutil.which(tool) is None:

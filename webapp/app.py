@@ -23,9 +23,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     settings.check_production(app.config)
     _ensure_sqlite_folder(app)
 
-    if app.config.get("PROXY_HOPS"):
-        hops = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _init_extensions(app)
     from webapp.i18n import LangConverter
 
@@ -34,9 +31,16 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_hooks(app)
 
     from webapp import cli, errors
+    from webapp.pagecache import FrontCache
 
     errors.register(app)
     cli.register(app)
+    # Kept public pages and feeds are served before Flask runs; behind the proxy fix, so
+    # they are kept under the scheme and host the client asked for.
+    app.wsgi_app = FrontCache(app.wsgi_app, app)
+    if app.config.get("PROXY_HOPS"):
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app
 
 

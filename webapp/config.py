@@ -59,6 +59,11 @@ def from_environment() -> dict:
         # Used for feed UIDs and for links printed outside the site (QR codes, webcal://).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
+        # Kept public pages and feeds are shared by all workers through Redis when set
+        # (webapp.pagecache); unset, each worker keeps its own, checked against the database.
+        "PAGE_CACHE_REDIS_URL": os.environ.get(
+            "PAGE_CACHE_REDIS_URL", os.environ.get("REDIS_URL", "")
+        ),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024)),

@@ -67,6 +67,11 @@ def feed_window(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return start, datetime.combine(monday + timedelta(weeks=WEEKS_AFTER), time(0), tzinfo=tz)
 
 
+def window_moves_at(window: tuple[datetime, datetime]) -> datetime:
+    """When a feed with this window next moves: the start of next local week."""
+    return window[0] + timedelta(weeks=WEEKS_BEFORE + 1)
+
+
 def _paragraphs(*parts: str) -> str:
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 

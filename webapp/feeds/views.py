@@ -25,6 +25,7 @@ from webapp import site
 from webapp.extensions import db
 from webapp.feeds import ical
 from webapp.models import OfficeHours, PresenceSlot
+from webapp.pagecache import cacheable
 from webapp.schedule import store
 from webapp.site import municipality, public_base_url, timezone
 
@@ -200,6 +201,7 @@ def _serve_feed(feed, place=None):
     stamp = store.schedule_changed_at(db.session)
     key = (feed, place.slug if place else None, lang, window[0], stamp, public_base_url())
     body, etag = _cache().get_or_render(key, lambda: _render_feed(feed, lang, window, place))
+    cacheable(stamp, ical.window_moves_at(window))
     return _respond(body, etag, _last_modified(stamp, window[0]))
 
 

@@ -109,9 +109,15 @@ def slots_moved_from_between(session, first: datetime, last: datetime) -> list[P
 
 
 def schedule_changed_at(session) -> datetime | None:
-    """When public schedule data last changed; never goes backwards."""
-    stamp = session.get(ScheduleStamp, 1)
-    return stamp.changed_at if stamp else None
+    """When public schedule data last changed; never goes backwards.
+
+    `session` may be a Session or a bare Connection (the page cache reads it before any
+    session exists).
+    """
+    return session.scalar(_STAMP)
+
+
+_STAMP = select(ScheduleStamp.changed_at).where(ScheduleStamp.id == 1)  # built once: read often
 
 
 def local_day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:

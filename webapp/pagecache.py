@@ -1,0 +1,236 @@
+"""Public pages and feeds rendered once per change, served many times, before Flask runs.
+
+A view that may be served again says so with `cacheable(stamp, until)`: its response holds
+while the schedule's change stamp is `stamp` and the clock is before `until`, the moment its
+wording next changes by itself (a slot starts or ends, the office opens or closes, midnight
+turns "i morgon" into "idag", a feed's window moves). `FrontCache`, the outermost WSGI layer
+inside the proxy fix, keeps such responses whole (status, headers, body) under the request's
+scheme, host, path and query, and serves a repeat request from them with one SQL statement:
+the stamp, read from the database on every request, so an edit made through any worker shows
+on the next request in every worker. A worker's copy is never stale, only unused.
+
+Only a 200 answer to a GET that set no cookie is kept. Conditional requests (If-None-Match,
+If-Modified-Since) are answered from the copy by werkzeug's own rules, exactly as the view
+would have answered them.
+
+With PAGE_CACHE_REDIS_URL set, each kept response is also stored in Redis under its stamp
+(`SharedCopies`), so a page rendered by one worker serves every worker and an edit costs one
+render per page, not one per worker. Redis is a help, never a need: when it fails, each worker
+renders for itself and says so in the log, at most every RETRY seconds.
+"""
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+import redis
+from flask import request
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from webapp import site
+from webapp.clock import now_for
+from webapp.extensions import db
+from webapp.schedule import store
+
+log = logging.getLogger(__name__)
+
+SIZE = 512  # responses per worker: 7 languages x (pages + places + feeds), with room
+MARK = "narvaro.cacheable"  # the WSGI environ key a view sets through cacheable()
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_RANGE")
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One response, good while the stamp is `stamp` and `since <= now < until`."""
+
+    stamp: datetime | None
+    since: datetime
+    until: datetime
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    def holds(self, now: datetime) -> bool:
+        return self.since <= now < self.until
+
+    def dumps(self) -> dict:
+        meta = {"since": self.since.isoformat(), "until": self.until.isoformat(),
+                "status": self.status, "headers": self.headers}  # fmt: skip
+        return {"meta": json.dumps(meta), "body": self.body}
+
+    @classmethod
+    def loads(cls, stamp, fields: dict) -> "Kept":
+        meta = json.loads(fields[b"meta"])
+        headers = tuple((name, value) for name, value in meta["headers"])
+        since, until = (datetime.fromisoformat(meta[k]) for k in ("since", "until"))
+        return cls(stamp, since, until, meta["status"], headers, fields[b"body"])
+
+
+class SharedCopies:
+    """Kept responses in Redis under the stamp they hold for, expiring when their wording
+    changes; `prefix` keeps two sites on one Redis apart."""
+
+    RETRY = 30.0  # seconds to leave Redis alone after it failed
+
+    def __init__(self, url: str, prefix: str):
+        self.prefix = prefix
+        self._redis = redis.Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
+        self._resting_until = 0.0
+
+    def get(self, key, stamp) -> Kept | None:
+        fields = self._call(lambda r: r.hgetall(self._name(key, stamp)))
+        return Kept.loads(stamp, fields) if fields else None
+
+    def put(self, key, kept: Kept, now: datetime) -> None:
+        ttl = max(1, min(int((kept.until - now).total_seconds() * 1000), 86_400_000))
+        name = self._name(key, kept.stamp)
+        self._call(lambda r: r.pipeline().hset(name, mapping=kept.dumps()).pexpire(name, ttl)
+                   .execute())  # fmt: skip
+
+    def _name(self, key, stamp) -> str:
+        digest = hashlib.sha256(repr((key, stamp and stamp.isoformat())).encode()).hexdigest()
+        return f"{self.prefix}:{digest}"
+
+    def _call(self, command):
+        if time.monotonic() < self._resting_until:
+            return None
+        try:
+            return command(self._redis)
+        except redis.RedisError:
+            self._resting_until = time.monotonic() + self.RETRY
+            log.warning("page cache: Redis failed; each worker renders for itself for %ds",
+                        self.RETRY, exc_info=True)  # fmt: skip
+            return None
+
+
+def cacheable(stamp: datetime | None, until: datetime) -> None:
+    """Let this request's response be served again while `stamp` holds, until `until`."""
+    request.environ[MARK] = (stamp, site.now(), until)
+
+
+class FrontCache:
+    """WSGI middleware: serve kept responses without entering Flask (see the module doc)."""
+
+    def __init__(self, wsgi_app, app, size: int = SIZE):
+        self.wsgi_app, self.app, self.size = wsgi_app, app, size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self._engine = None
+        url = app.config.get("PAGE_CACHE_REDIS_URL")
+        self.shared = SharedCopies(url, _prefix(app.config)) if url else None
+
+    def __call__(self, environ, start_response):
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD"):
+            return self.wsgi_app(environ, start_response)
+        key = _key(environ)
+        kept = self._lookup(key)
+        if kept is None:
+            return self._fill(key, environ, start_response)
+        if method == "HEAD" or any(h in environ for h in CONDITIONAL):
+            response = Response(kept.body, status=kept.status, headers=list(kept.headers))
+            return response.make_conditional(environ)(environ, start_response)
+        start_response(kept.status, list(kept.headers))
+        return [kept.body]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def _lookup(self, key) -> Kept | None:
+        now = now_for(self.app.config)
+        with self._lock:
+            kept = self._items.get(key)
+        if kept is not None and not kept.holds(now):
+            kept = None
+        if kept is None and self.shared is None:
+            return None
+        try:
+            with self._connect() as connection:
+                stamp = store.schedule_changed_at(connection)
+        except SQLAlchemyError:  # the view will meet the same fault and answer it properly
+            log.warning("page cache: the schedule stamp could not be read", exc_info=True)
+            return None
+        if kept is not None and stamp == kept.stamp:
+            with self._lock:
+                if key in self._items:
+                    self._items.move_to_end(key)
+            return kept
+        if self.shared is None:
+            return None
+        kept = self.shared.get(key, stamp)
+        if kept is None or not kept.holds(now):
+            return None
+        self._keep(key, kept)
+        return kept
+
+    def _keep(self, key, kept: Kept) -> None:
+        with self._lock:
+            self._items[key] = kept
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def _connect(self):
+        if self._engine is None:
+            with self.app.app_context():
+                self._engine = db.engine
+        return self._engine.connect()
+
+    def _fill(self, key, environ, start_response):
+        seen = {}
+
+        def capture(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        result = self.wsgi_app(environ, capture)
+        mark = environ.get(MARK)
+        if mark is None or not _keepable(environ, seen):
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        stamp, since, until = mark
+        # Date is when a response is sent, not when it was rendered: the server adds it.
+        headers = tuple((k, v) for k, v in seen["headers"] if k.lower() != "date")
+        kept = Kept(stamp, since, until, seen["status"], headers, body)
+        self._keep(key, kept)
+        if self.shared is not None:
+            self.shared.put(key, kept, since)
+        return [body]
+
+
+def _key(environ) -> tuple:
+    """What a kept response may differ by: scheme (HSTS), host (links), path and query."""
+    return (
+        environ.get("wsgi.url_scheme"),
+        environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+    )
+
+
+def _prefix(config) -> str:
+    """Set PAGE_CACHE_PREFIX, or one derived from the database: two sites never share."""
+    given = config.get("PAGE_CACHE_PREFIX")
+    if given:
+        return given
+    database = hashlib.sha256(config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()[:16]
+    return f"narvaro:page:{database}"
+
+
+def _keepable(environ, seen) -> bool:
+    if environ.get("REQUEST_METHOD") != "GET" or not seen.get("status", "").startswith("200"):
+        return False
+    names = {name.lower() for name, _value in seen["headers"]}
+    return "set-cookie" not in names
