@@ -144,6 +144,23 @@ def test_a_page_changes_its_wording_when_a_slot_starts(app, client, pin):
     assert "Pågår nu" in during.get_text()
 
 
+def test_a_worker_keeps_no_more_bytes_than_its_budget(app, client):
+    front = app.wsgi_app
+    first = client.get("/feeds/all.ics")
+    front.budget = len(first.data) + 100  # room for the big feed, or for small pages
+    for path in ("/sv/", "/sv/office", "/feeds/all.ics"):
+        client.get(path)
+
+    with counted(app) as kept:
+        client.get("/feeds/all.ics")
+    with counted(app) as pushed_out:
+        client.get("/sv/")
+
+    assert len(kept) == 1  # the newest fits
+    assert len(pushed_out) > 1  # the older pages made room for it
+    assert sum(len(k.body) for k in front._items.values()) <= front.budget
+
+
 @pytest.fixture
 def own_redis(tmp_path):
     with redis_server(tmp_path) as server:

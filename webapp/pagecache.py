@@ -41,6 +41,7 @@ from webapp.schedule import store
 log = logging.getLogger(__name__)
 
 SIZE = 512  # responses per worker: 7 languages x (pages + places + feeds), with room
+BUDGET = 32 * 1024 * 1024  # bytes of bodies per worker, whatever query strings come in
 MARK = "narvaro.cacheable"  # the WSGI environ key a view sets through cacheable()
 CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_RANGE")
 
@@ -117,8 +118,9 @@ def cacheable(stamp: datetime | None, until: datetime) -> None:
 class FrontCache:
     """WSGI middleware: serve kept responses without entering Flask (see the module doc)."""
 
-    def __init__(self, wsgi_app, app, size: int = SIZE):
-        self.wsgi_app, self.app, self.size = wsgi_app, app, size
+    def __init__(self, wsgi_app, app, size: int = SIZE, budget: int = BUDGET):
+        self.wsgi_app, self.app, self.size, self.budget = wsgi_app, app, size, budget
+        self._bytes = 0
         self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         self._engine = None
@@ -138,10 +140,6 @@ class FrontCache:
             return response.make_conditional(environ)(environ, start_response)
         start_response(kept.status, list(kept.headers))
         return [kept.body]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
 
     def _lookup(self, key) -> Kept | None:
         now = now_for(self.app.config)
@@ -172,10 +170,11 @@ class FrontCache:
 
     def _keep(self, key, kept: Kept) -> None:
         with self._lock:
+            old = self._items.pop(key, None)
+            self._bytes += len(kept.body) - (len(old.body) if old else 0)
             self._items[key] = kept
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            while len(self._items) > self.size or self._bytes > self.budget:
+                self._bytes -= len(self._items.popitem(last=False)[1].body)
 
     def _connect(self):
         if self._engine is None:
