@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 import redis
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from tests.conftest import make_app
 from tests.factories import make_slot
@@ -216,3 +216,18 @@ def test_without_redis_every_worker_still_serves_its_pages(app, database_url, ow
     assert len([r for r in caplog.records if "Redis failed" in r.getMessage()]) == 1
     with one.app_context():
         db.engine.dispose()
+
+
+def test_a_reloaded_promise_shows_at_once_on_the_kept_about_page(app, client):
+    from webapp.models import Promise
+
+    before = client.get("/sv/about").get_data(as_text=True)
+    promise = db.session.scalars(select(Promise).order_by(Promise.first_day)).all()[-1]
+    old_title = promise.title
+    assert old_title in before
+
+    promise.title = "Medborgarlöfte med ny titel"  # as load-calendars writes an edited file
+    db.session.commit()
+
+    after = client.get("/sv/about").get_data(as_text=True)
+    assert "Medborgarlöfte med ny titel" in after and old_title not in after

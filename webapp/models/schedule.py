@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, relationship
 
 from webapp.models.base import Base, Translatable, UTCDateTime
+from webapp.models.promise import Promise, PromiseActivity, PromiseCommitment
 
 
 class Municipality(Translatable, Base):
@@ -218,7 +219,12 @@ def changed_at(session: Session) -> datetime:
     return now
 
 
-SCHEDULE_MODELS = (Municipality, Place, OfficeHours, Closure, PresenceSeries, PresenceSlot)
+# The public pages show these; promise entries are not among them (the follow-up pages read
+# them on each request), but the promises themselves are (the about page names the one in force).
+SCHEDULE_MODELS = (
+    Municipality, Place, OfficeHours, Closure, PresenceSeries, PresenceSlot,
+    Promise, PromiseCommitment, PromiseActivity,
+)  # fmt: skip
 
 
 @event.listens_for(Session, "before_flush")
