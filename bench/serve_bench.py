@@ -4,7 +4,8 @@ Builds a throwaway SQLite database, starts gunicorn with deploy/gunicorn.conf.py
 with the snippets in deploy/nginx/snippets/ (all on loopback, in a temporary prefix), then
 hits the main feed and the start page with wrk and prints requests/s for:
 
-  static       nginx serving a file with the same bytes the app returned (the ceiling)
+  static       nginx serving a file with the same bytes the app returned, with the app's
+               security headers (the ceiling: the same response, nothing asked of anyone)
   bare flask   a minimal Flask app returning those bytes under the same gunicorn settings
                (the ceiling for a Python app on this machine)
   gunicorn     the app directly
@@ -261,10 +262,11 @@ http {{
         keepalive 16;
     }}
 
-    server {{   # (a) the same bytes as files
+    server {{   # (a) the same bytes as files, with the same security headers as the app's
         listen 127.0.0.1:{static_port};
         root {tmp}/static;
         index index.html;
+        include {snippets}/narvaro-static-headers.conf;
     }}
     server {{   # (b) plain reverse proxy
         listen 127.0.0.1:{proxy_port};
@@ -428,7 +430,7 @@ def median_run(runs: list[dict]) -> dict:
 
 
 def print_table(results, statuses, options, load):
-    targets = TARGETS
+    targets = options.targets
     print(
         f"\nwrk -t{options.threads} -c{options.connections} -d{options.duration}s on loopback, "
         f"median of {options.rounds} interleaved rounds, "
@@ -468,7 +470,7 @@ def run(options):
         # all alike; each figure is the median of its rounds.
         for n in range(1, options.rounds + 1):
             for page, path in PAGES.items():
-                for target in TARGETS:
+                for target in options.targets:
                     processes.check_alive()
                     print(f"  round {n}: wrk {target:<12} {path}", flush=True)
                     runs.setdefault((page, target), []).append(wrk(ports[target], path, options))
@@ -488,7 +490,17 @@ def main():
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
+    parser.add_argument(
+        "--targets",
+        type=lambda text: tuple(t.strip() for t in text.split(",")),
+        default=TARGETS,
+        help=f"comma-separated, from: {', '.join(TARGETS)} (static and bare flask always run)",
+    )
     options = parser.parse_args()
+    unknown = set(options.targets) - set(TARGETS)
+    if unknown:
+        parser.error(f"unknown targets: {', '.join(sorted(unknown))}")
+    options.targets = tuple(t for t in TARGETS if t in {"static", "bare flask", *options.targets})
     for tool in ("nginx", "wrk"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not installed; the benchmark needs nginx and wrk")
