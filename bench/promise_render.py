@@ -1,5 +1,6 @@
 """How long do the promise follow-up outputs take: the public page, the API, the Atom feed, the
-PDF and the workbook? Prints figures; asserts nothing.
+PDF and the workbook (for the whole promise, a year and a tertial)? Prints figures; asserts
+nothing.
 
 Builds a throwaway SQLite database with the default calendar, pins the clock to Tuesday
 2026-11-24 10:30 in Sävsjö and times requests through Flask's test client (no network).
@@ -31,7 +32,12 @@ from webapp.staff.auth import TOKEN_KEY  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 PUBLIC = ["/sv/promises/2025-2026", "/api/v1/promises", "/sv/promises/feed.atom"]
-STAFF = ["/sv/staff/promises/2025-2026/report.pdf", "/sv/staff/promises/2025-2026/report.xlsx"]
+# The report for the whole promise, for one year and for one (closed) tertial.
+STAFF = [
+    f"/sv/staff/promises/2025-2026/report.{kind}?period={period}"
+    for period in ("all", "2026", "2026-T2")
+    for kind in ("pdf", "xlsx")
+]
 
 
 def staff_client(app):
@@ -76,7 +82,7 @@ def main():
                 spent.append((time.perf_counter() - started) * 1000)
             median = statistics.median(spent)
             print(
-                f"{url:45} {response.status_code} {len(response.data):>8} bytes  "
+                f"{url:62} {response.status_code} {len(response.data):>8} bytes  "
                 f"median {median:6.1f} ms  max {max(spent):6.1f} ms"
             )
 

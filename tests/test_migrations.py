@@ -169,3 +169,25 @@ def test_accounts_migration_keeps_users_and_their_sessions(empty_app):
     assert not {"must_set_password", "totp_secret"} & _columns("staff_user")
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM user_session")).scalar_one() == 1
+
+
+def test_municipality_promise_columns_are_dropped_and_come_back_empty(empty_app):
+    columns = {"promise_title", "promise_summary", "promise_url", "promise_period"}
+    upgrade(revision="0004")
+    with db.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO municipality (id, slug, name, timezone, example_data, promise_title,"
+            " translations) VALUES (1, 'testby', 'Testby', 'Europe/Stockholm', true, 'Löfte',"
+            " '{}')"
+        ))  # fmt: skip
+
+    upgrade(revision="0009")
+    assert not columns & _columns("municipality")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT slug FROM municipality")).scalar_one() == "testby"
+
+    downgrade(revision="0004")
+    assert columns <= _columns("municipality")
+    with db.engine.connect() as conn:
+        row = conn.execute(text("SELECT slug, promise_title FROM municipality")).one()
+    assert tuple(row) == ("testby", None)

@@ -1,5 +1,6 @@
 """Staff record what was done for the promise (audited, owner only) and export the report for
-kommunstyrelsen as PDF and .xlsx with exactly the figures of the public page and the API."""
+kommunstyrelsen as PDF and .xlsx with the presence figures of the public page and the API
+(tests/test_promise_report.py checks the report per period)."""
 
 import csv
 import io
@@ -187,13 +188,16 @@ def test_workbook_holds_the_figures_of_the_api(app, client, promises):
         "Hela perioden", presence["planned"], presence["held"], presence["not_held"],
         presence["cancelled"], presence["held_hours"], presence["planned_hours"],
     )  # fmt: skip
+    # For the board: the running tertial's figure too, marked preliminary.
     assert table(rows["Löfte 2"], "Riktade insatser.: per tertial") == [
-        ("T1 2026", 4), ("T2 2026", 2), ("T3 2026", None)
+        ("T1 2026", 4), ("T2 2026", 2), ("T3 2026 (preliminärt)", 7)
     ]  # fmt: skip
-    assert table(rows["Löfte 2"], "Riktade insatser.: per år") == [
-        ("2026", 6), ("Hela perioden", 6)
+    assert table(rows["Löfte 2"], "Riktade insatser.: summa") == [
+        ("2026", 13), ("Hela perioden", 13)
     ]  # fmt: skip
-    assert all(99 not in r for sheet in rows.values() for r in sheet)  # staff-only figure
+    # The staff-only activity is in the report for the board, marked as not published.
+    assert table(rows["Löfte 2"], "Internt antal.: summa") == [("2026", 99), ("Hela perioden", 99)]
+    assert "Internt antal. Publiceras inte på webbplatsen." in [r[0] for r in rows["Löfte 2"]]
 
 
 def test_pdf_holds_the_exact_figures_and_page_numbers(app, client, promises):
@@ -209,7 +213,7 @@ def test_pdf_holds_the_exact_figures_and_page_numbers(app, client, promises):
 
     assert response.headers["Content-Type"] == "application/pdf"
     assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.1)  # A4
-    assert "Uppföljning: Löfte 2026" in pages[0] and "Exempeldata" in pages[0]
+    assert "Uppföljning: Löfte 2026, Hela perioden" in pages[0] and "Exempeldata" in pages[0]
     assert all(f"Sida {n} av {len(pages)}" in page for n, page in enumerate(pages, 1))
     hours = f"{presence['held_hours']:g}".replace(".", ",")
     planned_hours = f"{presence['planned_hours']:g}".replace(".", ",")
@@ -217,8 +221,8 @@ def test_pdf_holds_the_exact_figures_and_page_numbers(app, client, promises):
         f"Hela perioden {presence['planned']} {presence['held']} {presence['not_held']} "
         f"{presence['cancelled']} {hours} {planned_hours}"
     ) in text
-    assert "T1 2026 4 T2 2026 2 T3 2026 –" in text
-    assert "Hela perioden 6" in text and "99" not in text
+    assert "T1 2026 4 T2 2026 2 T3 2026 (preliminärt) 7" in text
+    assert "Hela perioden 13" in text and "Internt antal. Publiceras inte på webbplatsen." in text
 
 
 def test_the_staff_csv_for_the_promise_period_has_the_same_presence_figures(app, client, promises):

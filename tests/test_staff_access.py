@@ -10,6 +10,7 @@ from tests.factories import load_test_promises, make_closure, make_entry, make_s
 from tests.test_staff_support import csrf_token, logged_in, make_user
 from webapp.extensions import db
 from webapp.models import PresenceSeries, User
+from webapp.permissions import roles_for
 
 READERS = {"police", "municipality", "admin"}
 POLICE = {"police"}
@@ -47,6 +48,10 @@ EXPECTED = {
     "staff.user_password_link": ADMIN,
     "staff.user_two_step_remove": ADMIN,
     "staff.user_throttle_clear": ADMIN,
+    # The report for kommunstyrelsen (report.read), whichever period is asked for.
+    "staff.promises": READERS,
+    "staff.promise_report_pdf": READERS,
+    "staff.promise_report_xlsx": READERS,
 }
 # They end the session they are called in: checked last.
 ENDING = ("staff.account_sessions_end", "staff.logout")
@@ -158,3 +163,15 @@ def test_anonymous_visitors_are_sent_to_login_and_back(client):
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/en/staff/login?next=/en/staff/presence"
+
+
+@pytest.mark.parametrize("role", ["anonymous", "police", "municipality", "admin"])
+def test_only_roles_with_report_read_get_the_report_for_a_period(app, role):
+    load_test_promises()
+    client = app.test_client() if role == "anonymous" else logged_in(app, role)
+    expected = 200 if role in roles_for("report.read") else 302 if role == "anonymous" else 403
+
+    for kind in ("pdf", "xlsx"):
+        for period in ("2026-T2", "2026", "all"):
+            url = f"/sv/staff/promises/p2026/report.{kind}?period={period}"
+            assert client.get(url).status_code == expected, url

@@ -65,14 +65,14 @@ def promise_data(live_server):
     return ids
 
 
-def _check(page, url, width):
+def _check(page, url, width, status=200):
     page.set_viewport_size({"width": width, "height": 800})
     response = page.goto(url)
     violations = axe_violations(page) if width == 1280 else []
     h1s = page.locator("h1").all_inner_texts()
     overflow = page.evaluate("document.documentElement.scrollWidth") - width
     return {
-        "status": response.status if response.status != 200 else "",
+        "status": response.status if response.status != status else "",
         "axe": describe_violations(violations) if violations else "",
         "h1": "" if len(h1s) == 1 and title_starts_with(page.title(), h1s[0]) else h1s,
         "overflow": overflowing_elements(page) if overflow > 0 else [],
@@ -107,6 +107,16 @@ def _staff_urls(ids):
     ]
 
 
+# The report for a period that is malformed (400) or not within the promise (404): a page that
+# lists the periods there are, in the staff languages.
+PERIOD_ERRORS = {
+    "/sv/staff/promises/p2026/report.pdf?period=2026-T4": 400,
+    "/en/staff/promises/p2026/report.pdf?period=2026-T4": 400,
+    "/sv/staff/promises/p2026/report.xlsx?period=2027": 404,
+    "/en/staff/promises/p2026/report.xlsx?period=2027": 404,
+}
+
+
 def test_staff_promise_pages_and_form_errors_pass_axe_and_reflow(page, live_server,
                                                                  promise_data):  # fmt: skip
     log_in(page, ACCOUNTS["police"], PASSWORD)
@@ -114,6 +124,11 @@ def test_staff_promise_pages_and_form_errors_pass_axe_and_reflow(page, live_serv
     for url in _staff_urls(promise_data):
         for width in (1280, 320):
             found = _check(page, url, width)
+            if any(found.values()):
+                problems[(url, width)] = found
+    for url, status in PERIOD_ERRORS.items():
+        for width in (1280, 320):
+            found = _check(page, url, width, status)
             if any(found.values()):
                 problems[(url, width)] = found
     page.set_viewport_size({"width": 1280, "height": 800})
@@ -134,6 +149,10 @@ def test_follow_up_and_staff_promise_pages_are_valid_html(live_server, promise_d
     staff, csrf = logged_in_client(live_server.app, ACCOUNTS["police"], PASSWORD)
     for url in _staff_urls(promise_data):
         pages[url] = staff.get(url).get_data()
+    for url, status in PERIOD_ERRORS.items():
+        response = staff.get(url)
+        assert response.status_code == status, url
+        pages[url] = response.get_data()
     pages["entry with errors"] = staff.post(
         f"/sv/staff/promises/activities/{promise_data['activity']}",
         data={"csrf_token": csrf, "day": "x", "value": "y"},

@@ -34,10 +34,6 @@ class Municipality(Translatable, Base):
     # True until the data file says the published times are confirmed.
     example_data = Column(Boolean, nullable=False, default=True)
     website = Column(String(500))
-    promise_title = Column(String(300))
-    promise_summary = Column(Text)
-    promise_url = Column(String(500))
-    promise_period = Column(String(50))
     translations = Column(JSON, nullable=False, default=dict)
 
 

@@ -20,7 +20,7 @@ from webapp.promise.figures import (
     period_bounds,
     presence_figures,
 )
-from webapp.promise.periods import tertial_bounds, tertial_of
+from webapp.promise.periods import tertial_bounds, tertial_closed, tertial_of
 from webapp.schedule import store
 
 MIN_GROUP = 5  # answers; a smaller group is shown only as "fewer than 5"
@@ -128,7 +128,7 @@ def visible(activity: PromiseActivity, day: date, today: date, public: bool) -> 
     if activity.publish == "staff":
         return False
     if activity.publish == "after_tertial":
-        return tertial_bounds(*tertial_of(day))[1] < today
+        return tertial_closed(day, today)
     return True
 
 
@@ -142,8 +142,23 @@ def _published_through(activity, promise, today, public) -> date | None:
     return closed[-1].last_day if closed else None
 
 
-def _years(promise) -> int:
-    return promise.last_day.year - promise.first_day.year + 1
+def years_of(promise) -> list[int]:
+    """The calendar years the promise's period touches."""
+    return list(range(promise.first_day.year, promise.last_day.year + 1))
+
+
+def pace(total: float, first: date, last: date, through: date, done: float | None) -> tuple:
+    """(expected by `through` at an even pace over first..last, state) for a total to reach."""
+    days = (last - first).days + 1
+    expected = total * ((through - first).days + 1) / days
+    if done is not None and done >= total:
+        return expected, "reached"
+    return expected, "on_track" if (done or 0) >= round(expected) else "behind"
+
+
+def level_state(target: float, value: float | None) -> str | None:
+    """A figure (say, attendance in %) reaches its target or not; no pace."""
+    return None if value is None else ("reached" if value >= target else "behind")
 
 
 def _target(activity, promise, done, through) -> tuple:
@@ -151,19 +166,14 @@ def _target(activity, promise, done, through) -> tuple:
     if activity.target is None:
         return None, None, None
     if activity.measure == "figure":
-        state = None if done is None else ("reached" if done >= activity.target else "behind")
-        return activity.target, None, state
-    total = activity.target * (_years(promise) if activity.target_per == "year" else 1)
+        return activity.target, None, level_state(activity.target, done)
+    total = activity.target * (len(years_of(promise)) if activity.target_per == "year" else 1)
     if through is None:
         return total, None, None
-    days = (promise.last_day - promise.first_day).days + 1
-    expected = total * ((through - promise.first_day).days + 1) / days
-    if done is not None and done >= total:
-        return total, expected, "reached"
-    return total, expected, "on_track" if (done or 0) >= round(expected) else "behind"
+    return total, *pace(total, promise.first_day, promise.last_day, through, done)
 
 
-def _entries(session, activity_ids) -> dict:
+def entries_by_activity(session, activity_ids) -> dict:
     rows = session.scalars(
         select(PromiseEntry)
         .where(PromiseEntry.activity_id.in_(activity_ids), PromiseEntry.removed_at.is_(None))
@@ -175,7 +185,7 @@ def _entries(session, activity_ids) -> dict:
     return out
 
 
-def _value(activity, entries) -> float | None:
+def activity_value(activity, entries) -> float | None:
     """A count adds up; a figure is the latest reported; a status has no figure."""
     if activity.measure == "count":
         return float(sum(e.value or 0 for e in entries))
@@ -198,8 +208,8 @@ def _activity(session, activity, promise, tertials, entries, today, public, pres
     for t in tertials:
         inside = [e for e in shown if t.first_day <= e.day <= t.last_day]
         published = visible(activity, t.last_day, today, public) if public else True
-        per_tertial.append((t, _value(activity, inside) if published else None))
-    done = _value(activity, shown) if through is not None else None
+        per_tertial.append((t, activity_value(activity, inside) if published else None))
+    done = activity_value(activity, shown) if through is not None else None
     target, expected, state = _target(activity, promise, done, through)
     updates = [
         Update(e.day, suggest_mask(e.note) if public else e.note, e.id, e.updated_at)
@@ -210,9 +220,10 @@ def _activity(session, activity, promise, tertials, entries, today, public, pres
                             updates=updates[::-1])  # fmt: skip
 
 
-def _presence(session, promise, tertials, tz, now):
+def presence_between(session, first_day, last_day, tertials, tz, now) -> tuple:
+    """Presence for the days first_day..last_day, and per tertial: (total, [(Tertial, f)])."""
     places = store.presence_places(session)
-    start, end = period_bounds(promise.first_day, promise.last_day, tz)
+    start, end = period_bounds(first_day, last_day, tz)
     total = presence_figures(session, places, start, end, now)[1]
     per_tertial = []
     for t in tertials:
@@ -221,7 +232,8 @@ def _presence(session, promise, tertials, tz, now):
     return total, per_tertial
 
 
-def _feedback(session, tertials, tz) -> list[FeedbackGroup]:
+def feedback_groups(session, tertials, tz) -> list[FeedbackGroup]:
+    """Answers per tertial: each place, then all places together."""
     places = store.all_places(session)
     groups = []
     for t in tertials:
@@ -251,8 +263,8 @@ def promise_followup(session, promise: Promise, tz: ZoneInfo, now: datetime, *,
     today = now.astimezone(tz).date()
     tertials = promise_tertials(promise, today)
     activities = [a for c in promise.commitments for a in c.activities]
-    entries = _entries(session, [a.id for a in activities])
-    presence = _presence(session, promise, tertials, tz, now)
+    entries = entries_by_activity(session, [a.id for a in activities])
+    presence = presence_between(session, promise.first_day, promise.last_day, tertials, tz, now)
     commitments = [
         (
             c,
@@ -277,7 +289,7 @@ def promise_followup(session, promise: Promise, tz: ZoneInfo, now: datetime, *,
         in_force=promise.first_day <= today <= promise.last_day,
         tertials=tertials,
         commitments=commitments,
-        feedback=_feedback(session, tertials, tz),
+        feedback=feedback_groups(session, tertials, tz),
         last_updated=_last_updated(session, promise, pairs, today, public, tz, now),
     )
 

@@ -1,7 +1,8 @@
-"""The promise report for kommunstyrelsen, per tertial and per year, as PDF and .xlsx:
-/<lang>/staff/promises/<key>/report.pdf|xlsx. The figures are the public follow-up's."""
+"""The promise report for kommunstyrelsen, for the whole period, one year or one tertial, as
+PDF and .xlsx: /<lang>/staff/promises/<key>/report.pdf|xlsx?period=all|2026|2026-T2.
+The figures are the domain's (webapp/promise/board.py); this module only words them."""
 
-from flask import abort
+from flask import abort, render_template, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,10 +10,10 @@ from flask_login import current_user
 from webapp import audit, site
 from webapp.extensions import db
 from webapp.promise import store
+from webapp.promise.board import board_report
 from webapp.promise.document import ReportDocument, Section, Table
-from webapp.promise.figures import PresenceFigures
-from webapp.promise.followup import promise_followup
 from webapp.promise.pdf import build_report_pdf
+from webapp.promise.periods import ALL, PeriodError, promise_window, promise_windows
 from webapp.promise.xlsx import build_workbook
 from webapp.site import lang as page_lang
 from webapp.site import municipality, timezone
@@ -33,20 +34,33 @@ def _tertial(t) -> str:
     return _("T%(n)d %(year)d", n=t.n, year=t.year)
 
 
-def _per_year(item) -> list:
-    """(year, value): counts add up, a figure is the year's latest, unpublished stays None."""
-    years: dict = {}
-    for t, value in item.tertials:
-        if value is None:
-            years.setdefault(t.year, None)
-        elif item.activity.measure == "figure":
-            years[t.year] = value
-        else:
-            years[t.year] = (years.get(t.year) or 0) + value
-    return list(years.items())
+def period_label(window) -> str:
+    """The period's name: "T2 2025 (maj–augusti)", "2025" or "Hela perioden"."""
+    if window.kind == "tertial":
+        months = {1: _("januari–april"), 2: _("maj–augusti"), 3: _("september–december")}
+        return _("%(tertial)s (%(months)s)", tertial=_tertial(window), months=months[window.n])
+    return str(window.year) if window.kind == "year" else _("Hela perioden")
 
 
-def _presence_tables(item, title) -> list[Table]:
+def _label(group_period) -> str:
+    """A tertial of the table, or the report's whole window."""
+    if hasattr(group_period, "kind"):
+        return period_label(group_period)
+    return _tertial(group_period)
+
+
+def _titled(title: str, part: str) -> str:
+    """A table's title: the activity, then which of its tables ("per tertial", "summa")."""
+    return f"{title}: {part}"
+
+
+def _row_label(report, item, t) -> str:
+    if item.preliminary and t.key in report.open_tertials:
+        return _("%(tertial)s (preliminärt)", tertial=_tertial(t))
+    return _tertial(t)
+
+
+def _presence_tables(report, item, title) -> list[Table]:
     header = (_("Period"), _("Planerade"), _("Blev av"), _("Blev inte av"), _("Inställda"),
               _("Timmar som blev av"), _("Planerade timmar"))  # fmt: skip
 
@@ -54,16 +68,16 @@ def _presence_tables(item, title) -> list[Table]:
         return (label, f.planned, f.held, f.not_held, f.cancelled, _hours(f.held_minutes),
                 _hours(f.planned_minutes))  # fmt: skip
 
-    years: dict = {}
-    for t, f in item.presence_tertials:
-        years.setdefault(t.year, PresenceFigures()).merge(f)
-    tables = [
-        Table(f"{title}: {_('per tertial')}",
-              header, tuple(row(_tertial(t), f) for t, f in item.presence_tertials), 2),
-        Table(f"{title}: {_('per år')}", header,
-              (*(row(str(y), f) for y, f in years.items()),
-               row(_("Hela perioden"), item.presence))),
-    ]  # fmt: skip
+    window, whole = report.window, period_label(report.window)
+    if window.kind == "tertial":
+        tables = [Table(f"{title}: {whole}", header, (row(whole, item.presence),))]
+    else:
+        years = (row(str(y), f) for y, f in item.presence_years) if window.kind == "all" else ()
+        tables = [
+            Table(_titled(title, _("per tertial")), header,
+                  tuple(row(_tertial(t), f) for t, f in item.presence_tertials), 2),
+            Table(_titled(title, _("summa")), header, (*years, row(whole, item.presence))),
+        ]  # fmt: skip
     reasons = item.presence.cancel_reasons
     if reasons:
         rows = tuple((text or _("Ingen orsak angiven"), n) for text, n in sorted(reasons.items()))
@@ -72,76 +86,106 @@ def _presence_tables(item, title) -> list[Table]:
     return tables
 
 
-def _activity(item, lang) -> tuple[list, list]:
+def _goal(report, goal, title) -> Table:
+    spans = {"year": lambda: str(report.window.year), "period": lambda: _("Hela perioden"),
+             "level": lambda: _("Nivå")}  # fmt: skip
+    days = _("%(first)s–%(last)s", first=format_date(goal.first_day, "d MMM y"),
+             last=format_date(min(report.window.last_day, goal.last_day), "d MMM y"))  # fmt: skip
+    header = (_("Målet gäller"), _("Mål"), _("Gjort"), _("Under dagarna"))
+    return Table(_titled(title, _("mål")), header, ((spans[goal.span](), goal.target,
+                 goal.to_date, days),))  # fmt: skip
+
+
+def _facts(item, title) -> str:
+    facts = [title]
+    if item.staff_only:
+        facts.append(_("Publiceras inte på webbplatsen."))
+    if item.preliminary:
+        facts.append(_("Preliminära siffror: ett tertial i perioden har inte stängt, och "
+                       "siffrorna visas inte på webbplatsen än."))  # fmt: skip
+    if item.goal and item.goal.state:
+        facts.append({"reached": _("Målet är nått"), "on_track": _("I fas med målet"),
+                      "behind": _("Efter målet")}[item.goal.state] + ".")  # fmt: skip
+    return " ".join(facts)
+
+
+def _activity(report, item, lang) -> tuple[list, list]:
     a = item.activity
     title = a.text("title", lang)
-    facts = [title]
-    if item.target_total is not None:
-        facts.append(_("Mål för perioden: %(n)s.", n=f"{item.target_total:g}"))
-    if item.state:
-        facts.append({"reached": _("Målet är nått"), "on_track": _("I fas med målet"),
-                      "behind": _("Efter målet")}[item.state] + ".")  # fmt: skip
+    facts = _facts(item, title)
     if a.measure == "presence":
-        return [" ".join(facts)], _presence_tables(item, title)
+        return [facts], _presence_tables(report, item, title)
     if a.measure == "status":
         notes = [f"{u.day.isoformat()}: {u.note}" for u in item.updates]
-        return [" ".join(facts), *notes], []
+        return [facts, *(notes or [_("Inga uppdateringar under perioden.")])], []
     label = _("Värde") if a.measure == "figure" else _("Antal")
-    rows = tuple((_tertial(t), v) for t, v in item.tertials)
-    years = tuple((str(y), v) for y, v in _per_year(item))
-    done = (_("Hela perioden"), item.done)
-    return [" ".join(facts)], [
-        Table(f"{title}: {_('per tertial')}", (_("Tertial"), label), rows, 1),
-        Table(f"{title}: {_('per år')}", (_("År"), label), (*years, done)),
+    window, whole = report.window, period_label(report.window)
+    tables = [] if item.goal is None else [_goal(report, item.goal, title)]
+    if window.kind == "tertial":
+        return [facts], [Table(f"{title}: {whole}", (_("Period"), label),
+                               ((whole, item.value),)), *tables]  # fmt: skip
+    rows = tuple((_row_label(report, item, t), v) for t, v in item.tertials)
+    years = tuple((str(y), v) for y, v in item.years) if window.kind == "all" else ()
+    return [facts], [
+        Table(_titled(title, _("per tertial")), (_("Tertial"), label), rows, 1),
+        Table(_titled(title, _("summa")), (_("Period"), label), (*years, (whole, item.value))),
+        *tables,
     ]
 
 
-def _feedback_table(f) -> Table:
+def _feedback_table(report) -> Table:
     rows = []
-    for g in f.feedback:
+    for g in report.feedback:
         place = g.place.text("name", page_lang()) if g.place else _("Alla platser")
         if g.shown:
-            rows.append((_tertial(g.tertial), place, g.responses, g.mean("safety"),
+            rows.append((_label(g.tertial), place, g.responses, g.mean("safety"),
                          g.mean("reach_ease")))  # fmt: skip
         else:
-            rows.append((_tertial(g.tertial), place, _("färre än 5"), None, None))
-    header = (_("Tertial"), _("Plats"), _("Svar"), _("Trygghet, medel (1–5)"),
+            rows.append((_label(g.tertial), place, _("färre än 5"), None, None))
+    header = (_("Period"), _("Plats"), _("Svar"), _("Trygghet, medel (1–5)"),
               _("Lätt att nå polisen, medel (1–5)"))  # fmt: skip
     return Table(_("Svar per plats och tertial"), header, tuple(rows))
 
 
-def report_document(f, town, lang) -> ReportDocument:
-    """The report's content in the page's language, from one follow-up."""
-    p = f.promise
+def report_document(report, town, lang) -> ReportDocument:
+    """The report's content in the page's language, from the domain's figures."""
+    p, window = report.promise, report.window
     sections = []
-    for n, (commitment, items) in enumerate(f.commitments, 1):
+    for n, (commitment, items) in enumerate(report.commitments, 1):
         paragraphs, tables = [], []
         for item in items:
-            text, found = _activity(item, lang)
+            text, found = _activity(report, item, lang)
             paragraphs += text
             tables += found
         heading = _("Löfte %(n)d: %(text)s", n=n, text=commitment.text("title", lang))
         sections.append(Section(heading, _("Löfte %(n)d", n=n), tuple(paragraphs), tuple(tables)))
     sections.append(Section(_("Vad invånarna har svarat"), _("Synpunkter"), (
         _("Grupper med färre än 5 svar visas bara som ”färre än 5”, så att ingen kan pekas ut."),
-    ), (_feedback_table(f),)))  # fmt: skip
+    ), (_feedback_table(report),)))  # fmt: skip
     example = p.example_data or (town is not None and town.example_data)
-    day = format_date(f.today, "d MMMM y")
+    running = () if report.closed else (_("Perioden har inte stängt: siffrorna är inte slutliga."),)
     return ReportDocument(
-        title=_("Uppföljning: %(title)s", title=p.text("title", lang)),
+        title=_("Uppföljning: %(title)s, %(period)s", title=p.text("title", lang),
+                period=period_label(window)),
         municipality=town.text("name", lang) if town else "",
         period=_("%(first)s–%(last)s. Sammanställd %(day)s.",
-                 first=format_date(p.first_day, "d MMMM y"),
-                 last=format_date(p.last_day, "d MMMM y"), day=day),
-        cover_lines=tuple(x for x in (p.text("summary", lang),) if x),
+                 first=format_date(window.first_day, "d MMMM y"),
+                 last=format_date(window.last_day, "d MMMM y"),
+                 day=format_date(report.today, "d MMMM y")),
+        cover_lines=(*running, *(x for x in (p.text("summary", lang),) if x)),
         sections=tuple(sections),
-        generated_at=site.now(),
+        generated_at=report.generated_at,
         locale=lang,
         example_notice=_("Exempeldata: uppgifterna är exempel och inte bekräftade.")
         if example else "",
         page_label=_("Sida %(page)s av %(pages)s"),
         labels={"cover": _("Rapport"), "example": _("Exempeldata")},
     )  # fmt: skip
+
+
+def file_name(promise, window, today, suffix) -> str:
+    period = "hela-perioden" if window.key == ALL else window.key
+    return f"medborgarlofte-{promise.key}-{period}-{today:%Y%m%d}.{suffix}"
 
 
 @bp.get("/promises/<key>/report.pdf")
@@ -156,16 +200,40 @@ def promise_report_xlsx(lang, key):
     return _export(key, "xlsx", build_workbook)
 
 
+def _period_error(promise, error: PeriodError, today):
+    """A 400 (malformed) or 404 (not within the promise, or not begun) that lists the periods
+    there are, so the next click is the right one."""
+    titles = {
+        "malformed": _("Perioden ska skrivas som all, ett år (2026) eller ett tertial (2026-T2)"),
+        "outside": _("Löftet gäller inte under den perioden"),
+        "not_begun": _("Perioden har inte börjat än"),
+    }
+    body = render_template(
+        "staff/report_period.html", title=titles[error.reason], chosen=promise,
+        windows=promise_windows(promise.first_day, promise.last_day, today),
+        period_label=period_label, today=today,
+    )  # fmt: skip
+    return body, 400 if error.reason == "malformed" else 404
+
+
 def _export(key, suffix, build):
     found = store.promise_by_key(db.session, key)
     if found is None:
         abort(404)
     now = site.now()
-    followup = promise_followup(db.session, found, timezone(), now)
-    body = build(report_document(followup, municipality(), page_lang()))
+    today = now.astimezone(timezone()).date()
+    periods = request.args.getlist("period")
+    try:
+        if len(periods) > 1:
+            raise PeriodError("malformed")
+        window = promise_window(found.first_day, found.last_day, (periods or [ALL])[0], today)
+    except PeriodError as error:
+        return _period_error(found, error, today)
+    report = board_report(db.session, found, window, timezone(), now)
+    body = build(report_document(report, municipality(), page_lang()))
     audit.record(db.session, actor=current_user, action="promise_report.export", obj=found,
-                 now=now, after={"format": suffix})  # fmt: skip
+                 now=now, after={"format": suffix, "period": window.key})  # fmt: skip
     db.session.commit()
-    name = f"medborgarlofte-{found.key}-{followup.today:%Y%m%d}.{suffix}"
+    name = file_name(found, window, today, suffix)
     return body, 200, {"Content-Type": TYPES[suffix],
                        "Content-Disposition": f'attachment; filename="{name}"'}  # fmt: skip

@@ -10,10 +10,12 @@ from webapp.extensions import db
 from webapp.models import PromiseEntry
 from webapp.promise import store
 from webapp.promise.followup import promise_followup
+from webapp.promise.periods import promise_windows
 from webapp.site import timezone
 from webapp.staff import bp, render_form
 from webapp.staff.auth import staff_required
 from webapp.staff.promise_forms import EditEntryForm, EntryForm, ReasonForm
+from webapp.staff.promise_report import period_label
 
 
 def _today():
@@ -32,9 +34,11 @@ def promises(lang):
         if chosen
         else None
     )
+    windows = promise_windows(chosen.first_day, chosen.last_day, _today()) if chosen else []
     return render_template(
         "staff/promises.html", promises=rows, chosen=chosen, f=followup,
         may_record=lambda a: store.may_record(current_user.role, a),
+        windows=windows, period_label=period_label, today=_today(),
     )  # fmt: skip
 
 

@@ -1,0 +1,394 @@
+"""The report for kommunstyrelsen for one window of the promise: the whole period, a year or a
+tertial. The PDF (pypdf) and the workbook (openpyxl) hold exactly the domain's figures for the
+window; presence equals the slots' outcomes counted here; staff-only activities are in the
+report and nowhere public; a bad period gets a localized 400 or 404, never a 500."""
+
+import io
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import delete, select
+
+from tests.conftest import NOW
+from tests.factories import load_test_promises, make_entry, make_slot
+from tests.test_feedback_support import staff_client
+from webapp.extensions import db
+from webapp.models import AuditEvent, PresenceSlot
+from webapp.promise import store
+from webapp.promise.board import board_report
+from webapp.promise.periods import PeriodError, parse_period, promise_window, promise_windows
+
+TZ = ZoneInfo("Europe/Stockholm")
+
+# (start in UTC, hours, what happened): the only slots in these tests.
+SLOTS = [
+    (datetime(2026, 2, 3, 13, 0, tzinfo=UTC), 1, {"held": True, "people_met": 3}),
+    (datetime(2026, 3, 3, 13, 0, tzinfo=UTC), 1, {"held": False, "outcome_reason": "Larm"}),
+    # 00:30 on 1 May in Sävsjö: tertial 2, though the UTC day is still 30 April.
+    (datetime(2026, 4, 30, 22, 30, tzinfo=UTC), 1, {"held": True}),
+    (datetime(2026, 6, 9, 13, 0, tzinfo=UTC), 1, {"status": "cancelled", "note": "Sjukdom"}),
+    (datetime(2026, 8, 11, 13, 0, tzinfo=UTC), 2, {"held": True}),
+    (datetime(2026, 9, 8, 13, 0, tzinfo=UTC), 1, {"status": "cancelled", "note": "Väder"}),
+    (datetime(2026, 11, 3, 13, 0, tzinfo=UTC), 1, {"held": True}),
+    (datetime(2026, 11, 17, 13, 0, tzinfo=UTC), 1, {}),  # passed, no outcome recorded
+    (datetime(2026, 12, 2, 13, 0, tzinfo=UTC), 1, {}),  # still to come
+]
+ENTRIES = [  # (activity, day, value, note)
+    ("moten", date(2026, 3, 2), 1, ""),
+    ("moten", date(2026, 9, 14), 1, ""),
+    ("insatser", date(2026, 2, 10), 4, ""),
+    ("insatser", date(2026, 6, 10), 2, ""),
+    ("insatser", date(2026, 10, 10), 7, ""),  # tertial 3 is still running on the pinned day
+    ("skola", date(2026, 3, 20), 91.5, ""),
+    ("skola", date(2026, 6, 20), 93, ""),
+    ("est", date(2026, 6, 1), None, "Tre skolor är med."),
+    ("est", date(2026, 10, 1), None, "Fyra skolor är med."),
+    ("hemligt", date(2026, 2, 10), 99, ""),
+]
+WINDOWS = {  # period -> (first day, last day, its name on the cover)
+    "2026-T2": (date(2026, 5, 1), date(2026, 8, 31), "T2 2026 (maj–augusti)"),
+    "2026-T3": (date(2026, 9, 1), date(2026, 12, 31), "T3 2026 (september–december)"),
+    "2026": (date(2026, 1, 1), date(2026, 12, 31), "2026"),
+    "all": (date(2026, 1, 1), date(2026, 12, 31), "Hela perioden"),
+}
+
+
+@pytest.fixture
+def figures(app):
+    load_test_promises()
+    db.session.execute(delete(PresenceSlot))
+    db.session.commit()
+    for starts, hours, outcome in SLOTS:
+        make_slot(starts_at=starts, ends_at=starts + timedelta(hours=hours), **outcome)
+    for key, day, value, note in ENTRIES:
+        make_entry(key, day=day, value=value, note=note)
+
+
+def tally(first: date, last: date) -> tuple:
+    """(planned, held, not held, cancelled, held hours, planned hours), counted from SLOTS."""
+    inside = [(h, o) for s, h, o in SLOTS if first <= s.astimezone(TZ).date() <= last]
+    cancelled = [h for h, o in inside if o.get("status") == "cancelled"]
+    held = [h for h, o in inside if o.get("held") is True]
+    not_held = [h for h, o in inside if o.get("held") is False]
+    planned_hours = sum(h for h, o in inside if o.get("status") != "cancelled")
+    return len(inside), len(held), len(not_held), len(cancelled), sum(held), planned_hours
+
+
+def sheets(response) -> dict:
+    book = load_workbook(io.BytesIO(response.data))
+    return {s.title: [tuple(r) for r in s.iter_rows(values_only=True)] for s in book}
+
+
+def table(rows, title) -> list:
+    """The rows of the table titled `title`, after its header, without the empty cells."""
+    start = [r[0] for r in rows].index(title) + 2
+    out = []
+    for row in rows[start:]:
+        if row[0] is None:
+            break
+        out.append(tuple(c for c in row if c is not None))
+    return out
+
+
+def pdf_text(response) -> str:
+    reader = PdfReader(io.BytesIO(response.data))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def sv(value) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def report(period):
+    promise = store.promise_by_key(db.session, "p2026")
+    window = promise_window(promise.first_day, promise.last_day, period, NOW.date())
+    return board_report(db.session, promise, window, TZ, NOW)
+
+
+def item(board, key):
+    return next(a for a in board.activities if a.activity.key == key)
+
+
+# --- the periods ------------------------------------------------------------------------------
+
+
+def test_a_period_is_all_a_year_or_a_tertial():
+    assert parse_period("all") == (None, None)
+    assert parse_period("2025") == (2025, None)
+    assert parse_period("2025-T3") == (2025, 3)
+    for bad in ("", "ALL", "2025-T4", "2025-t2", "25", "2025-T", " 2025", "2025\n", "٢٠٢٥"):
+        with pytest.raises(PeriodError) as raised:
+            parse_period(bad)
+        assert raised.value.reason == "malformed"
+
+
+def test_windows_are_clipped_to_the_promise_and_only_begun_ones_are_offered():
+    first, last, today = date(2025, 3, 15), date(2026, 6, 30), date(2026, 2, 1)
+
+    windows = promise_windows(first, last, today)
+
+    assert [w.key for w in windows] == [
+        "all", "2026", "2026-T1", "2025", "2025-T3", "2025-T2", "2025-T1"
+    ]  # fmt: skip
+    by_key = {w.key: w for w in windows}
+    assert (by_key["2025-T1"].first_day, by_key["2025-T1"].last_day) == (first, date(2025, 4, 30))
+    assert (by_key["2026"].first_day, by_key["2026"].last_day) == (date(2026, 1, 1), last)
+    assert [w.key for w in windows if w.closed(today)] == ["2025", "2025-T3", "2025-T2", "2025-T1"]
+    for key, reason in (("2026-T2", "not_begun"), ("2026-T3", "outside"), ("2024", "outside"),
+                        ("2024-T3", "outside"), ("2027", "outside")):  # fmt: skip
+        with pytest.raises(PeriodError) as raised:
+            promise_window(first, last, key, today)
+        assert raised.value.reason == reason
+    assert promise_windows(first, last, date(2025, 3, 14)) == []
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(text=st.one_of(st.text(max_size=12), st.from_regex(r"[0-9]{4}(-T[0-9])?", fullmatch=True)))
+def test_any_period_text_is_a_window_of_the_promise_or_a_period_error(text):
+    first, last, today = date(2025, 3, 15), date(2026, 6, 30), date(2026, 2, 1)
+    try:
+        window = promise_window(first, last, text, today)
+    except PeriodError as error:
+        assert error.reason in {"malformed", "outside", "not_begun"}
+    else:
+        assert window.key == text
+        assert first <= window.first_day <= min(window.last_day, today) and window.last_day <= last
+
+
+# --- the figures per window --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("period", list(WINDOWS))
+def test_presence_in_the_window_equals_the_slots_outcomes(app, figures, period):
+    first, last, _name = WINDOWS[period]
+    f = item(report(period), "narvaro").presence
+
+    assert (f.planned, f.held, f.not_held, f.cancelled, f.held_minutes / 60,
+            f.planned_minutes / 60) == tally(first, last)  # fmt: skip
+    assert dict(f.cancel_reasons) == {
+        o["note"]: 1 for s, _h, o in SLOTS
+        if "note" in o and first <= s.astimezone(TZ).date() <= last
+    }  # fmt: skip
+
+
+def test_a_tertial_shows_the_years_target_and_the_year_to_date_figure(app, figures):
+    board = report("2026-T2")
+    meetings, operations = item(board, "moten"), item(board, "insatser")
+
+    assert (meetings.value, meetings.goal.span, meetings.goal.target) == (0, "year", 2)
+    assert (meetings.goal.first_day, meetings.goal.to_date) == (date(2026, 1, 1), 1)
+    assert (operations.value, operations.goal.span, operations.goal.to_date) == (2, "period", 6)
+    assert operations.goal.state == "reached" and not operations.preliminary
+    assert [u.note for u in item(board, "est").updates] == ["Tre skolor är med."]
+    assert item(board, "skola").value == 93
+
+
+def test_after_tertial_figures_of_a_running_tertial_are_preliminary(app, figures):
+    running, closed = report("2026-T3"), report("2026-T2")
+
+    assert item(running, "insatser").preliminary and item(running, "insatser").value == 7
+    assert not item(closed, "insatser").preliminary
+    assert not item(running, "moten").preliminary  # live figures are public as they come
+    assert item(running, "hemligt").staff_only and item(closed, "hemligt").value == 0
+    assert running.open_tertials == {"2026-T3"} and not running.closed and closed.closed
+
+
+def _expected_rows(board, name):
+    """What the workbook's tables must hold: the domain's figures for the window."""
+    out = {}
+    for a in board.activities:
+        title = a.activity.title
+        if a.presence is not None:
+            f = a.presence
+            out[f"{title}: {name}" if board.window.kind == "tertial" else f"{title}: summa"] = (
+                name, f.planned, f.held, f.not_held, f.cancelled,
+                round(f.held_minutes / 60, 2), round(f.planned_minutes / 60, 2),
+            )  # fmt: skip
+        elif a.activity.measure in ("count", "figure"):
+            key = f"{title}: {name}" if board.window.kind == "tertial" else f"{title}: summa"
+            out[key] = (name,) if a.value is None else (name, a.value)
+    return out
+
+
+@pytest.mark.parametrize("period", list(WINDOWS))
+def test_workbook_holds_the_domains_figures_for_the_window(app, figures, period):
+    first, last, name = WINDOWS[period]
+    board = report(period)
+    staff = staff_client(app, "municipality")
+
+    response = staff.get(f"/sv/staff/promises/p2026/report.xlsx?period={period}")
+    rows = sheets(response)
+    every = [r for sheet in rows.values() for r in sheet]
+
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.endswith(f'-{"hela-perioden" if period == "all" else period}-20261124.xlsx"')
+    assert rows["Rapport"][0] == (f"Uppföljning: Löfte 2026, {name}",)
+    assert rows["Rapport"][2][0].startswith(
+        f"{first.day} {('januari', 'maj', 'september')[(first.month - 1) // 4]} 2026–"
+    )
+    for title, expected in _expected_rows(board, name).items():
+        sheet = next(r for r in rows.values() if title in [x[0] for x in r])
+        assert table(sheet, title)[-1] == expected, title
+    presence = f"Polisen på plats.: {name if board.window.kind == 'tertial' else 'summa'}"
+    # Presence equals the slots' outcomes as counted here.
+    assert table(rows["Löfte 1"], presence)[-1][1:] == tally(first, last)
+    goal = item(board, "moten").goal
+    assert table(rows["Löfte 1"], "Samverkansmöten.: mål")[0][:3] == (
+        "Hela perioden" if period == "all" else "2026", goal.target, goal.to_date
+    )  # fmt: skip
+    assert "Internt antal. Publiceras inte på webbplatsen." in [r[0] for r in every]
+    preliminary = [r[0] for r in every if r[0] and r[0].startswith("Riktade insatser.")]
+    assert any("Preliminära siffror" in r for r in preliminary) == (period != "2026-T2")
+
+
+@pytest.mark.parametrize("period", list(WINDOWS))
+def test_pdf_holds_the_domains_figures_for_the_window(app, figures, period):
+    first, last, name = WINDOWS[period]
+    board = report(period)
+    staff = staff_client(app, "police")
+
+    response = staff.get(f"/sv/staff/promises/p2026/report.pdf?period={period}")
+    text = pdf_text(response)
+
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert f"Uppföljning: Löfte 2026, {name}" in text
+    planned, held, not_held, cancelled, hours, planned_hours = tally(first, last)
+    assert (f"{name} {planned} {held} {not_held} {cancelled} {sv(hours)} {sv(planned_hours)}"
+            in text)  # fmt: skip
+    operations = item(board, "insatser")
+    assert f"{name} {sv(operations.value)}" in text
+    assert "Internt antal. Publiceras inte på webbplatsen." in text
+    assert ("Preliminära siffror" in text) == (period != "2026-T2")
+    if board.window.kind != "tertial":  # a row per tertial; the running one preliminary
+        for t, value in operations.tertials:
+            label = f"T{t.n} 2026" + (" (preliminärt)" if t.key in board.open_tertials else "")
+            assert f"{label} {value:g}" in text
+        assert "T3 2026 (preliminärt) 7" in text
+    assert ("Fyra skolor är med." in text) == (period != "2026-T2")
+
+
+def test_the_export_is_audited_with_its_period(app, figures):
+    staff_client(app, "police").get("/sv/staff/promises/p2026/report.pdf?period=2026-T1")
+
+    db.session.rollback()
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "promise_report.export")
+    )
+    assert event.after == {"format": "pdf", "period": "2026-T1"}
+
+
+# --- staff-only activities ----------------------------------------------------------------------
+
+
+def test_a_staff_activity_is_in_the_report_and_nowhere_public(app, client, figures):
+    staff = staff_client(app, "police")
+    rows = sheets(staff.get("/sv/staff/promises/p2026/report.xlsx?period=2026-T1"))
+
+    assert table(rows["Löfte 2"], "Internt antal.: T1 2026 (januari–april)") == [
+        ("T1 2026 (januari–april)", 99)
+    ]  # fmt: skip
+    for url in ("/sv/promises/p2026", "/en/promises/p2026", "/api/v1/promises",
+                "/api/v1/promises/p2026", "/sv/promises/feed.atom"):  # fmt: skip
+        body = client.get(url).get_data(as_text=True)
+        assert "Internt antal" not in body and "hemligt" not in body, url
+
+
+# --- the staff page offers the periods ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_staff_promise_page_links_every_begun_period(app, figures, lang):
+    page = BeautifulSoup(staff_client(app, "admin").get(f"/{lang}/staff/promises").data,
+                         "html.parser")  # fmt: skip
+
+    offered = [
+        (li.select_one(".report-period").text, li.select_one(".hint") is not None,
+         [a["href"] for a in li.find_all("a")])
+        for li in page.select(".report-periods li")
+    ]  # fmt: skip
+
+    names = {"sv": ["Hela perioden", "2026", "T3 2026 (september–december)",
+                    "T2 2026 (maj–augusti)", "T1 2026 (januari–april)"],
+             "en": ["Whole period", "2026", "T3 2026 (September–December)",
+                    "T2 2026 (May–August)", "T1 2026 (January–April)"]}[lang]  # fmt: skip
+    keys = ["all", "2026", "2026-T3", "2026-T2", "2026-T1"]
+    assert offered == [
+        (name, key in {"all", "2026", "2026-T3"},
+         [f"/{lang}/staff/promises/p2026/report.{kind}?period={key}" for kind in ("pdf", "xlsx")])
+        for name, key in zip(names, keys, strict=True)
+    ]  # fmt: skip
+
+
+# --- bad periods ----------------------------------------------------------------------------------
+
+BAD = [  # period, status, Swedish heading, English heading
+    ("2026-T4", 400, "Perioden ska skrivas som all, ett år (2026) eller ett tertial (2026-T2)",
+     "Write the period as all, a year (2026) or a tertial (2026-T2)"),
+    ("", 400, "Perioden ska skrivas som all, ett år (2026) eller ett tertial (2026-T2)",
+     "Write the period as all, a year (2026) or a tertial (2026-T2)"),
+    ("2027", 404, "Löftet gäller inte under den perioden",
+     "The promise does not cover that period"),
+    ("2025-T3", 404, "Löftet gäller inte under den perioden",
+     "The promise does not cover that period"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("period", "status", "sv_title", "en_title"), BAD)
+@pytest.mark.parametrize("kind", ["pdf", "xlsx"])
+def test_a_bad_period_gets_a_localized_page_with_the_periods(app, figures, kind, period, status,
+                                                              sv_title, en_title):  # fmt: skip
+    staff = staff_client(app, "municipality")
+    for lang, title in (("sv", sv_title), ("en", en_title)):
+        response = staff.get(f"/{lang}/staff/promises/p2026/report.{kind}?period={period}")
+        page = BeautifulSoup(response.data, "html.parser")
+
+        assert response.status_code == status
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert page.h1.text == title and page.title.text.startswith(title)
+        assert len(page.select(".report-periods li")) == 5
+
+
+def test_a_promise_not_begun_and_repeated_periods_are_refused(app, figures):
+    staff = staff_client(app, "police")
+
+    later = staff.get("/en/staff/promises/p2028/report.pdf?period=all")
+    twice = staff.get("/sv/staff/promises/p2026/report.pdf?period=2026&period=all")
+    unknown = staff.get("/sv/staff/promises/p2099/report.pdf?period=all")
+
+    assert later.status_code == 404
+    assert BeautifulSoup(later.data, "html.parser").h1.text == "The period has not begun yet"
+    assert twice.status_code == 400 and unknown.status_code == 404
+
+
+def test_the_report_is_only_for_staff_who_may_read_it(app, figures):
+    response = app.test_client().get("/sv/staff/promises/p2026/report.xlsx?period=nonsense")
+
+    assert response.status_code == 302 and "/sv/staff/login" in response.headers["Location"]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(period=st.one_of(st.text(max_size=30), st.from_regex(r"20[0-9]{2}(-T[0-9])?",
+                                                               fullmatch=True)))  # fmt: skip
+def test_any_period_gets_a_report_or_a_localized_refusal(app, period):
+    if store.promise_by_key(db.session, "p2026") is None:
+        load_test_promises()
+    staff = getattr(app, "_fuzz_staff", None) or staff_client(app, "admin")
+    app._fuzz_staff = staff
+
+    response = staff.get("/en/staff/promises/p2026/report.xlsx", query_string={"period": period})
+
+    assert response.status_code in {200, 400, 404}
+    if response.status_code != 200:
+        assert BeautifulSoup(response.data, "html.parser").h1.text in {
+            "Write the period as all, a year (2026) or a tertial (2026-T2)",
+            "The promise does not cover that period",
+            "The period has not begun yet",
+        }
