@@ -79,7 +79,14 @@ def two_step_setup(lang):
     )
     form = SetupForm()
     if form.validate_on_submit():
-        codes = two_step.enable(db.session, current_user, secret, form.code.data, now=site.now())
+        codes = two_step.enable(
+            db.session,
+            current_user,
+            secret,
+            form.code.data,
+            now=site.now(),
+            box=two_step.box_for(current_app.config),
+        )
         if codes is not None:
             db.session.commit()
             return render_template("staff/recovery_codes.html", codes=codes)

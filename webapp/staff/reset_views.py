@@ -161,7 +161,8 @@ def login_code(lang):
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         user = row.user
-        via = two_step.check_code(db.session, user, form.code.data, now=now)
+        box = two_step.box_for(current_app.config)
+        via = two_step.check_code(db.session, user, form.code.data, now=now, box=box)
         if via:
             db.session.delete(row)
             complete_login(user, now, via=via)
