@@ -24,6 +24,7 @@ def account(lang):
         "staff/account.html",
         role_label=ROLE_LABELS[current_user.role],
         two_step_on=two_step.enabled(current_user),
+        two_step_required=two_step.required(current_user, current_app.config.get("STAFF_MFA", "")),
         codes_left=two_step.codes_left(db.session, current_user),
         logins=accounts.recent_logins(db.session, current_user),
         form=ActionForm(),

@@ -14,6 +14,7 @@ from webapp import audit
 from webapp.models import RecoveryCode, User
 from webapp.permissions import can
 from webapp.sealed import Box, Unreadable, keys_of
+from webapp.staff.auth import end_all_sessions
 
 RECOVERY_CODES = 10
 POLICIES = ("optional", "required-for-admin", "required")
@@ -151,13 +152,35 @@ def codes_left(session, user: User) -> int:
     )
 
 
-def remove(session, user: User, *, actor: User, now: datetime) -> bool:
-    """An admin takes away a colleague's second factor (a lost phone); audited."""
-    if not enabled(user):
-        return False
+def _clear(session, user: User) -> None:
     user.totp_secret_sealed = None
     user.totp_enabled_at = None
     user.totp_last_step = None
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+
+
+def remove(session, user: User, *, actor: User, now: datetime) -> bool:
+    """An admin takes away a colleague's second factor (a lost phone); audited."""
+    if not enabled(user):
+        return False
+    _clear(session, user)
     audit.record(session, actor=actor, action="two_step.remove", obj=user, now=now)
     return True
+
+
+def turn_off(session, user: User, *, now: datetime, keep: str | None) -> int:
+    """The owner turns two-step login off (after confirming it): the secret and the recovery
+    codes go, and every session but `keep` ends; audited. How many sessions ended."""
+    _clear(session, user)
+    ended = end_all_sessions(session, user, keep=keep)
+    audit.record(
+        session, actor=user, action="two_step.disable", obj=user, now=now, after={"ended": ended}
+    )
+    return ended
+
+
+def new_recovery_codes(session, user: User, *, now: datetime) -> list[str]:
+    """Ten new recovery codes for the owner, shown once; all the old ones stop working."""
+    codes = _replace_codes(session, user)
+    audit.record(session, actor=user, action="two_step.new_codes", obj=user, now=now)
+    return codes
