@@ -193,3 +193,15 @@ def test_without_two_step_the_pages_go_back_to_the_account(app, url):
     client = logged_in(app, "police")
 
     assert client.get(url).headers["Location"] == "/sv/staff/account"
+
+
+def test_an_admin_lifting_the_throttle_lifts_it_here_too(app, owner):
+    client, _secret, _codes = owner
+    for _ in range(5):
+        post_form(client, OFF, {"password": PASSWORD, "code": "123456"})
+    admin = logged_in(app, "admin")
+
+    post_form(admin, f"/sv/staff/users/{_user().id}/throttle/clear", {}, token_from="/sv/staff/")
+    again = post_form(client, OFF, {"password": PASSWORD, "code": "123456"})
+
+    assert again.status_code == 400
