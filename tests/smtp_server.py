@@ -15,22 +15,47 @@ def free_port() -> int:
 
 
 class Inbox:
-    """aiosmtpd handler: accepts every mail, or refuses every sender when `refuse` is set."""
+    """aiosmtpd handler: accepts every mail, or refuses every sender when `refuse` is set,
+    the recipients in `refuse_recipients`, or drops the connection at DATA when
+    `drop_at_data` is set. `commands` lists the commands the server answered, in order."""
 
     def __init__(self):
         self.messages = []
         self.refuse = False
+        self.refuse_recipients = set()
+        self.drop_at_data = False
+        self.commands = []
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        self.commands.append("MAIL")
         if self.refuse:
             return "554 5.7.1 Sender refused"
         envelope.mail_from = address
         return "250 OK"
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.commands.append("RCPT")
+        if address in self.refuse_recipients:
+            return f"550 5.1.1 <{address}>: Recipient address rejected"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
+        self.commands.append("DATA")
+        if self.drop_at_data:
+            server.transport.close()
+            return "421 4.3.0 Closing"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(message)
         return "250 Message accepted"
+
+    async def handle_NOOP(self, server, session, envelope, arg):
+        self.commands.append("NOOP")
+        return "250 OK"
+
+    async def handle_RSET(self, server, session, envelope):
+        self.commands.append("RSET")
+        return "250 OK"
 
 
 @pytest.fixture

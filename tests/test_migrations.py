@@ -10,6 +10,7 @@ from sqlalchemy import inspect, text
 
 from tests.conftest import make_app
 from webapp.extensions import db
+from webapp.sealed import Box, keys_of
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 SCHEMA = "narvaro_migration_test"
@@ -191,3 +192,35 @@ def test_municipality_promise_columns_are_dropped_and_come_back_empty(empty_app)
     with db.engine.connect() as conn:
         row = conn.execute(text("SELECT slug, promise_title FROM municipality")).one()
     assert tuple(row) == ("testby", None)
+
+
+def test_two_step_secrets_are_sealed_on_upgrade_and_opened_on_downgrade(empty_app):
+    plain = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    upgrade(revision="0009")
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO staff_user (id, email, password_hash, role, active, created_at,"
+                " totp_secret, totp_enabled_at) VALUES (1, 'a@example.se', 'x', 'admin', true,"
+                " '2026-11-01 00:00:00', :plain, '2026-11-01 00:00:00'), (2, 'b@example.se', 'x',"
+                " 'police', true, '2026-11-01 00:00:00', NULL, NULL)"
+            ),
+            {"plain": plain},
+        )
+
+    upgrade(revision="0010")
+    with db.engine.connect() as conn:
+        sealed = (
+            conn.execute(text("SELECT totp_secret_sealed FROM staff_user ORDER BY id"))
+            .scalars()
+            .all()
+        )
+    assert "totp_secret" not in _columns("staff_user")
+    assert sealed[1] is None and plain not in sealed[0]
+    assert Box(keys_of(empty_app.config), "totp").open(sealed[0]) == (plain, False)
+
+    downgrade(revision="0009")
+    assert "totp_secret_sealed" not in _columns("staff_user")
+    with db.engine.connect() as conn:
+        secrets = conn.execute(text("SELECT totp_secret FROM staff_user ORDER BY id")).all()
+    assert [row[0] for row in secrets] == [plain, None]

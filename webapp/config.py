@@ -52,6 +52,9 @@ def from_environment() -> dict:
     return {
         "ENV_NAME": os.environ.get("NARVARO_ENV", "development"),
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET),
+        # Earlier keys, separated by spaces: sessions they signed and two-step secrets they
+        # sealed still open, so SECRET_KEY can be replaced without locking anyone out.
+        "SECRET_KEY_FALLBACKS": os.environ.get("SECRET_KEY_FALLBACKS", "").split(),
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance / 'narvaro.db'}"
         ),

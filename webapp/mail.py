@@ -43,9 +43,19 @@ def password_link_message(*, to: str, sender: str, link: str, purpose: str, lang
     return message
 
 
-def _session(config, action) -> None:
-    """Connect, secure and log in as configured, then run `action(smtp)`; MailError on failure."""
+class MailUnavailable(MailError):
+    """Connecting, securing, logging in or giving our sender failed: the same for every
+    recipient, so it may be shown to anyone."""
+
+
+class MailNotDelivered(MailError):
+    """The server took the connection and our sender, then refused or dropped this mail."""
+
+
+def _open(config) -> smtplib.SMTP:
+    """Connect, secure, log in, and check that our sender is taken (MAIL FROM, then RSET)."""
     host, port = config["MAIL_SERVER"], config["MAIL_PORT"]
+    smtp = None
     try:
         if config.get("MAIL_USE_SSL"):
             smtp = smtplib.SMTP_SSL(
@@ -53,31 +63,75 @@ def _session(config, action) -> None:
             )
         else:
             smtp = smtplib.SMTP(host, port, timeout=TIMEOUT)
-        with smtp:
-            if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
-                smtp.starttls(context=ssl.create_default_context())
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
-            action(smtp)
+        if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+        smtp.ehlo_or_helo_if_needed()
+        code, reply = smtp.mail(_sender(config))
+        if code >= 400:
+            raise smtplib.SMTPSenderRefused(code, reply, _sender(config))
+        smtp.rset()
     except (OSError, smtplib.SMTPException) as error:
-        raise MailError(f"{host}:{port}: {error}") from error
+        _close(smtp)
+        raise MailUnavailable(f"{host}:{port}: {error}") from error
+    return smtp
+
+
+def _sender(config) -> str:
+    return config.get("MAIL_DEFAULT_SENDER") or "narvaro@localhost"
+
+
+def _close(smtp) -> None:
+    """QUIT if the server still listens; a failure here changes nothing already done."""
+    if smtp is None:
+        return
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
+
+
+def _no_recipient(smtp, sender: str) -> None:
+    """As many round trips as sending (MAIL, RCPT, DATA, the message), without a recipient:
+    a mail for nobody takes about as long as a real one."""
+    smtp.mail(sender)
+    smtp.noop()
+    smtp.noop()
+    smtp.rset()
+
+
+def describe(error: BaseException) -> str:
+    """What went wrong, for the log: the kind and the SMTP codes, never an address (servers
+    often repeat the recipient in their reply)."""
+    cause = error.__cause__ or error
+    if isinstance(cause, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _reply in cause.recipients.values()})
+        return f"recipient refused ({', '.join(map(str, codes))})"
+    if isinstance(cause, smtplib.SMTPResponseException):
+        return f"{type(cause).__name__} ({cause.smtp_code})"
+    return f"{type(cause).__name__}: {cause}"
+
+
+def deliver(config, make_message) -> None:
+    """Open the mail server (MailUnavailable), then send what `make_message()` returns.
+
+    None is a mail for nobody: the same conversation up to the recipient, then RSET. Anything
+    that fails after the server took our sender raises MailNotDelivered, so a caller can
+    answer the same whether or not there was a recipient."""
+    smtp = _open(config)
+    try:
+        message = make_message()
+        if message is None:
+            _no_recipient(smtp, _sender(config))
+        else:
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as error:
+        raise MailNotDelivered(describe(error)) from error
+    finally:
+        _close(smtp)
 
 
 def send(message: EmailMessage, config) -> None:
     """Hand `message` to MAIL_SERVER; raises MailError for anything that goes wrong."""
-    _session(config, lambda smtp: smtp.send_message(message))
-
-
-def check(config) -> None:
-    """Open a mail transaction and abandon it (RSET): the server is up and takes our sender.
-
-    Used where no mail goes out, so a broken server shows the same either way."""
-
-    def _probe(smtp):
-        smtp.ehlo_or_helo_if_needed()
-        code, reply = smtp.mail(config.get("MAIL_DEFAULT_SENDER") or "narvaro@localhost")
-        if code >= 400:
-            raise smtplib.SMTPSenderRefused(code, reply, "")
-        smtp.rset()
-
-    _session(config, _probe)
+    deliver(config, lambda: message)

@@ -21,6 +21,7 @@ from tests.conftest import NOW
 from tests.smtp_server import smtp  # noqa: F401 - the fixture
 from webapp.extensions import db
 from webapp.models import User
+from webapp.staff import two_step
 from webapp.staff.accounts import issue_link
 
 PASSWORD = "webbläsartest för konton"
@@ -40,7 +41,7 @@ def _with_two_step(live_server, email):
     """Two-step login on, with SECRET, as if set up long ago (a factory, not the flow)."""
     with live_server.app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
-        user.totp_secret = SECRET
+        user.totp_secret_sealed = two_step.box_for(live_server.app.config).seal(SECRET)
         user.totp_enabled_at = datetime(2026, 11, 1, tzinfo=UTC)
         db.session.commit()
         db.session.remove()

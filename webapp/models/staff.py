@@ -22,8 +22,9 @@ class User(Base):
     last_login_at = Column(UTCDateTime)
     # Set by an admin's reset: the next login goes to "change password" before anything else.
     must_set_password = Column(Boolean, nullable=False, default=False, server_default=false())
-    # Two-step login (TOTP): the base32 secret, set when confirmed with a first code.
-    totp_secret = Column(String(64))
+    # Two-step login (TOTP): the base32 secret, set when confirmed with a first code, sealed
+    # with a key derived from SECRET_KEY (webapp/sealed.py): never stored in plain text.
+    totp_secret_sealed = Column(String(255))
     totp_enabled_at = Column(UTCDateTime)  # None while a secret is only being set up
     totp_last_step = Column(Integer)  # the last time step accepted: a code works once
     language = Column(String(8))  # of the last login: mails to this person are in it

@@ -132,6 +132,7 @@ from webapp.staff import (  # noqa: E402 - the views register themselves on bp
     office_views,
     presence_views,
     reset_views,
+    two_step_views,
 )
 
 __all__ = [
@@ -144,4 +145,5 @@ __all__ = [
     "office_views",
     "presence_views",
     "reset_views",
+    "two_step_views",
 ]

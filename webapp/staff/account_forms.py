@@ -85,3 +85,22 @@ class SetupForm(BaseForm):
 
 class ActionForm(BaseForm):
     """A button that changes something: only the CSRF token."""
+
+
+class ConfirmTwoStepForm(BaseForm):
+    """Password and a second factor again, before the second factor itself is changed."""
+
+    password = PasswordField(
+        _l("Ditt lösenord"),
+        [
+            InputRequired(_l("Skriv ditt lösenord")),
+            Length(max=MAX_LENGTH, message=_l("Lösenordet är för långt")),
+        ],
+    )
+    code = StringField(
+        _l("Kod från appen, eller en reservkod"),
+        [
+            InputRequired(_l("Skriv koden från appen, eller en reservkod")),
+            Length(max=32, message=_l("Skriv koden med 6 siffror, eller en reservkod")),
+        ],
+    )

@@ -24,6 +24,7 @@ def account(lang):
         "staff/account.html",
         role_label=ROLE_LABELS[current_user.role],
         two_step_on=two_step.enabled(current_user),
+        two_step_required=two_step.required(current_user, current_app.config.get("STAFF_MFA", "")),
         codes_left=two_step.codes_left(db.session, current_user),
         logins=accounts.recent_logins(db.session, current_user),
         form=ActionForm(),
@@ -79,7 +80,14 @@ def two_step_setup(lang):
     )
     form = SetupForm()
     if form.validate_on_submit():
-        codes = two_step.enable(db.session, current_user, secret, form.code.data, now=site.now())
+        codes = two_step.enable(
+            db.session,
+            current_user,
+            secret,
+            form.code.data,
+            now=site.now(),
+            box=two_step.box_for(current_app.config),
+        )
         if codes is not None:
             db.session.commit()
             return render_template("staff/recovery_codes.html", codes=codes)

@@ -43,6 +43,17 @@ def _throttled(error):
     return render_template("staff/throttled.html", minutes=minutes), 429
 
 
+@bp.errorhandler(two_step.SecretUnreadable)
+def _secret_unreadable(error):
+    # Fail closed: nothing was let in or changed. Only an admin can mend this.
+    current_app.logger.error(
+        "two-step secret of account %s cannot be opened with SECRET_KEY or "
+        "SECRET_KEY_FALLBACKS: was the key changed without keeping the old one as a fallback?",
+        error.user_id,
+    )
+    return render_template("staff/two_step_broken.html"), 503
+
+
 @bp.errorhandler(HashingBusy)
 def _busy(_error):
     current_app.logger.warning("password hashing busy on %s", request.path)

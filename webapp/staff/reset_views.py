@@ -1,6 +1,9 @@
 """The ways back in: a forgotten password by mail, a one-time set-password link, and the
 second login step."""
 
+import secrets
+from types import SimpleNamespace
+
 from flask import current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -32,13 +35,12 @@ def link_url(token: str, lang: str) -> str:
     return public_base_url() + url_for("staff.password_set", lang=lang, token=token)
 
 
-def mail_link(user, token: str, *, purpose: str, lang: str) -> bool:
-    """Mail the link in the language the person last logged in with (else `lang`); False (and
-    a logged error) when the mail server fails."""
+def _link_message(user, token: str, *, purpose: str, lang: str):
+    """The mail with the link, in the language the person last logged in with (else `lang`)."""
     config = current_app.config
     lang = user.language if user.language in STAFF_LANGUAGES else lang
     hours = int(accounts.LINK_LIFETIME[purpose].total_seconds() // 3600)
-    message = mail.password_link_message(
+    return mail.password_link_message(
         to=user.email,
         sender=config["MAIL_DEFAULT_SENDER"] or f"narvaro@{request.host.split(':')[0]}",
         link=link_url(token, lang),
@@ -46,22 +48,44 @@ def mail_link(user, token: str, *, purpose: str, lang: str) -> bool:
         lang=lang,
         hours=hours,
     )
+
+
+def mail_link(user, token: str, *, purpose: str, lang: str) -> bool:
+    """Mail an admin's link; False (and a logged error) when the mail server fails."""
     try:
-        mail.send(message, config)
+        mail.send(_link_message(user, token, purpose=purpose, lang=lang), current_app.config)
     except mail.MailError as error:
-        current_app.logger.error("password mail not sent: %s", error)
+        current_app.logger.error("password mail to account %s not sent: %s", user.id, error)
         return False
     return True
 
 
-def _check_mail_server() -> bool:
-    """For an unknown address: talk to the mail server as if sending, so that a broken
-    server answers the same whether or not the account exists."""
+def _forgot_mail(user, lang: str):
+    """What to send once the mail server is open: a link for an active account, else None
+    (after the same rendering work, thrown away)."""
+    if user is None or not user.active:
+        stand_in = SimpleNamespace(id=None, email="nobody@invalid", language=None)
+        _link_message(stand_in, secrets.token_urlsafe(32), purpose="forgot", lang=lang)
+        return None
+    token = accounts.issue_link(db.session, user, purpose="forgot", now=site.now())
+    db.session.commit()
+    return _link_message(user, token, purpose="forgot", lang=lang)
+
+
+def _send_forgot_mail(email: str) -> bool:
+    """False only when the mail server cannot be opened, which is the same for every address.
+
+    Whatever fails after that (a refused recipient, a dropped connection) is logged with the
+    account's id and otherwise looks like success: the answer never tells whether it exists."""
+    user = find_user(db.session, email)
     try:
-        mail.check(current_app.config)
-    except mail.MailError as error:
-        current_app.logger.error("mail server check failed: %s", error)
+        mail.deliver(current_app.config, lambda: _forgot_mail(user, page_lang()))
+    except mail.MailUnavailable as error:
+        current_app.logger.error("password mail not sent: %s", error)
         return False
+    except mail.MailNotDelivered as error:
+        to = f"account {user.id}" if user is not None and user.active else "no account"
+        current_app.logger.error("password mail (%s) not delivered: %s", to, error)
     return True
 
 
@@ -76,15 +100,7 @@ def password_forgot(lang):
     mail_on = mail.configured(current_app.config)
     form = ForgotForm()
     if mail_on and form.validate_on_submit():
-        now = site.now()
-        user = find_user(db.session, form.email.data)
-        if user is not None and user.active:
-            token = accounts.issue_link(db.session, user, purpose="forgot", now=now)
-            db.session.commit()
-            sent = mail_link(user, token, purpose="forgot", lang=page_lang())
-        else:
-            sent = _check_mail_server()
-        if not sent:
+        if not _send_forgot_mail(form.email.data):
             form.email.errors.append(
                 _(
                     "Det gick inte att skicka mejl just nu. Försök igen om en stund, "
@@ -145,7 +161,8 @@ def login_code(lang):
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         user = row.user
-        via = two_step.check_code(db.session, user, form.code.data, now=now)
+        box = two_step.box_for(current_app.config)
+        via = two_step.check_code(db.session, user, form.code.data, now=now, box=box)
         if via:
             db.session.delete(row)
             complete_login(user, now, via=via)

@@ -30,6 +30,8 @@ ACCOUNT_SCOPES = (
     ("staff.login", "staff-login-account"),
     ("staff.login", "staff-login-device"),
     ("staff.password_forgot", "staff-forgot-account"),
+    ("staff.two_step_off", "staff-two-step-off-account"),
+    ("staff.recovery_codes_new", "staff-recovery-codes-account"),
 )
 
 

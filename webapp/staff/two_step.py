@@ -13,9 +13,35 @@ from sqlalchemy import delete, func, select
 from webapp import audit
 from webapp.models import RecoveryCode, User
 from webapp.permissions import can
+from webapp.sealed import Box, Unreadable, keys_of
+from webapp.staff.auth import end_all_sessions
 
 RECOVERY_CODES = 10
 POLICIES = ("optional", "required-for-admin", "required")
+
+
+class SecretUnreadable(RuntimeError):
+    """The account's secret cannot be opened with the configured keys: fail closed."""
+
+    def __init__(self, user_id: int):
+        super().__init__(f"account {user_id}")
+        self.user_id = user_id
+
+
+def box_for(config) -> Box:
+    """What seals the secrets: keys from SECRET_KEY and SECRET_KEY_FALLBACKS."""
+    return Box(keys_of(config), "totp")
+
+
+def _secret(user: User, box: Box) -> str:
+    """The account's secret in plain text; one sealed with an old key is sealed anew."""
+    try:
+        secret, stale = box.open(user.totp_secret_sealed)
+    except Unreadable:
+        raise SecretUnreadable(user.id) from None
+    if stale:
+        user.totp_secret_sealed = box.seal(secret)
+    return secret
 
 
 def required(user: User, policy: str) -> bool:
@@ -71,27 +97,36 @@ def _new_codes() -> list[str]:
     return [f"{c[:5]}-{c[5:]}" for c in codes]
 
 
-def enable(session, user: User, secret: str, code: str, *, now: datetime) -> list[str] | None:
-    """Turn two-step login on when `code` fits `secret`; the recovery codes, shown once."""
-    step = _matching_step(secret, code, now)
-    if step is None:
-        return None
-    user.totp_secret = secret
-    user.totp_enabled_at = now
-    user.totp_last_step = step
+def _replace_codes(session, user: User) -> list[str]:
+    """New recovery codes for `user`; every earlier one stops working."""
     codes = _new_codes()
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     session.add_all(RecoveryCode(user_id=user.id, code_hash=_hash(c)) for c in codes)
     session.flush()
+    return codes
+
+
+def enable(
+    session, user: User, secret: str, code: str, *, now: datetime, box: Box
+) -> list[str] | None:
+    """Turn two-step login on when `code` fits `secret`; the recovery codes, shown once."""
+    step = _matching_step(secret, code, now)
+    if step is None:
+        return None
+    user.totp_secret_sealed = box.seal(secret)
+    user.totp_enabled_at = now
+    user.totp_last_step = step
+    codes = _replace_codes(session, user)
     audit.record(session, actor=user, action="two_step.enable", obj=user, now=now)
     return codes
 
 
-def check_code(session, user: User, code: str, *, now: datetime) -> str | None:
+def check_code(session, user: User, code: str, *, now: datetime, box: Box) -> str | None:
     """How the second step was passed ("totp" or "recovery"), or None.
 
-    A TOTP code is accepted once: its step must be later than the last one used."""
-    step = _matching_step(user.totp_secret or "", code, now) if enabled(user) else None
+    A TOTP code is accepted once: its step must be later than the last one used. Raises
+    SecretUnreadable when the stored secret cannot be opened."""
+    step = _matching_step(_secret(user, box), code, now) if enabled(user) else None
     if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
         user.totp_last_step = step
         return "totp"
@@ -117,13 +152,35 @@ def codes_left(session, user: User) -> int:
     )
 
 
+def _clear(session, user: User) -> None:
+    user.totp_secret_sealed = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+
+
 def remove(session, user: User, *, actor: User, now: datetime) -> bool:
     """An admin takes away a colleague's second factor (a lost phone); audited."""
     if not enabled(user):
         return False
-    user.totp_secret = None
-    user.totp_enabled_at = None
-    user.totp_last_step = None
-    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    _clear(session, user)
     audit.record(session, actor=actor, action="two_step.remove", obj=user, now=now)
     return True
+
+
+def turn_off(session, user: User, *, now: datetime, keep: str | None) -> int:
+    """The owner turns two-step login off (after confirming it): the secret and the recovery
+    codes go, and every session but `keep` ends; audited. How many sessions ended."""
+    _clear(session, user)
+    ended = end_all_sessions(session, user, keep=keep)
+    audit.record(
+        session, actor=user, action="two_step.disable", obj=user, now=now, after={"ended": ended}
+    )
+    return ended
+
+
+def new_recovery_codes(session, user: User, *, now: datetime) -> list[str]:
+    """Ten new recovery codes for the owner, shown once; all the old ones stop working."""
+    codes = _replace_codes(session, user)
+    audit.record(session, actor=user, action="two_step.new_codes", obj=user, now=now)
+    return codes

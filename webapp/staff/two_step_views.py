@@ -1,0 +1,103 @@
+"""Changing one's own second factor: turning two-step login off, and new recovery codes.
+
+Both ask for the password and a current code (or a recovery code) again, and are throttled
+like the second login step: per account and per client, counting only failures."""
+
+from flask import current_app, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp import audit, site
+from webapp.extensions import db, limiter
+from webapp.staff import bp, render_form, two_step
+from webapp.staff.account_forms import ConfirmTwoStepForm
+from webapp.staff.auth import current_token_hash, staff_required
+from webapp.staff.passwords import verify_password
+from webapp.staff.throttle import ACCOUNT_LIMIT, CLIENT_LIMIT, email_key, failed, per_client
+
+
+def _own_account_key() -> str:
+    return email_key(current_user.email if current_user.is_authenticated else "")
+
+
+def _throttled(name: str):
+    """The second login step's limits, for the page `name`."""
+
+    def decorate(view):
+        view = limiter.limit(
+            CLIENT_LIMIT,
+            key_func=per_client(name),
+            methods=["POST"],
+            deduct_when=failed,
+            scope=f"staff-{name}-client",
+        )(view)
+        return limiter.limit(
+            ACCOUNT_LIMIT,
+            key_func=_own_account_key,
+            methods=["POST"],
+            deduct_when=failed,
+            scope=f"staff-{name}-account",
+        )(view)
+
+    return decorate
+
+
+def _confirmed(form, purpose: str) -> bool:
+    """The password and then the code are right; otherwise errors on the form, the failure
+    audited and counted by the throttle."""
+    user, now = current_user, site.now()
+    if not verify_password(user.password_hash, form.password.data):
+        form.password.errors.append(_("Fel lösenord. Skriv ditt nuvarande lösenord"))
+    else:
+        box = two_step.box_for(current_app.config)
+        if two_step.check_code(db.session, user, form.code.data, now=now, box=box):
+            return True
+        form.code.errors.append(
+            _("Koden stämmer inte. Skriv koden som appen visar just nu, eller en reservkod")
+        )
+    g.login_failed = True
+    audit.record(
+        db.session,
+        actor=user,
+        action="two_step.confirm_failed",
+        obj=user,
+        now=now,
+        after={"for": purpose},
+    )
+    db.session.commit()
+    return False
+
+
+def _confirm_page(form, **context):
+    return render_form("staff/two_step_confirm.html", form, **context)
+
+
+@bp.route("/account/two-step/off", methods=["GET", "POST"])
+@staff_required()
+@_throttled("two-step-off")
+def two_step_off(lang):
+    if not two_step.enabled(current_user):
+        return redirect(url_for("staff.account"))
+    if two_step.required(current_user, current_app.config.get("STAFF_MFA", "")):
+        return render_template("staff/two_step_confirm.html", purpose="off", required=True), 403
+    form = ConfirmTwoStepForm()
+    if form.validate_on_submit() and _confirmed(form, "two_step.disable"):
+        two_step.turn_off(db.session, current_user, now=site.now(), keep=current_token_hash())
+        db.session.commit()
+        flash(_("Tvåstegsinloggningen är avstängd. Du är utloggad överallt utom här."))
+        return redirect(url_for("staff.account"))
+    return _confirm_page(form, purpose="off")
+
+
+@bp.route("/account/recovery-codes", methods=["GET", "POST"])
+@staff_required()
+@_throttled("recovery-codes")
+def recovery_codes_new(lang):
+    if not two_step.enabled(current_user):
+        return redirect(url_for("staff.account"))
+    form = ConfirmTwoStepForm()
+    if form.validate_on_submit() and _confirmed(form, "two_step.new_codes"):
+        codes = two_step.new_recovery_codes(db.session, current_user, now=site.now())
+        db.session.commit()
+        return render_template("staff/recovery_codes.html", codes=codes, replaced=True)
+    return _confirm_page(form, purpose="codes")
