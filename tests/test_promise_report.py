@@ -175,6 +175,22 @@ def test_presence_in_the_window_equals_the_slots_outcomes(app, figures, period):
         o["note"]: 1 for s, _h, o in SLOTS
         if "note" in o and first <= s.astimezone(TZ).date() <= last
     }  # fmt: skip
+    assert dict(f.not_held_reasons) == {
+        o["outcome_reason"]: 1 for s, _h, o in SLOTS
+        if "outcome_reason" in o and first <= s.astimezone(TZ).date() <= last
+    }  # fmt: skip
+
+
+def test_why_slots_were_cancelled_or_not_held_is_in_the_report(app, figures):
+    staff = staff_client(app, "police")
+    rows = sheets(staff.get("/sv/staff/promises/p2026/report.xlsx?period=2026"))
+    text = pdf_text(staff.get("/sv/staff/promises/p2026/report.pdf?period=2026-T1"))
+
+    assert table(rows["Löfte 1"], "Orsaker till inställda tillfällen") == [("Sjukdom", 1),
+                                                                          ("Väder", 1)]  # fmt: skip
+    assert table(rows["Löfte 1"], "Orsaker till att tillfällen inte blev av") == [("Larm", 1)]
+    assert "Orsaker till att tillfällen inte blev av" in text and "Larm 1" in text
+    assert "Orsaker till inställda tillfällen" not in text  # none in January–April
 
 
 def test_a_tertial_shows_the_years_target_and_the_year_to_date_figure(app, figures):

@@ -192,13 +192,28 @@ def test_workbook_holds_the_figures_of_the_api(app, client, promises):
     assert table(rows["Löfte 2"], "Riktade insatser.: per tertial") == [
         ("T1 2026", 4), ("T2 2026", 2), ("T3 2026 (preliminärt)", 7)
     ]  # fmt: skip
-    assert table(rows["Löfte 2"], "Riktade insatser.: summa") == [
-        ("2026", 13), ("Hela perioden", 13)
-    ]  # fmt: skip
+    # A one-year promise: the year's row would repeat the total, so only the total is shown.
+    assert table(rows["Löfte 2"], "Riktade insatser.: summa") == [("Hela perioden", 13)]
     # The staff-only activity is in the report for the board, marked as not published.
-    assert table(rows["Löfte 2"], "Internt antal.: summa") == [("2026", 99), ("Hela perioden", 99)]
+    assert table(rows["Löfte 2"], "Internt antal.: summa") == [("Hela perioden", 99)]
     assert "Internt antal. Publiceras inte på webbplatsen." in [r[0] for r in rows["Löfte 2"]]
 
+
+
+def test_a_promise_over_two_years_has_a_row_per_year_and_the_total(app, promises):
+    _figures(app)
+    promise = db.session.scalar(select(Promise).where(Promise.key == "p2026"))
+    promise.first_day = date(2025, 1, 1)  # the tests' p2025 gives way: promises may not overlap
+    db.session.delete(db.session.scalar(select(Promise).where(Promise.key == "p2025")))
+    db.session.commit()
+    staff = staff_client(app, "municipality")
+
+    book = load_workbook(io.BytesIO(staff.get("/sv/staff/promises/p2026/report.xlsx").data))
+    rows = [tuple(r) for r in book["Löfte 2"].iter_rows(values_only=True)]
+
+    assert table(rows, "Riktade insatser.: summa") == [
+        ("2025", 0), ("2026", 13), ("Hela perioden", 13)
+    ]  # fmt: skip
 
 def test_pdf_holds_the_exact_figures_and_page_numbers(app, client, promises):
     _figures(app)

@@ -72,17 +72,21 @@ def _presence_tables(report, item, title) -> list[Table]:
     if window.kind == "tertial":
         tables = [Table(f"{title}: {whole}", header, (row(whole, item.presence),))]
     else:
-        years = (row(str(y), f) for y, f in item.presence_years) if window.kind == "all" else ()
+        several = window.kind == "all" and len(item.presence_years) > 1  # else it is the total
+        years = (row(str(y), f) for y, f in item.presence_years) if several else ()
         tables = [
             Table(_titled(title, _("per tertial")), header,
                   tuple(row(_tertial(t), f) for t, f in item.presence_tertials), 2),
             Table(_titled(title, _("summa")), header, (*years, row(whole, item.presence))),
         ]  # fmt: skip
-    reasons = item.presence.cancel_reasons
-    if reasons:
-        rows = tuple((text or _("Ingen orsak angiven"), n) for text, n in sorted(reasons.items()))
-        tables.append(Table(_("Orsaker till inställda tillfällen"), (_("Orsak"), _("Tillfällen")),
-                            rows))  # fmt: skip
+    for reasons, heading in (
+        (item.presence.cancel_reasons, _("Orsaker till inställda tillfällen")),
+        (item.presence.not_held_reasons, _("Orsaker till att tillfällen inte blev av")),
+    ):
+        if reasons:
+            none = _("Ingen orsak angiven")
+            rows = tuple((text or none, n) for text, n in sorted(reasons.items()))
+            tables.append(Table(heading, (_("Orsak"), _("Tillfällen")), rows))
     return tables
 
 
@@ -125,7 +129,8 @@ def _activity(report, item, lang) -> tuple[list, list]:
         return [facts], [Table(f"{title}: {whole}", (_("Period"), label),
                                ((whole, item.value),)), *tables]  # fmt: skip
     rows = tuple((_row_label(report, item, t), v) for t, v in item.tertials)
-    years = tuple((str(y), v) for y, v in item.years) if window.kind == "all" else ()
+    several = window.kind == "all" and len(item.years) > 1  # one year's row is the total
+    years = tuple((str(y), v) for y, v in item.years) if several else ()
     return [facts], [
         Table(_titled(title, _("per tertial")), (_("Tertial"), label), rows, 1),
         Table(_titled(title, _("summa")), (_("Period"), label), (*years, (whole, item.value))),
