@@ -199,7 +199,6 @@ def test_workbook_holds_the_figures_of_the_api(app, client, promises):
     assert "Internt antal. Publiceras inte på webbplatsen." in [r[0] for r in rows["Löfte 2"]]
 
 
-
 def test_a_promise_over_two_years_has_a_row_per_year_and_the_total(app, promises):
     _figures(app)
     promise = db.session.scalar(select(Promise).where(Promise.key == "p2026"))
@@ -214,6 +213,7 @@ def test_a_promise_over_two_years_has_a_row_per_year_and_the_total(app, promises
     assert table(rows, "Riktade insatser.: summa") == [
         ("2025", 0), ("2026", 13), ("Hela perioden", 13)
     ]  # fmt: skip
+
 
 def test_pdf_holds_the_exact_figures_and_page_numbers(app, client, promises):
     _figures(app)
