@@ -249,6 +249,19 @@ def test_poster_is_one_a4_portrait_page():
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
 
 
+def test_bundled_fonts_cover_every_offered_languages_line():
+    from fontTools.ttLib import TTFont
+
+    from webapp.pdf_text import FACES, FONTS
+
+    covered = set()
+    for file in set(FACES.values()):
+        covered |= set(TTFont(FONTS / file).getBestCmap())
+
+    for line in offered_language_lines():
+        assert {c for c in line.text if ord(c) not in covered} == set(), line.lang
+
+
 def test_text_outside_windows_1252_is_printed_as_it_is():
     content = dataclasses.replace(CONTENT, place_name="Sävsjö – Åsa Ölund, Ŝ Ω Łódź")
 

@@ -16,7 +16,7 @@ MARGIN = 15.0  # mm, A4
 FONTS = Path(__file__).parent / "fonts"
 FAMILY = "NotoSans"
 # Latin, Greek and Cyrillic in regular and bold; the other scripts fall back to these.
-_FACES = {
+FACES = {
     (FAMILY, ""): "NotoSans-Regular.ttf",
     (FAMILY, "B"): "NotoSans-Bold.ttf",
     ("NotoSansArabic", ""): "NotoSansArabic-Regular.ttf",
@@ -40,7 +40,7 @@ def printable(text: str) -> str:
 
 def use_bundled_fonts(pdf: FPDF, *, shaping: bool = True) -> str:
     """Register the bundled fonts on `pdf`, turn on text shaping; the main family's name."""
-    for (family, style), file in _FACES.items():
+    for (family, style), file in FACES.items():
         pdf.add_font(family, style, FONTS / file)
     # A bold line in Arabic or Ethiopic script uses the regular face rather than nothing.
     pdf.set_fallback_fonts(FALLBACKS, exact_match=False)
