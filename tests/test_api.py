@@ -8,7 +8,7 @@ from openapi_spec_validator import validate
 from sqlalchemy import select
 
 from tests.conftest import make_app
-from tests.factories import load_test_promises
+from tests.factories import load_test_promises, offer_languages
 from webapp.extensions import db
 from webapp.models import PresenceSlot
 
@@ -506,6 +506,41 @@ def test_documented_schemas_match_answers_with_cancelled_slots_and_english(clien
             for e in validator(document, response_schema(document, path)).iter_errors(body)
         ]
         assert errors == [], path
+
+
+def _file_languages():
+    import tomllib
+
+    from tests.conftest import CALENDAR
+
+    return tomllib.loads(CALENDAR.read_text(encoding="utf-8"))["municipality"]["languages"]
+
+
+def test_lang_enum_is_every_offered_language_and_each_is_accepted(client):
+    languages = _file_languages()
+    document = get_json(client, "/api/v1/openapi.json")
+    schema = document["components"]["parameters"]["lang"]["schema"]
+
+    assert schema["enum"] == languages
+    assert len(languages) == 7
+    for lang in languages:
+        body = get_json(client, f"/api/v1/places?lang={lang}")
+        errors = list(
+            validator(document, response_schema(document, "/api/v1/places")).iter_errors(body)
+        )
+        assert errors == [], lang
+
+
+def test_lang_enum_follows_the_data_file(client):
+    offer_languages("sv", "uk", "ar")
+
+    document = get_json(client, "/api/v1/openapi.json")
+
+    validate(document)
+    assert document["components"]["parameters"]["lang"]["schema"]["enum"] == ["sv", "uk", "ar"]
+    assert get_json(client, "/api/v1/places?lang=fa", status=400) == {
+        "error": {"status": 400, "message": "Okänt språk. Välj ett av: sv, uk, ar."}
+    }
 
 
 def test_documented_error_schema_matches_a_400(client):

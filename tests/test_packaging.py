@@ -1,4 +1,4 @@
-"""An installed wheel finds its templates, translations, default calendar and migrations."""
+"""An installed wheel finds its templates, translations, default calendar, migrations and fonts."""
 
 import os
 import subprocess
@@ -24,6 +24,16 @@ assert result.exit_code == 0, (result.output, repr(result.exception))
 page = app.test_client().get("/en/office")
 print(page.status_code, app.template_folder.startswith(sys.argv[1]))
 print("Opening hours" in page.get_data(as_text=True))
+from webapp.pdf_text import FONTS
+print(FONTS.is_relative_to(sys.argv[1]), sorted(p.name for p in FONTS.glob("*.ttf")))
+from fpdf import FPDF
+from webapp.pdf_text import use_bundled_fonts
+pdf = FPDF()
+family = use_bundled_fonts(pdf)
+pdf.add_page()
+pdf.set_font(family, "", 12)
+pdf.cell(text="Sävsjö Форма الاستمارة ቅጥዒ")
+print(bytes(pdf.output()).startswith(b"%PDF"))
 """
 
 
@@ -53,6 +63,12 @@ def test_wheel_carries_the_top_level_folders(wheel):
         "webapp/migrations/versions/0001_schedule_tables.py",
         "webapp/static/site.css",
         "webapp/staff/common_passwords.txt",
+        "webapp/fonts/NotoSans-Regular.ttf",
+        "webapp/fonts/NotoSans-Bold.ttf",
+        "webapp/fonts/NotoSansArabic-Regular.ttf",
+        "webapp/fonts/NotoSansEthiopic-Regular.ttf",
+        "webapp/fonts/OFL.txt",
+        "webapp/fonts/README.md",
     ):
         assert expected in names
 
@@ -72,7 +88,13 @@ def test_unpacked_wheel_serves_english_pages_from_its_own_files(wheel, tmp_path)
     )
 
     assert run.returncode == 0, run.stderr[-2000:]
-    assert run.stdout.splitlines() == ["200 True", "True"]
+    assert run.stdout.splitlines() == [
+        "200 True",
+        "True",
+        "True ['NotoSans-Bold.ttf', 'NotoSans-Regular.ttf', 'NotoSansArabic-Regular.ttf', "
+        "'NotoSansEthiopic-Regular.ttf']",
+        "True",
+    ]
 
 
 def test_every_python_package_is_listed_for_the_wheel():

@@ -36,6 +36,7 @@ PUBLIC_SOURCES = (
     "webapp/followup",
     "webapp/feedback/forms.py",
     "webapp/feedback/views.py",
+    "webapp/feedback/poster_languages.py",
 )
 REVIEWED = re.compile(r"^#\s*review-status:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 

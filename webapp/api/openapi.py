@@ -259,7 +259,8 @@ PARAMETERS = {
         "in": "query",
         "required": False,
         "description": "Language of names and notes",
-        "schema": {"type": "string", "enum": ["sv", "en"], "default": "sv"},
+        # The enum is the site's offered languages, filled in per request by document().
+        "schema": {"type": "string", "enum": ["sv"], "default": "sv"},
     },
     "from": {
         "name": "from",
@@ -411,6 +412,8 @@ DOCUMENT = {
 }
 
 
-def document() -> dict:
-    """A copy of the document, safe to change."""
-    return copy.deepcopy(DOCUMENT)
+def document(languages: tuple[str, ...]) -> dict:
+    """A copy of the document for a site offering `languages` (the `lang` parameter's enum)."""
+    copied = copy.deepcopy(DOCUMENT)
+    copied["components"]["parameters"]["lang"]["schema"]["enum"] = list(languages)
+    return copied

@@ -13,6 +13,7 @@ from webapp import site
 from webapp.api import params, serialize
 from webapp.api.openapi import document
 from webapp.extensions import db
+from webapp.i18n import supported
 from webapp.schedule import store
 from webapp.schedule.office import office_status_at
 from webapp.schedule.slots import IN_PROGRESS, UPCOMING, slot_state
@@ -126,4 +127,4 @@ def status():
 @bp.get("/openapi.json")
 def openapi():
     params.query(())
-    return jsonify(document())
+    return jsonify(document(supported()))

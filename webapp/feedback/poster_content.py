@@ -1,20 +1,24 @@
 """What a poster says, from current data: presence at the place and the office's hours.
 
 Runs in a request (texts are translated, dates formatted in the page's language); the PDF
-itself is drawn by the pure poster_pdf.build_poster_pdf.
+itself is drawn by the pure poster_pdf.build_poster_pdf. The weekly pattern and the site's
+address outlast the dates; the line per offered language comes from poster_languages.
 """
 
 from datetime import datetime, timedelta
 
+from babel.lists import format_list
 from flask import url_for
 from flask_babel import gettext as _
 
-from webapp import site
+from webapp import i18n, site
+from webapp.feedback.poster_languages import language_lines
 from webapp.feedback.poster_pdf import PosterContent, PosterSection
 from webapp.public.formatting import clock, long_date, time_range, upper_first, weekday_name
 from webapp.public.summary import weekly_hours
 from webapp.schedule import store
 from webapp.schedule.office import OfficeDay, changed_days
+from webapp.schedule.presence import WeeklyPattern, weekly_patterns_on
 from webapp.site import public_base_url
 
 WEEKS = 4  # a poster stays up for a while; it points to the web page for later times
@@ -31,6 +35,30 @@ def printed_url(url: str) -> str:
     return url.removeprefix("https://")
 
 
+def _weekdays_plural() -> tuple[str, ...]:
+    """ "måndagar" … "söndagar" (CLDR has no plural weekday names), Monday first."""
+    return (
+        _("måndagar"),
+        _("tisdagar"),
+        _("onsdagar"),
+        _("torsdagar"),
+        _("fredagar"),
+        _("lördagar"),
+        _("söndagar"),
+    )
+
+
+def pattern_row(pattern: WeeklyPattern) -> tuple[str, str]:
+    """("Fredagar", "13:00–14:30"), ("Onsdagar varannan vecka", "10:00–11:30")."""
+    names = _weekdays_plural()
+    days = format_list([names[day] for day in pattern.weekdays], locale=site.lang())
+    if pattern.interval_weeks == 2:
+        days = _("%(days)s varannan vecka", days=days)
+    elif pattern.interval_weeks > 2:
+        days = _("%(days)s var %(weeks)s:e vecka", days=days, weeks=pattern.interval_weeks)
+    return upper_first(days), time_range(pattern.starts, pattern.ends)
+
+
 def _presence_section(session, place, now: datetime, tz) -> PosterSection:
     slots = store.slots_between(session, now, now + timedelta(weeks=WEEKS), place=place)
     rows = tuple(
@@ -38,11 +66,15 @@ def _presence_section(session, place, now: datetime, tz) -> PosterSection:
         for slot in slots
         if not slot.cancelled
     )
+    today = now.astimezone(tz).date()
+    patterns = weekly_patterns_on(store.presence_series(session, place), today)
     return PosterSection(
         _("Polisen på plats här"),
         rows,
         empty=_("Inga tider är bestämda de närmaste veckorna. Se webbplatsen."),
         note=_("Tiderna kan ändras. De senaste tiderna finns på webbplatsen."),
+        pattern=tuple(pattern_row(p) for p in patterns),
+        rows_heading=_("De närmaste tiderna:") if patterns else "",
     )
 
 
@@ -114,4 +146,7 @@ def poster_content(session, poster, *, now: datetime) -> PosterContent:
             day=poster.created_at.astimezone(tz).date().isoformat(),
         ),
         created_at=poster.created_at,
+        site_line=_("Alla tider och ändringar: %(site)s", site=printed_url(public_base_url())),
+        languages=language_lines(i18n.supported()),
+        lang=lang,
     )

@@ -1,5 +1,6 @@
-"""Presence occurrences from weekly patterns."""
+"""Presence occurrences from weekly patterns, and the patterns in force on a day."""
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -43,3 +44,27 @@ def series_slot(series, start: datetime, end: datetime, now: datetime, created_b
         updated_at=now,
         created_by_id=created_by_id,
     )
+
+
+@dataclass(frozen=True)
+class WeeklyPattern:
+    """Presence on `weekdays` (Monday = 0) from `starts` to `ends`, every `interval_weeks`."""
+
+    weekdays: tuple[int, ...]
+    starts: time
+    ends: time
+    interval_weeks: int = 1
+
+
+def weekly_patterns_on(series, day: date) -> list[WeeklyPattern]:
+    """The distinct weekly patterns of `series` in force on `day`, in week order.
+
+    This is what a poster prints ("Fredagar 13:00–14:30"): it stays true longer than a list
+    of dates. A pattern staff ended, or one not yet begun, is not in force.
+    """
+    found = {
+        WeeklyPattern(tuple(sorted(s.weekdays)), s.starts, s.ends, s.interval_weeks or 1)
+        for s in series
+        if s.first_day <= day <= s.last_day
+    }
+    return sorted(found, key=lambda p: (p.weekdays, p.starts, p.ends, p.interval_weeks))

@@ -6,7 +6,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from webapp.models import Closure, Municipality, OfficeHours, Place, PresenceSlot, ScheduleStamp
+from webapp.models import (
+    Closure,
+    Municipality,
+    OfficeHours,
+    Place,
+    PresenceSeries,
+    PresenceSlot,
+    ScheduleStamp,
+)
 from webapp.schedule.office import holiday_names, office_days
 
 
@@ -92,6 +100,17 @@ def slots_between(session, first: datetime, last: datetime, *, place: Place | No
     return list(
         session.scalars(
             query.order_by(PresenceSlot.starts_at, PresenceSlot.place_id, PresenceSlot.id)
+        )
+    )
+
+
+def presence_series(session, place: Place) -> list[PresenceSeries]:
+    """Every weekly pattern at `place`, ended ones included (see presence.weekly_patterns_on)."""
+    return list(
+        session.scalars(
+            select(PresenceSeries)
+            .where(PresenceSeries.place_id == place.id)
+            .order_by(PresenceSeries.first_day, PresenceSeries.id)
         )
     )
 
