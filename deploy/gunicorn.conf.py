@@ -36,8 +36,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5  # nginx keeps upstream connections open; see deploy/nginx/snippets/narvaro-proxy.conf
-max_requests = 2000  # recycle workers now and then so a slow leak can't grow for ever
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak can't grow for ever; not so often that a busy
+# worker keeps starting cold (at 2,000 a worker serving kept pages restarted every few seconds
+# under load, losing its kept pages and database connections each time).
+max_requests = 50000
+max_requests_jitter = 5000
 preload_app = True  # import once in the master: faster start, a broken app fails before forking
 _SHM = "/dev/shm"  # noqa: S108 - worker heartbeat files; a disk-backed /tmp can stall them
 if os.path.isdir(_SHM):
