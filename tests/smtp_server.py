@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd) on a free local port, keeping what it receives."""
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -17,13 +18,15 @@ def free_port() -> int:
 class Inbox:
     """aiosmtpd handler: accepts every mail, or refuses every sender when `refuse` is set,
     the recipients in `refuse_recipients`, or drops the connection at DATA when
-    `drop_at_data` is set. `commands` lists the commands the server answered, in order."""
+    `drop_at_data` is set; it takes `data_delay` seconds to receive a message (a server that
+    checks it first). `commands` lists the commands the server answered, in order."""
 
     def __init__(self):
         self.messages = []
         self.refuse = False
         self.refuse_recipients = set()
         self.drop_at_data = False
+        self.data_delay = 0.0
         self.commands = []
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
@@ -45,6 +48,7 @@ class Inbox:
         if self.drop_at_data:
             server.transport.close()
             return "421 4.3.0 Closing"
+        await asyncio.sleep(self.data_delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(message)
         return "250 Message accepted"

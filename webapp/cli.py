@@ -185,6 +185,32 @@ def reset_password(email):
     click.echo(base + path)
 
 
+@click.command("remove-two-step")
+@with_appcontext
+@click.argument("email")
+def remove_two_step(email):
+    """Remove EMAIL's second factor and recovery codes and end its sessions (recovery)."""
+    from webapp.staff import two_step
+    from webapp.staff.users import find_user
+
+    with writing():
+        user = find_user(db.session, email)
+        if user is None:
+            click.echo(f"Error: there is no account {email.strip().lower()}", err=True)
+            sys.exit(1)
+        ended = two_step.remove_on_server(db.session, user, now=utcnow())
+        db.session.commit()
+    if ended is None:
+        click.echo(f"{user.email} has no two-step login; nothing changed.")
+        return
+    click.echo(
+        f"Two-step login removed for {user.email}: its recovery codes no longer work "
+        f"and {ended} session(s) ended."
+    )
+    if two_step.required(user, current_app.config["STAFF_MFA"]):
+        click.echo("STAFF_MFA requires it for this account: it is set up again at the next login.")
+
+
 @click.command("backup")
 @with_appcontext
 @click.argument("dest")  # checked by webapp.backup, which explains in one line
@@ -216,6 +242,7 @@ def register(app):
     app.cli.add_command(translate)
     app.cli.add_command(create_user)
     app.cli.add_command(reset_password)
+    app.cli.add_command(remove_two_step)
     app.cli.add_command(export_feedback)
     app.cli.add_command(purge_feedback)
 

@@ -41,6 +41,18 @@ def _rate_limit(name: str, default: str) -> str:
     return value
 
 
+def _seconds(name: str, default: float) -> float:
+    """A duration in seconds like "0.4"; a typo stops the start with a message, not a 500."""
+    value = os.environ.get(name, "").strip()
+    try:
+        seconds = float(value) if value else default
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 10:  # also refuses nan and inf
+        raise ConfigError(f"{name} must be a number of seconds from 0 to 10, not {value!r}")
+    return seconds
+
+
 def instance_dir() -> Path:
     """Where the default SQLite database lives (NARVARO_INSTANCE overrides)."""
     return Path(os.environ.get("NARVARO_INSTANCE", ROOT / "instance"))
@@ -81,6 +93,10 @@ def from_environment() -> dict:
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", 0)),
         # Two-step login: "required-for-admin" (default), "required" or "optional".
         "STAFF_MFA": os.environ.get("STAFF_MFA", "required-for-admin"),
+        # The forgotten-password page answers no sooner than this many seconds after the
+        # request reached it, so a known address (a link written, a mail sent) answers as
+        # soon as an unknown one. 0 turns it off.
+        "FORGOT_ANSWER_FLOOR": _seconds("FORGOT_ANSWER_FLOOR", 0.4),
         **mail_settings(),
     }
 

@@ -1,7 +1,9 @@
 """The ways back in: a forgotten password by mail, a one-time set-password link, and the
 second login step."""
 
+import functools
 import secrets
+import time
 from types import SimpleNamespace
 
 from flask import current_app, g, redirect, render_template, request, url_for
@@ -89,7 +91,36 @@ def _send_forgot_mail(email: str) -> bool:
     return True
 
 
+def _answer_no_sooner_than_the_floor(view):
+    """A posted form is answered FORGOT_ANSWER_FLOOR seconds after it reached the view, at the
+    earliest, whatever happened (mail sent or not, throttled, mail server down): the time
+    tells nobody whether the account exists. Measured on the monotonic clock of this process,
+    never on the app's (pinned) clock. Wraps the throttle, so a 429 waits too."""
+
+    @functools.wraps(view)  # the same name, so the limiter sees its own decorated view
+    def answer(*args, **kwargs):
+        if request.method != "POST":
+            return view(*args, **kwargs)
+        floor = current_app.config.get("FORGOT_ANSWER_FLOOR", 0)
+        started = time.monotonic()
+        try:
+            return view(*args, **kwargs)
+        finally:
+            took = time.monotonic() - started
+            if took < floor:
+                time.sleep(floor - took)
+            elif floor:
+                current_app.logger.info(
+                    "forgot-password answer took %.3f s, more than FORGOT_ANSWER_FLOOR (%.3f s)",
+                    took,
+                    floor,
+                )
+
+    return answer
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@_answer_no_sooner_than_the_floor
 @limiter.limit(
     ACCOUNT_LIMIT, key_func=form_account_key, methods=["POST"], scope="staff-forgot-account"
 )

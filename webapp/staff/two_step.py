@@ -168,6 +168,27 @@ def remove(session, user: User, *, actor: User, now: datetime) -> bool:
     return True
 
 
+def remove_on_server(session, user: User, *, now: datetime) -> int | None:
+    """`flask remove-two-step`: the way back when nobody can pass the second step (a key that
+    no longer opens the secret, a lost phone and no recovery codes, no admin who can log in).
+    The secret and the recovery codes go and every session of the account ends; audited with
+    the command line as the actor. How many sessions ended, or None when it was not on."""
+    if not enabled(user):
+        return None
+    _clear(session, user)
+    ended = end_all_sessions(session, user)
+    audit.record(
+        session,
+        actor=None,
+        action="two_step.remove",
+        obj=user,
+        now=now,
+        label="cli",
+        after={"ended": ended},
+    )
+    return ended
+
+
 def turn_off(session, user: User, *, now: datetime, keep: str | None) -> int:
     """The owner turns two-step login off (after confirming it): the secret and the recovery
     codes go, and every session but `keep` ends; audited. How many sessions ended."""
