@@ -95,7 +95,9 @@ def _answer_no_sooner_than_the_floor(view):
     """A posted form is answered FORGOT_ANSWER_FLOOR seconds after it reached the view, at the
     earliest, whatever happened (mail sent or not, throttled, mail server down): the time
     tells nobody whether the account exists. Measured on the monotonic clock of this process,
-    never on the app's (pinned) clock. Wraps the throttle, so a 429 waits too."""
+    never on the app's (pinned) clock. The throttle stands outside it: its keys are the typed
+    address and the client, never whether an account exists, so a 429 tells nothing and is
+    answered at once, and a flood of throttled requests holds no worker thread."""
 
     @functools.wraps(view)  # the same name, so the limiter sees its own decorated view
     def answer(*args, **kwargs):
@@ -120,13 +122,13 @@ def _answer_no_sooner_than_the_floor(view):
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@_answer_no_sooner_than_the_floor
 @limiter.limit(
     ACCOUNT_LIMIT, key_func=form_account_key, methods=["POST"], scope="staff-forgot-account"
 )
 @limiter.limit(
     CLIENT_LIMIT, key_func=per_client("forgot"), methods=["POST"], scope="staff-forgot-client"
 )
+@_answer_no_sooner_than_the_floor
 def password_forgot(lang):
     mail_on = mail.configured(current_app.config)
     form = ForgotForm()
