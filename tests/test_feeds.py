@@ -51,6 +51,8 @@ def office_on(cal, day: date):
 
 
 def forget_rendered(app):
+    """Make the next request render the feed again: no kept response, no memoised body."""
+    app.extensions["narvaro_front_cache"].forget()
     app.extensions.pop("narvaro_feed_cache", None)
 
 

@@ -145,7 +145,7 @@ def test_a_page_changes_its_wording_when_a_slot_starts(app, client, pin):
 
 
 def test_a_worker_keeps_no_more_bytes_than_its_budget(app, client):
-    front = app.wsgi_app
+    front = app.extensions["narvaro_front_cache"]
     first = client.get("/feeds/all.ics")
     front.budget = len(first.data) + 100  # room for the big feed, or for small pages
     for path in ("/sv/", "/sv/office", "/feeds/all.ics"):

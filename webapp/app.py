@@ -37,7 +37,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.register(app)
     # Kept public pages and feeds are served before Flask runs; behind the proxy fix, so
     # they are kept under the scheme and host the client asked for.
-    app.wsgi_app = FrontCache(app.wsgi_app, app)
+    app.wsgi_app = app.extensions["narvaro_front_cache"] = FrontCache(app.wsgi_app, app)
     if app.config.get("PROXY_HOPS"):
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)

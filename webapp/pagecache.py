@@ -141,6 +141,12 @@ class FrontCache:
         start_response(kept.status, list(kept.headers))
         return [kept.body]
 
+    def forget(self) -> None:
+        """Drop this worker's copies (tests and benches that must see a fresh render)."""
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
     def _lookup(self, key) -> Kept | None:
         now = now_for(self.app.config)
         with self._lock:
