@@ -161,19 +161,26 @@ def create_user(email, role):
     click.echo(f"Created {user.role} account {user.email}.")
 
 
+def _account_or_exit(email):
+    """The account with this address, or an error line and exit code 1."""
+    from webapp.staff.users import find_user
+
+    user = find_user(db.session, email)
+    if user is None:
+        click.echo(f"Error: there is no account {email.strip().lower()}", err=True)
+        sys.exit(1)
+    return user
+
+
 @click.command("reset-password")
 @with_appcontext
 @click.argument("email")
 def reset_password(email):
     """Print a one-time link that sets EMAIL's password (the first admin, or recovery)."""
     from webapp.staff.accounts import issue_link
-    from webapp.staff.users import find_user
 
     with writing():
-        user = find_user(db.session, email)
-        if user is None:
-            click.echo(f"Error: there is no account {email.strip().lower()}", err=True)
-            sys.exit(1)
+        user = _account_or_exit(email)
         token = issue_link(db.session, user, purpose="cli", now=utcnow())
         db.session.commit()
     base = current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
@@ -191,13 +198,9 @@ def reset_password(email):
 def remove_two_step(email):
     """Remove EMAIL's second factor and recovery codes and end its sessions (recovery)."""
     from webapp.staff import two_step
-    from webapp.staff.users import find_user
 
     with writing():
-        user = find_user(db.session, email)
-        if user is None:
-            click.echo(f"Error: there is no account {email.strip().lower()}", err=True)
-            sys.exit(1)
+        user = _account_or_exit(email)
         ended = two_step.remove_on_server(db.session, user, now=utcnow())
         db.session.commit()
     if ended is None:
