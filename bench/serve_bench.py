@@ -170,15 +170,14 @@ def start_gunicorn(tmp, env, processes) -> int:
         "GUNICORN_ACCESS_LOG": str(tmp / "gunicorn-access.log"),
         "PROXY_HOPS": "1",
     }
-    args = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        str(DEPLOY / "gunicorn.conf.py"),
-        "webapp:create_app()",
-    ]
-    processes.start("gunicorn", args, tmp / "gunicorn.log", env)
+    return serve_with_gunicorn("gunicorn", "webapp:create_app()", port, tmp / "gunicorn.log", env,
+                               processes)  # fmt: skip
+
+
+def serve_with_gunicorn(name, app_spec, port, log, env, processes) -> int:
+    """Start `app_spec` under deploy/gunicorn.conf.py on `port`; return once it answers."""
+    args = [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py"), app_spec]
+    processes.start(name, args, log, env)
     wait_until_serving(port, processes)
     return port
 
@@ -220,17 +219,7 @@ def start_bare_flask(tmp, env, processes) -> int:
     port = free_port()
     env = {**env, "PORT": str(port), "PYTHONPATH": str(tmp)}
     env.pop("GUNICORN_ACCESS_LOG", None)
-    args = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        str(DEPLOY / "gunicorn.conf.py"),
-        "bare_app:app",
-    ]
-    processes.start("bare flask", args, tmp / "bare.log", env)
-    wait_until_serving(port, processes)
-    return port
+    return serve_with_gunicorn("bare flask", "bare_app:app", port, tmp / "bare.log", env, processes)
 
 
 NGINX_CONF = """\
