@@ -8,7 +8,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from webapp.config import ROOT
-from webapp.i18n import STAFF_LANGUAGES, public_messages
+from webapp.i18n import KEYWORDS, STAFF_LANGUAGES, public_messages
 
 LOCALES = ("en", "ar", "fa", "so", "ti", "uk")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
@@ -18,18 +18,9 @@ def source_messages() -> set[str]:
     """msgids extracted from the code and templates now, as `flask translate extract` would."""
     with open(ROOT / "babel.cfg", encoding="utf-8") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
-    keywords = {
-        "_": None,
-        "gettext": None,
-        "ngettext": (1, 2),
-        "_l": None,
-        "lazy_gettext": None,
-        "pgettext": ((1, "c"), 2),
-        "npgettext": ((1, "c"), 2, 3),
-    }
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        ROOT, method_map, options_map, keywords=keywords
+        ROOT, method_map, options_map, keywords=KEYWORDS
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
