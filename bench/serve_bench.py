@@ -6,6 +6,8 @@ hits the main feed and the start page with wrk and prints requests/s for:
 
   static       nginx serving a file with the same bytes the app returned, with the app's
                security headers (the ceiling: the same response, nothing asked of anyone)
+  static+ofc   the same, with nginx's open_file_cache as the microcache has it (for
+               comparison: how much of the gap is open()/close() per request)
   bare flask   a minimal Flask app returning those bytes under the same gunicorn settings
                (the ceiling for a Python app on this machine)
   gunicorn     the app directly
@@ -257,6 +259,14 @@ http {{
         index index.html;
         include {snippets}/narvaro-static-headers.conf;
     }}
+    server {{   # (a2) the same, with the file kept open as the microcache keeps its files
+        listen 127.0.0.1:{static_ofc_port};
+        root {tmp}/static;
+        index index.html;
+        include {snippets}/narvaro-static-headers.conf;
+        open_file_cache max=1000 inactive=60s;
+        open_file_cache_valid 60s;
+    }}
     server {{   # (b) plain reverse proxy
         listen 127.0.0.1:{proxy_port};
         location / {{
@@ -276,12 +286,25 @@ http {{
             include {snippets}/narvaro-microcache.conf;
         }}
     }}
+    server {{   # (d) an upstream whose every answer differs ...
+        listen 127.0.0.1:{clock_port};
+        default_type text/plain;
+        return 200 "rendered at $msec\\n";
+    }}
+    server {{   # (e) ... behind the production microcache
+        listen 127.0.0.1:{replaced_port};
+        location / {{
+            proxy_pass http://127.0.0.1:{clock_port};
+            include {snippets}/narvaro-microcache.conf;
+        }}
+    }}
 }}
 """
 
 
 def start_nginx(tmp, app_port, processes) -> dict:
-    ports = {"static": free_port(), "nginx proxy": free_port(), "microcache": free_port()}
+    names = ("static", "static+ofc", "nginx proxy", "microcache", "clock", "replaced")
+    ports = {name: free_port() for name in names}
     conf = tmp / "nginx.conf"
     conf.write_text(
         NGINX_CONF.format(
@@ -290,6 +313,9 @@ def start_nginx(tmp, app_port, processes) -> dict:
             app_port=app_port,
             static_root=ROOT / "webapp" / "static",
             static_port=ports["static"],
+            static_ofc_port=ports["static+ofc"],
+            clock_port=ports["clock"],
+            replaced_port=ports["replaced"],
             proxy_port=ports["nginx proxy"],
             cache_port=ports["microcache"],
             # As root, nginx would hand the workers to "nobody", who can't read the temp dir.
@@ -398,6 +424,20 @@ def static_checks(app_port, cache_port) -> list[tuple[str, str]]:
     ]
 
 
+def replaced_copy_check(port) -> tuple[str, str]:
+    """An expired copy's successor is what nginx sends, though the old file is held open."""
+    path = "/replaced-copy-check"
+    first = request(port, path)[2]
+    for _ in range(8):  # hits on every worker: each now holds the cache file open
+        request(port, path)
+    time.sleep(11.5)  # past proxy_cache_valid's 10 s
+    request(port, path)  # STALE: the old copy, while the new one is fetched in the background
+    time.sleep(0.5)
+    after = [request(port, path) for _ in range(8)]
+    fresh = all(h.get("X-Cache-Status") == "HIT" and body != first for _s, h, body in after)
+    return ("expired copy replaced, its successor served", "yes" if fresh else "NO")
+
+
 def behaviour_checks(tmp, ports) -> list[tuple[str, str]]:
     """What the microcache site does, observed over HTTP (printed, not asserted)."""
     proxy, cache = ports["nginx proxy"], ports["microcache"]
@@ -406,10 +446,11 @@ def behaviour_checks(tmp, ports) -> list[tuple[str, str]]:
         *cache_checks(proxy, cache),
         gzip_check(proxy, cache),
         *static_checks(ports["gunicorn"], cache),
+        replaced_copy_check(ports["replaced"]),
     ]
 
 
-TARGETS = ("static", "bare flask", "gunicorn", "nginx proxy", "microcache")
+TARGETS = ("static", "static+ofc", "bare flask", "gunicorn", "nginx proxy", "microcache")
 
 
 def median_run(runs: list[dict]) -> dict:
