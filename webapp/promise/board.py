@@ -26,7 +26,7 @@ from webapp.promise.followup import (
     promise_tertials,
     years_of,
 )
-from webapp.promise.periods import Window, tertial_closed, year_bounds
+from webapp.promise.periods import Window, year_bounds
 from webapp.schedule import store
 
 
@@ -172,7 +172,7 @@ def board_report(session, promise: Promise, window: Window, tz: ZoneInfo,
         generated_at=now,
         closed=window.closed(today),
         tertials=tertials,
-        open_tertials=frozenset(t.key for t in tertials if not tertial_closed(t.last_day, today)),
+        open_tertials=frozenset(t.key for t in tertials if not t.closed),
         commitments=commitments,
         feedback=_feedback(session, window, tertials, tz),
     )

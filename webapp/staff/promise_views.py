@@ -25,20 +25,20 @@ def _today():
 @bp.get("/promises")
 @staff_required("promise.read")
 def promises(lang):
+    now = site.now()  # once: the page's figures, periods and marks agree at midnight
+    today = now.astimezone(timezone()).date()
     rows = store.all_promises(db.session)
     key = request.args.get("promise", "")
     chosen = next((p for p in rows if p.key == key), None) if key else None
-    chosen = chosen or store.in_force(rows, _today()) or store.latest_started(rows, _today())
+    chosen = chosen or store.in_force(rows, today) or store.latest_started(rows, today)
     followup = (
-        promise_followup(db.session, chosen, timezone(), site.now(), public=False)
-        if chosen
-        else None
+        promise_followup(db.session, chosen, timezone(), now, public=False) if chosen else None
     )
-    windows = promise_windows(chosen.first_day, chosen.last_day, _today()) if chosen else []
+    windows = promise_windows(chosen.first_day, chosen.last_day, today) if chosen else []
     return render_template(
         "staff/promises.html", promises=rows, chosen=chosen, f=followup,
         may_record=lambda a: store.may_record(current_user.role, a),
-        windows=windows, period_label=period_label, today=_today(),
+        windows=windows, period_label=period_label, today=today,
     )  # fmt: skip
 
 
