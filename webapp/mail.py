@@ -52,7 +52,7 @@ class MailNotDelivered(MailError):
     """The server took the connection and our sender, then refused or dropped this mail."""
 
 
-def _open(config) -> smtplib.SMTP:
+def _open(config, sender: str) -> smtplib.SMTP:
     """Connect, secure, log in, and check that our sender is taken (MAIL FROM, then RSET)."""
     host, port = config["MAIL_SERVER"], config["MAIL_PORT"]
     smtp = None
@@ -68,18 +68,14 @@ def _open(config) -> smtplib.SMTP:
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
         smtp.ehlo_or_helo_if_needed()
-        code, reply = smtp.mail(_sender(config))
+        code, reply = smtp.mail(sender)
         if code >= 400:
-            raise smtplib.SMTPSenderRefused(code, reply, _sender(config))
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
         smtp.rset()
     except (OSError, smtplib.SMTPException) as error:
         _close(smtp)
         raise MailUnavailable(f"{host}:{port}: {error}") from error
     return smtp
-
-
-def _sender(config) -> str:
-    return config.get("MAIL_DEFAULT_SENDER") or "narvaro@localhost"
 
 
 def _close(smtp) -> None:
@@ -119,11 +115,12 @@ def deliver(config, make_message) -> None:
     None is a mail for nobody: the same conversation up to the recipient, then RSET. Anything
     that fails after the server took our sender raises MailNotDelivered, so a caller can
     answer the same whether or not there was a recipient."""
-    smtp = _open(config)
+    sender = config.get("MAIL_DEFAULT_SENDER") or "narvaro@localhost"
+    smtp = _open(config, sender)
     try:
         message = make_message()
         if message is None:
-            _no_recipient(smtp, _sender(config))
+            _no_recipient(smtp, sender)
         else:
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as error:

@@ -24,7 +24,7 @@ def account(lang):
         "staff/account.html",
         role_label=ROLE_LABELS[current_user.role],
         two_step_on=two_step.enabled(current_user),
-        two_step_required=two_step.required(current_user, current_app.config.get("STAFF_MFA", "")),
+        two_step_required=two_step.required(current_user, current_app.config["STAFF_MFA"]),
         codes_left=two_step.codes_left(db.session, current_user),
         logins=accounts.recent_logins(db.session, current_user),
         form=ActionForm(),
@@ -94,7 +94,7 @@ def two_step_setup(lang):
         form.code.errors.append(_("Koden stämmer inte. Skriv koden som appen visar just nu"))
     uri = two_step.setup_uri(secret, current_user.email, _issuer())
     qr = qr_svg.__wrapped__(uri, label=_("QR-kod för appen"))  # uncached: it holds a secret
-    required = two_step.required(current_user, current_app.config.get("STAFF_MFA", ""))
+    required = two_step.required(current_user, current_app.config["STAFF_MFA"])
     return render_form("staff/two_step_setup.html", form, secret=secret, qr=qr, required=required)
 
 

@@ -20,8 +20,7 @@ def first_step(user) -> str | None:
     """The page `user` must go through before any other, if any."""
     if user.must_set_password:
         return "staff.account_password"
-    policy = current_app.config.get("STAFF_MFA", "required-for-admin")
-    if two_step.required(user, policy) and not two_step.enabled(user):
+    if two_step.required(user, current_app.config["STAFF_MFA"]) and not two_step.enabled(user):
         return "staff.two_step_setup"
     return None
 

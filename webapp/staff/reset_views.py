@@ -24,7 +24,7 @@ from webapp.staff.throttle import (
     ACCOUNT_LIMIT,
     CLIENT_LIMIT,
     email_key,
-    failed,
+    failures_limited,
     form_account_key,
     per_client,
     remember_device,
@@ -63,9 +63,9 @@ def mail_link(user, token: str, *, purpose: str, lang: str) -> bool:
 
 
 def _forgot_mail(user, lang: str):
-    """What to send once the mail server is open: a link for an active account, else None
-    (after the same rendering work, thrown away)."""
-    if user is None or not user.active:
+    """What to send once the mail server is open: a link for `user` (an active account, or
+    None), else None after the same rendering work, thrown away."""
+    if user is None:
         stand_in = SimpleNamespace(id=None, email="nobody@invalid", language=None)
         _link_message(stand_in, secrets.token_urlsafe(32), purpose="forgot", lang=lang)
         return None
@@ -80,13 +80,14 @@ def _send_forgot_mail(email: str) -> bool:
     Whatever fails after that (a refused recipient, a dropped connection) is logged with the
     account's id and otherwise looks like success: the answer never tells whether it exists."""
     user = find_user(db.session, email)
+    user = user if user is not None and user.active else None
     try:
         mail.deliver(current_app.config, lambda: _forgot_mail(user, page_lang()))
     except mail.MailUnavailable as error:
         current_app.logger.error("password mail not sent: %s", error)
         return False
     except mail.MailNotDelivered as error:
-        to = f"account {user.id}" if user is not None and user.active else "no account"
+        to = f"account {user.id}" if user is not None else "no account"
         current_app.logger.error("password mail (%s) not delivered: %s", to, error)
     return True
 
@@ -170,20 +171,7 @@ def _pending_account_key() -> str:
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(
-    ACCOUNT_LIMIT,
-    key_func=_pending_account_key,
-    methods=["POST"],
-    deduct_when=failed,
-    scope="staff-code-account",
-)
-@limiter.limit(
-    CLIENT_LIMIT,
-    key_func=per_client("code"),
-    methods=["POST"],
-    deduct_when=failed,
-    scope="staff-code-client",
-)
+@failures_limited("code", _pending_account_key)
 def login_code(lang):
     now = site.now()
     row = pending_session(now)

@@ -53,6 +53,29 @@ def per_client(purpose: str):
     return lambda: client_key(purpose)
 
 
+def failures_limited(name: str, account_key):
+    """The limits of a page that checks a code or password, `name`: failed posts count, per
+    account (`account_key`, scope "staff-NAME-account") and per client."""
+
+    def decorate(view):
+        view = limiter.limit(
+            CLIENT_LIMIT,
+            key_func=per_client(name),
+            methods=["POST"],
+            deduct_when=failed,
+            scope=f"staff-{name}-client",
+        )(view)
+        return limiter.limit(
+            ACCOUNT_LIMIT,
+            key_func=account_key,
+            methods=["POST"],
+            deduct_when=failed,
+            scope=f"staff-{name}-account",
+        )(view)
+
+    return decorate
+
+
 def device_cookie_name() -> str:
     production = current_app.config.get("ENV_NAME") == "production"
     return "__Host-narvaro-device" if production else "narvaro-device"

@@ -8,38 +8,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import audit, site
-from webapp.extensions import db, limiter
+from webapp.extensions import db
 from webapp.staff import bp, render_form, two_step
 from webapp.staff.account_forms import ConfirmTwoStepForm
 from webapp.staff.auth import current_token_hash, staff_required
 from webapp.staff.passwords import verify_password
-from webapp.staff.throttle import ACCOUNT_LIMIT, CLIENT_LIMIT, email_key, failed, per_client
+from webapp.staff.throttle import email_key, failures_limited
 
 
 def _own_account_key() -> str:
     return email_key(current_user.email if current_user.is_authenticated else "")
-
-
-def _throttled(name: str):
-    """The second login step's limits, for the page `name`."""
-
-    def decorate(view):
-        view = limiter.limit(
-            CLIENT_LIMIT,
-            key_func=per_client(name),
-            methods=["POST"],
-            deduct_when=failed,
-            scope=f"staff-{name}-client",
-        )(view)
-        return limiter.limit(
-            ACCOUNT_LIMIT,
-            key_func=_own_account_key,
-            methods=["POST"],
-            deduct_when=failed,
-            scope=f"staff-{name}-account",
-        )(view)
-
-    return decorate
 
 
 def _confirmed(form, purpose: str) -> bool:
@@ -74,11 +52,11 @@ def _confirm_page(form, **context):
 
 @bp.route("/account/two-step/off", methods=["GET", "POST"])
 @staff_required()
-@_throttled("two-step-off")
+@failures_limited("two-step-off", _own_account_key)
 def two_step_off(lang):
     if not two_step.enabled(current_user):
         return redirect(url_for("staff.account"))
-    if two_step.required(current_user, current_app.config.get("STAFF_MFA", "")):
+    if two_step.required(current_user, current_app.config["STAFF_MFA"]):
         return render_template("staff/two_step_confirm.html", purpose="off", required=True), 403
     form = ConfirmTwoStepForm()
     if form.validate_on_submit() and _confirmed(form, "two_step.disable"):
@@ -91,7 +69,7 @@ def two_step_off(lang):
 
 @bp.route("/account/recovery-codes", methods=["GET", "POST"])
 @staff_required()
-@_throttled("recovery-codes")
+@failures_limited("recovery-codes", _own_account_key)
 def recovery_codes_new(lang):
     if not two_step.enabled(current_user):
         return redirect(url_for("staff.account"))
