@@ -39,8 +39,12 @@ db: install
 run: db
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# pytest-xdist workers (`make test PYTEST_WORKERS=0` runs serially); each has a database, a
+# Redis number and temporary folders of its own (tests/support/workers.py).
+PYTEST_WORKERS ?= auto
+
 test: install-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

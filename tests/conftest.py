@@ -1,6 +1,8 @@
 """Shared fixtures: the app on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL.
 
 Time is pinned: NOW is Tuesday 24 November 2026, 10:30 in Sävsjö (09:30 UTC).
+Under pytest-xdist each worker has a PostgreSQL database and a Redis number of its own
+(tests/support/workers.py); PG_URL and REDIS_URL are this worker's.
 """
 
 import os
@@ -13,6 +15,12 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy import text
 
+from tests.support.workers import (
+    create_database,
+    redis_skip_reason,
+    worker_database_url,
+    worker_redis_url,
+)
 from webapp import create_app
 from webapp.config import ROOT
 from webapp.database import writing
@@ -26,7 +34,9 @@ NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 # hash itself put the real parameters back (PASSWORD_HASH_PARAMS=None).
 CHEAP_PASSWORD_HASH = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 CALENDAR = ROOT / "tests" / "data" / "savsjo-tests.toml"
-PG_URL = os.environ.get("TEST_DATABASE_URL")
+PG_URL = worker_database_url(os.environ.get("TEST_DATABASE_URL"))
+REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL"))
+needs_redis = pytest.mark.skipif(not REDIS_URL, reason=redis_skip_reason())
 BACKENDS = [
     "sqlite",
     pytest.param(
@@ -104,9 +114,16 @@ def sqlite_template(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def postgres_schema():
+def postgres_database():
+    """This worker's PostgreSQL database, created when missing."""
+    create_database(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture(scope="session")
+def postgres_schema(postgres_database):
     """Migrate the PostgreSQL test database once per run, from an empty schema."""
-    app = make_app(PG_URL)
+    app = make_app(postgres_database)
     with app.app_context():
         with db.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

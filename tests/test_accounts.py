@@ -1,14 +1,13 @@
 """Staff accounts a municipality can run: forgotten password by real mail, one-time links,
 changing the password, admin reset, the CLI link, the account page, throttling."""
 
-import os
 import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import NOW, make_app
+from tests.conftest import NOW, REDIS_URL, make_app, needs_redis
 from tests.smtp_server import free_port, smtp  # noqa: F401 - the fixture
 from tests.test_staff_support import (
     PASSWORD,
@@ -457,10 +456,7 @@ def test_the_forgot_page_is_throttled_per_account(app, smtp):  # noqa: F811
     assert len(inbox.messages) == 5
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL")
-
-
-@pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set (no Redis to share limits)")
+@needs_redis
 def test_lifting_the_throttle_works_on_redis_for_every_worker(database_url):
     first = make_app(database_url, RATELIMIT_STORAGE_URI=REDIS_URL)
     with first.app_context():

@@ -12,7 +12,7 @@ import pytest
 from argon2 import extract_parameters
 from sqlalchemy import func, select
 
-from tests.conftest import NOW, make_app
+from tests.conftest import NOW, REDIS_URL, make_app, needs_redis
 from tests.test_staff_support import (
     PASSWORD,
     cli_create_user,
@@ -28,7 +28,6 @@ from webapp.extensions import db, limiter
 from webapp.models import AuditEvent, PresenceSlot, User, UserSession
 
 COOKIE = "narvaro-session"
-REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
 
 def _user(email):
@@ -181,7 +180,7 @@ def test_successful_logins_are_not_counted(app):
     assert statuses == [302] * 7
 
 
-@pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set (no Redis to share limits)")
+@needs_redis
 def test_throttle_is_shared_through_redis(database_url):
     first = make_app(database_url, RATELIMIT_STORAGE_URI=REDIS_URL)
     with first.app_context():

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from tests.conftest import make_app
+from tests.conftest import REDIS_URL, make_app, needs_redis
 from tests.test_feedback_support import feedback_count, make_poster, submit
 from webapp.config import ROOT
 from webapp.extensions import db
@@ -199,10 +199,7 @@ def test_gunicorn_access_log_leaves_out_address_agent_and_forwarded_for(sqlite_t
     assert AGENT not in written
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL")
-
-
-@pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set")
+@needs_redis
 def test_rate_limits_in_redis_are_shared_and_hold_no_address(database_url):
     redis = pytest.importorskip("redis")
     secret = f"redis-test-{uuid.uuid4()}"  # keys of their own: the HMAC depends on the secret

@@ -1,18 +1,15 @@
 """Migrations upgrade and downgrade on SQLite and PostgreSQL, keeping the data they hold."""
 
-import os
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from tests.conftest import make_app
+from tests.conftest import PG_URL, make_app
 from webapp.extensions import db
 from webapp.sealed import Box, keys_of
 
-PG_URL = os.environ.get("TEST_DATABASE_URL")
 SCHEMA = "narvaro_migration_test"
 
 SEED_0001 = [
@@ -48,7 +45,8 @@ def empty_app(request, tmp_path):
         app = make_app(f"sqlite:///{tmp_path / 'migrations.db'}")
     else:
         # A schema of its own, so the suite's migrated `public` schema is left alone.
-        app = make_app(f"{PG_URL}?options=-csearch_path%3D{SCHEMA}")
+        url = request.getfixturevalue("postgres_database")
+        app = make_app(f"{url}?options=-csearch_path%3D{SCHEMA}")
         with app.app_context(), db.engine.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
             conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))

@@ -9,6 +9,10 @@ import pytest
 
 from webapp.config import ROOT
 
+# Under pytest-xdist the module stays on one worker: setuptools builds the wheel in the source
+# tree (build/, *.egg-info), which two builds at once would share.
+pytestmark = pytest.mark.xdist_group("wheel")
+
 SCRIPT = """
 import sys
 from flask_migrate import upgrade

@@ -58,7 +58,7 @@ def test_redis_down_degrades_to_per_process_limits_and_recovers(redis_app):
     during = [_round(app, client, poster, n) for n in (2, 3)]
     degraded = client.get("/health")
     server.start()
-    store.flushall()
+    store.flushdb()
     deadline, recovered = time.monotonic() + 60, None
     n = 10
     while time.monotonic() < deadline:  # Flask-Limiter retries Redis after 1, 2, 4 … seconds

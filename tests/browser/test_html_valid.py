@@ -12,6 +12,9 @@ import pytest
 from tests.browser.helpers import vnu_messages
 from tests.browser.pages import PUBLIC_URLS
 
+# Under pytest-xdist the module stays on one worker: the checker runs once, not once per worker.
+pytestmark = pytest.mark.xdist_group("html_valid")
+
 
 def _fetch(url: str) -> bytes:
     try:

@@ -22,6 +22,8 @@ from webapp.schedule import planning
 
 MOVED = {"sv": "Flyttad", "en": "Moved"}  # the Arabic page is checked by axe and reflow only
 PATHS = ["/sv/", "/sv/presence", "/en/presence", "/ar/presence", "/sv/places/resecentrum"]
+# Under pytest-xdist the module stays on one worker, which starts its server once.
+pytestmark = pytest.mark.xdist_group("moved_slots")
 
 
 @pytest.fixture(scope="module")

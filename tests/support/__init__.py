@@ -1,0 +1,1 @@
+"""Helpers the tests share (no tests in here: pytest collects only test_*.py)."""
