@@ -312,7 +312,9 @@ def test_a_staff_activity_is_in_the_report_and_nowhere_public(app, client, figur
     ]  # fmt: skip
     for url in ("/sv/promises/p2026", "/en/promises/p2026", "/api/v1/promises",
                 "/api/v1/promises/p2026", "/sv/promises/feed.atom"):  # fmt: skip
-        body = client.get(url).get_data(as_text=True)
+        response = client.get(url)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200, url
         assert "Internt antal" not in body and "hemligt" not in body, url
 
 
