@@ -4,11 +4,17 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from tests.test_staff_support import PASSWORD
+from tests.conftest import NOW
 from webapp.extensions import db
-from webapp.feedback.codes import new_code
-from webapp.models import Closure, Feedback, Place, Poster, PresenceSlot, User
-from webapp.staff.passwords import hash_password
+from webapp.feedback import service
+from webapp.models import Closure, Feedback, Place, PresenceSlot
+
+PASSWORD = "lagom lång lösenfras för test"
+EMAILS = {
+    "police": "polis@example.se",
+    "municipality": "kommun@example.se",
+    "admin": "admin@example.se",
+}
 
 
 def place(slug="torget"):
@@ -51,36 +57,27 @@ def make_closure(**overrides):
     return closure
 
 
-def make_user(**overrides):
-    """An active police account; its password is PASSWORD unless `password=` says otherwise.
+def cli_create_user(app, email, role, password=PASSWORD):
+    """`flask create-user EMAIL --role ROLE` with the password on standard input."""
+    return app.test_cli_runner().invoke(
+        args=["create-user", email, "--role", role], input=password + "\n"
+    )
+
+
+def make_user(app, role="police", email=None, password=PASSWORD):
+    """An active account made with the real CLI; returns its email (EMAILS[role] by default).
 
     The hash uses the app's PASSWORD_HASH_PARAMS, which tests set cheap (tests/conftest.py).
     """
-    password = overrides.pop("password", PASSWORD)
-    values = {
-        "email": "polis@example.se",
-        "password_hash": hash_password(password),
-        "role": "police",
-        "active": True,
-        "created_at": datetime(2026, 11, 1, tzinfo=UTC),
-    }
-    values.update(overrides)
-    user = User(**values)
-    db.session.add(user)
-    db.session.commit()
-    return user
+    email = email or EMAILS[role]
+    result = cli_create_user(app, email, role, password)
+    assert result.exit_code == 0, result.output
+    return email
 
 
-def make_poster(**overrides):
-    """A print run for Torget with a fresh code, made by nobody in particular."""
-    values = {
-        "code": new_code(),
-        "place_id": place(overrides.pop("place", "torget")).id,
-        "created_at": datetime(2026, 11, 1, tzinfo=UTC),
-    }
-    values.update(overrides)
-    poster = Poster(**values)
-    db.session.add(poster)
+def make_poster(slug="torget", now=NOW):
+    """A print run for a place with a fresh code, made as staff make one (audited)."""
+    poster = service.create_poster(db.session, place(slug), now=now)
     db.session.commit()
     return poster
 

@@ -8,17 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import NOW, REDIS_URL, make_app, needs_redis
-from tests.smtp_server import free_port, smtp  # noqa: F401 - the fixture
-from tests.test_staff_support import (
-    PASSWORD,
-    csrf_token,
-    error_summary,
-    logged_in,
-    login,
-    make_user,
-    post_form,
-    soup,
-)
+from tests.factories import PASSWORD, make_user
+from tests.support.html import error_summary, soup
+from tests.support.servers import free_port
+from tests.support.smtp import smtp  # noqa: F401 - the fixture
+from tests.support.staff import csrf_token, logged_in, login, post_form
 from webapp.extensions import db, limiter
 from webapp.models import AuditEvent, LoginRecord, User
 from webapp.staff import passwords

@@ -6,9 +6,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.conftest import NOW
-from tests.smtp_server import smtp  # noqa: F401 - the fixture
+from tests.factories import PASSWORD, make_user
+from tests.support.smtp import smtp  # noqa: F401 - the fixture
+from tests.support.staff import csrf_token, logged_in, login
 from tests.test_staff_forms import FUZZ, junk
-from tests.test_staff_support import PASSWORD, csrf_token, logged_in, login, make_user
 from webapp.extensions import db
 from webapp.models import User
 from webapp.staff import two_step

@@ -8,8 +8,11 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.smtp_server import free_port, smtp  # noqa: F401 - the fixture
-from tests.test_staff_support import csrf_token, error_summary, make_user, soup
+from tests.factories import make_user
+from tests.support.html import error_summary, soup
+from tests.support.servers import free_port
+from tests.support.smtp import smtp  # noqa: F401 - the fixture
+from tests.support.staff import csrf_token
 from webapp.extensions import db
 from webapp.models import PasswordToken, User
 

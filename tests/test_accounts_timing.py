@@ -11,8 +11,11 @@ import time
 
 import pytest
 
-from tests.smtp_server import free_port, smtp  # noqa: F401 - the fixture
-from tests.test_staff_support import csrf_token, make_user, soup
+from tests.factories import make_user
+from tests.support.html import soup
+from tests.support.servers import free_port
+from tests.support.smtp import smtp  # noqa: F401 - the fixture
+from tests.support.staff import csrf_token
 
 FORGOT = "/sv/staff/password/forgot"
 

@@ -13,17 +13,9 @@ from argon2 import extract_parameters
 from sqlalchemy import func, select
 
 from tests.conftest import NOW, REDIS_URL, make_app, needs_redis
-from tests.test_staff_support import (
-    PASSWORD,
-    cli_create_user,
-    csrf_token,
-    error_summary,
-    logged_in,
-    login,
-    make_user,
-    post_form,
-    soup,
-)
+from tests.factories import PASSWORD, cli_create_user, make_user
+from tests.support.html import error_summary, soup
+from tests.support.staff import csrf_token, logged_in, login, post_form
 from webapp.extensions import db, limiter
 from webapp.models import AuditEvent, PresenceSlot, User, UserSession
 

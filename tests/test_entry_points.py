@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.test_feedback_support import soup
+from tests.support.html import soup
 
 
 @pytest.mark.parametrize("path", ["/staff", "/staff/"])

@@ -4,19 +4,23 @@ from argon2 import extract_parameters
 from sqlalchemy import select
 
 from tests.conftest import CHEAP_PASSWORD_HASH
-from tests.factories import make_feedback, make_poster, make_user
-from tests.test_feedback_support import soup
-from tests.test_feedback_support import staff_client as logged_in
-from tests.test_staff_support import PASSWORD, login
+from tests.factories import PASSWORD, make_feedback, make_poster, make_user
+from tests.support.html import soup
+from tests.support.staff import login, staff_client
 from webapp.extensions import db
 from webapp.models import User
 
 
+def _user(email):
+    return db.session.scalar(select(User).where(User.email == email))
+
+
 def test_made_user_logs_in_with_the_known_password_and_a_cheap_hash(app):
-    user = make_user()
+    email = make_user(app)
 
-    response = login(app.test_client(), "polis@example.se", PASSWORD)
+    response = login(app.test_client(), email, PASSWORD)
 
+    user = _user("polis@example.se")
     params = extract_parameters(user.password_hash)
     assert response.status_code == 302
     assert (user.role, user.active) == ("police", True)
@@ -29,7 +33,7 @@ def test_made_user_logs_in_with_the_known_password_and_a_cheap_hash(app):
 
 def test_a_hash_with_other_parameters_is_replaced_at_login(app):
     app.config["PASSWORD_HASH_PARAMS"] = None  # the real parameters
-    strong = make_user(email="kommun@example.se", role="municipality").password_hash
+    strong = _user(make_user(app, "municipality")).password_hash
     app.config["PASSWORD_HASH_PARAMS"] = CHEAP_PASSWORD_HASH
 
     response = login(app.test_client(), "kommun@example.se", PASSWORD)
@@ -42,7 +46,7 @@ def test_a_hash_with_other_parameters_is_replaced_at_login(app):
 
 
 def test_made_poster_code_opens_the_form_for_its_place(client):
-    poster = make_poster(place="biblioteket")
+    poster = make_poster("biblioteket")
 
     response = client.get(f"/q/{poster.code}")
 
@@ -53,7 +57,7 @@ def test_made_poster_code_opens_the_form_for_its_place(client):
 def test_made_feedback_is_listed_in_the_inbox(app):
     feedback = make_feedback(place="resecentrum", poster_id=make_poster().id)
 
-    page = soup(logged_in(app, "police").get("/sv/staff/feedback"))
+    page = soup(staff_client(app, "police").get("/sv/staff/feedback"))
 
     item = page.select_one(f".feedback-list li#feedback-{feedback.id}")
     assert item is not None

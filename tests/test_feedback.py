@@ -10,15 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import NOW, make_app
-from tests.test_feedback_support import (
-    error_links,
-    error_summary,
-    feedback_count,
-    form_token,
-    make_poster,
-    soup,
-    submit,
-)
+from tests.factories import make_poster
+from tests.support.feedback import feedback_count, form_token, submit
+from tests.support.html import error_links, error_summary, soup
 from webapp.extensions import db
 from webapp.feedback.tokens import make_token
 from webapp.models import Feedback, PosterScan

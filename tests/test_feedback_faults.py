@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import NOW
-from tests.test_feedback_support import error_summary, feedback_count, soup, submit
+from tests.support.feedback import feedback_count, submit
+from tests.support.html import error_summary, soup
 from webapp.config import ConfigError, from_environment
 
 FORM = "/sv/feedback/torget"

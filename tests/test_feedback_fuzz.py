@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests.conftest import NOW
-from tests.test_feedback_support import make_poster
+from tests.factories import make_poster
 from webapp.extensions import db
 from webapp.feedback.tokens import make_token
 from webapp.models import Feedback, PosterScan

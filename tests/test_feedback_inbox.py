@@ -10,10 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import NOW
-from tests.factories import place
-from tests.test_feedback_support import error_summary, make_poster, soup
-from tests.test_feedback_support import staff_client as logged_in
-from tests.test_staff_support import csrf_token
+from tests.factories import make_poster, place
+from tests.support.html import error_summary, soup
+from tests.support.staff import csrf_token, staff_client
 from webapp.extensions import db
 from webapp.feedback.export import archive_csv, build_csv, safe_cell
 from webapp.feedback.service import Answers, submit_feedback
@@ -56,7 +55,7 @@ def _events(action):
     ("role", "status"), [("police", 200), ("municipality", 200), ("admin", 403)]
 )
 def test_inbox_is_for_police_and_municipality(app, role, status):
-    client = logged_in(app, role)
+    client = staff_client(app, role)
 
     assert client.get(INBOX).status_code == status
     assert client.get(f"{INBOX}/export.csv").status_code == status
@@ -72,7 +71,7 @@ def test_visitors_are_sent_to_log_in(client):
 
 
 def test_staff_menu_links_to_the_inbox_and_posters(app):
-    client = logged_in(app, "municipality")
+    client = staff_client(app, "municipality")
 
     nav = soup(client.get("/sv/staff/")).select_one(".staff-nav")
 
@@ -130,7 +129,7 @@ def seeded(app):
 
 
 def test_newest_first_with_answers_in_words(app, seeded):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
 
     response = client.get(INBOX)
 
@@ -162,7 +161,7 @@ FILTERS = {
 
 
 def test_filters(app, seeded):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
 
     found = {}
     for query in FILTERS:
@@ -174,7 +173,7 @@ def test_filters(app, seeded):
 
 
 def test_filter_by_poster_code_as_typed(app, seeded):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     new_code = seeded["posters"][1]
 
     response = client.get(f"{INBOX}?poster={new_code.lower()}")
@@ -183,7 +182,7 @@ def test_filter_by_poster_code_as_typed(app, seeded):
 
 
 def test_bad_filters_are_explained_and_nothing_breaks(app, seeded):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
 
     response = client.get(
         f"{INBOX}?place=nowhere&first_day=2026-13-01&safety=9&poster=!!&last_day=x"
@@ -201,7 +200,7 @@ def test_bad_filters_are_explained_and_nothing_breaks(app, seeded):
 
 
 def test_listing_is_audited_with_the_filters_but_never_the_text(app, seeded):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
 
     client.get(f"{INBOX}?place=torget&safety=2")
 
@@ -215,7 +214,7 @@ def test_listing_is_audited_with_the_filters_but_never_the_text(app, seeded):
 
 
 def test_viewing_one_answer_shows_contact_details_and_is_audited(app, seeded):
-    client = logged_in(app, "municipality")
+    client = staff_client(app, "municipality")
     item = seeded["d"]
 
     page = soup(client.get(f"{INBOX}/{item.id}"))
@@ -227,7 +226,7 @@ def test_viewing_one_answer_shows_contact_details_and_is_audited(app, seeded):
 
 
 def test_mark_as_read_and_unread(app, seeded):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     item_id = seeded["c"].id
     url = f"{INBOX}/{item_id}/read"
 
@@ -247,7 +246,7 @@ def test_mark_as_read_and_unread(app, seeded):
 
 
 def test_mark_as_read_needs_the_csrf_token(app, seeded):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     item_id = seeded["c"].id
 
     response = client.post(f"{INBOX}/{item_id}/read", data={"read": "1"})
@@ -258,7 +257,7 @@ def test_mark_as_read_needs_the_csrf_token(app, seeded):
 
 
 def test_mask_form_suggests_masks_and_keeps_the_original(app):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     item = make_feedback(comment="Jag heter Anna Berg, ring 070-123 45 67 eller anna@example.se")
     url = f"{INBOX}/{item.id}/mask"
 
@@ -282,7 +281,7 @@ def test_mask_form_suggests_masks_and_keeps_the_original(app):
 
 
 def test_a_masked_copy_may_not_add_words(app):
-    client = logged_in(app, "municipality")
+    client = staff_client(app, "municipality")
     item = make_feedback(comment="Polisen var inte där.")
     url = f"{INBOX}/{item.id}/mask"
 
@@ -306,7 +305,7 @@ def test_a_masked_copy_may_not_add_words(app):
 
 
 def test_csv_export_is_excel_friendly_masked_and_without_contact_details(app, seeded):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     seeded["a"].comment_masked = f"Bra, {MASK}."
     make_feedback(
         "torget",
@@ -361,7 +360,7 @@ def test_csv_export_is_excel_friendly_masked_and_without_contact_details(app, se
 
 
 def test_csv_export_leaves_out_contact_details_and_is_audited(app, seeded):
-    client = logged_in(app, "municipality")
+    client = staff_client(app, "municipality")
 
     response = client.get(f"{INBOX}/export.csv?contact=yes")
 
@@ -557,7 +556,7 @@ def test_retention_setting_is_read_from_the_environment(monkeypatch):
 
 def test_days_are_local_days(app, seeded):
     """23:30 UTC on 18 November is 00:30 on the 19th in Sävsjö: it belongs to the 19th."""
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
 
     on_the_19th = client.get(f"{INBOX}?first_day=2026-11-19&last_day=2026-11-19")
     on_the_18th = client.get(f"{INBOX}?first_day=2026-11-18&last_day=2026-11-18")

@@ -19,7 +19,9 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from tests.conftest import REDIS_URL, make_app, needs_redis
-from tests.test_feedback_support import feedback_count, make_poster, submit
+from tests.factories import make_poster
+from tests.support.feedback import feedback_count, submit
+from tests.support.servers import free_port
 from webapp.config import ROOT
 from webapp.extensions import db
 from webapp.feedback.views import client_key
@@ -111,12 +113,6 @@ def test_rate_limit_key_is_not_the_address_and_changes_every_day(app, pin):
     assert all(ADDRESS not in key and key.startswith("feedback:") for key in keys)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(url, **headers):
     request = urllib.request.Request(url, headers={"User-Agent": AGENT, **headers})  # noqa: S310
     try:
@@ -156,7 +152,7 @@ def test_development_server_request_log_leaves_out_the_address(sqlite_template, 
 def test_gunicorn_access_log_leaves_out_address_agent_and_forwarded_for(sqlite_template, tmp_path):
     path = tmp_path / "narvaro.db"
     shutil.copy(sqlite_template, path)
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "access.log"
     env = {
         **os.environ,

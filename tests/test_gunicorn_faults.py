@@ -7,8 +7,8 @@ import socket
 
 import pytest
 
-from tests.servers import gunicorn
-from tests.test_feedback_support import form_token
+from tests.support.feedback import form_token
+from tests.support.servers import gunicorn
 
 MARKER = "198.51.100.77"  # sent as X-Forwarded-For (PROXY_HOPS=1): the app's client address
 

@@ -8,7 +8,8 @@ import pytest
 
 from tests.conftest import NOW
 from tests.factories import place
-from tests.test_staff_support import csrf_token, logged_in, soup
+from tests.support.html import soup
+from tests.support.staff import csrf_token, logged_in
 from webapp.extensions import db
 from webapp.feedback.service import Answers, submit_feedback
 

@@ -8,10 +8,10 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from tests.factories import make_slot, offer_languages, place, translate
+from tests.support.html import get_soup, soup
 from tests.test_calendar_file import SMALL, changed, error_for, write
 from webapp import i18n
 from webapp.config import TEMPLATES, TRANSLATIONS
@@ -37,12 +37,6 @@ PAGES = [
 ]
 SWEDISH_LETTERS = re.compile(r"\w*[åäöÅÄÖ]\w*")
 PRODUCT_NAME = "Närvaro"  # the service's name, the same in every language
-
-
-def soup_of(client, url, status=200):
-    response = client.get(url)
-    assert response.status_code == status, url
-    return BeautifulSoup(response.text, "html.parser")
 
 
 def test_data_file_lists_languages_swedish_always_first(tmp_path):
@@ -107,8 +101,8 @@ def test_shipped_catalogues_are_complete_and_only_english_is_reviewed():
 def test_site_offers_exactly_the_listed_languages(client):
     offer_languages("sv", "ar")
 
-    soup = soup_of(client, "/ar/")
-    switch = [(a["hreflang"], a.get_text(strip=True)) for a in soup.select("nav.lang-switch a")]
+    page = get_soup(client, "/ar/")
+    switch = [(a["hreflang"], a.get_text(strip=True)) for a in page.select("nav.lang-switch a")]
 
     assert switch == [("sv", "Svenska")]
     assert client.get("/en/").status_code == 404
@@ -118,7 +112,7 @@ def test_site_offers_exactly_the_listed_languages(client):
 def test_language_switch_names_each_language_in_its_own_script(client):
     offer_languages(*ALL)
 
-    links = soup_of(client, "/sv/office").select("nav.lang-switch a")
+    links = get_soup(client, "/sv/office").select("nav.lang-switch a")
 
     assert [(a["lang"], a["dir"], a.get_text(strip=True), a["href"]) for a in links] == [
         ("en", "ltr", "English", "/en/office"),
@@ -134,7 +128,7 @@ def test_language_switch_names_each_language_in_its_own_script(client):
 def test_right_to_left_pages_say_so(client, lang):
     offer_languages(*ALL)
 
-    html = soup_of(client, f"/{lang}/").html
+    html = get_soup(client, f"/{lang}/").html
 
     assert (html["lang"], html["dir"]) == (lang, "rtl")
 
@@ -150,8 +144,8 @@ def test_staff_pages_stay_swedish_and_english(client, url):
 def test_unreviewed_language_says_so_in_that_language(client):
     offer_languages(*ALL)
 
-    arabic = soup_of(client, "/ar/").select_one(".notice-translation")
-    english = soup_of(client, "/en/").select_one(".notice-translation")
+    arabic = get_soup(client, "/ar/").select_one(".notice-translation")
+    english = get_soup(client, "/en/").select_one(".notice-translation")
 
     assert "لم يراجعها بعدُ شخص لغته الأم العربية" in arabic.get_text()
     assert arabic.select_one("a[lang=sv]")["href"] == "/sv/"
@@ -163,7 +157,7 @@ def test_times_are_24_hour_with_latin_digits_in_every_language(client):
     make_slot(starts_at=datetime(2026, 11, 24, 15, 0, tzinfo=UTC), note="")
 
     for lang in ALL:
-        first = soup_of(client, f"/{lang}/places/torget").select_one(".slot-when .time")
+        first = get_soup(client, f"/{lang}/places/torget").select_one(".slot-when .time")
         isolated = "\u2066%s\u2069" if lang in ("ar", "fa") else "%s"  # LTR inside RTL text
         assert first.get_text(strip=True) == isolated % "16:00–17:00", lang
 
@@ -175,17 +169,17 @@ def test_data_text_falls_back_to_swedish_marked_lang_sv(client):
     torget.translations = {}  # only Swedish, then one Ukrainian name
     translate(torget, "uk", name="Torget (площа)")
 
-    arabic = soup_of(client, "/ar/places/torget")
-    ukrainian = soup_of(client, "/uk/places/torget")
+    arabic = get_soup(client, "/ar/places/torget")
+    ukrainian = get_soup(client, "/uk/places/torget")
 
     assert str(arabic.h1) == '<h1><span lang="sv">Torget</span></h1>'
     assert arabic.select_one('.slot span[lang="sv"]').get_text() == "Vi står vid fontänen"
     assert str(ukrainian.h1) == "<h1>Torget (площа)</h1>"
 
 
-def _unmarked_text(soup):
+def _unmarked_text(page):
     """Visible text and labels outside elements marked lang="sv"."""
-    body = soup.body
+    body = page.body
     for marked in body.select('[lang="sv"], script, style'):
         marked.decompose()
     labels = [
@@ -213,8 +207,8 @@ def test_no_swedish_left_on_pages_in_other_languages(client, lang):
 
     for pattern in [*PAGES, "/{lang}/no-such-page"]:
         url = pattern.format(lang=lang)
-        soup = soup_of(client, url, status=404 if "no-such" in url else 200)
-        for text in _unmarked_text(soup):
+        page = get_soup(client, url, status=404 if "no-such" in url else 200)
+        for text in _unmarked_text(page):
             words = set(SWEDISH_LETTERS.findall(text)) - names - {PRODUCT_NAME}
             assert not words, (url, text)
             assert text not in swedish, (url, text)
@@ -224,8 +218,8 @@ def test_holiday_named_in_swedish_marked_where_no_translation_exists(client, pin
     offer_languages(*ALL)
     pin(datetime(2026, 12, 25, 9, 0, tzinfo=UTC))
 
-    arabic = soup_of(client, "/ar/").select_one("#office-status")
-    ukrainian = soup_of(client, "/uk/").select_one("#office-status")
+    arabic = get_soup(client, "/ar/").select_one("#office-status")
+    ukrainian = get_soup(client, "/uk/").select_one("#office-status")
 
     marked = [span.get_text() for span in arabic.select('p span[lang="sv"]')]
     assert marked == ["Juldagen"]
@@ -239,9 +233,9 @@ def test_holiday_named_in_swedish_marked_where_no_translation_exists(client, pin
 def test_easy_swedish_page_is_linked_from_the_swedish_page_only(client, topic, ordinary):
     offer_languages(*ALL)
 
-    easy = soup_of(client, f"/sv/lattlast/{topic}")
-    swedish = soup_of(client, f"/sv/{ordinary}")
-    english = soup_of(client, f"/en/{ordinary}")
+    easy = get_soup(client, f"/sv/lattlast/{topic}")
+    swedish = get_soup(client, f"/sv/{ordinary}")
+    english = get_soup(client, f"/en/{ordinary}")
     switch = {a["hreflang"]: a["href"] for a in easy.select("nav.lang-switch a")}
 
     assert easy.h1.get_text().endswith("– lättläst") and easy.html["lang"] == "sv"
@@ -254,8 +248,8 @@ def test_easy_swedish_page_is_linked_from_the_swedish_page_only(client, topic, o
 def test_easy_swedish_uses_short_sentences():
     for topic in ("om", "prenumerera", "synpunkter"):
         html = (TEMPLATES / "public" / "easy" / f"{topic}.html").read_text(encoding="utf-8")
-        soup = BeautifulSoup(re.sub(r"{[{%#].*?[}%#]}", " ", html), "html.parser")
-        blocks = [b.get_text(" ") for b in soup.find_all(["h1", "h2", "p", "li"])]
+        page = soup(re.sub(r"{[{%#].*?[}%#]}", " ", html))
+        blocks = [b.get_text(" ") for b in page.find_all(["h1", "h2", "p", "li"])]
         sentences = [s for b in blocks for s in re.split(r"[.?!](?:\s|$)", b) if s.strip()]
         assert max(len(s.split()) for s in sentences) <= 12, topic
 
@@ -264,7 +258,7 @@ def test_staff_pages_stay_english_when_the_public_site_is_swedish_only(client):
     offer_languages("sv")
 
     assert client.get("/en/").status_code == 404
-    login = soup_of(client, "/en/staff/login")
+    login = get_soup(client, "/en/staff/login")
     assert login.html["lang"] == "en"
 
 
@@ -274,8 +268,8 @@ def test_office_address_has_a_version_per_language(client):
     office.translations = {}
     translate(office, "en", address="Storgatan 1 (example address)")
 
-    english = soup_of(client, "/en/office").find("main")
-    arabic = soup_of(client, "/ar/office").find("main")
+    english = get_soup(client, "/en/office").find("main")
+    arabic = get_soup(client, "/ar/office").find("main")
 
     assert "Storgatan 1 (example address)" in english.get_text()
     assert arabic.find("span", lang="sv", string=office.address)

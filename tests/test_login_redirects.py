@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.test_staff_support import PASSWORD, csrf_token, make_user
+from tests.factories import PASSWORD, make_user
+from tests.support.staff import csrf_token
 from webapp.staff.auth import safe_next
 
 NASTY = [

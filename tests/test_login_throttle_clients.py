@@ -1,7 +1,8 @@
 """Failed logins are capped per client (an HMAC of the address) as well as per account; there
 is no cap over all clients, so one attacker cannot lock every account out."""
 
-from tests.test_staff_support import PASSWORD, csrf_token, make_user
+from tests.factories import PASSWORD, make_user
+from tests.support.staff import csrf_token
 from webapp.extensions import limiter
 from webapp.staff.login_views import CLIENT_LIMIT
 

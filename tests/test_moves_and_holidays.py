@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from tests.conftest import CALENDAR, NOW
 from tests.factories import make_slot, place
-from tests.test_staff_support import error_summary, logged_in, post_form, soup
+from tests.support.html import error_summary, soup
+from tests.support.staff import logged_in, post_form
 from webapp.database import writing
 from webapp.extensions import db
 from webapp.models import PresenceSlot

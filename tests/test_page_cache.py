@@ -11,8 +11,9 @@ from sqlalchemy import event, select
 
 from tests.conftest import make_app
 from tests.factories import make_slot
-from tests.servers import redis_server
-from tests.test_staff_support import logged_in, post_form, soup
+from tests.support.html import soup
+from tests.support.servers import redis_server
+from tests.support.staff import logged_in, post_form
 from webapp.extensions import db
 
 PAGES = ["/sv/", "/sv/office", "/sv/presence", "/en/places/torget", "/feeds/all.ics"]

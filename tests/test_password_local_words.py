@@ -4,7 +4,9 @@ database, so another municipality's data file bans its own names."""
 import pytest
 from sqlalchemy import select
 
-from tests.test_staff_support import cli_create_user, error_summary, logged_in, post_form, soup
+from tests.factories import cli_create_user
+from tests.support.html import error_summary, soup
+from tests.support.staff import logged_in, post_form
 from webapp.extensions import db
 from webapp.models import Municipality, Place, User
 from webapp.staff.passwords import local_words, password_problem

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.test_feedback_support import make_poster
+from tests.factories import make_poster
 from webapp.extensions import db, limiter
 from webapp.models import PosterScan
 

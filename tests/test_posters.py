@@ -13,17 +13,10 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from tests.conftest import CALENDAR, NOW
-from tests.factories import make_closure, offer_languages, place
-from tests.test_feedback_support import (
-    decode_qr_codes,
-    drawn_glyphs,
-    make_poster,
-    pdf_lines,
-    soup,
-    word_boxes,
-)
-from tests.test_feedback_support import staff_client as logged_in
-from tests.test_staff_support import csrf_token
+from tests.factories import make_closure, make_poster, offer_languages, place
+from tests.support.html import soup
+from tests.support.pdf import decode_qr_codes, drawn_glyphs, pdf_lines, word_boxes
+from tests.support.staff import csrf_token, staff_client
 from webapp.config import TRANSLATIONS
 from webapp.extensions import db
 from webapp.feedback.codes import ALPHABET, new_code, normalise_code
@@ -149,7 +142,7 @@ def test_qr_code_decodes_from_the_rendered_page_to_the_exact_url(tmp_path, dpi):
 
 def test_qr_code_is_large_with_error_correction_m(tmp_path):
     zxingcpp = pytest.importorskip("zxingcpp")
-    from tests.test_feedback_support import pdf_to_grey
+    from tests.support.pdf import pdf_to_grey
 
     dpi = 150
     width, height, pixels = pdf_to_grey(build_poster_pdf(CONTENT), tmp_path, dpi)
@@ -352,7 +345,7 @@ def _create_poster(client, slug, lang="sv"):
 
 
 def test_staff_download_a_poster_whose_qr_decodes_to_its_short_url(app, tmp_path):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     poster = _create_poster(client, "torget")
 
     response = client.get(f"/sv/staff/posters/{poster.code}.pdf")
@@ -367,7 +360,7 @@ def test_staff_download_a_poster_whose_qr_decodes_to_its_short_url(app, tmp_path
 
 @pytest.mark.parametrize("dpi", [72, 150])
 def test_staff_poster_qr_code_decodes_at_low_resolution(app, tmp_path, dpi):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     poster = _create_poster(client, "torget")
 
     pdf = client.get(f"/sv/staff/posters/{poster.code}.pdf").data
@@ -376,7 +369,7 @@ def test_staff_poster_qr_code_decodes_at_low_resolution(app, tmp_path, dpi):
 
 
 def test_poster_prints_the_pattern_the_coming_times_the_office_hours_and_each_language(app):
-    client = logged_in(app, "municipality")
+    client = staff_client(app, "municipality")
     poster = _create_poster(client, "torget")
 
     lines = pdf_lines(client.get(f"/sv/staff/posters/{poster.code}.pdf").data)
@@ -415,7 +408,7 @@ def test_poster_prints_the_pattern_the_coming_times_the_office_hours_and_each_la
 
 
 def test_language_lines_are_each_languages_own_on_an_english_poster_too(app):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     poster = _create_poster(client, "torget", lang="en")
 
     lines = pdf_lines(client.get(f"/en/staff/posters/{poster.code}.pdf").data)
@@ -428,7 +421,7 @@ def test_language_lines_are_each_languages_own_on_an_english_poster_too(app):
 
 def test_language_lines_follow_the_offered_languages(app):
     offer_languages("sv", "uk", "ar")
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     poster = _create_poster(client, "torget")
 
     lines = pdf_lines(client.get(f"/sv/staff/posters/{poster.code}.pdf").data)
@@ -440,7 +433,7 @@ def test_language_lines_follow_the_offered_languages(app):
 
 
 def test_every_other_week_pattern_is_printed_as_such(app):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     poster = _create_poster(client, "biblioteket")
 
     lines = pdf_lines(client.get(f"/sv/staff/posters/{poster.code}.pdf").data)
@@ -450,7 +443,7 @@ def test_every_other_week_pattern_is_printed_as_such(app):
 
 
 def test_english_poster_prints_the_pattern_and_address_in_english(app):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     poster = _create_poster(client, "resecentrum", lang="en")
 
     lines = pdf_lines(client.get(f"/en/staff/posters/{poster.code}.pdf").data)
@@ -462,7 +455,7 @@ def test_english_poster_prints_the_pattern_and_address_in_english(app):
 
 def test_site_address_without_a_public_base_url_is_the_request_host(app):
     app.config["PUBLIC_BASE_URL"] = ""
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     poster = _create_poster(client, "torget")
 
     lines = pdf_lines(client.get(f"/sv/staff/posters/{poster.code}.pdf").data)
@@ -474,7 +467,7 @@ def test_a_pattern_staff_ended_is_no_longer_printed(app):
     series = store.presence_series(db.session, place("torget"))
     series[0].last_day = date(2026, 11, 23)  # ended yesterday
     db.session.commit()
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     poster = _create_poster(client, "torget")
 
     lines = pdf_lines(client.get(f"/sv/staff/posters/{poster.code}.pdf").data)
@@ -525,7 +518,7 @@ def test_patterns_from_the_tests_data_file_are_the_files(app):
 
 
 def test_poster_follows_current_data_cancellations_and_closures(app):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     poster = _create_poster(client, "torget")
     slot = db.session.scalars(
         select(PresenceSlot).where(PresenceSlot.starts_at == datetime(2026, 12, 4, 12, tzinfo=UTC))
@@ -542,7 +535,7 @@ def test_poster_follows_current_data_cancellations_and_closures(app):
 
 
 def test_office_poster_has_the_office_feed_and_no_presence_column(app):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     poster = _create_poster(client, "poliskontoret")
 
     lines = pdf_lines(client.get(f"/sv/staff/posters/{poster.code}.pdf").data)
@@ -553,7 +546,7 @@ def test_office_poster_has_the_office_feed_and_no_presence_column(app):
 
 
 def test_english_poster_uses_the_english_names_and_feed(app):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     poster = _create_poster(client, "torget", lang="en")
 
     lines = pdf_lines(client.get(f"/en/staff/posters/{poster.code}.pdf").data)
@@ -564,7 +557,7 @@ def test_english_poster_uses_the_english_names_and_feed(app):
 
 def test_without_a_public_base_url_the_qr_code_uses_the_request_host(app, tmp_path):
     app.config["PUBLIC_BASE_URL"] = ""
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     poster = _create_poster(client, "biblioteket")
 
     pdf = client.get(f"/sv/staff/posters/{poster.code}.pdf").data
@@ -573,7 +566,7 @@ def test_without_a_public_base_url_the_qr_code_uses_the_request_host(app, tmp_pa
 
 
 def test_creating_a_poster_is_audited_and_listed_with_its_counts(app):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
     poster = _create_poster(client, "resecentrum")
     app.test_client().get(f"/q/{poster.code}")
 
@@ -589,14 +582,14 @@ def test_creating_a_poster_is_audited_and_listed_with_its_counts(app):
 
 
 def test_unknown_poster_pdf_is_404(app):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
 
     assert client.get("/sv/staff/posters/ZZZZZZ.pdf").status_code == 404
 
 
 def test_admins_and_visitors_cannot_make_posters(app):
     poster = make_poster("torget")
-    admin = logged_in(app, "admin")
+    admin = staff_client(app, "admin")
     visitor = app.test_client()
 
     assert admin.get("/sv/staff/posters").status_code == 403

@@ -9,12 +9,12 @@ from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
 import pytest
-from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.factories import load_test_promises, make_answer, make_entry, make_slot, place
+from tests.support.html import get_soup
 from webapp.config import ROOT
 from webapp.extensions import db
 from webapp.models import PresenceSlot
@@ -33,12 +33,6 @@ def promises(app):
     load_test_promises(DATA)
 
 
-def page(client, url, status=200):
-    response = client.get(url)
-    assert response.status_code == status, url
-    return BeautifulSoup(response.data, "html.parser")
-
-
 def text(node) -> str:
     return " ".join(node.get_text(" ").split())
 
@@ -54,14 +48,14 @@ def activity(body, key):
 
 
 def test_an_example_promise_says_so_on_its_page(client, promises):
-    assert page(client, "/sv/promises/p2026").find(id="promise-example") is not None
-    assert page(client, "/sv/promises/p2025").find(id="promise-example") is None
+    assert get_soup(client, "/sv/promises/p2026").find(id="promise-example") is not None
+    assert get_soup(client, "/sv/promises/p2025").find(id="promise-example") is None
     assert api(client)["example_data"] is True
 
 
 def test_start_and_about_pages_link_the_follow_up(client, promises):
     for url in ("/sv/", "/sv/about"):
-        assert page(client, url).find("main").find("a", href="/sv/promises") is not None, url
+        assert get_soup(client, url).find("main").find("a", href="/sv/promises") is not None, url
 
 
 # --- the promise in force, by date -----------------------------------------------------------
@@ -88,9 +82,9 @@ def test_the_promise_in_force_is_found_by_date(promises, today, current, latest)
 def test_between_promises_no_page_calls_the_expired_one_current(client, promises, pin):
     pin(datetime(2027, 6, 1, 10, 0, tzinfo=UTC))
 
-    index = page(client, "/sv/promises")
-    about = page(client, "/sv/about")
-    expired = page(client, "/sv/promises/p2026")
+    index = get_soup(client, "/sv/promises")
+    about = get_soup(client, "/sv/about")
+    expired = get_soup(client, "/sv/promises/p2026")
     assert text(index.find(id="in-force")) == (
         "Just nu gäller inget medborgarlöfte. Det senaste gällde till och med "
         "31 december 2026: Löfte 2026 ."
@@ -185,7 +179,7 @@ def test_presence_figures_are_the_slots_outcomes_on_the_page_and_in_the_api(clie
     }
 
     body = activity(api(client), "narvaro")
-    total = page(client, "/sv/promises/p2026").find(id="presence-total")
+    total = get_soup(client, "/sv/promises/p2026").find(id="presence-total")
     cells = [text(td) for td in total.find_all("td")]
 
     assert {k: body["presence"][k] for k in expected} == expected
@@ -204,16 +198,16 @@ def test_after_tertial_entries_appear_only_once_their_tertial_has_closed(client,
     make_entry("insatser", day=date(2026, 10, 5), value=3, note="Insats i centrum")
 
     body = activity(api(client), "insatser")
-    soup = page(client, "/sv/promises/p2026")
+    doc = get_soup(client, "/sv/promises/p2026")
     assert body["done"] == 2
     assert [t["value"] for t in body["tertials"]] == [0, 2, None]
-    assert "Insats vid stationen" in text(soup) and "Insats i centrum" not in text(soup)
+    assert "Insats vid stationen" in text(doc) and "Insats i centrum" not in text(doc)
 
     pin(datetime(2027, 1, 1, 10, 0, tzinfo=UTC))  # tertial 3 of 2026 has closed
     body = activity(api(client), "insatser")
     assert body["done"] == 5
     assert [t["value"] for t in body["tertials"]] == [0, 2, 3]
-    assert "Insats i centrum" in text(page(client, "/sv/promises/p2026"))
+    assert "Insats i centrum" in text(get_soup(client, "/sv/promises/p2026"))
 
 
 def test_a_staff_activity_is_never_public(client, promises, pin):
@@ -222,10 +216,10 @@ def test_a_staff_activity_is_never_public(client, promises, pin):
 
     body = api(client)
     listing = client.get("/api/v1/promises").get_data(as_text=True)
-    soup = page(client, "/sv/promises/p2026")
+    doc = get_soup(client, "/sv/promises/p2026")
     feed = client.get("/sv/promises/feed.atom").get_data(as_text=True)
     assert "hemligt" not in [a["key"] for a in body["activities"]]
-    for public in (listing, text(soup), feed):
+    for public in (listing, text(doc), feed):
         assert "Hemlig notering" not in public and "Internt antal" not in public
     promise = store.promise_by_key(db.session, "p2026")
     staff = promise_followup(
@@ -240,13 +234,13 @@ def test_live_counts_against_a_yearly_target_and_notes_are_masked(client, promis
     make_entry("skola", day=date(2026, 11, 1), value=93)
 
     body = api(client)
-    soup = page(client, "/sv/promises/p2026")
+    doc = get_soup(client, "/sv/promises/p2026")
     assert (activity(body, "moten")["done"], activity(body, "moten")["target"]) == (1, 2)
     assert activity(body, "moten")["state"] == "behind"  # 2 a year, one held by 24 November
     assert [t["value"] for t in activity(body, "skola")["tertials"]] == [None, 91.5, 93]
     assert activity(body, "skola")["done"] == 93
-    assert "070-123 45 67" not in text(soup) and "Möte, ring [maskerat]" in text(soup)
-    assert text(soup.find(id="activity-skola").find("dd", class_="activity-done")) == "93 %"
+    assert "070-123 45 67" not in text(doc) and "Möte, ring [maskerat]" in text(doc)
+    assert text(doc.find(id="activity-skola").find("dd", class_="activity-done")) == "93 %"
 
 
 # --- feedback groups -------------------------------------------------------------------------
@@ -258,7 +252,7 @@ def test_feedback_groups_under_five_show_no_average_anywhere_public(client, prom
     for safety in (3, 4, 4, 5, 5):
         make_answer("poliskontoret", safety=safety, reach_ease=2)
 
-    table = page(client, "/sv/promises/p2026").find(id="feedback-2026-T3")
+    table = get_soup(client, "/sv/promises/p2026").find(id="feedback-2026-T3")
     rows = {text(tr.th): [text(td) for td in tr.find_all("td")] for tr in table.tbody("tr")}
     assert rows[place("torget").name] == ["färre än 5"]
     assert rows[place("poliskontoret").name] == ["5", "4,2", "2"]
@@ -274,7 +268,7 @@ def test_the_svg_chart_carries_the_numbers_of_its_table(client, promises, pin):
     make_entry("insatser", day=date(2026, 6, 10), value=2)
     pin(datetime(2027, 1, 1, 10, 0, tzinfo=UTC))
 
-    article = page(client, "/sv/promises/p2026").find(id="activity-insatser")
+    article = get_soup(client, "/sv/promises/p2026").find(id="activity-insatser")
     table = [text(td) for td in article.find(id="table-insatser").find_all("td")]
     chart = [text(t) for t in article.find("svg").find_all("text", class_="chart-value")]
     labels = [text(th) for th in article.find(id="table-insatser").tbody.find_all("th")]

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -17,7 +16,8 @@ from sqlalchemy import delete, select
 
 from tests.conftest import NOW
 from tests.factories import load_test_promises, make_entry, make_slot
-from tests.test_feedback_support import staff_client
+from tests.support.html import soup
+from tests.support.staff import staff_client
 from webapp.extensions import db
 from webapp.models import AuditEvent, PresenceSlot
 from webapp.promise import store
@@ -323,8 +323,7 @@ def test_a_staff_activity_is_in_the_report_and_nowhere_public(app, client, figur
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_the_staff_promise_page_links_every_begun_period(app, figures, lang):
-    page = BeautifulSoup(staff_client(app, "admin").get(f"/{lang}/staff/promises").data,
-                         "html.parser")  # fmt: skip
+    page = soup(staff_client(app, "admin").get(f"/{lang}/staff/promises"))
 
     offered = [
         (li.select_one(".report-period").text, li.select_one(".hint") is not None,
@@ -365,7 +364,7 @@ def test_a_bad_period_gets_a_localized_page_with_the_periods(app, figures, kind,
     staff = staff_client(app, "municipality")
     for lang, title in (("sv", sv_title), ("en", en_title)):
         response = staff.get(f"/{lang}/staff/promises/p2026/report.{kind}?period={period}")
-        page = BeautifulSoup(response.data, "html.parser")
+        page = soup(response)
 
         assert response.status_code == status
         assert response.headers["Content-Type"].startswith("text/html")
@@ -381,7 +380,7 @@ def test_a_promise_not_begun_and_repeated_periods_are_refused(app, figures):
     unknown = staff.get("/sv/staff/promises/p2099/report.pdf?period=all")
 
     assert later.status_code == 404
-    assert BeautifulSoup(later.data, "html.parser").h1.text == "The period has not begun yet"
+    assert soup(later).h1.text == "The period has not begun yet"
     assert twice.status_code == 400 and unknown.status_code == 404
 
 
@@ -405,7 +404,7 @@ def test_any_period_gets_a_report_or_a_localized_refusal(app, period):
 
     assert response.status_code in {200, 400, 404}
     if response.status_code != 200:
-        assert BeautifulSoup(response.data, "html.parser").h1.text in {
+        assert soup(response).h1.text in {
             "Write the period as all, a year (2026) or a tertial (2026-T2)",
             "The promise does not cover that period",
             "The period has not begun yet",

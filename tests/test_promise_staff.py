@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.factories import load_test_promises, make_entry, make_slot
-from tests.test_feedback_support import staff_client
-from tests.test_staff_support import error_summary, post_form, soup
+from tests.support.html import error_summary, soup
+from tests.support.staff import post_form, staff_client
 from webapp.config import ROOT
 from webapp.extensions import db
 from webapp.models import AuditEvent, Promise, PromiseActivity, PromiseEntry

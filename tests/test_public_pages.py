@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from tests.conftest import NOW
 from tests.factories import make_slot, offer_languages, place
+from tests.support.html import soup
 from webapp.extensions import db
 from webapp.models import OfficeHours, PresenceSlot
 from webapp.public.structured import json_ld_script
@@ -49,18 +49,18 @@ def get_page(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
     assert "Set-Cookie" not in response.headers, url
-    return response, BeautifulSoup(response.text, "html.parser")
+    return response, soup(response)
 
 
-def local_urls_only(soup, url):
-    for tag in soup.find_all(True):
+def local_urls_only(page, url):
+    for tag in page.find_all(True):
         for attribute in LOADING_ATTRIBUTES & set(tag.attrs):
             assert not urlsplit(tag[attribute]).netloc, (url, tag.name, tag[attribute])
         if tag.name == "link":
             assert not urlsplit(tag["href"]).netloc, (url, tag["href"])
-    scripts = soup.find_all("script")
+    scripts = page.find_all("script")
     assert all(s.get("type") == "application/ld+json" for s in scripts), url
-    assert not soup.find_all("iframe"), url
+    assert not page.find_all("iframe"), url
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -68,20 +68,20 @@ def test_every_page_has_one_h1_title_lang_skip_link_switch_and_footer(client, la
     offer_languages(*LANGUAGES)
     for pattern in PAGES:
         url = pattern.format(lang=lang)
-        _response, soup = get_page(client, url)
+        _response, page = get_page(client, url)
 
-        h1s = soup.find_all("h1")
+        h1s = page.find_all("h1")
         assert len(h1s) == 1, url
-        assert soup.title.string.startswith(text_of(h1s[0]) + " – Närvaro – "), url
-        assert soup.html["lang"] == lang, url
-        assert soup.html["dir"] == ("rtl" if lang in RTL else "ltr"), url
-        first_link = soup.body.find("a")
-        assert first_link["href"] == "#main" and soup.find(id="main").name == "main", url
-        switch = soup.select("nav.lang-switch a")
+        assert page.title.string.startswith(text_of(h1s[0]) + " – Närvaro – "), url
+        assert page.html["lang"] == lang, url
+        assert page.html["dir"] == ("rtl" if lang in RTL else "ltr"), url
+        first_link = page.body.find("a")
+        assert first_link["href"] == "#main" and page.find(id="main").name == "main", url
+        switch = page.select("nav.lang-switch a")
         assert [(a["href"], a["hreflang"]) for a in switch] == [
             (pattern.format(lang=other), other) for other in LANGUAGES if other != lang
         ], url
-        footer = {a["href"] for a in soup.find("footer").find_all("a")}
+        footer = {a["href"] for a in page.find("footer").find_all("a")}
         assert {
             f"/{lang}/accessibility",
             f"/{lang}/about",
@@ -91,13 +91,13 @@ def test_every_page_has_one_h1_title_lang_skip_link_switch_and_footer(client, la
             "tel:112",
             "tel:11414",
         } <= footer, url
-        local_urls_only(soup, url)
+        local_urls_only(page, url)
 
 
 def test_current_page_marked_in_navigation(client):
-    _response, soup = get_page(client, "/sv/presence")
+    _response, page = get_page(client, "/sv/presence")
 
-    current = soup.select('nav.site-nav a[aria-current="page"]')
+    current = page.select('nav.site-nav a[aria-current="page"]')
 
     assert [a["href"] for a in current] == ["/sv/presence"]
 
@@ -110,12 +110,12 @@ def test_unknown_language_and_place_are_localized_404_pages(client):
         ("/en/places/x", "en"),
     ]:
         response = client.get(url)
-        soup = BeautifulSoup(response.text, "html.parser")
+        page = soup(response)
 
         assert response.status_code == 404, url
-        assert len(soup.find_all("h1")) == 1, url
-        assert soup.html["lang"] == lang, url
-        assert soup.html["dir"] == ("rtl" if lang in RTL else "ltr"), url
+        assert len(page.find_all("h1")) == 1, url
+        assert page.html["lang"] == lang, url
+        assert page.html["dir"] == ("rtl" if lang in RTL else "ltr"), url
         assert "Set-Cookie" not in response.headers, url
 
 
@@ -127,8 +127,8 @@ def test_office_slug_as_place_redirects_to_office_page(client):
 
 
 def test_office_page_weekly_hours_and_changed_days(client):
-    _response, soup = get_page(client, "/sv/office")
-    weekly, changes = soup.select("table")
+    _response, page = get_page(client, "/sv/office")
+    weekly, changes = page.select("table")
 
     rows = [[text_of(c) for c in tr.find_all(["th", "td"])] for tr in weekly.select("tbody tr")]
     changed = [[text_of(c) for c in tr.find_all(["th", "td"])] for tr in changes.select("tbody tr")]
@@ -151,10 +151,10 @@ def test_office_page_weekly_hours_and_changed_days(client):
         ["Torsdag 31 december", "Stängt", "Nyårsafton"],
         ["Fredag 1 januari 2027", "Stängt", "Nyårsdagen"],
     ]
-    text = text_of(soup.find("main"))
+    text = text_of(page.find("main"))
     assert "Storgatan 1, 576 31 Sävsjö (exempeladress)" in text
     assert "Lämna upphittat gods" in text
-    maps = [a["href"] for a in soup.find("main").find_all("a") if "openstreetmap" in a["href"]]
+    maps = [a["href"] for a in page.find("main").find_all("a") if "openstreetmap" in a["href"]]
     assert maps == [
         "https://www.openstreetmap.org/?mlat=57.40289&mlon=14.66397#map=18/57.40289/14.66397"
     ]
@@ -175,21 +175,21 @@ def test_office_page_mentions_new_weekly_hours_within_eight_weeks(client):
     )
     db.session.commit()
 
-    _response, soup = get_page(client, "/sv/office")
-    tables = soup.select("table.hours")
+    _response, page = get_page(client, "/sv/office")
+    tables = page.select("table.hours")
 
-    assert "Från och med måndag 4 januari 2027 gäller nya öppettider:" in text_of(soup)
+    assert "Från och med måndag 4 januari 2027 gäller nya öppettider:" in text_of(page)
     assert [text_of(td) for td in tables[0].select("td")][0] == "Stängt"
     assert [text_of(td) for td in tables[1].select("td")][0] == "09:00–11:00"
 
 
-def json_ld(soup):
-    return [json.loads(s.string) for s in soup.find_all("script", type="application/ld+json")]
+def json_ld(page):
+    return [json.loads(s.string) for s in page.find_all("script", type="application/ld+json")]
 
 
 def test_office_json_ld_has_exact_opening_hours(client):
-    _response, soup = get_page(client, "/sv/office")
-    (data,) = json_ld(soup)
+    _response, page = get_page(client, "/sv/office")
+    (data,) = json_ld(page)
 
     def weekly(day, opens, closes):
         return {
@@ -237,7 +237,7 @@ def test_json_ld_script_cannot_be_closed_by_data():
     data = {"name": "</script><script>alert(1)</script> & <!--"}
 
     html = str(json_ld_script(data))
-    script = BeautifulSoup(html, "html.parser").find("script")
+    script = soup(html).find("script")
 
     assert html.count("</script>") == 1 and html.endswith("</script>")
     assert "<" not in script.string
@@ -245,11 +245,11 @@ def test_json_ld_script_cannot_be_closed_by_data():
 
 
 def test_presence_page_groups_slots_by_local_day(client):
-    _response, soup = get_page(client, "/sv/presence")
+    _response, page = get_page(client, "/sv/presence")
 
-    headings = [text_of(h) for h in soup.select("h3.day-heading")]
-    groups = [len(ul.select("li.slot")) for ul in soup.select("ul.slots")]
-    first = soup.select_one("li.slot")
+    headings = [text_of(h) for h in page.select("h3.day-heading")]
+    groups = [len(ul.select("li.slot")) for ul in page.select("ul.slots")]
+    first = page.select_one("li.slot")
 
     assert headings[:4] == [
         "I morgon – onsdag 25 november",
@@ -265,8 +265,8 @@ def test_presence_page_groups_slots_by_local_day(client):
 
 
 def test_presence_slot_has_one_add_to_calendar_entry_and_no_map_links(client):
-    _response, soup = get_page(client, "/en/presence")
-    first = soup.select_one("li.slot")
+    _response, page = get_page(client, "/en/presence")
+    first = page.select_one("li.slot")
     entry = first.select_one("details.add-to-calendar")
     hrefs = [a["href"] for a in entry.select("ul.actions a")]
     slot_id = int(hrefs[0].split("/")[-1].split(".")[0])
@@ -293,8 +293,8 @@ def test_cancelled_slot_shows_reason_and_struck_time_without_calendar_links(clie
         sequence=1,
     )
 
-    _response, soup = get_page(client, "/sv/presence")
-    cancelled = soup.select("li.slot.cancelled")
+    _response, page = get_page(client, "/sv/presence")
+    cancelled = page.select("li.slot.cancelled")
 
     assert len(cancelled) == 1
     (slot,) = cancelled
@@ -313,8 +313,8 @@ def test_cancelled_slot_shows_reason_and_struck_time_without_calendar_links(clie
 def test_presence_json_ld_events(client):
     make_slot(starts_at=datetime(2026, 12, 3, 14, 0, tzinfo=UTC), status="cancelled", note="Sjuk")
 
-    _response, soup = get_page(client, "/sv/presence")
-    (data,) = json_ld(soup)
+    _response, page = get_page(client, "/sv/presence")
+    (data,) = json_ld(page)
     events = data["@graph"]
 
     assert len(events) == slots_in_the_next_eight_weeks()  # the file's and the one made here
@@ -339,13 +339,13 @@ def test_presence_json_ld_events(client):
 
 
 def test_place_page_lists_only_its_slots_and_its_feed(client):
-    _response, soup = get_page(client, "/sv/places/torget")
-    main = soup.find("main")
+    _response, page = get_page(client, "/sv/places/torget")
+    main = page.find("main")
 
     places = {text_of(s.select_one(".slot-when")).split(" ")[0] for s in main.select("li.slot")}
     hrefs = [a["href"] for a in main.find_all("a")]
 
-    assert text_of(soup.h1) == "Torget"
+    assert text_of(page.h1) == "Torget"
     assert len(main.select("li.slot")) == slots_in_the_next_eight_weeks("torget")
     assert places == {"13:00–14:30"}
 
@@ -354,37 +354,37 @@ def test_place_page_lists_only_its_slots_and_its_feed(client):
 
 
 def test_about_page_has_promise_from_data_and_follow_up(client):
-    _response, soup = get_page(client, "/en/about")
-    text = text_of(soup.find("main"))
+    _response, page = get_page(client, "/en/about")
+    text = text_of(page.find("main"))
 
     # The promise in force on the pinned date (an example); the others link to their follow-up.
-    assert text_of(soup.find("main").h2) == "Citizen promise 2025–2026 (test data)"
+    assert text_of(page.find("main").h2) == "Citizen promise 2025–2026 (test data)"
     assert "The police keep fixed opening hours" in text
-    assert soup.find("a", href="/en/promises/2023-2024")
-    assert soup.find("a", href="/en/promises/2020-2021") or soup.find("a", href="/en/promises")
+    assert page.find("a", href="/en/promises/2023-2024")
+    assert page.find("a", href="/en/promises/2020-2021") or page.find("a", href="/en/promises")
     assert "embed" not in text  # material for web editors has its own page
 
 
 def test_editors_page_has_the_embed_snippet_and_is_in_the_footer(client):
-    _response, soup = get_page(client, "/en/editors")
+    _response, page = get_page(client, "/en/editors")
 
-    assert "https://narvaro.example/en/embed" in text_of(soup.find("main"))
-    assert text_of(soup.find("main").select_one("code.url")) == (
+    assert "https://narvaro.example/en/embed" in text_of(page.find("main"))
+    assert text_of(page.find("main").select_one("code.url")) == (
         "https://narvaro.example/en/embed/fragment"
     )
-    assert soup.find("footer").find("a", href="/en/editors")
+    assert page.find("footer").find("a", href="/en/editors")
 
 
 def test_presence_page_filters_by_place_with_links(client):
-    _response, soup = get_page(client, "/en/presence?place=torget")
-    filter_links = soup.select("nav.place-filter a")
-    places = {a.get_text() for a in soup.select("li.slot .slot-place")}
+    _response, page = get_page(client, "/en/presence?place=torget")
+    filter_links = page.select("nav.place-filter a")
+    places = {a.get_text() for a in page.select("li.slot .slot-place")}
 
     assert [a["href"] for a in filter_links][:2] == [
         "/en/presence#times-heading",
         "/en/presence?place=torget#times-heading",
     ]
-    assert [a.get_text() for a in soup.select('nav.place-filter a[aria-current="page"]')] == [
+    assert [a.get_text() for a in page.select('nav.place-filter a[aria-current="page"]')] == [
         text_of(filter_links[1])
     ]
     assert places == {text_of(filter_links[1])}
@@ -393,35 +393,35 @@ def test_presence_page_filters_by_place_with_links(client):
 
 
 def test_accessibility_statement_links_digg_and_reporting(client):
-    _response, soup = get_page(client, "/sv/accessibility")
-    hrefs = {a["href"] for a in soup.find("main").find_all("a")}
+    _response, page = get_page(client, "/sv/accessibility")
+    hrefs = {a["href"] for a in page.find("main").find_all("a")}
 
     assert "https://www.digg.se/tdosanmalan" in hrefs
     assert "/sv/feedback" in hrefs
-    assert "delvis förenlig" in text_of(soup)
-    assert "24 november 2026" in text_of(soup)
+    assert "delvis förenlig" in text_of(page)
+    assert "24 november 2026" in text_of(page)
 
 
 def test_feedback_page_warns_against_reporting_crimes(client):
-    _response, soup = get_page(client, "/sv/feedback")
-    hrefs = {a["href"] for a in soup.find("main").find_all("a")}
+    _response, page = get_page(client, "/sv/feedback")
+    hrefs = {a["href"] for a in page.find("main").find_all("a")}
 
-    assert "Anmäl inte brott här." in text_of(soup)
+    assert "Anmäl inte brott här." in text_of(page)
     assert {"tel:112", "tel:11414", "https://polisen.se", "https://www.savsjo.se"} <= hrefs
 
 
 def test_embed_may_be_framed_and_opens_links_in_top_window(client):
-    response, soup = get_page(client, "/sv/embed")
-    main = soup.find("main")
+    response, page = get_page(client, "/sv/embed")
+    main = page.find("main")
 
     assert "X-Frame-Options" not in response.headers
     assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
-    assert soup.html["lang"] == "sv" and len(soup.find_all("h1")) == 1
-    assert soup.title.string.startswith(text_of(soup.h1) + " – ")
-    assert soup.find("section", id="office-status")["data-state"] == "open"
+    assert page.html["lang"] == "sv" and len(page.find_all("h1")) == 1
+    assert page.title.string.startswith(text_of(page.h1) + " – ")
+    assert page.find("section", id="office-status")["data-state"] == "open"
     assert all(a.get("target") == "_top" for a in main.find_all("a") if a.has_attr("href"))
     assert len(main.select("ul.upcoming li")) == 3
-    local_urls_only(soup, "/sv/embed")
+    local_urls_only(page, "/sv/embed")
 
 
 def test_other_pages_may_not_be_framed(client):
@@ -432,13 +432,13 @@ def test_other_pages_may_not_be_framed(client):
 
 def test_embed_fragment_is_bare_html_with_absolute_links(client):
     response = client.get("/en/embed/fragment")
-    soup = BeautifulSoup(response.text, "html.parser")
+    page = soup(response)
 
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    assert soup.find("html") is None and soup.find("h1") is None
-    assert soup.div["lang"] == "en"
-    assert {a["href"] for a in soup.find_all("a")} >= {
+    assert page.find("html") is None and page.find("h1") is None
+    assert page.div["lang"] == "en"
+    assert {a["href"] for a in page.find_all("a")} >= {
         "https://narvaro.example/en/office",
         "https://narvaro.example/en/presence",
     }
@@ -464,9 +464,9 @@ def test_feedback_page_links_each_place_form_once_the_form_exists(app, client):
     if "feedback.form" not in app.view_functions:
         pytest.skip("the feedback form is not registered in this checkout yet")
 
-    _response, soup = get_page(client, "/sv/feedback")
+    _response, page = get_page(client, "/sv/feedback")
 
-    links = [(text_of(a), a["href"]) for a in soup.select("ul.form-links a")]
+    links = [(text_of(a), a["href"]) for a in page.select("ul.form-links a")]
 
     assert links == [
         ("Poliskontoret i Sävsjö", "/sv/feedback/poliskontoret"),

@@ -2,9 +2,8 @@
 
 from datetime import UTC, date, datetime
 
-from bs4 import BeautifulSoup
-
 from tests.factories import make_closure
+from tests.support.html import soup
 
 
 def text_of(element) -> str:
@@ -14,7 +13,7 @@ def text_of(element) -> str:
 def status_box(client, url="/sv/"):
     response = client.get(url)
     assert response.status_code == 200
-    box = BeautifulSoup(response.text, "html.parser").find("section", id="office-status")
+    box = soup(response).find("section", id="office-status")
     return box["data-state"], text_of(box)
 
 
@@ -114,9 +113,9 @@ def test_status_edges_of_the_day(client, pin):
 
 
 def test_home_lists_next_presence_times_with_place_links(client):
-    soup = BeautifulSoup(client.get("/sv/").text, "html.parser")
+    page = soup(client.get("/sv/"))
 
-    items = soup.select("ul.upcoming li")
+    items = page.select("ul.upcoming li")
 
     assert [text_of(li) for li in items] == [
         "I morgon 10:00–11:30: Biblioteket",
@@ -131,8 +130,8 @@ def test_home_lists_next_presence_times_with_place_links(client):
 
 
 def test_home_links_feedback_subscribe_and_gives_emergency_numbers(client):
-    soup = BeautifulSoup(client.get("/sv/").text, "html.parser")
-    main = soup.find("main")
+    page = soup(client.get("/sv/"))
+    main = page.find("main")
 
     hrefs = {a["href"] for a in main.find_all("a")}
 

@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
 import pytest
-from bs4 import BeautifulSoup
 
+from tests.support.html import soup
 from webapp.public.qr import qr_svg
 
 zxingcpp = pytest.importorskip("zxingcpp")
@@ -100,8 +100,8 @@ def feed_sections(client, url):
     """Each calendar's section, one page per calendar (?feed=<key>): one section, one QR code."""
     sections = {}
     for key in FEEDS:
-        soup = BeautifulSoup(get_subscribe(client, f"{url}?feed={key}"), "html.parser")
-        [section] = soup.select("section.feed")
+        page = soup(get_subscribe(client, f"{url}?feed={key}"))
+        [section] = page.select("section.feed")
         sections[section["id"].removeprefix("feed-")] = section
     return sections
 
@@ -139,17 +139,17 @@ def test_subscribe_page_gives_exact_webcal_https_and_outlook_links(client):
 
 
 def test_subscribe_page_lists_every_calendar_and_shows_all_first(client):
-    soup = BeautifulSoup(get_subscribe(client, "/sv/subscribe"), "html.parser")
-    choices = [a["href"] for a in soup.select("nav.place-filter a")]
+    page = soup(get_subscribe(client, "/sv/subscribe"))
+    choices = [a["href"] for a in page.select("nav.place-filter a")]
 
     assert choices == [f"/sv/subscribe?feed={key}#feed-{key}" for key in FEEDS]
-    assert [s["id"] for s in soup.select("section.feed")] == ["feed-all"]
+    assert [s["id"] for s in page.select("section.feed")] == ["feed-all"]
     assert client.get("/sv/subscribe?feed=nothing").status_code == 404
 
 
 def test_subscribe_page_buttons_come_before_the_qr_code(client):
-    soup = BeautifulSoup(get_subscribe(client, "/sv/subscribe?feed=torget"), "html.parser")
-    section = soup.select_one("section.feed")
+    page = soup(get_subscribe(client, "/sv/subscribe?feed=torget"))
+    section = page.select_one("section.feed")
 
     order = [tag.name for tag in section.find_all(["a", "figure"])]
     assert order[:3] == ["a", "a", "figure"]
@@ -165,7 +165,7 @@ def test_subscribe_page_qr_codes_decode_to_the_feed_urls(client):
 
 def test_english_subscribe_page_hands_out_english_feeds(client):
     html = get_subscribe(client, "/en/subscribe?feed=torget")
-    sections = {s["id"]: s for s in BeautifulSoup(html, "html.parser").select("section.feed")}
+    sections = {s["id"]: s for s in soup(html).select("section.feed")}
 
     webcal, https, outlook = feed_links(sections["feed-torget"])
 
@@ -190,8 +190,8 @@ def test_subscribe_links_use_the_request_host_without_public_base_url(app, clien
 
 def test_subscribe_page_explains_google_outlook_and_android(client):
     response = client.get("/sv/subscribe")
-    soup = BeautifulSoup(response.text, "html.parser")
-    steps = " ".join(soup.select_one("ul.steps").get_text().split())
+    page = soup(response)
+    steps = " ".join(page.select_one("ul.steps").get_text().split())
 
     assert "Lägg till kalender > Från webbadress" in steps
-    assert soup.select_one("ul.steps").find("a", string="ICSx⁵")["href"].startswith("https://")
+    assert page.select_one("ul.steps").find("a", string="ICSx⁵")["href"].startswith("https://")

@@ -1,6 +1,6 @@
 """Issue 10, item 6: rate limits degrade, never fail, when Redis goes away, and /health says so.
 
-A redis-server of the test's own is stopped and started again mid-test (tests/servers.py).
+A redis-server of the test's own is stopped and started again mid-test (tests/support/servers.py).
 """
 
 import time
@@ -8,8 +8,9 @@ import time
 import pytest
 
 from tests.conftest import make_app
-from tests.test_feedback_support import feedback_count, make_poster, submit
-from tests.test_staff_support import login, make_user
+from tests.factories import make_poster, make_user
+from tests.support.feedback import feedback_count, submit
+from tests.support.staff import login
 from webapp.extensions import db
 
 FORM = "/sv/feedback/torget"
@@ -30,7 +31,7 @@ def _round(app, client, poster, n):
 
 @pytest.fixture
 def redis_app(database_url, tmp_path):
-    from tests.servers import RedisServer
+    from tests.support.servers import RedisServer
 
     server = RedisServer(tmp_path)
     server.start()

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.factories import make_closure, make_slot, place
-from tests.test_feedback_support import error_summary, soup
-from tests.test_feedback_support import staff_client as logged_in
+from tests.support.html import error_summary, soup
+from tests.support.staff import staff_client
 from webapp.extensions import db
 from webapp.models import AuditEvent, Feedback, Poster, PosterScan
 from webapp.promise.figures import followup_report
@@ -214,7 +214,7 @@ def test_an_empty_period_has_zeros_and_no_means(app):
 
 @pytest.mark.parametrize("role", ["police", "municipality", "admin"])
 def test_the_report_shows_the_current_tertial_to_every_staff_role(app, role):
-    client = logged_in(app, role)
+    client = staff_client(app, role)
 
     response = client.get("/sv/staff/report")
 
@@ -237,7 +237,7 @@ def test_anonymous_visitors_are_sent_to_login(client):
 def test_the_page_shows_the_figures_in_tables(app, pin):
     pin(NOW_MAY)
     arrange_period()
-    client = logged_in(app, "municipality")
+    client = staff_client(app, "municipality")
 
     page = soup(client.get(PERIOD))
 
@@ -269,7 +269,7 @@ def test_the_page_shows_the_figures_in_tables(app, pin):
 def test_the_csv_has_the_same_figures(app, pin):
     pin(NOW_MAY)
     arrange_period()
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
 
     response = client.get(EXPORT)
 
@@ -354,7 +354,7 @@ def test_the_csv_has_the_same_figures(app, pin):
 def test_english_csv_uses_a_decimal_point(app, pin):
     pin(NOW_MAY)
     arrange_period()
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
 
     rows = _csv_rows(client.get(EXPORT.replace("/sv/", "/en/")).data)
 
@@ -362,7 +362,7 @@ def test_english_csv_uses_a_decimal_point(app, pin):
 
 
 def test_viewing_and_exporting_leave_audit_entries(app):
-    client = logged_in(app, "municipality")
+    client = staff_client(app, "municipality")
 
     client.get("/sv/staff/report?year=2026&tertial=2")
     client.get("/sv/staff/report/export.csv?year=2026&tertial=year")
@@ -391,7 +391,7 @@ def test_viewing_and_exporting_leave_audit_entries(app):
     ],
 )
 def test_invalid_periods_answer_400_with_a_message(app, query, message):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
 
     response = client.get(f"/sv/staff/report?{query}")
 
@@ -401,7 +401,7 @@ def test_invalid_periods_answer_400_with_a_message(app, query, message):
 
 
 def test_an_invalid_export_goes_back_to_the_page(app):
-    client = logged_in(app, "police")
+    client = staff_client(app, "police")
 
     response = client.get("/sv/staff/report/export.csv?year=abc&tertial=1")
 
@@ -417,7 +417,7 @@ TEXT = st.one_of(
 
 
 def test_no_query_makes_a_server_error(app):
-    client = logged_in(app, "admin")
+    client = staff_client(app, "admin")
 
     @settings(max_examples=60, deadline=None)
     @given(year=TEXT, tertial=TEXT, first=TEXT, last=TEXT, lang=st.sampled_from(["sv", "en"]))

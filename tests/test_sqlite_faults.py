@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_app
-from tests.test_feedback_support import feedback_count, submit
+from tests.support.feedback import feedback_count, submit
 from webapp.extensions import db
 
 FORM = "/sv/feedback/torget"

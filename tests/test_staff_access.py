@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from tests.factories import load_test_promises, make_closure, make_entry, make_slot
-from tests.test_staff_support import csrf_token, logged_in, make_user
+from tests.factories import load_test_promises, make_closure, make_entry, make_slot, make_user
+from tests.support.staff import csrf_token, logged_in
 from webapp.extensions import db
 from webapp.models import PresenceSeries, User
 from webapp.permissions import roles_for

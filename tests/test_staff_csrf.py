@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from tests.conftest import NOW
 from tests.factories import load_test_promises, make_closure, make_entry, make_slot, place
-from tests.test_feedback_support import soup, staff_client
+from tests.support.html import soup
+from tests.support.staff import staff_client
 from webapp.extensions import db
 from webapp.feedback import service
 from webapp.models import PresenceSeries, User

@@ -5,16 +5,9 @@ from datetime import UTC, date, datetime, time
 import icalendar
 from sqlalchemy import select
 
-from tests.factories import make_slot, place
-from tests.test_staff_support import (
-    PASSWORD,
-    error_summary,
-    logged_in,
-    login,
-    make_user,
-    post_form,
-    soup,
-)
+from tests.factories import PASSWORD, make_slot, make_user, place
+from tests.support.html import error_summary, soup
+from tests.support.staff import logged_in, login, post_form
 from webapp.extensions import db
 from webapp.models import AuditEvent, Closure, OfficeHours, PresenceSeries, PresenceSlot
 

@@ -3,7 +3,8 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_staff_support import csrf_token, error_summary, logged_in, soup
+from tests.support.html import error_summary, soup
+from tests.support.staff import csrf_token, logged_in
 
 SERIES_URL = "/sv/staff/presence/series/new"
 SLOT_URL = "/sv/staff/presence/slots/new"

@@ -3,7 +3,8 @@
 
 from sqlalchemy import select
 
-from tests.test_staff_support import logged_in, soup
+from tests.support.html import soup
+from tests.support.staff import logged_in
 from webapp.extensions import db
 from webapp.models import Municipality
 

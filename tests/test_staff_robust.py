@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.test_staff_support import logged_in
+from tests.support.staff import logged_in
 
 HUGE = "99999999999999999999"
 URLS = {

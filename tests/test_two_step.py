@@ -11,17 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import NOW
+from tests.factories import make_user
+from tests.support.html import error_summary, soup
+from tests.support.staff import csrf_token, logged_in, login, post_form
 from tests.test_public_subscribe import decode_svg
 from tests.test_staff_access import _arguments, _cases, _url
-from tests.test_staff_support import (
-    csrf_token,
-    error_summary,
-    logged_in,
-    login,
-    make_user,
-    post_form,
-    soup,
-)
 from webapp.extensions import db
 from webapp.models import AuditEvent, RecoveryCode, User
 

@@ -4,7 +4,7 @@ admin can log in. It asks for nothing: the runner gives it no input."""
 
 from sqlalchemy import select
 
-from tests.test_staff_support import logged_in, login
+from tests.support.staff import logged_in, login
 from tests.test_two_step import _code_step, _setup, _with_two_step
 from webapp.extensions import db
 from webapp.models import AuditEvent, RecoveryCode, User

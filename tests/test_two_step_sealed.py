@@ -8,7 +8,8 @@ import pyotp
 from sqlalchemy import select, text
 
 from tests.conftest import NOW
-from tests.test_staff_support import logged_in, login, post_form, soup
+from tests.support.html import soup
+from tests.support.staff import logged_in, login, post_form
 from tests.test_two_step import _code_step, _with_two_step
 from webapp.extensions import db
 from webapp.models import User

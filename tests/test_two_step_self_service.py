@@ -9,15 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import NOW
-from tests.test_staff_support import (
-    PASSWORD,
-    csrf_token,
-    error_summary,
-    logged_in,
-    login,
-    post_form,
-    soup,
-)
+from tests.factories import PASSWORD
+from tests.support.html import error_summary, soup
+from tests.support.staff import csrf_token, logged_in, login, post_form
 from tests.test_two_step import _actions, _code_step, _setup
 from webapp.extensions import db
 from webapp.models import AuditEvent, RecoveryCode, User

@@ -18,7 +18,7 @@ from tests.browser.helpers import (
     title_starts_with,
 )
 from tests.conftest import NOW
-from tests.smtp_server import smtp  # noqa: F401 - the fixture
+from tests.support.smtp import smtp  # noqa: F401 - the fixture
 from webapp.extensions import db
 from webapp.models import User
 from webapp.staff import two_step

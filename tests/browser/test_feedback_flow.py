@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests.browser.helpers import axe_violations, describe_violations, overflowing_elements
 from tests.conftest import NOW
-from tests.test_feedback_support import decode_qr_codes
+from tests.support.pdf import decode_qr_codes
 from webapp.extensions import db
 from webapp.models import Feedback, Poster, PosterScan
 

@@ -3,16 +3,11 @@
 import asyncio
 import email
 import email.policy
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.support.servers import free_port
 
 
 class Inbox:

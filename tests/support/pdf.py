@@ -1,67 +1,15 @@
-"""Helpers the feedback, poster and inbox tests share (no tests in here).
+"""Reading the posters' PDFs back: the rendered page, its QR codes, its text, where its words sit
+and which glyphs it draws."""
 
-Forms are filled like a browser: fetch the page, take its token, wait past the minimum fill
-time by moving the pinned clock, post.
-"""
-
+import io
 import re
 import shutil
 import subprocess
-from datetime import timedelta
+import unicodedata
 
 import pytest
-from bs4 import BeautifulSoup
-from sqlalchemy import func, select
 
-from tests.conftest import NOW
-from tests.factories import place
-from webapp.extensions import db
-from webapp.feedback import service
-from webapp.models import Feedback
-
-FILLED = timedelta(seconds=30)  # how long "a person" takes to fill in the form
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def form_token(client, url) -> str:
-    page = client.get(url)
-    assert page.status_code == 200, page.status_code
-    return soup(page).find("input", attrs={"name": "token"})["value"]
-
-
-def submit(app, client, url, data, *, after=FILLED, token=None, **request_options):
-    """Open the form now, send `data` `after` later (the clock moves, then moves back)."""
-    opened = app.config["NOW"]
-    token = form_token(client, url) if token is None else token
-    app.config["NOW"] = opened + after
-    try:
-        return client.post(url, data={"token": token, **data}, **request_options)
-    finally:
-        app.config["NOW"] = opened
-
-
-def feedback_count() -> int:
-    db.session.rollback()  # a fresh snapshot: the requests wrote in their own transactions
-    return db.session.scalar(select(func.count(Feedback.id)))
-
-
-def make_poster(slug="torget", now=NOW):
-    poster = service.create_poster(db.session, place(slug), now=now)
-    db.session.commit()
-    return poster
-
-
-def error_summary(response) -> list[str]:
-    box = soup(response).select_one(".error-summary")
-    return [a.get_text(" ", strip=True) for a in box.select("a")] if box else []
-
-
-def error_links(response) -> list[str]:
-    box = soup(response).select_one(".error-summary")
-    return [a["href"] for a in box.select("a")] if box else []
+from tests.support.html import soup
 
 
 def pdf_to_grey(pdf: bytes, tmp_path, dpi=150):
@@ -95,8 +43,6 @@ def decode_qr_codes(pdf: bytes, tmp_path, dpi=150) -> list[str]:
 
 def pdf_lines(pdf: bytes) -> list[str]:
     """The PDF's text, line by line, as a PDF reader extracts it."""
-    import io
-
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf))
@@ -115,7 +61,7 @@ def word_boxes(pdf: bytes, tmp_path) -> list[tuple[str, float, float, float, flo
     page = subprocess.run(  # noqa: S603 - fixed argv, our own temp file
         [pdftotext, "-bbox", str(source), "-"], capture_output=True, check=True
     ).stdout
-    words = BeautifulSoup(page, "html.parser").find_all("word")
+    words = soup(page).find_all("word")
     return [(w.get_text(), *(float(w[k]) for k in ("xmin", "ymin", "xmax", "ymax"))) for w in words]
 
 
@@ -127,9 +73,6 @@ def drawn_glyphs(pdf: bytes) -> dict[str, list[str]]:
     the presentation forms ("ARABIC LETTER LAM INITIAL FORM"); unshaped text uses the
     nominal glyphs ("ARABIC LETTER LAM"). A glyph reached by no code point is "?".
     """
-    import io
-    import unicodedata
-
     from fontTools.ttLib import TTFont
     from pypdf import PdfReader
     from pypdf.generic import ContentStream
@@ -173,42 +116,3 @@ def drawn_glyphs(pdf: bytes) -> dict[str, list[str]]:
                 glyph = order[int.from_bytes(gids[2 * cid : 2 * cid + 2], "big")]
                 drawn.setdefault(base, []).append(names.get(glyph, "?"))
     return drawn
-
-
-STAFF_EMAILS = {
-    "police": "polis@example.se",
-    "municipality": "kommun@example.se",
-    "admin": "admin@example.se",
-}
-
-
-def staff_client(app, role):
-    """A client with a live staff session, without paying for argon2 in every test.
-
-    The account and its server-side session row are made directly; the cookie carries the
-    session's token exactly as a real login leaves it (logins themselves are tested in
-    test_auth.py and used by the browser test).
-    """
-    import hashlib
-    import secrets
-
-    from webapp.models import User, UserSession
-    from webapp.staff.auth import TOKEN_KEY
-
-    user = User(email=STAFF_EMAILS[role], password_hash="not-used", role=role, created_at=NOW)
-    db.session.add(user)
-    db.session.flush()
-    token = secrets.token_urlsafe(32)
-    db.session.add(
-        UserSession(
-            user_id=user.id,
-            token_hash=hashlib.sha256(token.encode()).hexdigest(),
-            created_at=app.config["NOW"],
-            last_seen_at=app.config["NOW"],
-        )
-    )
-    db.session.commit()
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session[TOKEN_KEY] = token
-    return client
