@@ -2,8 +2,14 @@
 
 from datetime import UTC, date, datetime
 
+import pytest
+
+from tests.conftest import CALENDAR
 from tests.factories import make_closure
 from tests.support.html import soup
+from webapp.schedule.calendar_file import load_calendar_file
+
+LANGS = load_calendar_file(CALENDAR).languages
 
 
 def text_of(element) -> str:
@@ -15,6 +21,21 @@ def status_box(client, url="/sv/"):
     assert response.status_code == 200
     box = soup(response).find("section", id="office-status")
     return box["data-state"], text_of(box)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_status_state_is_the_same_in_every_language(client, pin, lang):
+    states = []
+    for moment in (
+        datetime(2026, 11, 24, 9, 30, tzinfo=UTC),  # Tuesday 10:30 local
+        datetime(2026, 11, 24, 6, 0, tzinfo=UTC),  # Tuesday 07:00 local
+        datetime(2026, 12, 25, 10, 0, tzinfo=UTC),  # juldagen
+        datetime(2026, 11, 25, 10, 0, tzinfo=UTC),  # Wednesday
+    ):
+        pin(moment)
+        states.append(status_box(client, f"/{lang}/")[0])
+
+    assert states == ["open", "opens-today", "closed-holiday", "closed"]
 
 
 def test_status_open_at_pinned_now_says_until_when(client):

@@ -1,10 +1,10 @@
 """Every public page in a real browser, in every language the site offers: WCAG 2.2 AA by
 axe-core at 1280 and 320 CSS px, a skip link first, one h1, the page's language and direction,
 nothing from other hosts, reflow at 320 CSS px and at 360 px with the root text at 200 %; the
-start page's office status at pinned times; the phone's first screen; right-to-left layout."""
+phone's first screen; right-to-left layout. (The office status at pinned times, a server-rendered
+attribute, is checked in every language without a browser: tests/test_public_status.py.)"""
 
 import io
-from datetime import UTC, datetime
 
 import pytest
 from PIL import Image
@@ -17,7 +17,7 @@ from tests.browser.helpers import (
     other_hosts,
     overflowing_elements,
 )
-from tests.browser.pages import LANGS, PUBLIC_URLS, RTL, expected_status
+from tests.browser.pages import PUBLIC_URLS, RTL, expected_status
 
 # The embed snippet is framed inside another site's page and is all main content: there is
 # no block to bypass (WCAG 2.4.1), so its first Tab must land inside <main> instead.
@@ -90,27 +90,6 @@ def test_page_passes_axe_keyboard_language_hosts_and_reflow_checks(
         "px wider than 360 at 200 %": 0,
         "dir": "rtl" if url.split("/")[1] in RTL else "ltr",
     }, "\n".join([describe_violations(violations), "Too wide:", *overflowing_elements(page)])
-
-
-STATUS_TIMES = [
-    (datetime(2026, 11, 24, 9, 30, tzinfo=UTC), "open"),  # Tue 10:30 local
-    (datetime(2026, 11, 24, 6, 0, tzinfo=UTC), "opens-today"),  # Tue 07:00 local
-    (datetime(2026, 12, 25, 10, 0, tzinfo=UTC), "closed-holiday"),  # juldagen
-    (datetime(2026, 11, 25, 10, 0, tzinfo=UTC), "closed"),  # Wednesday
-]
-
-
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize(("moment", "state"), STATUS_TIMES, ids=[s for _m, s in STATUS_TIMES])
-def test_start_page_status_at_pinned_time(page, live_server, lang, moment, state):
-    live_server.pin(moment)
-
-    _open(page, f"/{lang}/")
-    states = page.locator("section#office-status").evaluate_all(
-        "sections => sections.map(s => s.dataset.state)"
-    )
-
-    assert states == [state]
 
 
 def _box(page, selector) -> dict | None:
