@@ -1,8 +1,10 @@
 """An installed wheel finds its templates, translations, default calendar, migrations and fonts."""
 
 import os
+import re
 import subprocess
 import sys
+import venv
 import zipfile
 
 import pytest
@@ -41,8 +43,21 @@ print(bytes(pdf.output()).startswith(b"%PDF"))
 """
 
 
+# What setuptools says about the project's configuration reaches pip's output as warnings.
+WARNING = re.compile(r"(\w*Warning): (.*)")
+# Setuptools' note on every editable install of a flat layout (it cannot tell a folder named
+# like the package from the package): information, not a fault in pyproject.toml.
+EDITABLE_NOTE = ("BuildBackendWarning", "Editable installation.")
+
+
+def warnings_in(output: str) -> list[tuple[str, str]]:
+    """(category, summary) of each warning pip printed, pip's own index notices left out."""
+    return [m.groups() for m in WARNING.finditer(output)]
+
+
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
+def built(tmp_path_factory):
+    """(wheel, pip's output): built in isolation with the setuptools pyproject.toml asks for."""
     out = tmp_path_factory.mktemp("wheel")
     build = subprocess.run(  # noqa: S603 - fixed argv
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)],
@@ -52,7 +67,71 @@ def wheel(tmp_path_factory):
     )
     if build.returncode:
         pytest.skip(f"the wheel could not be built here: {build.stderr.strip()[-300:]}")
-    return next(out.glob("narvaro-*.whl"))
+    return next(out.glob("narvaro-*.whl")), build.stdout + build.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel(built):
+    return built[0]
+
+
+def test_the_wheel_builds_without_a_setuptools_warning(built):
+    assert warnings_in(built[1]) == []
+
+
+def test_an_editable_install_in_a_fresh_virtualenv_prints_no_setuptools_warning(tmp_path):
+    # --no-deps: the dependencies are not what is tested, and installing them takes minutes.
+    # The fresh virtualenv has no pip of its own; this pip installs into it (--python).
+    venv.create(tmp_path / "venv", with_pip=False)
+    python = tmp_path / "venv" / "bin" / "python"
+    pip = [sys.executable, "-m", "pip", "--python", str(python)]
+    install = subprocess.run(  # noqa: S603 - fixed argv
+        [*pip, "install", "--no-deps", "-e", str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if install.returncode:
+        pytest.skip(f"no editable install here: {install.stderr.strip()[-300:]}")
+    found = subprocess.run(  # noqa: S603 - fixed argv
+        [str(python), "-c", "import webapp; print(webapp.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    )
+
+    assert [w for w in warnings_in(install.stdout + install.stderr) if w != EDITABLE_NOTE] == []
+    assert found.stdout.strip() == str(ROOT / "webapp" / "__init__.py")
+
+
+def test_wheel_carries_every_file_of_the_data_folders(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {
+        "templates": "webapp/templates",
+        "calendars": "webapp/calendars",
+        "translations": "webapp/translations",
+        "webapp/static": "webapp/static",
+        "webapp/fonts": "webapp/fonts",
+        "webapp/migrations": "webapp/migrations",
+    }
+    tracked = subprocess.run(  # noqa: S603 - fixed argv
+        ["git", "-C", str(ROOT), "ls-files", *shipped],  # noqa: S607 - git from PATH
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if tracked.returncode:
+        pytest.skip("not a git checkout")
+    expected = {
+        f"{inside}/{path.removeprefix(folder + '/')}"
+        for path in tracked.stdout.split()
+        for folder, inside in shipped.items()
+        if path.startswith(folder + "/")
+    }
+
+    assert expected, "git listed no files"
+    assert sorted(expected - names) == []
 
 
 def test_wheel_carries_the_top_level_folders(wheel):
