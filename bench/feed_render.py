@@ -1,8 +1,8 @@
-"""How long does the "all" feed take to render, cold and from the in-process cache?
+"""How long does the "all" feed take to render, cold and from the front cache?
 
 Prints figures; asserts nothing. Builds a throwaway SQLite database with the default calendar,
 pins the clock to Tuesday 2026-11-24 10:30 in Sävsjö, then times requests through Flask's test
-client (no network): cold = the render cache emptied before each request, cached = repeated
+client (no network): cold = the front cache emptied before each request, cached = repeated
 requests, and 304 = revalidation with If-None-Match.  Usage: python bench/feed_render.py [-n 50]
 """
 
@@ -48,9 +48,8 @@ def main():
         with app.app_context():
             client = app.test_client()
 
-            def forget():  # neither the kept response nor the memoised body: a real render
+            def forget():  # no kept response: a real render
                 app.extensions["narvaro_front_cache"].forget()
-                app.extensions.pop("narvaro_feed_cache", None)
 
             client.get(URL)  # warm imports and templates once
             cold, response = timed(client, runs, before=forget)

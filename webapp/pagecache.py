@@ -47,7 +47,7 @@ CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", 
 
 
 @dataclass(frozen=True)
-class Kept:
+class CachedResponse:
     """One response, good while the stamp is `stamp` and `since <= now < until`."""
 
     stamp: datetime | None
@@ -66,7 +66,7 @@ class Kept:
         return {"meta": json.dumps(meta), "body": self.body}
 
     @classmethod
-    def loads(cls, stamp, fields: dict) -> "Kept":
+    def loads(cls, stamp, fields: dict) -> "CachedResponse":
         meta = json.loads(fields[b"meta"])
         headers = tuple((name, value) for name, value in meta["headers"])
         since, until = (datetime.fromisoformat(meta[k]) for k in ("since", "until"))
@@ -74,7 +74,7 @@ class Kept:
 
 
 class SharedCopies:
-    """Kept responses in Redis under the stamp they hold for, expiring when their wording
+    """Cached responses in Redis under the stamp they hold for, expiring when their wording
     changes; `prefix` keeps two sites on one Redis apart."""
 
     RETRY = 30.0  # seconds to leave Redis alone after it failed
@@ -84,11 +84,11 @@ class SharedCopies:
         self._redis = redis.Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
         self._resting_until = 0.0
 
-    def get(self, key, stamp) -> Kept | None:
+    def get(self, key, stamp) -> CachedResponse | None:
         fields = self._call(lambda r: r.hgetall(self._name(key, stamp)))
-        return Kept.loads(stamp, fields) if fields else None
+        return CachedResponse.loads(stamp, fields) if fields else None
 
-    def put(self, key, kept: Kept, now: datetime) -> None:
+    def put(self, key, kept: CachedResponse, now: datetime) -> None:
         ttl = max(1, min(int((kept.until - now).total_seconds() * 1000), 86_400_000))
         name = self._name(key, kept.stamp)
         self._call(lambda r: r.pipeline().hset(name, mapping=kept.dumps()).pexpire(name, ttl)
@@ -147,7 +147,7 @@ class FrontCache:
             self._items.clear()
             self._bytes = 0
 
-    def _lookup(self, key) -> Kept | None:
+    def _lookup(self, key) -> CachedResponse | None:
         now = now_for(self.app.config)
         with self._lock:
             kept = self._items.get(key)
@@ -174,7 +174,7 @@ class FrontCache:
         self._keep(key, kept)
         return kept
 
-    def _keep(self, key, kept: Kept) -> None:
+    def _keep(self, key, kept: CachedResponse) -> None:
         with self._lock:
             old = self._items.pop(key, None)
             self._bytes += len(kept.body) - (len(old.body) if old else 0)
@@ -207,7 +207,7 @@ class FrontCache:
         stamp, since, until = mark
         # Date is when a response is sent, not when it was rendered: the server adds it.
         headers = tuple((k, v) for k, v in seen["headers"] if k.lower() != "date")
-        kept = Kept(stamp, since, until, seen["status"], headers, body)
+        kept = CachedResponse(stamp, since, until, seen["status"], headers, body)
         self._keep(key, kept)
         if self.shared is not None:
             self.shared.put(key, kept, since)

@@ -9,12 +9,10 @@ from Accept-Language, so every client gets the same bytes.
 """
 
 import hashlib
-import threading
-from collections import OrderedDict
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask import Response as FlaskResponse
 from flask_babel import force_locale, format_datetime, get_locale
 from flask_babel import gettext as _
@@ -31,31 +29,6 @@ from webapp.site import municipality, public_base_url, timezone
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 CONTENT_TYPE = "text/calendar; charset=utf-8"
-CACHE_SIZE = 64
-
-
-class RenderCache:
-    """Rendered bodies keyed by (feed, lang, window start, schedule stamp, host); small LRU."""
-
-    def __init__(self, size=CACHE_SIZE):
-        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
-
-    def get_or_render(self, key, render):
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        body = render()
-        entry = (body, hashlib.sha256(body).hexdigest()[:40])
-        with self._lock:
-            self._items[key] = entry
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return entry
-
-
-def _cache() -> RenderCache:
-    return current_app.extensions.setdefault("narvaro_feed_cache", RenderCache())
 
 
 def _lang() -> str:
@@ -198,11 +171,15 @@ def _respond(body, etag, last_modified, *, download=None):
 def _serve_feed(feed, place=None):
     lang = _lang()
     window = ical.feed_window(site.now(), timezone())
-    stamp = store.schedule_changed_at(db.session)
-    key = (feed, place.slug if place else None, lang, window[0], stamp, public_base_url())
-    body, etag = _cache().get_or_render(key, lambda: _render_feed(feed, lang, window, place))
+    stamp = store.schedule_changed_at(db.session)  # before the data: never newer than it
+    body = _render_feed(feed, lang, window, place)
+    # The front cache (webapp.pagecache) serves this response again while the stamp holds.
     cacheable(stamp, ical.window_moves_at(window))
-    return _respond(body, etag, _last_modified(stamp, window[0]))
+    return _respond(body, _etag(body), _last_modified(stamp, window[0]))
+
+
+def _etag(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:40]
 
 
 def _last_modified(stamp, window_start):
@@ -243,7 +220,7 @@ def slot(slot_id):
     day = found.starts_at.astimezone(tz).date()
     return _respond(
         body,
-        hashlib.sha256(body).hexdigest()[:40],
+        _etag(body),
         found.updated_at,
         download=f"{found.place.slug}-{day.isoformat()}.ics",
     )
