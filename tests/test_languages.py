@@ -18,6 +18,7 @@ from webapp.config import TEMPLATES, TRANSLATIONS
 from webapp.extensions import db
 from webapp.models import Municipality, Place
 from webapp.schedule.calendar_file import load_calendar_file
+from webapp.staff.auth import safe_next
 
 ALL = ("sv", "en", "ar", "fa", "so", "ti", "uk")
 OTHERS = ALL[1:]
@@ -260,6 +261,21 @@ def test_staff_pages_stay_english_when_the_public_site_is_swedish_only(client):
     assert client.get("/en/").status_code == 404
     login = get_soup(client, "/en/staff/login")
     assert login.html["lang"] == "en"
+
+
+def test_staff_urls_switch_and_redirects_follow_the_one_list_of_staff_languages(client):
+    offer_languages(*ALL)
+    staff = {lang: client.get(f"/{lang}/staff/login") for lang in ALL}
+    switch = get_soup(client, "/sv/staff/login").select(".lang-switch a[hreflang]")
+
+    assert {lang for lang, page in staff.items() if page.status_code == 200} == set(
+        i18n.STAFF_LANGUAGES
+    )
+    assert {page.status_code for page in staff.values()} == {200, 404}
+    assert [a["hreflang"] for a in switch] == [c for c in i18n.STAFF_LANGUAGES if c != "sv"]
+    assert [safe_next(f"/{lang}/staff/presence", "/") for lang in ALL] == [
+        f"/{lang}/staff/presence" if lang in i18n.STAFF_LANGUAGES else "/" for lang in ALL
+    ]
 
 
 def test_office_address_has_a_version_per_language(client):

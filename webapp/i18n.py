@@ -19,6 +19,7 @@ from werkzeug.routing import BaseConverter
 from webapp.config import TRANSLATIONS
 
 SOURCE = "sv"
+# The staff area's languages: its URLs, its full catalogues and its mails; read from here only.
 STAFF_LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGES = ("sv", "en")
 # Where public text lives: catalogues for public-only languages are made from these alone.
@@ -153,13 +154,14 @@ def select_locale() -> str:
     lang = (request.view_args or {}).get("lang") or request.args.get("lang")
     if lang is None and request.view_args is None:  # no route matched: a 404 under /<lang>/
         lang = request.path.split("/")[1]
-    if lang in _offered_here():
+    if lang in offered_here():
         return lang
     return request.accept_languages.best_match(supported()) or SOURCE
 
 
-def _offered_here() -> tuple[str, ...]:
-    """Staff pages are in Swedish and English whatever the public pages offer."""
+def offered_here() -> tuple[str, ...]:
+    """The languages this request's page exists in: staff pages in STAFF_LANGUAGES whatever
+    the public pages offer."""
     return STAFF_LANGUAGES if (request.endpoint or "").startswith("staff.") else supported()
 
 
@@ -174,7 +176,7 @@ def check_lang() -> None:
     lang = (request.view_args or {}).get("lang")
     if lang is None:
         return
-    if lang not in _offered_here():
+    if lang not in offered_here():
         abort(404)
 
 

@@ -32,16 +32,9 @@ def lang() -> str:
     return str(get_locale() or "sv")
 
 
-def page_languages() -> tuple[str, ...]:
-    """The languages this page exists in: staff pages stay Swedish and English."""
-    if (request.endpoint or "").startswith("staff."):
-        return i18n.STAFF_LANGUAGES
-    return i18n.supported()
-
-
 def other_languages() -> list[dict]:
     """The same page in every other language, each in its own name, for the language switch."""
-    codes = [c for c in page_languages() if c != lang()]
+    codes = [c for c in i18n.offered_here() if c != lang()]
     if request.url_rule is None or "lang" not in (request.view_args or {}):
         urls = {c: url_for("public.home", lang=c) for c in codes}
     else:

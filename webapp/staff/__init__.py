@@ -26,7 +26,7 @@ from webapp.i18n import STAFF_LANGUAGES
 from webapp.permissions import can
 from webapp.schedule.slots import slot_allows
 
-bp = Blueprint("staff", __name__, url_prefix="/<any(sv,en):lang>/staff")
+bp = Blueprint("staff", __name__, url_prefix=f"/<any({','.join(STAFF_LANGUAGES)}):lang>/staff")
 
 
 def _enter():

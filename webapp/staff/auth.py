@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 
 from webapp import site
 from webapp.extensions import db, login
+from webapp.i18n import STAFF_LANGUAGES
 from webapp.models import User, UserSession
 from webapp.permissions import roles_for
 
@@ -26,7 +27,7 @@ TOKEN_KEY = "staff_token"  # noqa: S105 - the session key's name, not a secret
 IDLE_MINUTES = 30
 MAX_HOURS = 12
 PENDING_MINUTES = 10
-_STAFF_PATH = re.compile(r"/(sv|en)/staff/")
+_STAFF_PATH = re.compile(f"/({'|'.join(STAFF_LANGUAGES)})/staff/")
 
 
 def normalise_email(email: str | None) -> str:
