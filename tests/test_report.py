@@ -14,7 +14,7 @@ from tests.factories import make_closure, make_slot, place
 from tests.support.html import error_summary, soup
 from tests.support.staff import staff_client
 from webapp.extensions import db
-from webapp.models import AuditEvent, Feedback, Poster, PosterScan
+from webapp.models import AuditEvent, Feedback, Municipality, Poster, PosterScan
 from webapp.promise.figures import followup_report
 from webapp.promise.periods import tertial_bounds, tertial_of
 
@@ -24,6 +24,12 @@ FIRST, LAST = date(2026, 5, 11), date(2026, 5, 24)
 NOW_MAY = datetime(2026, 5, 20, 12, 0, tzinfo=UTC)
 PERIOD = "/sv/staff/report?from=2026-05-11&to=2026-05-24"
 EXPORT = "/sv/staff/report/export.csv?from=2026-05-11&to=2026-05-24"
+
+
+def _followup(first, last):
+    """The follow-up in May 2026 for the municipality the data file loaded."""
+    municipality = db.session.scalar(select(Municipality))
+    return followup_report(db.session, first, last, TZ, NOW_MAY, municipality=municipality)
 
 
 def _utc(day, hour, minute=0):
@@ -143,7 +149,7 @@ def test_tertial_bounds_refuse_a_fourth_tertial():
 def test_presence_figures_per_place_and_in_total(app):
     arrange_period()
 
-    report = followup_report(db.session, FIRST, LAST, TZ, NOW_MAY)
+    report = _followup(FIRST, LAST)
 
     torget, rese, bibl = (report.presence[s] for s in ("torget", "resecentrum", "biblioteket"))
     total = report.presence_total
@@ -166,7 +172,7 @@ def test_presence_figures_per_place_and_in_total(app):
 def test_office_figures_count_holidays_and_closures(app):
     arrange_period()
 
-    office = followup_report(db.session, FIRST, LAST, TZ, NOW_MAY).office
+    office = _followup(FIRST, LAST).office
 
     # The file's weeks: Tue 5 h, Thu 5.5 h, Fri 3 h. Planned: 27 h less Thursday 14 May (holiday),
     # Thursday 21 May (closed) and Friday 15 May's 3 h, plus its 1 h of changed hours.
@@ -179,7 +185,7 @@ def test_office_figures_count_holidays_and_closures(app):
 def test_feedback_and_scan_figures_per_place(app):
     arrange_period()
 
-    report = followup_report(db.session, FIRST, LAST, TZ, NOW_MAY)
+    report = _followup(FIRST, LAST)
 
     torget, total = report.feedback["torget"], report.feedback_total
     assert [p.slug for p in report.feedback_places] == [
@@ -201,7 +207,7 @@ def test_feedback_and_scan_figures_per_place(app):
 
 
 def test_an_empty_period_has_zeros_and_no_means(app):
-    report = followup_report(db.session, date(2026, 5, 4), date(2026, 5, 4), TZ, NOW_MAY)
+    report = _followup(date(2026, 5, 4), date(2026, 5, 4))
 
     assert report.presence_total.planned == 0
     assert report.feedback_total.responses == 0

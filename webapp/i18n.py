@@ -122,7 +122,7 @@ def catalogue_status(code: str, folder: Path = TRANSLATIONS) -> tuple[bool, bool
 def listed() -> tuple[str, ...]:
     """The languages the data file lists (Swedish first), or the defaults before it is loaded."""
     from webapp.extensions import db  # noqa: PLC0415
-    from webapp.town import municipality  # noqa: PLC0415
+    from webapp.tenant import municipality  # noqa: PLC0415
 
     try:
         town = municipality()

@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 
 from webapp import i18n
 from webapp.clock import utcnow
-from webapp.town import municipality
+from webapp.tenant import municipality
 
 
 def now():

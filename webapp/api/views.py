@@ -57,7 +57,9 @@ def office_hours():
     values = params.query(("from", "to", "lang"))
     lang, tz = params.language(values), timezone()
     first, last = params.day_range(values, site.now().astimezone(tz).date())
-    days = store.office_days_between(db.session, first, last, tz, locale=lang)
+    days = store.office_days_between(
+        db.session, first, last, tz, locale=lang, municipality=municipality()
+    )
     return jsonify(
         {
             "example_data": _example_data(),
@@ -99,7 +101,12 @@ def status():
     office = None
     if store.get_office(db.session) is not None:
         days = store.office_days_between(
-            db.session, today, today + timedelta(days=params.STATUS_DAYS), tz, locale=lang
+            db.session,
+            today,
+            today + timedelta(days=params.STATUS_DAYS),
+            tz,
+            locale=lang,
+            municipality=municipality(),
         )
         office = serialize.office_status(office_status_at(days, now, tz), lang, tz)
     slots = [

@@ -85,7 +85,7 @@ def _exception_text(day: OfficeDay) -> str:
     return f"{upper_first(when)}: {hours}" + (f" ({reason})" if reason else "")
 
 
-def _office_section(session, office, now: datetime, tz) -> PosterSection:
+def _office_section(session, office, municipality, now: datetime, tz) -> PosterSection:
     today = now.astimezone(tz).date()
     rows = []
     for week_day in weekly_hours(store.live_hours(session, office), today):
@@ -93,7 +93,7 @@ def _office_section(session, office, now: datetime, tz) -> PosterSection:
             label = weekday_name(week_day.weekday) if index == 0 else ""
             rows.append((label, f"{clock(opens)}–{clock(closes)}"))
     days = store.office_days_between(
-        session, today, today + timedelta(weeks=WEEKS), tz, locale=site.lang()
+        session, today, today + timedelta(weeks=WEEKS), tz, site.lang(), municipality=municipality
     )
     exceptions = changed_days(days)
     note = "\n".join(_exception_text(d) for d in exceptions[:MAX_EXCEPTIONS])
@@ -105,17 +105,17 @@ def _office_section(session, office, now: datetime, tz) -> PosterSection:
     )
 
 
-def poster_content(session, poster, *, now: datetime) -> PosterContent:
-    """Everything printed on `poster`, in the current language."""
+def poster_content(session, poster, *, now: datetime, municipality) -> PosterContent:
+    """Everything printed on `poster` of `municipality`, in the current language."""
     tz = site.timezone()
-    place, town = poster.place, site.municipality()
+    place, town = poster.place, municipality
     lang = site.lang()
     office = store.get_office(session)
     sections = []
     if not place.is_office:
         sections.append(_presence_section(session, place, now, tz))
     if office is not None:
-        sections.append(_office_section(session, office, now, tz))
+        sections.append(_office_section(session, office, municipality, now, tz))
     feed = (
         url_for("feeds.place", slug=place.slug)
         if not place.is_office

@@ -69,7 +69,9 @@ def _office_events(window, lang, host, wording):
     if office is None:
         return []
     first, last = window[0].date(), window[1].date() - timedelta(days=1)
-    days = store.office_days_between(db.session, first, last, timezone(), locale=lang)
+    days = store.office_days_between(
+        db.session, first, last, timezone(), locale=lang, municipality=municipality()
+    )
     rows = _hours_touching(office, first, last) + store.closures_touching(
         db.session, office, first, last, deleted=True
     )

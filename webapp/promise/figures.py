@@ -1,6 +1,7 @@
 """Was the promise kept? Presence, office hours, feedback and poster scans for a period.
 
-Pure: takes the session, the period, the timezone and `now`; reads no clock or request.
+Pure: takes the session, the period, the timezone, the municipality and `now`; reads no
+clock or request.
 """
 
 from collections import Counter
@@ -168,9 +169,12 @@ def presence_figures(session, places, start, end, now) -> tuple[dict, PresenceFi
     return per_place, total
 
 
-def office_figures(session, first_day, last_day, tz, locale="sv") -> OfficeFigures:
+def office_figures(session, first_day, last_day, tz, locale="sv", *, municipality) -> OfficeFigures:
     figures = OfficeFigures()
-    for entry in store.office_days_between(session, first_day, last_day, tz, locale):
+    days = store.office_days_between(
+        session, first_day, last_day, tz, locale, municipality=municipality
+    )
+    for entry in days:
         figures.usual_minutes += _minutes(entry.usual)
         figures.planned_minutes += _minutes(entry.intervals)
         figures.days_open += entry.is_open
@@ -215,8 +219,9 @@ def scan_counts(session, places, first_day, last_day) -> dict:
 
 
 def followup_report(session, first_day: date, last_day: date, tz: ZoneInfo, now: datetime,
-                    locale: str = "sv") -> FollowupReport:  # fmt: skip
-    """Every figure of the follow-up for the days first_day..last_day (inclusive)."""
+                    locale: str = "sv", *, municipality) -> FollowupReport:  # fmt: skip
+    """Every figure of the follow-up for the days first_day..last_day (inclusive), with the
+    holidays `municipality` keeps."""
     start, end = period_bounds(first_day, last_day, tz)
     places = store.presence_places(session)
     office = store.get_office(session)
@@ -236,7 +241,7 @@ def followup_report(session, first_day: date, last_day: date, tz: ZoneInfo, now:
         presence_places=[*places, *(p for p in extra if p.slug in presence)],
         presence=presence,
         presence_total=presence_total,
-        office=office_figures(session, first_day, last_day, tz, locale),
+        office=office_figures(session, first_day, last_day, tz, locale, municipality=municipality),
         feedback_places=[*all_places, *(p for p in extra if p.slug in feedback or p.slug in scans)],
         feedback=feedback,
         feedback_total=feedback_total,

@@ -21,7 +21,7 @@ from webapp.promise.figures import followup_report
 from webapp.promise.periods import tertial_bounds, tertial_of, year_bounds
 from webapp.report.export import report_csv
 from webapp.site import lang as page_lang
-from webapp.site import timezone
+from webapp.site import municipality, timezone
 from webapp.staff import bp, render_form
 from webapp.staff.auth import staff_required
 
@@ -141,7 +141,9 @@ def report(lang):
         return render_form("staff/report.html", form, status=400, report=None)
     first, last, heading = form.period()
     now, tz = site.now(), timezone()
-    figures = followup_report(db.session, first, last, tz, now, page_lang())
+    figures = followup_report(
+        db.session, first, last, tz, now, page_lang(), municipality=municipality()
+    )
     _audit("report.view", first, last, now)
     db.session.commit()
     return render_form(
@@ -167,7 +169,9 @@ def report_export(lang):
         return redirect(url_for("staff.report") + ("?" + query if query else ""))
     first, last, _heading = form.period()
     now, tz = site.now(), timezone()
-    figures = followup_report(db.session, first, last, tz, now, page_lang())
+    figures = followup_report(
+        db.session, first, last, tz, now, page_lang(), municipality=municipality()
+    )
     _audit("report.export", first, last, now)
     db.session.commit()
     name = f"uppfoljning-{first:%Y%m%d}-{last:%Y%m%d}.csv"

@@ -71,12 +71,14 @@ def holiday_settings(municipality: Municipality | None) -> dict:
     }
 
 
-def office_days_between(session, first: date, last: date, tz: ZoneInfo, locale="sv"):
-    """OfficeDay for each date in [first, last], with holidays named in `locale`."""
+def office_days_between(
+    session, first: date, last: date, tz: ZoneInfo, locale="sv", *, municipality
+):
+    """OfficeDay for each date in [first, last], with the holidays `municipality` keeps
+    (holiday_settings) named in `locale`."""
     office = get_office(session)
     if office is None:
         return []
-    municipality = session.scalar(select(Municipality))
     rules = live_hours(session, office)
     return office_days_with(session, office, rules, municipality, first, last, tz, locale)
 

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from webapp import site
 from webapp.extensions import db
-from webapp.models import Closure, Municipality
+from webapp.models import Closure
 from webapp.schedule import office_edits as office
 from webapp.schedule.office import holiday_names
 from webapp.schedule.store import get_office, holiday_settings, live_hours
-from webapp.site import timezone
+from webapp.site import municipality, timezone
 from webapp.staff import bp, render_form
 from webapp.staff.auth import staff_required
 from webapp.staff.fields import WEEKDAYS
@@ -44,7 +44,7 @@ def office_overview(lang):
     today = site.now().astimezone(timezone()).date()
     closures = [c for c in _live_closures(place) if c.last_day >= today]
     # Which holidays close the office depends on the data file's [holidays] settings.
-    settings = holiday_settings(db.session.scalar(select(Municipality)))
+    settings = holiday_settings(municipality())
     holidays = holiday_names(today, today + timedelta(days=365), locale=lang, **settings)
     return render_template(
         "staff/office.html",

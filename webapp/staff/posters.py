@@ -72,7 +72,8 @@ def poster_pdf(lang, code):
     poster = service.find_poster(db.session, code)
     if poster is None:
         abort(404)
-    pdf = build_poster_pdf(poster_content(db.session, poster, now=site.now()))
+    content = poster_content(db.session, poster, now=site.now(), municipality=site.municipality())
+    pdf = build_poster_pdf(content)
     name = f"affisch-{poster.place.slug}-{poster.code}.pdf"
     return (
         pdf,
