@@ -11,6 +11,7 @@ from webapp.api.params import (
     MAX_VALUE,
     STATUS_DAYS,
 )
+from webapp.schedule.slots import SlotStatus
 
 
 def _ref(name: str) -> dict:
@@ -118,7 +119,7 @@ SCHEMAS = {
             "place": {"type": "string", "description": "The place's slug (see /api/v1/places)"},
             "starts_at": LOCAL_TIME,
             "ends_at": LOCAL_TIME,
-            "status": {"type": "string", "enum": ["scheduled", "cancelled"]},
+            "status": {"type": "string", "enum": [s.value for s in SlotStatus]},
             "note": {"type": "string", "description": "Public note; the reason if cancelled"},
             "sequence": {
                 "type": "integer",

@@ -21,6 +21,7 @@ from webapp.models.schedule import (
     PresenceSeries,
     PresenceSlot,
     ScheduleStamp,
+    SlotStatus,
     changed_at,
     working_at,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "PresenceSlot",
     "RecoveryCode",
     "ScheduleStamp",
+    "SlotStatus",
     "SpentFeedbackToken",
     "Translatable",
     "UTCDateTime",

@@ -1,6 +1,7 @@
 """Schedule tables: the municipality, places, office hours, closures and presence."""
 
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -138,6 +139,17 @@ class PresenceSeries(Base):
     place = relationship(Place)
 
 
+class SlotStatus(StrEnum):
+    """What staff or the data file decided for a slot, as stored in presence_slot.status.
+
+    Beside its column, since the models import nothing from the domain; the slot's life (what
+    each status allows, and the states at a moment) is in webapp.schedule.slots.
+    """
+
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
 class PresenceSlot(Translatable, Base):
     """One occurrence of police presence at a place; staff cancel, move and report on it."""
 
@@ -152,7 +164,7 @@ class PresenceSlot(Translatable, Base):
     origin_start = Column(UTCDateTime)
     starts_at = Column(UTCDateTime, nullable=False, index=True)
     ends_at = Column(UTCDateTime, nullable=False)
-    status = Column(String(16), nullable=False, default="scheduled")  # | "cancelled"
+    status = Column(String(16), nullable=False, default=SlotStatus.SCHEDULED.value)
     note = Column(String(500), nullable=False, default="")  # public; the reason if cancelled
     translations = Column(JSON, nullable=False, default=dict)
     sequence = Column(Integer, nullable=False, default=0)
@@ -176,7 +188,7 @@ class PresenceSlot(Translatable, Base):
 
     @property
     def cancelled(self) -> bool:
-        return self.status == "cancelled"
+        return self.status == SlotStatus.CANCELLED
 
     moved_away = False  # see schedule.slots.MovedAway, listed where a moved slot used to be
 
