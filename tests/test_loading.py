@@ -319,7 +319,7 @@ def test_cli_with_a_bad_file_exits_non_zero_and_leaves_the_database_alone(
 
 def test_reload_keeps_what_staff_changed_in_hours_closures_and_series(app, pin):
     from webapp.schedule import office_edits as staff_office
-    from webapp.schedule import planning as staff_presence
+    from webapp.schedule import planning
 
     office = db.session.scalar(select(Place).where(Place.slug == "poliskontoret"))
     series = db.session.scalar(
@@ -337,7 +337,7 @@ def test_reload_keeps_what_staff_changed_in_hours_closures_and_series(app, pin):
         )
         summer = db.session.scalar(select(Closure).where(Closure.note == "Sommarstängt"))
         staff_office.remove_closure(db.session, summer, now=NOW, actor=None)
-        staff_presence.end_series(
+        planning.end_series(
             db.session,
             series,
             from_day=date(2027, 1, 1),
@@ -392,12 +392,12 @@ def test_a_reload_adds_no_occurrences_that_began_before_now(app, pin, tmp_path):
 
 
 def test_a_moved_pattern_moves_untouched_future_slots_only(app, pin, tmp_path):
-    from webapp.schedule import planning as staff_presence
+    from webapp.schedule import planning
 
     torget = slots_at("torget")
     past, staff_edited, untouched = torget[0], torget[20], torget[21]
     with writing():
-        staff_presence.update_slot(
+        planning.update_slot(
             db.session,
             staff_edited,
             place=staff_edited.place,
@@ -445,11 +445,11 @@ def test_a_moved_pattern_moves_untouched_future_slots_only(app, pin, tmp_path):
 
 
 def test_a_removed_pattern_leaves_a_slot_staff_edited_alone(app, pin, tmp_path):
-    from webapp.schedule import planning as staff_presence
+    from webapp.schedule import planning
 
     slot = slots_at("resecentrum")[30]
     with writing():
-        staff_presence.update_slot(
+        planning.update_slot(
             db.session,
             slot,
             place=slot.place,

@@ -16,7 +16,7 @@ from webapp.extensions import db
 from webapp.i18n import supported
 from webapp.schedule import store
 from webapp.schedule.office import office_status_at
-from webapp.schedule.slots import IN_PROGRESS, UPCOMING, slot_state
+from webapp.schedule.slots import IN_PROGRESS, UPCOMING
 from webapp.site import municipality, timezone
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -109,11 +109,7 @@ def status():
             municipality=municipality(),
         )
         office = serialize.office_status(office_status_at(days, now, tz), lang, tz)
-    slots = [
-        s
-        for s in store.slots_between(db.session, now, now + timedelta(days=params.STATUS_DAYS))
-        if not s.cancelled
-    ]
+    slots = store.slots_between(db.session, now, now + timedelta(days=params.STATUS_DAYS))
     return jsonify(
         {
             "example_data": _example_data(),
@@ -121,10 +117,10 @@ def status():
             "now": serialize.moment(now, tz),
             "office": office,
             "presence_now": [
-                serialize.slot(s, lang, tz) for s in slots if slot_state(s, now) == IN_PROGRESS
+                serialize.slot(s, lang, tz) for s in slots if IN_PROGRESS.holds(s, now)
             ],
             "next_presence": next(
-                (serialize.slot(s, lang, tz) for s in slots if slot_state(s, now) == UPCOMING),
+                (serialize.slot(s, lang, tz) for s in slots if UPCOMING.holds(s, now)),
                 None,
             ),
         }

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp.models import MET_POLICE, Feedback, Place, Poster, PosterScan, PresenceSlot
 from webapp.schedule import store
-from webapp.schedule.slots import PAST, slot_state
+from webapp.schedule.slots import UNREPORTED
 
 SCALE = (1, 2, 3, 4, 5)
 
@@ -54,7 +54,7 @@ class PresenceFigures:
         elif slot.held is False:
             self.not_held += 1
             self.not_held_reasons[(slot.outcome_reason or "").strip()] += 1
-        elif slot_state(slot, now) == PAST:
+        elif UNREPORTED.holds(slot, now):
             self.unreported += 1
         else:
             self.upcoming += 1

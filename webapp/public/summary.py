@@ -6,6 +6,7 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from webapp.schedule.office import OfficeDay, OfficeStatus, office_status_at
+from webapp.schedule.slots import ENDED
 
 WEEKS_AHEAD = 8
 HORIZON = timedelta(weeks=WEEKS_AHEAD)
@@ -88,7 +89,7 @@ def next_presences(listing, now: datetime, count: int = 3) -> list:
     for entry in listing:
         if held == count:
             break
-        if entry.ends_at <= now:
+        if ENDED.holds(entry, now):
             continue
         shown.append(entry)
         held += not (entry.cancelled or entry.moved_away)

@@ -26,9 +26,13 @@ from webapp.public.urls import (
 )
 from webapp.schedule import store
 from webapp.schedule.office import changed_days
+from webapp.schedule.slots import STATES
 
 bp.app_context_processor(site.template_context)
 bp.app_context_processor(helpers)
+# `slot is in_progress(now)`: templates ask the slot's states, they don't compare times.
+for _state in STATES:
+    bp.add_app_template_test(_state.holds, _state.name)
 
 
 @bp.app_context_processor

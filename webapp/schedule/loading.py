@@ -3,7 +3,8 @@
 Rows that came from the file are matched by their content (hours, closures) or key
 (places, presence patterns); unchanged rows are left alone so feeds stay byte-identical.
 Presence slots are added from now on (past ones only for a series new in this load); future
-slots nobody touched follow the pattern (moved, or cancelled when it no longer has them).
+slots nobody touched follow the pattern (moved, or cancelled when it no longer has them), through
+the transitions in schedule.slots.
 """
 
 from datetime import date
@@ -21,6 +22,7 @@ from webapp.models import (
     PresenceSlot,
     working_at,
 )
+from webapp.schedule import slots
 from webapp.schedule.calendar_file import CalendarData, PlaceData, Text
 from webapp.schedule.office import holiday_names
 from webapp.schedule.presence import pattern_occurrences, series_slot
@@ -173,7 +175,7 @@ def _load_place(session, data: PlaceData, position, now):
 def _touch_future_slots(session, place, now) -> None:
     """Feeds show the place's text in each event: a changed text is a changed event."""
     for slot in session.scalars(
-        select(PresenceSlot).where(PresenceSlot.place_id == place.id, PresenceSlot.starts_at > now)
+        select(PresenceSlot).where(PresenceSlot.place_id == place.id, ~slots.STARTED.sql(now))
     ):
         slot.touch(now)
 
@@ -317,8 +319,12 @@ def _generate_slots(session, series, tz, now, keep=True, *, new=False, holidays=
         if slot is None and (new or start >= now):
             session.add(series_slot(series, start, end, now))
             added += 1
-        elif slot is not None and slot.starts_at > now and slot.id not in staff_touched:
-            _follow_series(slot, series, start, end, now)
+        elif (
+            slot is not None and not slots.STARTED.holds(slot, now) and slot.id not in staff_touched
+        ):
+            slots.follow_pattern(
+                slot, place_id=series.place_id, starts_at=start, ends_at=end, now=now
+            )
     for origin, slot in by_origin.items():
         if origin not in wanted and _cancellable(slot, now, staff_touched):
             _cancel(slot, REMOVED_NOTE, now)
@@ -327,30 +333,22 @@ def _generate_slots(session, series, tz, now, keep=True, *, new=False, holidays=
 
 
 def _cancellable(slot, now, staff_touched) -> bool:
-    """A future, scheduled slot staff have not touched: the file may still cancel it."""
-    return (
-        slot is not None
-        and slot.starts_at > now
-        and not slot.cancelled
-        and slot.id not in staff_touched
-    )
+    """An upcoming slot staff have not touched: the file may still cancel it."""
+    return slot is not None and slots.UPCOMING.holds(slot, now) and slot.id not in staff_touched
 
 
 def _cancel(slot, reason: Text, now) -> None:
-    """Cancelled with a public reason; kept, so feeds show it as cancelled."""
-    slot.status = "cancelled"
-    slot.note = reason.sv
-    slot.translations = _translations(note=reason)
-    slot.touch(now)
+    """Cancelled with a public reason in every language the file gives; kept, so feeds show it."""
+    slots.cancel(slot, reason.sv, now, reason_other=reason.other)
 
 
-def _staff_touched(session, slots) -> set[int]:
+def _staff_touched(session, existing) -> set[int]:
     """Ids of slots staff changed: an outcome recorded, or an audited edit.
 
     The audit log tells staff edits apart from the loader's own touch() (which also raises
     SEQUENCE), so a slot the loader once updated still follows later file changes.
     """
-    ids = [s.id for s in slots]
+    ids = [s.id for s in existing]
     audited = set(
         session.scalars(
             select(AuditEvent.object_id).where(
@@ -359,14 +357,4 @@ def _staff_touched(session, slots) -> set[int]:
             )
         )
     )
-    return {s.id for s in slots if s.held is not None or str(s.id) in audited}
-
-
-def _follow_series(slot, series, start, end, now) -> None:
-    """Move an untouched slot to the series' current place and times."""
-    values = {"place_id": series.place_id, "starts_at": start, "ends_at": end}
-    changed = {k: v for k, v in values.items() if getattr(slot, k) != v}
-    if changed:
-        for name, value in changed.items():
-            setattr(slot, name, value)
-        slot.touch(now)
+    return {s.id for s in existing if s.held is not None or str(s.id) in audited}

@@ -1,8 +1,8 @@
 """Staff changes to presence: series, single slots, moves, cancellations, outcomes.
 
 Plain functions: they take the session, `now` and the acting user, flush, and leave the
-commit to the view. Every change residents can see calls slot.touch(now), so the feeds
-raise SEQUENCE and LAST-MODIFIED. Slots are never deleted.
+commit to the view. The changes to a slot itself are schedule.slots' (cancel, restore, move);
+these add the audit log. Slots are never deleted.
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from webapp import audit
-from webapp.models import Place, PresenceSeries, PresenceSlot, working_at
+from webapp.models import Place, PresenceSeries, PresenceSlot, SlotStatus, working_at
+from webapp.schedule import slots
 from webapp.schedule.office import holiday_names
 from webapp.schedule.presence import pattern_occurrences, series_slot
 
@@ -43,7 +44,7 @@ def overlapping_slots(session, place_id: int, spans, *, ignore_id=None) -> list[
         select(PresenceSlot)
         .where(
             PresenceSlot.place_id == place_id,
-            PresenceSlot.status == "scheduled",
+            PresenceSlot.status == SlotStatus.SCHEDULED,
             PresenceSlot.starts_at < last,
             PresenceSlot.ends_at > first,
         )
@@ -161,32 +162,14 @@ def add_slot(session, *, place: Place, starts_at, ends_at, note, now, actor) -> 
 def update_slot(
     session, slot: PresenceSlot, *, place: Place, starts_at, ends_at, note, now, actor
 ) -> bool:
-    """Move or re-describe a slot; True if anything residents see changed.
-
-    A move keeps the slot (and its UID in the feeds) and remembers where it was published, so
-    the old time and place can point to the new ones.
-    """
+    """Move or re-describe a slot (schedule.slots.move); True if anything residents see changed."""
     working_at(session, now)
     before = audit.slot_state(slot)
-    wanted = {"place_id": place.id, "starts_at": starts_at, "ends_at": ends_at, "note": note or ""}
-    changed = {k: v for k, v in wanted.items() if getattr(slot, k) != v}
-    if not changed:
+    where = {"place_id": place.id, "starts_at": starts_at, "ends_at": ends_at}
+    if not slots.move(slot, **where, note=note or "", now=now):
         return False
-    if is_move(slot, place=place, starts_at=starts_at, ends_at=ends_at):
-        slot.moved_from_start, slot.moved_from_end = slot.starts_at, slot.ends_at
-        slot.moved_from_place_id = slot.place_id
-    for name, value in changed.items():
-        setattr(slot, name, value)
-    if "note" in changed:
-        slot.translations = _without_note(slot.translations)
-    slot.touch(now)
     _audit_slot(session, slot, "slot.update", before=before, now=now, actor=actor)
     return True
-
-
-def is_move(slot: PresenceSlot, *, place, starts_at, ends_at) -> bool:
-    """A change of date, time or place: residents who read the old one must be told."""
-    return (place.id, starts_at, ends_at) != (slot.place_id, slot.starts_at, slot.ends_at)
 
 
 def _audit_slot(session, slot: PresenceSlot, action: str, *, before: dict, now, actor) -> None:
@@ -203,30 +186,11 @@ def _audit_slot(session, slot: PresenceSlot, action: str, *, before: dict, now, 
     )
 
 
-def _set_status(slot: PresenceSlot, status: str, note: str, now) -> None:
-    """Cancel or restore: residents see it, so the feeds raise SEQUENCE (touch)."""
-    slot.status = status
-    slot.note = note
-    slot.translations = _without_note(slot.translations)
-    slot.touch(now)
-
-
-def _without_note(translations):
-    """Drop translated notes: they described the old state."""
-    out = {}
-    for locale, fields in (translations or {}).items():
-        if isinstance(fields, dict):
-            kept = {k: v for k, v in fields.items() if k != "note"}
-            if kept:
-                out[locale] = kept
-    return out
-
-
 def cancel_slot(session, slot: PresenceSlot, *, reason: str, now, actor) -> None:
     """Cancelled with a reason residents see ("Inställt: …"); the slot and its UID stay."""
     working_at(session, now)
     before = audit.slot_state(slot)
-    _set_status(slot, "cancelled", reason, now)
+    slots.cancel(slot, reason, now)
     _audit_slot(session, slot, "slot.cancel", before=before, now=now, actor=actor)
 
 
@@ -234,7 +198,7 @@ def restore_slot(session, slot: PresenceSlot, *, now, actor) -> None:
     """Undo a cancellation."""
     working_at(session, now)
     before = audit.slot_state(slot)
-    _set_status(slot, "scheduled", "", now)
+    slots.restore(slot, now)
     _audit_slot(session, slot, "slot.restore", before=before, now=now, actor=actor)
 
 
@@ -243,19 +207,18 @@ def end_series(
 ) -> int:
     """Cancel the series' slots from `from_day` on; slots that have started stay as they are."""
     working_at(session, now)
-    cutoff = max(datetime.combine(from_day, time(0), tzinfo=tz), now)
-    slots = session.scalars(
+    ending = session.scalars(
         select(PresenceSlot)
         .where(
             PresenceSlot.series_id == series.id,
-            PresenceSlot.starts_at >= cutoff,
-            PresenceSlot.status == "scheduled",
+            PresenceSlot.starts_at >= datetime.combine(from_day, time(0), tzinfo=tz),
+            slots.UPCOMING.sql(now),
         )
         .order_by(PresenceSlot.starts_at)
     ).all()
     before = series_state(series)
-    for slot in slots:
-        _set_status(slot, "cancelled", reason, now)
+    for slot in ending:
+        slots.cancel(slot, reason, now)
     series.source = "staff"  # staff own it now: reloading the data file leaves it alone
     new_last = from_day - timedelta(days=1)
     if new_last < series.last_day:
@@ -269,9 +232,9 @@ def end_series(
         obj=series,
         now=now,
         before=before,
-        after={**series_state(series), "cancelled_slots": [s.id for s in slots], "reason": reason},
+        after={**series_state(series), "cancelled_slots": [s.id for s in ending], "reason": reason},
     )
-    return len(slots)
+    return len(ending)
 
 
 def record_outcome(
@@ -289,21 +252,17 @@ def record_outcome(
 
 
 def slots_to_report(session, now: datetime) -> list[PresenceSlot]:
-    """Past, scheduled (not cancelled) slots nobody has recorded an outcome for."""
+    """Slots that are over and nobody has recorded an outcome for (schedule.slots.UNREPORTED)."""
     return list(
         session.scalars(
             select(PresenceSlot)
-            .where(
-                PresenceSlot.ends_at <= now,
-                PresenceSlot.status == "scheduled",
-                PresenceSlot.held.is_(None),
-            )
+            .where(slots.UNREPORTED.sql(now))
             .order_by(PresenceSlot.starts_at, PresenceSlot.id)
         )
     )
 
 
-def upcoming_slots(session, first: datetime, last: datetime) -> list[PresenceSlot]:
+def slots_starting_between(session, first: datetime, last: datetime) -> list[PresenceSlot]:
     """Every slot (cancelled too) starting in [first, last)."""
     return list(
         session.scalars(

@@ -9,7 +9,7 @@ from flask_login import current_user
 from webapp import audit, site
 from webapp.extensions import db, limiter
 from webapp.permissions import can
-from webapp.schedule.planning import slots_to_report, upcoming_slots
+from webapp.schedule.planning import slots_starting_between, slots_to_report
 from webapp.site import lang as page_lang
 from webapp.site import timezone
 from webapp.staff import bp, render_form, two_step
@@ -145,7 +145,7 @@ def home(lang):
     now = site.now()
     tz = timezone()
     today = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
-    week = upcoming_slots(db.session, today, today + timedelta(days=8))
+    week = slots_starting_between(db.session, today, today + timedelta(days=8))
     to_report = slots_to_report(db.session, now) if can(current_user.role, "outcome.record") else []
     return render_template(
         "staff/home.html", slots=week, to_report=to_report, now=now, tz=tz, logout_form=LogoutForm()

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from webapp import site
 from webapp.extensions import db
 from webapp.models import PresenceSeries, PresenceSlot
-from webapp.schedule import planning as presence
-from webapp.schedule.slots import slot_allows
+from webapp.schedule import planning
+from webapp.schedule.slots import is_move, slot_allows
 from webapp.schedule.store import holiday_settings, place_by_slug, presence_places
 from webapp.site import lang as current_lang
 from webapp.site import municipality, timezone
@@ -46,7 +46,7 @@ def _local_date(value: str | None, default: date) -> date:
 
 
 def _holidays(first: date, last: date) -> dict:
-    return presence.holidays_between(first, last, holiday_settings(municipality()), current_lang())
+    return planning.holidays_between(first, last, holiday_settings(municipality()), current_lang())
 
 
 @bp.get("/presence")
@@ -58,7 +58,7 @@ def presence_list(lang):
     first = _local_date(request.args.get("from"), today)
     first = min(max(first, date(2000, 1, 1)), date(2100, 1, 1))
     last = first + timedelta(weeks=WEEKS_SHOWN)
-    slots = presence.upcoming_slots(
+    slots = planning.slots_starting_between(
         db.session,
         datetime.combine(first, time(0), tzinfo=tz),
         datetime.combine(last, time(0), tzinfo=tz),
@@ -95,7 +95,7 @@ def series_new(lang):
     if form.validate_on_submit():
         tz, now = timezone(), site.now()
         place = place_by_slug(db.session, form.place.data)
-        spans = presence.series_occurrences(
+        spans = planning.series_occurrences(
             form.weekdays.data,
             form.starts.data,
             form.ends.data,
@@ -113,7 +113,7 @@ def series_new(lang):
                 )
             )
             return render_form("staff/series_new.html", form)
-        warnings = presence.check_warnings(
+        warnings = planning.check_warnings(
             db.session,
             place.id,
             spans,
@@ -121,7 +121,7 @@ def series_new(lang):
             holidays=_holidays(form.first_day.data, form.last_day.data),
         )
         if not warnings or form.confirm.data == "1":
-            series = presence.create_series(
+            series = planning.create_series(
                 db.session,
                 place=place,
                 weekdays=form.weekdays.data,
@@ -153,7 +153,7 @@ def slot_new(lang):
     form = SlotForm()
     set_place_choices(form, presence_places(db.session), current_lang())
     result = _save_slot(form, slot=None)
-    if result is not None and not isinstance(result, presence.Warnings):
+    if result is not None and not isinstance(result, planning.Warnings):
         return result
     return render_form(
         "staff/slot_form.html", form, slot=None, warnings=result, tz=timezone(), editable=True
@@ -175,7 +175,7 @@ def slot_edit(lang, slot_id):
         form.note.data = slot.note if not slot.cancelled else ""
     editable = slot_allows(slot, "edit", site.now())
     result = _save_slot(form, slot=slot) if editable else None
-    if result is not None and not isinstance(result, presence.Warnings):
+    if result is not None and not isinstance(result, planning.Warnings):
         return result
     return render_form(
         "staff/slot_form.html",
@@ -195,8 +195,8 @@ def _save_slot(form, slot):
         return None
     tz, now = timezone(), site.now()
     place = place_by_slug(db.session, form.place.data)
-    starts_at, ends_at = presence.local_span(form.day.data, form.starts.data, form.ends.data, tz)
-    warnings = presence.check_warnings(
+    starts_at, ends_at = planning.local_span(form.day.data, form.starts.data, form.ends.data, tz)
+    warnings = planning.check_warnings(
         db.session,
         place.id,
         [(starts_at, ends_at)],
@@ -205,7 +205,7 @@ def _save_slot(form, slot):
         ignore_id=slot.id if slot else None,
     )
     if slot is not None and not form.note.data:
-        if presence.is_move(slot, place=place, starts_at=starts_at, ends_at=ends_at):
+        if is_move(slot, place_id=place.id, starts_at=starts_at, ends_at=ends_at):
             form.note.errors.append(
                 _("Skriv ett meddelande till invånarna om varför tiden eller platsen ändras")
             )
@@ -222,9 +222,9 @@ def _save_slot(form, slot):
         "actor": current_user,
     }
     if slot is None:
-        slot = presence.add_slot(db.session, **wanted)
+        slot = planning.add_slot(db.session, **wanted)
         flash(_("Tillfället är sparat."))
-    elif presence.update_slot(db.session, slot, **wanted):
+    elif planning.update_slot(db.session, slot, **wanted):
         flash(_("Ändringen är sparad. Invånarnas kalendrar uppdateras."))
     else:
         flash(_("Inget ändrades."))
@@ -250,7 +250,7 @@ def slot_cancel(lang, slot_id):
         flash(_("Bara kommande tillfällen kan ställas in."))
         return redirect(url_for("staff.slot_edit", slot_id=slot.id))
     if form.validate_on_submit():
-        presence.cancel_slot(
+        planning.cancel_slot(
             db.session, slot, reason=form.reason.data, now=site.now(), actor=current_user
         )
         db.session.commit()
@@ -271,7 +271,7 @@ def slot_restore(lang, slot_id):
     slot = _slot_or_404(slot_id)
     form = RestoreForm()
     if form.validate_on_submit() and slot_allows(slot, "restore", site.now()):
-        presence.restore_slot(db.session, slot, now=site.now(), actor=current_user)
+        planning.restore_slot(db.session, slot, now=site.now(), actor=current_user)
         db.session.commit()
         flash(_("Tillfället gäller igen."))
         return redirect(url_for("staff.slot_edit", slot_id=slot.id))
@@ -290,7 +290,7 @@ def series_end(lang, series_id):
     if request.method == "GET":
         form.from_day.data = now.astimezone(tz).date() + timedelta(days=1)
     if form.validate_on_submit():
-        count = presence.end_series(
+        count = planning.end_series(
             db.session,
             series,
             from_day=form.from_day.data,
@@ -319,7 +319,7 @@ def outcomes(lang):
     )
     return render_template(
         "staff/outcomes.html",
-        to_report=presence.slots_to_report(db.session, now),
+        to_report=planning.slots_to_report(db.session, now),
         recent=recent,
         tz=timezone(),
     )
@@ -341,7 +341,7 @@ def outcome(lang, slot_id):
         form.reason.data = slot.outcome_reason or ""
         form.people_met.data = slot.people_met
     if form.validate_on_submit():
-        presence.record_outcome(
+        planning.record_outcome(
             db.session,
             slot,
             held=form.held.data == "yes",
