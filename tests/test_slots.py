@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.conftest import NOW
-from tests.factories import place
+from tests.factories import make_slot, place
+from tests.support.html import soup
 from webapp.database import writing
 from webapp.extensions import db
 from webapp.models import PresenceSlot, SlotStatus, working_at
@@ -255,3 +256,22 @@ def test_ending_a_series_leaves_the_slot_that_starts_at_that_moment(app):
     ).all()
     assert IN_PROGRESS.holds(first, now)
     assert later and all(s.cancelled and s.note == "Slut" for s in later)
+
+
+# Readers
+
+
+def test_the_public_pages_tag_only_the_slot_in_progress(app, client):
+    make_slot(starts_at=NOW - timedelta(minutes=30))  # 10:00–11:00 in Sävsjö, in progress
+    make_slot(starts_at=NOW - timedelta(minutes=15), status=SlotStatus.CANCELLED, note="Sjuk")
+    make_slot(starts_at=NOW + timedelta(hours=1))  # 11:30–12:30, upcoming
+
+    home = soup(client.get("/sv/")).select("ul.upcoming li")
+    place = soup(client.get("/sv/places/torget")).select("li.slot")
+
+    def in_progress(items):
+        return [li.get_text(" ", strip=True)[:20] for li in items if li.select(".tag-now")]
+
+    assert in_progress(home) == ["Idag 10:00–11:00: To"]
+    assert in_progress(place) == ["10:00–11:00 Pågår nu"]
+    assert any("Inställt" in li.get_text() for li in home)  # the cancelled one is listed, untagged
