@@ -21,6 +21,7 @@ from webapp.schedule.slots import (
     ENDED,
     IN_PROGRESS,
     OVER,
+    REPORTED,
     SCHEDULED,
     STARTED,
     STATES,
@@ -194,7 +195,7 @@ AGREEMENT = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-CHECKED = (SCHEDULED, CANCELLED, STARTED, ENDED, *STATES)
+CHECKED = (SCHEDULED, CANCELLED, STARTED, ENDED, REPORTED, *STATES)
 # `now` on a boundary, a microsecond either side of one, or anywhere around the slot.
 EDGES = st.sampled_from([START, END]).flatmap(
     lambda edge: st.sampled_from([edge - TICK, edge, edge + TICK])

@@ -22,6 +22,7 @@ from webapp.promise.figures import (
 )
 from webapp.promise.periods import tertial_bounds, tertial_closed, tertial_of
 from webapp.schedule import store
+from webapp.schedule.slots import STARTED
 
 MIN_GROUP = 5  # answers; a smaller group is shown only as "fewer than 5"
 
@@ -248,7 +249,7 @@ def _last_updated(session, promise, entries, today, public, tz, now) -> datetime
     start, end = period_bounds(promise.first_day, promise.last_day, tz)
     slot = session.scalar(
         select(func.max(PresenceSlot.updated_at)).where(
-            PresenceSlot.starts_at >= start, PresenceSlot.starts_at < min(end, now)
+            PresenceSlot.starts_at >= start, PresenceSlot.starts_at < end, STARTED.sql(now)
         )
     )
     times = [slot] if slot else []

@@ -20,6 +20,7 @@ __all__ = [
     "ENDED",
     "IN_PROGRESS",
     "OVER",
+    "REPORTED",
     "SCHEDULED",
     "STARTED",
     "STATES",
@@ -82,7 +83,7 @@ STARTED = SlotState(
 ENDED = SlotState(
     "ended", lambda slot, now: slot.ends_at <= now, lambda now: PresenceSlot.ends_at <= now
 )
-_REPORTED = SlotState(
+REPORTED = SlotState(
     "reported", lambda slot, now: slot.held is not None, lambda now: PresenceSlot.held.is_not(None)
 )
 
@@ -90,7 +91,7 @@ _REPORTED = SlotState(
 UPCOMING = (SCHEDULED & ~STARTED).named("upcoming")
 IN_PROGRESS = (SCHEDULED & STARTED & ~ENDED).named("in_progress")
 OVER = (SCHEDULED & ENDED).named("over")  # held or not: the outcome is staff's to record
-UNREPORTED = (OVER & ~_REPORTED).named("unreported")
+UNREPORTED = (OVER & ~REPORTED).named("unreported")
 STATES = (UPCOMING, IN_PROGRESS, OVER, UNREPORTED)
 
 # What each staff action needs: a slot is open to changes until it has ended; its outcome is

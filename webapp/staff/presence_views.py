@@ -12,7 +12,7 @@ from webapp import site
 from webapp.extensions import db
 from webapp.models import PresenceSeries, PresenceSlot
 from webapp.schedule import planning
-from webapp.schedule.slots import is_move, slot_allows
+from webapp.schedule.slots import REPORTED, is_move, slot_allows
 from webapp.schedule.store import holiday_settings, place_by_slug, presence_places
 from webapp.site import lang as current_lang
 from webapp.site import municipality, timezone
@@ -312,7 +312,7 @@ def outcomes(lang):
     recent = list(
         db.session.scalars(
             select(PresenceSlot)
-            .where(PresenceSlot.held.is_not(None))
+            .where(REPORTED.sql(now))
             .order_by(PresenceSlot.starts_at.desc())
             .limit(50)
         )
