@@ -20,7 +20,7 @@ from tests.support.html import soup
 from tests.support.staff import staff_client
 from webapp.extensions import db
 from webapp.models import AuditEvent, PresenceSlot
-from webapp.promise import store
+from webapp.promise import records
 from webapp.promise.board import board_report
 from webapp.promise.periods import PeriodError, parse_period, promise_window, promise_windows
 
@@ -106,7 +106,7 @@ def sv(value) -> str:
 
 
 def report(period):
-    promise = store.promise_by_key(db.session, "p2026")
+    promise = records.promise_by_key(db.session, "p2026")
     window = promise_window(promise.first_day, promise.last_day, period, NOW.date())
     return board_report(db.session, promise, window, TZ, NOW)
 
@@ -395,7 +395,7 @@ def test_the_report_is_only_for_staff_who_may_read_it(app, figures):
 @given(period=st.one_of(st.text(max_size=30), st.from_regex(r"20[0-9]{2}(-T[0-9])?",
                                                                fullmatch=True)))  # fmt: skip
 def test_any_period_gets_a_report_or_a_localized_refusal(app, period):
-    if store.promise_by_key(db.session, "p2026") is None:
+    if records.promise_by_key(db.session, "p2026") is None:
         load_test_promises()
     staff = getattr(app, "_fuzz_staff", None) or staff_client(app, "admin")
     app._fuzz_staff = staff

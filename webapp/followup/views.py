@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from webapp import site
 from webapp.extensions import db
-from webapp.promise import store
+from webapp.promise import records
 from webapp.promise.atom import FeedEntry, build_feed
 from webapp.promise.followup import promise_followup
 from webapp.promise.svg import bar_chart
@@ -62,19 +62,19 @@ def followup_helpers():
 @bp.get(f"{LANG}/promises")
 def index(lang):
     today = site.now().astimezone(site.timezone()).date()
-    promises = store.all_promises(db.session)
+    promises = records.all_promises(db.session)
     return render_template(
         "followup/index.html",
         promises=promises,
-        current=store.in_force(promises, today),
-        latest=store.latest_started(promises, today),
+        current=records.promise_in_force(promises, today),
+        latest=records.latest_started(promises, today),
         today=today,
     )
 
 
 @bp.get(f"{LANG}/promises/<key>")
 def promise(lang, key):
-    found = store.promise_by_key(db.session, key)
+    found = records.promise_by_key(db.session, key)
     if found is None:
         abort(404)
     followup = promise_followup(db.session, found, site.timezone(), site.now())
@@ -114,7 +114,7 @@ def _feed_entries(followups, tz) -> list[FeedEntry]:
 @bp.get(f"{LANG}/promises/feed.atom")
 def feed(lang):
     now, tz = site.now(), site.timezone()
-    followups = [promise_followup(db.session, p, tz, now) for p in store.all_promises(db.session)]
+    followups = [promise_followup(db.session, p, tz, now) for p in records.all_promises(db.session)]
     body = build_feed(
         _feed_entries(followups, tz),
         feed_id=absolute_url("followup.feed"),

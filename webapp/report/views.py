@@ -16,7 +16,7 @@ from webapp import audit, site
 from webapp.extensions import db
 from webapp.feedback.forms import MET_LABELS, REACH_LABELS, SAFETY_LABELS
 from webapp.forms import FIRST_YEAR, LAST_YEAR, BaseForm, Within
-from webapp.promise import store as promise_store
+from webapp.promise import records
 from webapp.promise.figures import followup_report
 from webapp.promise.periods import tertial_bounds, tertial_of, year_bounds
 from webapp.report.export import report_csv
@@ -155,7 +155,7 @@ def report(lang):
         tz=tz,
         dates=(format_date(first, "d MMMM y"), format_date(last, "d MMMM y")),
         query=form.query(),
-        promise=promise_store.in_force(promise_store.all_promises(db.session), first),
+        promise=records.promise_in_force(records.all_promises(db.session), first),
         labels={"met_police": MET_LABELS, "safety": SAFETY_LABELS, "reach_ease": REACH_LABELS},
     )
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from webapp import audit, site
 from webapp.extensions import db
-from webapp.promise import store
+from webapp.promise import records
 from webapp.promise.board import board_report
 from webapp.promise.document import ReportDocument, Section, Table
 from webapp.promise.pdf import build_report_pdf
@@ -222,7 +222,7 @@ def _period_error(promise, error: PeriodError, today):
 
 
 def _export(key, suffix, build):
-    found = store.promise_by_key(db.session, key)
+    found = records.promise_by_key(db.session, key)
     if found is None:
         abort(404)
     now = site.now()
