@@ -28,16 +28,12 @@ def number(value, unit=None) -> str:
     return f"{text} {unit}" if unit else text
 
 
-def tertial_label(tertial) -> str:
-    return _("T%(n)d %(year)d", n=tertial.n, year=tertial.year)
-
-
 def charts(followup) -> dict:
     """One bar chart per activity with figures per tertial (published ones only)."""
     out = {}
     for item in followup.activities:
         rows = [
-            (tertial_label(t), value, number(value, item.activity.unit))
+            (t.label(_), value, number(value, item.activity.unit))
             for t, value in item.tertials
             if value is not None
         ]
@@ -54,7 +50,7 @@ def charts(followup) -> dict:
 def followup_helpers():
     return {
         "promise_number": number,
-        "tertial_label": tertial_label,
+        "period_label": lambda period: period.label(_),
         "promise_day": lambda day: format_date(day, "d MMMM y"),
     }
 
@@ -98,15 +94,15 @@ def _feed_entries(followups, tz) -> list[FeedEntry]:
                     updated=u.updated_at, link=link, summary=u.note,
                 ))  # fmt: skip
         for t in f.tertials:
-            if t.closed:
+            if t.closed(f.today):
                 closed = datetime.combine(t.last_day + timedelta(days=1), time(0), tz)
                 out.append(FeedEntry(
                     id=f"tag:{host},2026:promise/{key}/tertial/{t.key}",
                     title=_("%(title)s: %(tertial)s är slut", title=title,
-                            tertial=tertial_label(t)),
+                            tertial=t.label(_)),
                     updated=closed, link=link,
                     summary=_("Siffrorna för %(tertial)s är publicerade.",
-                              tertial=tertial_label(t)),
+                              tertial=t.label(_)),
                 ))  # fmt: skip
     return out
 

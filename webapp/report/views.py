@@ -18,7 +18,7 @@ from webapp.feedback.forms import MET_LABELS, REACH_LABELS, SAFETY_LABELS
 from webapp.forms import FIRST_YEAR, LAST_YEAR, BaseForm, Within
 from webapp.promise import records
 from webapp.promise.figures import followup_report
-from webapp.promise.periods import tertial_bounds, tertial_of, year_bounds
+from webapp.promise.periods import tertial, tertial_holding, year
 from webapp.report.export import report_csv
 from webapp.site import lang as page_lang
 from webapp.site import municipality, timezone
@@ -105,11 +105,13 @@ class PeriodForm(BaseForm):
         """(first day, last day, a heading for the period); call after validate()."""
         if self.custom():
             return self.first_day.data, self.last_day.data, _("Egen period")
-        year = self.year.data
+        y = self.year.data
         if self.tertial.data == WHOLE_YEAR:
-            return *year_bounds(year), _("Helåret %(year)d", year=year)
-        n = int(self.tertial.data)
-        return *tertial_bounds(year, n), _("Tertial %(n)d %(year)d", n=n, year=year)
+            chosen, heading = year(y), _("Helåret %(year)d", year=y)
+        else:
+            chosen = tertial(y, int(self.tertial.data))
+            heading = _("Tertial %(n)d %(year)d", n=chosen.n, year=y)
+        return chosen.first_day, chosen.last_day, heading
 
 
 def _period_form() -> PeriodForm:
@@ -117,8 +119,8 @@ def _period_form() -> PeriodForm:
     if request.args:
         form = PeriodForm(formdata=request.args)
     else:
-        year, n = tertial_of(site.now().astimezone(timezone()).date())
-        form = PeriodForm(formdata=None, data={"year": year, "tertial": str(n)})
+        current = tertial_holding(site.now().astimezone(timezone()).date())
+        form = PeriodForm(formdata=None, data={"year": current.year, "tertial": str(current.n)})
     form.validate()
     return form
 

@@ -10,12 +10,11 @@ from webapp.extensions import db
 from webapp.models import PromiseEntry
 from webapp.promise import records
 from webapp.promise.followup import promise_followup
-from webapp.promise.periods import promise_windows
+from webapp.promise.periods import periods_begun, whole
 from webapp.site import timezone
 from webapp.staff import bp, render_form
 from webapp.staff.auth import staff_required
 from webapp.staff.promise_forms import EditEntryForm, EntryForm, ReasonForm
-from webapp.staff.promise_report import period_label
 
 
 def _today():
@@ -34,11 +33,11 @@ def promises(lang):
     followup = (
         promise_followup(db.session, chosen, timezone(), now, public=False) if chosen else None
     )
-    windows = promise_windows(chosen.first_day, chosen.last_day, today) if chosen else []
+    periods = periods_begun(whole(chosen), today) if chosen else []
     return render_template(
         "staff/promises.html", promises=rows, chosen=chosen, f=followup,
         may_record=lambda a: records.may_record(current_user.role, a),
-        windows=windows, period_label=period_label, today=today,
+        periods=periods, today=today,
     )  # fmt: skip
 
 
