@@ -1,35 +1,12 @@
-"""The promise report for kommunstyrelsen, for the whole period, one year or one tertial, as
-PDF and .xlsx: /<lang>/staff/promises/<key>/report.pdf|xlsx?period=all|2026|2026-T2.
-The figures are the domain's (webapp.promise.followup.board_report); this module only words
-them."""
+"""The report for kommunstyrelsen in words: the domain's figures for one period of the promise
+(webapp.promise.followup.board_report) as a ReportDocument in the page's language, which the
+pure builders write out as PDF or .xlsx."""
 
-from flask import abort, render_template, request
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from webapp import audit, site
-from webapp.extensions import db
-from webapp.promise import records
 from webapp.promise.document import ReportDocument, Section, Table
-from webapp.promise.followup import board_report
-from webapp.promise.pdf import build_report_pdf
-from webapp.promise.periods import ALL, PeriodError, period_named, periods_begun, whole
-from webapp.promise.xlsx import build_workbook
 from webapp.site import lang as page_lang
-from webapp.site import municipality, timezone
-from webapp.staff import bp
-from webapp.staff.auth import staff_required
-
-TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-@bp.context_processor
-def _report_helpers():
-    return {"period_name": period_name}
 
 
 def _hours(minutes: int) -> float:
@@ -182,58 +159,3 @@ def report_document(report, town, lang) -> ReportDocument:
         page_label=_("Sida %(page)s av %(pages)s"),
         labels={"cover": _("Rapport"), "example": _("Exempeldata")},
     )  # fmt: skip
-
-
-def file_name(promise, period, today, suffix) -> str:
-    name = "hela-perioden" if period.key == ALL else period.key
-    return f"medborgarlofte-{promise.key}-{name}-{today:%Y%m%d}.{suffix}"
-
-
-@bp.get("/promises/<key>/report.pdf")
-@staff_required("report.read")
-def promise_report_pdf(lang, key):
-    return _export(key, "pdf", build_report_pdf)
-
-
-@bp.get("/promises/<key>/report.xlsx")
-@staff_required("report.read")
-def promise_report_xlsx(lang, key):
-    return _export(key, "xlsx", build_workbook)
-
-
-def _period_error(promise, error: PeriodError, today):
-    """A 400 (malformed) or 404 (not within the promise, or not begun) that lists the periods
-    there are, so the next click is the right one."""
-    titles = {
-        "malformed": _("Perioden ska skrivas som all, ett år (2026) eller ett tertial (2026-T2)"),
-        "outside": _("Löftet gäller inte under den perioden"),
-        "not_begun": _("Perioden har inte börjat än"),
-    }
-    body = render_template(
-        "staff/report_period.html", title=titles[error.reason], chosen=promise,
-        periods=periods_begun(whole(promise), today), today=today,
-    )  # fmt: skip
-    return body, 400 if error.reason == "malformed" else 404
-
-
-def _export(key, suffix, build):
-    found = records.promise_by_key(db.session, key)
-    if found is None:
-        abort(404)
-    now = site.now()
-    today = now.astimezone(timezone()).date()
-    asked = request.args.getlist("period")
-    try:
-        if len(asked) > 1:
-            raise PeriodError("malformed")
-        period = period_named(whole(found), (asked or [ALL])[0], today)
-    except PeriodError as error:
-        return _period_error(found, error, today)
-    report = board_report(db.session, found, period, timezone(), now)
-    body = build(report_document(report, municipality(), page_lang()))
-    audit.record(db.session, actor=current_user, action="promise_report.export", obj=found,
-                 now=now, after={"format": suffix, "period": period.key})  # fmt: skip
-    db.session.commit()
-    name = file_name(found, period, today, suffix)
-    return body, 200, {"Content-Type": TYPES[suffix],
-                       "Content-Disposition": f'attachment; filename="{name}"'}  # fmt: skip
