@@ -141,7 +141,8 @@ def test_overlapping_promise_periods_stop_the_load(tmp_path):
 def test_the_promise_domain_imports_no_flask():
     code = (
         "import sys, webapp.promise.followup, webapp.promise.records, webapp.promise.svg, "
-        "webapp.promise.atom, webapp.schedule.promise_loading; "
+        "webapp.promise.atom, webapp.promise.periods, webapp.promise.targets, "
+        "webapp.schedule.promise_loading; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug')))"
     )
     run = [sys.executable, "-c", code]
