@@ -18,7 +18,7 @@ from tests.support.html import get_soup
 from webapp.config import ROOT
 from webapp.extensions import db
 from webapp.models import PresenceSlot
-from webapp.promise import store
+from webapp.promise import records
 from webapp.promise.figures import period_bounds
 from webapp.promise.followup import promise_followup
 from webapp.schedule.calendar_file import CalendarFileError, load_calendar_file
@@ -73,10 +73,10 @@ def test_start_and_about_pages_link_the_follow_up(client, promises):
     ],
 )
 def test_the_promise_in_force_is_found_by_date(promises, today, current, latest):
-    rows = store.all_promises(db.session)
+    rows = records.all_promises(db.session)
 
-    assert getattr(store.in_force(rows, today), "key", None) == current
-    assert getattr(store.latest_started(rows, today), "key", None) == latest
+    assert getattr(records.promise_in_force(rows, today), "key", None) == current
+    assert getattr(records.latest_started(rows, today), "key", None) == latest
 
 
 def test_between_promises_no_page_calls_the_expired_one_current(client, promises, pin):
@@ -140,8 +140,9 @@ def test_overlapping_promise_periods_stop_the_load(tmp_path):
 
 def test_the_promise_domain_imports_no_flask():
     code = (
-        "import sys, webapp.promise.followup, webapp.promise.store, webapp.promise.svg, "
-        "webapp.promise.atom, webapp.schedule.promise_loading; "
+        "import sys, webapp.promise.followup, webapp.promise.records, webapp.promise.svg, "
+        "webapp.promise.atom, webapp.promise.periods, webapp.promise.targets, "
+        "webapp.schedule.promise_loading; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug')))"
     )
     run = [sys.executable, "-c", code]
@@ -221,7 +222,7 @@ def test_a_staff_activity_is_never_public(client, promises, pin):
     assert "hemligt" not in [a["key"] for a in body["activities"]]
     for public in (listing, text(doc), feed):
         assert "Hemlig notering" not in public and "Internt antal" not in public
-    promise = store.promise_by_key(db.session, "p2026")
+    promise = records.promise_by_key(db.session, "p2026")
     staff = promise_followup(
         db.session, promise, TZ, datetime(2027, 6, 1, tzinfo=UTC), public=False
     )
@@ -334,8 +335,8 @@ def test_reloading_keeps_entries_and_takes_new_targets(app, promises, tmp_path):
     db.session.commit()
 
     insatser = next(
-        a for a in store.promise_by_key(db.session, "p2026").commitments[1].activities
+        a for a in records.promise_by_key(db.session, "p2026").commitments[1].activities
         if a.key == "insatser"
     )  # fmt: skip
     assert insatser.target == 8
-    assert [e.value for e in store.entries(db.session, insatser)] == [4]
+    assert [e.value for e in records.entries(db.session, insatser)] == [4]

@@ -20,9 +20,16 @@ from tests.support.html import soup
 from tests.support.staff import staff_client
 from webapp.extensions import db
 from webapp.models import AuditEvent, PresenceSlot
-from webapp.promise import store
-from webapp.promise.board import board_report
-from webapp.promise.periods import PeriodError, parse_period, promise_window, promise_windows
+from webapp.promise import records
+from webapp.promise.followup import board_report, promise_followup
+from webapp.promise.periods import (
+    Period,
+    PeriodError,
+    parse_period,
+    period_named,
+    periods_begun,
+    whole,
+)
 
 TZ = ZoneInfo("Europe/Stockholm")
 
@@ -106,9 +113,9 @@ def sv(value) -> str:
 
 
 def report(period):
-    promise = store.promise_by_key(db.session, "p2026")
-    window = promise_window(promise.first_day, promise.last_day, period, NOW.date())
-    return board_report(db.session, promise, window, TZ, NOW)
+    promise = records.promise_by_key(db.session, "p2026")
+    return board_report(db.session, promise, period_named(whole(promise), period, NOW.date()),
+                        TZ, NOW)  # fmt: skip
 
 
 def item(board, key):
@@ -128,10 +135,11 @@ def test_a_period_is_all_a_year_or_a_tertial():
         assert raised.value.reason == "malformed"
 
 
-def test_windows_are_clipped_to_the_promise_and_only_begun_ones_are_offered():
+def test_periods_are_clipped_to_the_promise_and_only_begun_ones_are_offered():
     first, last, today = date(2025, 3, 15), date(2026, 6, 30), date(2026, 2, 1)
 
-    windows = promise_windows(first, last, today)
+    promise = Period("all", first, last)
+    windows = periods_begun(promise, today)
 
     assert [w.key for w in windows] == [
         "all", "2026", "2026-T1", "2025", "2025-T3", "2025-T2", "2025-T1"
@@ -143,17 +151,17 @@ def test_windows_are_clipped_to_the_promise_and_only_begun_ones_are_offered():
     for key, reason in (("2026-T2", "not_begun"), ("2026-T3", "outside"), ("2024", "outside"),
                         ("2024-T3", "outside"), ("2027", "outside")):  # fmt: skip
         with pytest.raises(PeriodError) as raised:
-            promise_window(first, last, key, today)
+            period_named(promise, key, today)
         assert raised.value.reason == reason
-    assert promise_windows(first, last, date(2025, 3, 14)) == []
+    assert periods_begun(promise, date(2025, 3, 14)) == []
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(text=st.one_of(st.text(max_size=12), st.from_regex(r"[0-9]{4}(-T[0-9])?", fullmatch=True)))
-def test_any_period_text_is_a_window_of_the_promise_or_a_period_error(text):
+def test_any_period_text_is_a_period_of_the_promise_or_a_period_error(text):
     first, last, today = date(2025, 3, 15), date(2026, 6, 30), date(2026, 2, 1)
     try:
-        window = promise_window(first, last, text, today)
+        window = period_named(Period("all", first, last), text, today)
     except PeriodError as error:
         assert error.reason in {"malformed", "outside", "not_begun"}
     else:
@@ -197,21 +205,40 @@ def test_a_tertial_shows_the_years_target_and_the_year_to_date_figure(app, figur
     board = report("2026-T2")
     meetings, operations = item(board, "moten"), item(board, "insatser")
 
-    assert (meetings.value, meetings.goal.span, meetings.goal.target) == (0, "year", 2)
+    assert (meetings.done, meetings.goal.span, meetings.goal.target) == (0, "year", 2)
     assert (meetings.goal.first_day, meetings.goal.to_date) == (date(2026, 1, 1), 1)
-    assert (operations.value, operations.goal.span, operations.goal.to_date) == (2, "period", 6)
+    assert (operations.done, operations.goal.span, operations.goal.to_date) == (2, "period", 6)
     assert operations.goal.state == "reached" and not operations.preliminary
     assert [u.note for u in item(board, "est").updates] == ["Tre skolor är med."]
-    assert item(board, "skola").value == 93
+    assert item(board, "skola").done == 93
+
+
+@pytest.mark.parametrize("period", list(WINDOWS))
+def test_the_board_report_is_the_staff_follow_up_restricted_to_the_period(app, figures, period):
+    promise = records.promise_by_key(db.session, "p2026")
+    board = report(period)
+    staff = promise_followup(db.session, promise, TZ, NOW, public=False)
+    whole_rows = {a.activity.key: dict(a.tertials) for a in staff.activities}
+
+    assert board.period == period_named(whole(promise), period, NOW.date())
+    assert [t.key for t in board.tertials] == [t.key for t in staff.tertials
+                                               if board.period.holds(t.first_day)]  # fmt: skip
+    for a in board.activities:
+        assert dict(a.tertials) == {t: v for t, v in whole_rows[a.activity.key].items()
+                                    if board.period.holds(t.first_day)}, a.activity.key  # fmt: skip
+        if period == "all":
+            assert (a.done, a.goal, a.updates) == next(
+                (s.done, s.goal, s.updates) for s in staff.activities if s.activity is a.activity
+            )
 
 
 def test_after_tertial_figures_of_a_running_tertial_are_preliminary(app, figures):
     running, closed = report("2026-T3"), report("2026-T2")
 
-    assert item(running, "insatser").preliminary and item(running, "insatser").value == 7
+    assert item(running, "insatser").preliminary and item(running, "insatser").done == 7
     assert not item(closed, "insatser").preliminary
     assert not item(running, "moten").preliminary  # live figures are public as they come
-    assert item(running, "hemligt").staff_only and item(closed, "hemligt").value == 0
+    assert item(running, "hemligt").staff_only and item(closed, "hemligt").done == 0
     assert running.open_tertials == {"2026-T3"} and not running.closed and closed.closed
 
 
@@ -222,13 +249,13 @@ def _expected_rows(board, name):
         title = a.activity.title
         if a.presence is not None:
             f = a.presence
-            out[f"{title}: {name}" if board.window.kind == "tertial" else f"{title}: summa"] = (
+            out[f"{title}: {name}" if board.period.kind == "tertial" else f"{title}: summa"] = (
                 name, f.planned, f.held, f.not_held, f.cancelled,
                 round(f.held_minutes / 60, 2), round(f.planned_minutes / 60, 2),
             )  # fmt: skip
         elif a.activity.measure in ("count", "figure"):
-            key = f"{title}: {name}" if board.window.kind == "tertial" else f"{title}: summa"
-            out[key] = (name,) if a.value is None else (name, a.value)
+            key = f"{title}: {name}" if board.period.kind == "tertial" else f"{title}: summa"
+            out[key] = (name,) if a.done is None else (name, a.done)
     return out
 
 
@@ -252,7 +279,7 @@ def test_workbook_holds_the_domains_figures_for_the_window(app, figures, period)
     for title, expected in _expected_rows(board, name).items():
         sheet = next(r for r in rows.values() if title in [x[0] for x in r])
         assert table(sheet, title)[-1] == expected, title
-    presence = f"Polisen på plats.: {name if board.window.kind == 'tertial' else 'summa'}"
+    presence = f"Polisen på plats.: {name if board.period.kind == 'tertial' else 'summa'}"
     # Presence equals the slots' outcomes as counted here.
     assert table(rows["Löfte 1"], presence)[-1][1:] == tally(first, last)
     goal = item(board, "moten").goal
@@ -279,10 +306,10 @@ def test_pdf_holds_the_domains_figures_for_the_window(app, figures, period):
     assert (f"{name} {planned} {held} {not_held} {cancelled} {sv(hours)} {sv(planned_hours)}"
             in text)  # fmt: skip
     operations = item(board, "insatser")
-    assert f"{name} {sv(operations.value)}" in text
+    assert f"{name} {sv(operations.done)}" in text
     assert "Internt antal. Publiceras inte på webbplatsen." in text
     assert ("Preliminära siffror" in text) == (period != "2026-T2")
-    if board.window.kind != "tertial":  # a row per tertial; the running one preliminary
+    if board.period.kind != "tertial":  # a row per tertial; the running one preliminary
         for t, value in operations.tertials:
             label = f"T{t.n} 2026" + (" (preliminärt)" if t.key in board.open_tertials else "")
             assert f"{label} {value:g}" in text
@@ -395,7 +422,7 @@ def test_the_report_is_only_for_staff_who_may_read_it(app, figures):
 @given(period=st.one_of(st.text(max_size=30), st.from_regex(r"20[0-9]{2}(-T[0-9])?",
                                                                fullmatch=True)))  # fmt: skip
 def test_any_period_gets_a_report_or_a_localized_refusal(app, period):
-    if store.promise_by_key(db.session, "p2026") is None:
+    if records.promise_by_key(db.session, "p2026") is None:
         load_test_promises()
     staff = getattr(app, "_fuzz_staff", None) or staff_client(app, "admin")
     app._fuzz_staff = staff

@@ -19,6 +19,8 @@ from tests.support.staff import post_form, staff_client
 from webapp.config import ROOT
 from webapp.extensions import db
 from webapp.models import AuditEvent, Promise, PromiseActivity, PromiseEntry
+from webapp.permissions import ROLES, roles_for
+from webapp.promise import records
 
 DATA = ROOT / "tests" / "data" / "promise_test.toml"
 
@@ -120,6 +122,21 @@ def test_only_the_owner_records_and_admins_read(app, promises):
     assert police.get(f"/sv/staff/promises/activities/{activity_id('narvaro')}").status_code == 403
     assert police.get("/sv/staff/promises/activities/999999").status_code == 404
     assert staff_client(app, "admin").get("/sv/staff/promises").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("owner", "recorders"),
+    [("police", {"police"}), ("municipality", {"municipality"}),
+     ("both", {"police", "municipality"})],
+)  # fmt: skip
+def test_who_records_an_activity_is_the_permission_tables_answer(owner, recorders):
+    activity = PromiseActivity(owner=owner, measure="count")
+    presence = PromiseActivity(owner=owner, measure="presence")
+
+    for role in (*ROLES, None, "guest"):
+        assert records.may_record(role, activity) is (role in recorders), role
+        assert records.may_record(role, presence) is False, role  # presence is computed
+    assert roles_for(f"promise.record.{owner}") == recorders
 
 
 def test_edit_and_remove_need_a_reason_and_are_audited(app, promises):

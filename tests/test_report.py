@@ -16,7 +16,7 @@ from tests.support.staff import staff_client
 from webapp.extensions import db
 from webapp.models import AuditEvent, Feedback, Municipality, Poster, PosterScan
 from webapp.promise.figures import followup_report
-from webapp.promise.periods import tertial_bounds, tertial_of
+from webapp.promise.periods import tertial, tertial_holding
 
 TZ = ZoneInfo("Europe/Stockholm")
 # Two weeks in May 2026 with Kristi himmelsfärdsdag (Thu 14 May); "now" is Wed 20 May, 14:00 local.
@@ -119,11 +119,13 @@ def _events(action):
     ],
 )
 def test_tertial_bounds_cover_four_months(year, n, bounds):
-    assert tertial_bounds(year, n) == bounds
+    t = tertial(year, n)
+    assert (t.first_day, t.last_day) == bounds
+    assert (t.key, t.label(lambda text, **kw: text % kw)) == (f"{year}-T{n}", f"T{n} {year}")
 
 
 @pytest.mark.parametrize(
-    ("day", "tertial"),
+    ("day", "year_and_n"),
     [
         (date(2026, 1, 1), (2026, 1)),
         (date(2028, 2, 29), (2028, 1)),
@@ -134,13 +136,15 @@ def test_tertial_bounds_cover_four_months(year, n, bounds):
         (date(2026, 12, 31), (2026, 3)),
     ],
 )
-def test_tertial_of_a_day(day, tertial):
-    assert tertial_of(day) == tertial
+def test_tertial_of_a_day(day, year_and_n):
+    found = tertial_holding(day)
+    assert (found.year, found.n) == year_and_n
+    assert found.first_day <= day <= found.last_day
 
 
 def test_tertial_bounds_refuse_a_fourth_tertial():
     with pytest.raises(ValueError):
-        tertial_bounds(2026, 4)
+        tertial(2026, 4)
 
 
 # --- Figures ---

@@ -14,8 +14,8 @@ from tests.conftest import CALENDAR, make_app
 from webapp.config import CALENDARS
 from webapp.database import writing
 from webapp.extensions import db
-from webapp.models import Municipality, Place, PresenceSeries, PresenceSlot
-from webapp.promise import store as promise_store
+from webapp.models import Municipality, Place, PresenceSeries, PresenceSlot, Promise
+from webapp.promise import records
 from webapp.schedule.calendar_file import load_calendar_file
 
 SHIPPING = CALENDARS / "savsjo.toml"
@@ -99,10 +99,13 @@ def test_shipped_file_has_the_2023_2024_promise_in_full_and_an_example_in_force(
 
 
 def test_shipped_example_promise_is_in_force_on_the_pinned_date():
-    shipped = load_calendar_file(SHIPPING).promises
+    shipped = [
+        Promise(key=p.key, first_day=p.first_day, last_day=p.last_day, example_data=p.example_data)
+        for p in load_calendar_file(SHIPPING).promises
+    ]  # as loaded: the rule "in force" is the Promise's own
 
-    current = promise_store.in_force(shipped, date(2026, 11, 24))
+    current = records.promise_in_force(shipped, date(2026, 11, 24))
     assert (current.key, current.example_data) == ("2025-2026", True)
     assert (
-        promise_store.in_force(shipped, date(2027, 1, 1)) is None
+        records.promise_in_force(shipped, date(2027, 1, 1)) is None
     )  # nothing signed after 2026 yet

@@ -95,10 +95,9 @@ def _register_blueprints(app):
     app.register_blueprint(health_bp)
     csrf.exempt(api_bp)
 
-    import webapp.staff.promise_report  # noqa: F401 - adds staff.promise_report_*
     import webapp.staff.promise_views  # noqa: F401 - adds staff.promise*
     from webapp.feedback.views import bp as feedback_bp
-    from webapp.report import views as report_views  # noqa: F401 - adds staff.report*
+    from webapp.report import views as report_views  # noqa: F401 - adds staff.*report*
     from webapp.staff import bp as staff_bp
     from webapp.staff import inbox, posters  # noqa: F401 - add their routes to staff_bp
     from webapp.staff.auth import init_app as init_staff_auth

@@ -12,7 +12,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "outcome.record": frozenset({"police"}),
     "report.read": EVERYONE,
     "promise.read": EVERYONE,
-    "promise.record": frozenset({"police", "municipality"}),  # each its own activities
+    "promise.record": frozenset({"police", "municipality"}),  # each its own activities:
+    "promise.record.police": frozenset({"police"}),  # activities the police own
+    "promise.record.municipality": frozenset({"municipality"}),  # the municipality's
+    "promise.record.both": frozenset({"police", "municipality"}),  # owned by both
     "feedback.read": frozenset({"police", "municipality"}),
     "posters.manage": frozenset({"police", "municipality"}),
     "accounts.manage": frozenset({"admin"}),

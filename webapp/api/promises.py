@@ -9,7 +9,7 @@ from webapp import site
 from webapp.api import params
 from webapp.api.views import bp
 from webapp.extensions import db
-from webapp.promise import store
+from webapp.promise import records
 from webapp.promise.followup import promise_followup
 from webapp.site import timezone
 
@@ -79,14 +79,14 @@ def promise(followup, lang: str) -> dict:
 @bp.get("/promises")
 def promises():
     lang, tz, now = params.language(params.query(("lang",))), timezone(), site.now()
-    rows = store.all_promises(db.session)
+    rows = records.all_promises(db.session)
     return jsonify(promises=[promise(promise_followup(db.session, p, tz, now), lang) for p in rows])
 
 
 @bp.get("/promises/<key>")
 def promise_one(key):
     lang = params.language(params.query(("lang",)))
-    found = store.promise_by_key(db.session, key) if params.SLUG.fullmatch(key) else None
+    found = records.promise_by_key(db.session, key) if params.SLUG.fullmatch(key) else None
     if found is None:
         abort(404, description=_("Det finns inget löfte med den beteckningen."))
     return jsonify(promise(promise_followup(db.session, found, timezone(), site.now()), lang))

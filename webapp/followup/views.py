@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from webapp import site
 from webapp.extensions import db
-from webapp.promise import store
+from webapp.promise import records
 from webapp.promise.atom import FeedEntry, build_feed
 from webapp.promise.followup import promise_followup
 from webapp.promise.svg import bar_chart
@@ -28,16 +28,12 @@ def number(value, unit=None) -> str:
     return f"{text} {unit}" if unit else text
 
 
-def tertial_label(tertial) -> str:
-    return _("T%(n)d %(year)d", n=tertial.n, year=tertial.year)
-
-
 def charts(followup) -> dict:
     """One bar chart per activity with figures per tertial (published ones only)."""
     out = {}
     for item in followup.activities:
         rows = [
-            (tertial_label(t), value, number(value, item.activity.unit))
+            (t.label(_), value, number(value, item.activity.unit))
             for t, value in item.tertials
             if value is not None
         ]
@@ -54,7 +50,7 @@ def charts(followup) -> dict:
 def followup_helpers():
     return {
         "promise_number": number,
-        "tertial_label": tertial_label,
+        "period_label": lambda period: period.label(_),
         "promise_day": lambda day: format_date(day, "d MMMM y"),
     }
 
@@ -62,19 +58,19 @@ def followup_helpers():
 @bp.get(f"{LANG}/promises")
 def index(lang):
     today = site.now().astimezone(site.timezone()).date()
-    promises = store.all_promises(db.session)
+    promises = records.all_promises(db.session)
     return render_template(
         "followup/index.html",
         promises=promises,
-        current=store.in_force(promises, today),
-        latest=store.latest_started(promises, today),
+        current=records.promise_in_force(promises, today),
+        latest=records.latest_started(promises, today),
         today=today,
     )
 
 
 @bp.get(f"{LANG}/promises/<key>")
 def promise(lang, key):
-    found = store.promise_by_key(db.session, key)
+    found = records.promise_by_key(db.session, key)
     if found is None:
         abort(404)
     followup = promise_followup(db.session, found, site.timezone(), site.now())
@@ -98,15 +94,15 @@ def _feed_entries(followups, tz) -> list[FeedEntry]:
                     updated=u.updated_at, link=link, summary=u.note,
                 ))  # fmt: skip
         for t in f.tertials:
-            if t.closed:
+            if t.closed(f.today):
                 closed = datetime.combine(t.last_day + timedelta(days=1), time(0), tz)
                 out.append(FeedEntry(
                     id=f"tag:{host},2026:promise/{key}/tertial/{t.key}",
                     title=_("%(title)s: %(tertial)s är slut", title=title,
-                            tertial=tertial_label(t)),
+                            tertial=t.label(_)),
                     updated=closed, link=link,
                     summary=_("Siffrorna för %(tertial)s är publicerade.",
-                              tertial=tertial_label(t)),
+                              tertial=t.label(_)),
                 ))  # fmt: skip
     return out
 
@@ -114,7 +110,7 @@ def _feed_entries(followups, tz) -> list[FeedEntry]:
 @bp.get(f"{LANG}/promises/feed.atom")
 def feed(lang):
     now, tz = site.now(), site.timezone()
-    followups = [promise_followup(db.session, p, tz, now) for p in store.all_promises(db.session)]
+    followups = [promise_followup(db.session, p, tz, now) for p in records.all_promises(db.session)]
     body = build_feed(
         _feed_entries(followups, tz),
         feed_id=absolute_url("followup.feed"),

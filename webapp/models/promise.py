@@ -40,6 +40,10 @@ class Promise(Translatable, Base):
         cascade="all, delete-orphan",
     )
 
+    def in_force(self, today) -> bool:
+        """The one rule for "the promise in force": its period holds `today`."""
+        return self.first_day <= today <= self.last_day
+
 
 class PromiseCommitment(Translatable, Base):
     """A löfte within the promise; activities say how it is kept."""

@@ -1,6 +1,6 @@
 """The promise report for kommunstyrelsen as plain content: translated text and exact numbers.
 
-Built once (webapp/staff/promise_report.py) and written out by pure builders as a PDF
+Built once (webapp/report/board.py) and written out by pure builders as a PDF
 (webapp/promise/pdf.py) and an .xlsx workbook (webapp/promise/xlsx.py), so both hold the same
 figures. Cells are numbers where they are figures; each builder formats them its own way.
 """

@@ -1,13 +1,15 @@
-"""The follow-up of one promise: per activity what was delivered, in total and per tertial,
-against its target; presence from the ledger; residents' answers grouped so no one stands out.
+"""The follow-up of one promise for one of its periods (the whole promise unless asked): per
+activity what was delivered, in total and per tertial, against the target that applies;
+presence from the ledger; residents' answers grouped so no one stands out.
 
-One computation for every output (public page, API, XLSX, CSV). `public=True` applies the
-publication rules: `staff` activities never, `after_tertial` ones only for tertials that have
-closed, notes masked. Pure: takes the session, `now` and tz; reads no clock or request.
+One computation for every output: the public page, API and feed, and (public=False) the staff
+page and the board's report. `public=True` applies the publication rules: `staff` activities
+never, `after_tertial` ones only for tertials that have closed. Notes are masked everywhere.
+Pure: takes the session, `now` and tz; reads no clock or request.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -20,24 +22,12 @@ from webapp.promise.figures import (
     period_bounds,
     presence_figures,
 )
-from webapp.promise.periods import tertial_bounds, tertial_closed, tertial_of
+from webapp.promise.periods import Period, tertial_holding, whole
+from webapp.promise.targets import Goal, activity_value, goal
 from webapp.schedule import store
 from webapp.schedule.slots import STARTED
 
 MIN_GROUP = 5  # answers; a smaller group is shown only as "fewer than 5"
-
-
-@dataclass
-class Tertial:
-    year: int
-    n: int
-    first_day: date  # clipped to the promise's period
-    last_day: date
-    closed: bool  # ended before today
-
-    @property
-    def key(self) -> str:
-        return f"{self.year}-T{self.n}"
 
 
 @dataclass(frozen=True)
@@ -53,27 +43,64 @@ class Update:
 @dataclass
 class ActivityFollowup:
     activity: PromiseActivity
-    done: float | None  # the published figure for the period so far; None if nothing is
-    tertials: list  # [(Tertial, value or None)]
-    target_total: float | None = None  # for the whole period
-    expected: float | None = None  # by `through`, at an even pace
+    done: float | None  # the period's figure so far (a count's sum, a figure's latest, presence
+    # held), published ones only when public; None if nothing is published
+    tertials: list  # [(Period, value or None)]
+    goal: Goal | None = None
     through: date | None = None  # the last day the published figures cover
-    state: str | None = None  # "reached", "on_track", "behind"
+    preliminary: bool = False  # staff's view: after_tertial, and the period is still running
     presence: PresenceFigures | None = None
-    presence_tertials: list = field(default_factory=list)  # [(Tertial, PresenceFigures)]
+    presence_tertials: list = field(default_factory=list)  # [(Period, PresenceFigures)]
     updates: list = field(default_factory=list)  # [Update], newest first
+
+    @property
+    def target_total(self) -> float | None:
+        return None if self.goal is None else self.goal.target
+
+    @property
+    def expected(self) -> float | None:
+        return None if self.goal is None else self.goal.expected
+
+    @property
+    def state(self) -> str | None:
+        return None if self.goal is None else self.goal.state
+
+    @property
+    def staff_only(self) -> bool:
+        """publish = "staff": never on the public site."""
+        return self.activity.publish == "staff"
+
+    @property
+    def years(self) -> list:
+        """(year, value or None) from the tertials: counts add up, a figure is the latest."""
+        years: dict = {}
+        for t, value in self.tertials:
+            years.setdefault(t.year, [])
+            if value is not None:
+                years[t.year].append(value)
+        if self.activity.measure == "figure":
+            return [(y, values[-1] if values else None) for y, values in years.items()]
+        return [(y, float(sum(values)) if values else None) for y, values in years.items()]
+
+    @property
+    def presence_years(self) -> list:
+        """(year, PresenceFigures) from the tertials."""
+        years: dict = {}
+        for t, figures in self.presence_tertials:
+            years.setdefault(t.year, PresenceFigures()).merge(figures)
+        return list(years.items())
 
 
 @dataclass
 class FeedbackGroup:
-    """Answers for one place (or all, place None) in one tertial; figures only from 5 up."""
+    """Answers for one place (or all, place None) in one period; figures only from 5 up."""
 
     place: object
-    tertial: Tertial
+    period: Period
     responses: int
 
-    def __init__(self, place, tertial, figures):
-        self.place, self.tertial, self.responses = place, tertial, figures.responses
+    def __init__(self, place, period, figures):
+        self.place, self.period, self.responses = place, period, figures.responses
         self._figures = figures
 
     @property
@@ -92,13 +119,28 @@ class FeedbackGroup:
 @dataclass
 class PromiseFollowup:
     promise: Promise
+    period: Period
     today: date
+    generated_at: datetime
     public: bool
-    in_force: bool
-    tertials: list
+    tertials: list  # [Period]: the period's tertials begun by today
     commitments: list  # [(PromiseCommitment, [ActivityFollowup])]
     feedback: list  # [FeedbackGroup], per tertial: each place, then all places (place None)
     last_updated: datetime | None
+
+    @property
+    def in_force(self) -> bool:
+        return self.promise.in_force(self.today)
+
+    @property
+    def closed(self) -> bool:
+        """Every tertial of the period has ended: its figures are final."""
+        return self.period.closed(self.today)
+
+    @property
+    def open_tertials(self) -> frozenset:
+        """Keys of the period's tertials still running."""
+        return frozenset(t.key for t in self.tertials if not t.closed(self.today))
 
     @property
     def activities(self) -> list:
@@ -109,19 +151,6 @@ class PromiseFollowup:
         return next((a for a in self.activities if a.activity.measure == "presence"), None)
 
 
-def promise_tertials(promise: Promise, today: date) -> list[Tertial]:
-    """The tertials of the promise's period that have begun by `today`, clipped to it."""
-    out = []
-    year, n = tertial_of(promise.first_day)
-    while True:
-        first, last = tertial_bounds(year, n)
-        if first > min(today, promise.last_day):
-            return out
-        out.append(Tertial(year, n, max(first, promise.first_day),
-                           min(last, promise.last_day), last < today))  # fmt: skip
-        year, n = (year + 1, 1) if n == 3 else (year, n + 1)
-
-
 def visible(activity: PromiseActivity, day: date, today: date, public: bool) -> bool:
     """The publication rule for one figure of `activity` dated `day`."""
     if not public or activity.measure == "presence":
@@ -129,49 +158,19 @@ def visible(activity: PromiseActivity, day: date, today: date, public: bool) -> 
     if activity.publish == "staff":
         return False
     if activity.publish == "after_tertial":
-        return tertial_closed(day, today)
+        return tertial_holding(day).closed(today)
     return True
 
 
-def _published_through(activity, promise, today, public) -> date | None:
-    last = min(today, promise.last_day)
+def published_through(activity, period: Period, today: date, public: bool) -> date | None:
+    """The last day of `period` whose figures of `activity` are published; None if none is."""
+    last = min(today, period.last_day)
     if not public or activity.publish == "live" or activity.measure == "presence":
-        return last if today >= promise.first_day else None
+        return last if today >= period.first_day else None
     if activity.publish == "staff":
         return None
-    closed = [t for t in promise_tertials(promise, today) if t.closed]
+    closed = [t for t in period.tertials(today) if t.closed(today)]
     return closed[-1].last_day if closed else None
-
-
-def years_of(promise) -> list[int]:
-    """The calendar years the promise's period touches."""
-    return list(range(promise.first_day.year, promise.last_day.year + 1))
-
-
-def pace(total: float, first: date, last: date, through: date, done: float | None) -> tuple:
-    """(expected by `through` at an even pace over first..last, state) for a total to reach."""
-    days = (last - first).days + 1
-    expected = total * ((through - first).days + 1) / days
-    if done is not None and done >= total:
-        return expected, "reached"
-    return expected, "on_track" if (done or 0) >= round(expected) else "behind"
-
-
-def level_state(target: float, value: float | None) -> str | None:
-    """A figure (say, attendance in %) reaches its target or not; no pace."""
-    return None if value is None else ("reached" if value >= target else "behind")
-
-
-def _target(activity, promise, done, through) -> tuple:
-    """(target for the period, expected by `through`, state)."""
-    if activity.target is None:
-        return None, None, None
-    if activity.measure == "figure":
-        return activity.target, None, level_state(activity.target, done)
-    total = activity.target * (len(years_of(promise)) if activity.target_per == "year" else 1)
-    if through is None:
-        return total, None, None
-    return total, *pace(total, promise.first_day, promise.last_day, through, done)
 
 
 def entries_by_activity(session, activity_ids) -> dict:
@@ -186,45 +185,37 @@ def entries_by_activity(session, activity_ids) -> dict:
     return out
 
 
-def activity_value(activity, entries) -> float | None:
-    """A count adds up; a figure is the latest reported; a status has no figure."""
-    if activity.measure == "count":
-        return float(sum(e.value or 0 for e in entries))
-    if activity.measure == "figure":
-        reported = [e.value for e in entries if e.value is not None]
-        return reported[-1] if reported else None
-    return None
-
-
-def _activity(session, activity, promise, tertials, entries, today, public, presence):
-    through = _published_through(activity, promise, today, public)
+def activity_followup(activity, promise: Period, period: Period, tertials: list, entries: list,
+                      today: date, public: bool, presence: tuple) -> ActivityFollowup:  # fmt: skip
+    """What `activity` delivered in `period` of the whole `promise`, as published by `today`."""
+    through = published_through(activity, period, today, public)
+    preliminary = not public and activity.publish == "after_tertial" and not period.closed(today)
     if activity.measure == "presence":
         total, per_tertial = presence
         return ActivityFollowup(
             activity, float(total.held), [(t, float(f.held)) for t, f in per_tertial],
-            through=through, presence=total, presence_tertials=per_tertial,
+            through=through, preliminary=preliminary, presence=total,
+            presence_tertials=per_tertial,
         )  # fmt: skip
-    shown = [e for e in entries if e.day <= today and visible(activity, e.day, today, public)]
-    per_tertial = []
-    for t in tertials:
-        inside = [e for e in shown if t.first_day <= e.day <= t.last_day]
-        published = visible(activity, t.last_day, today, public) if public else True
-        per_tertial.append((t, activity_value(activity, inside) if published else None))
+    published = [e for e in entries if e.day <= today and visible(activity, e.day, today, public)]
+    shown = [e for e in published if period.holds(e.day)]
+    per_tertial = [
+        (t, activity_value(activity, [e for e in shown if t.holds(e.day)])
+         if visible(activity, t.last_day, today, public) else None)
+        for t in tertials
+    ]  # fmt: skip
     done = activity_value(activity, shown) if through is not None else None
-    target, expected, state = _target(activity, promise, done, through)
-    updates = [
-        Update(e.day, suggest_mask(e.note) if public else e.note, e.id, e.updated_at)
-        for e in shown
-        if e.note
-    ]
-    return ActivityFollowup(activity, done, per_tertial, target, expected, through, state,
-                            updates=updates[::-1])  # fmt: skip
+    updates = [Update(e.day, suggest_mask(e.note), e.id, e.updated_at) for e in shown if e.note]
+    return ActivityFollowup(
+        activity, done, per_tertial, goal(activity, promise, period, published, through),
+        through, preliminary, updates=updates[::-1],
+    )  # fmt: skip
 
 
-def presence_between(session, first_day, last_day, tertials, tz, now) -> tuple:
-    """Presence for the days first_day..last_day, and per tertial: (total, [(Tertial, f)])."""
+def presence_between(session, period: Period, tertials, tz, now) -> tuple:
+    """Presence in `period`, and per tertial: (total, [(Period, PresenceFigures)])."""
     places = store.presence_places(session)
-    start, end = period_bounds(first_day, last_day, tz)
+    start, end = period_bounds(period.first_day, period.last_day, tz)
     total = presence_figures(session, places, start, end, now)[1]
     per_tertial = []
     for t in tertials:
@@ -233,20 +224,20 @@ def presence_between(session, first_day, last_day, tertials, tz, now) -> tuple:
     return total, per_tertial
 
 
-def feedback_groups(session, tertials, tz) -> list[FeedbackGroup]:
-    """Answers per tertial: each place, then all places together."""
+def feedback_groups(session, periods, tz) -> list[FeedbackGroup]:
+    """Answers per period: each place, then all places together."""
     places = store.all_places(session)
     groups = []
-    for t in tertials:
-        start, end = period_bounds(t.first_day, t.last_day, tz)
+    for p in periods:
+        start, end = period_bounds(p.first_day, p.last_day, tz)
         per_place, total = feedback_figures(session, places, start, end)
-        groups += [FeedbackGroup(p, t, per_place[p.slug]) for p in places]
-        groups.append(FeedbackGroup(None, t, total))
+        groups += [FeedbackGroup(place, p, per_place[place.slug]) for place in places]
+        groups.append(FeedbackGroup(None, p, total))
     return groups
 
 
-def _last_updated(session, promise, entries, today, public, tz, now) -> datetime | None:
-    start, end = period_bounds(promise.first_day, promise.last_day, tz)
+def _last_updated(session, period, entries, today, public, tz, now) -> datetime | None:
+    start, end = period_bounds(period.first_day, period.last_day, tz)
     slot = session.scalar(
         select(func.max(PresenceSlot.updated_at)).where(
             PresenceSlot.starts_at >= start, PresenceSlot.starts_at < end, STARTED.sql(now)
@@ -254,47 +245,58 @@ def _last_updated(session, promise, entries, today, public, tz, now) -> datetime
     )
     times = [slot] if slot else []
     for activity, rows in entries:
-        times += [e.updated_at for e in rows if visible(activity, e.day, today, public)]
+        times += [
+            e.updated_at
+            for e in rows
+            if period.holds(e.day) and visible(activity, e.day, today, public)
+        ]
     return max(times, default=None)
 
 
-def promise_followup(session, promise: Promise, tz: ZoneInfo, now: datetime, *,
-                     public: bool = True) -> PromiseFollowup:  # fmt: skip
-    """Every figure of the follow-up of `promise` as of `now`."""
+def promise_followup(
+    session,
+    promise: Promise,
+    tz: ZoneInfo,
+    now: datetime,
+    *,
+    period: Period | None = None,
+    public: bool = True,
+) -> PromiseFollowup:
+    """Every figure of the follow-up of `promise` for `period` (default: the whole promise),
+    as of `now`."""
     today = now.astimezone(tz).date()
-    tertials = promise_tertials(promise, today)
+    promise_days = whole(promise)
+    period = period or promise_days
+    tertials = period.tertials(today)
     activities = [a for c in promise.commitments for a in c.activities]
     entries = entries_by_activity(session, [a.id for a in activities])
-    presence = presence_between(session, promise.first_day, promise.last_day, tertials, tz, now)
+    presence = presence_between(session, period, tertials, tz, now)
     commitments = [
-        (
-            c,
-            [
-                _activity(
-                    session, a, promise, tertials, entries.get(a.id, []), today, public, presence
-                )
-                for a in c.activities
-            ],
-        )  # fmt: skip
+        (c, [activity_followup(a, promise_days, period, tertials, entries.get(a.id, []), today,
+                               public, presence)
+             for a in c.activities if not (public and a.publish == "staff")])
         for c in promise.commitments
-    ]
-    if public:
-        commitments = [
-            (c, [a for a in items if a.activity.publish != "staff"]) for c, items in commitments
-        ]
+    ]  # fmt: skip
     pairs = [(a, entries.get(a.id, [])) for a in activities]
     return PromiseFollowup(
         promise=promise,
+        period=period,
         today=today,
+        generated_at=now,
         public=public,
-        in_force=promise.first_day <= today <= promise.last_day,
         tertials=tertials,
         commitments=commitments,
         feedback=feedback_groups(session, tertials, tz),
-        last_updated=_last_updated(session, promise, pairs, today, public, tz, now),
+        last_updated=_last_updated(session, period, pairs, today, public, tz, now),
     )
 
 
-def tertial_closing_days(promise: Promise, today: date) -> list[date]:
-    """The days on which a tertial of the promise closed (for the feed of updates)."""
-    return [t.last_day + timedelta(days=1) for t in promise_tertials(promise, today) if t.closed]
+def board_report(session, promise: Promise, period: Period, tz: ZoneInfo,
+                 now: datetime) -> PromiseFollowup:  # fmt: skip
+    """The report for kommunstyrelsen: the follow-up restricted to `period` as staff see it
+    (staff-only activities marked, running after_tertial figures preliminary), and beside the
+    answers per tertial, the period's as a whole when it spans several tertials."""
+    report = promise_followup(session, promise, tz, now, period=period, public=False)
+    if len(report.tertials) > 1:
+        report.feedback += feedback_groups(session, [period], tz)
+    return report

@@ -1,6 +1,6 @@
-"""Tertials: the four-month periods the promise is followed up in (T1 Jan–Apr, T2 May–Aug,
-T3 Sep–Dec); and the windows a report covers: the whole promise, one year or one tertial of it,
-named in URLs as `all`, `2026` or `2026-T2`."""
+"""The periods a promise is followed up in: the whole promise, one calendar year or one tertial
+of it (T1 January–April, T2 May–August, T3 September–December), clipped to the promise's days
+and named in URLs as `all`, `2026` or `2026-T2`."""
 
 import re
 from dataclasses import dataclass
@@ -9,29 +9,6 @@ from datetime import date, timedelta
 TERTIALS = (1, 2, 3)
 ALL = "all"
 PERIOD_KEY = re.compile(r"(?P<year>[0-9]{4})(?:-T(?P<n>[1-3]))?")
-
-
-def tertial_bounds(year: int, n: int) -> tuple[date, date]:
-    """First and last day (inclusive) of tertial `n` of `year`."""
-    if n not in TERTIALS:
-        raise ValueError(f"no tertial {n}")
-    first = date(year, 4 * (n - 1) + 1, 1)
-    following = date(year + 1, 1, 1) if n == 3 else date(year, 4 * n + 1, 1)
-    return first, following - timedelta(days=1)
-
-
-def year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
-
-
-def tertial_of(day: date) -> tuple[int, int]:
-    """(year, n) of the tertial `day` falls in."""
-    return day.year, (day.month - 1) // 4 + 1
-
-
-def tertial_closed(day: date, today: date) -> bool:
-    """True once the tertial that holds `day` has ended before `today`."""
-    return tertial_bounds(*tertial_of(day))[1] < today
 
 
 class PeriodError(ValueError):
@@ -44,14 +21,14 @@ class PeriodError(ValueError):
 
 
 @dataclass(frozen=True)
-class Window:
-    """The days a report covers, clipped to the promise's period."""
+class Period:
+    """Days first_day..last_day (inclusive): a whole promise, a year or a tertial."""
 
     kind: str  # "all", "year" or "tertial"
     first_day: date
     last_day: date
     year: int | None = None
-    n: int | None = None
+    n: int | None = None  # the tertial, 1–3
 
     @property
     def key(self) -> str:
@@ -59,12 +36,61 @@ class Window:
             return f"{self.year}-T{self.n}"
         return str(self.year) if self.kind == "year" else ALL
 
-    def closed(self, today: date) -> bool:
-        """True when every tertial the window touches has ended (its figures are final)."""
-        return tertial_closed(self.last_day, today)
+    def label(self, _) -> str:
+        """ "T2 2026", "2026" or "Hela perioden", translated by `_` (the caller's gettext)."""
+        if self.kind == "tertial":
+            return _("T%(n)d %(year)d", n=self.n, year=self.year)
+        return str(self.year) if self.kind == "year" else _("Hela perioden")
 
     def holds(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
+
+    def closed(self, today: date) -> bool:
+        """True once every tertial the period touches has ended before `today` (its figures
+        are final)."""
+        return tertial_holding(self.last_day).last_day < today
+
+    def clipped(self, within: "Period") -> "Period":
+        """The same period, limited to the days of `within` (a promise)."""
+        first, last = max(self.first_day, within.first_day), min(self.last_day, within.last_day)
+        return Period(self.kind, first, last, self.year, self.n)
+
+    def years(self, today: date) -> list["Period"]:
+        """The calendar years the period touches that have begun by `today`, clipped to it."""
+        last = min(self.last_day, today)
+        return [year(y).clipped(self) for y in range(self.first_day.year, last.year + 1)]
+
+    def tertials(self, today: date) -> list["Period"]:
+        """The tertials the period touches that have begun by `today`, clipped to it."""
+        out, t = [], tertial_holding(self.first_day)
+        while t.first_day <= min(self.last_day, today):
+            out.append(t.clipped(self))
+            t = tertial_holding(t.last_day + timedelta(days=1))
+        return out
+
+
+def tertial(y: int, n: int) -> Period:
+    """Tertial `n` of year `y`, whole."""
+    if n not in TERTIALS:
+        raise ValueError(f"no tertial {n}")
+    first = date(y, 4 * (n - 1) + 1, 1)
+    following = date(y + 1, 1, 1) if n == 3 else date(y, 4 * n + 1, 1)
+    return Period("tertial", first, following - timedelta(days=1), y, n)
+
+
+def year(y: int) -> Period:
+    """Year `y`, whole."""
+    return Period("year", date(y, 1, 1), date(y, 12, 31), y)
+
+
+def tertial_holding(day: date) -> Period:
+    """The tertial `day` falls in, whole."""
+    return tertial(day.year, (day.month - 1) // 4 + 1)
+
+
+def whole(promise) -> Period:
+    """The promise's whole period (anything with first_day and last_day)."""
+    return Period(ALL, promise.first_day, promise.last_day)
 
 
 def parse_period(text: str) -> tuple[int | None, int | None]:
@@ -80,39 +106,32 @@ def parse_period(text: str) -> tuple[int | None, int | None]:
     return int(found["year"]), int(found["n"]) if found["n"] else None
 
 
-def promise_window(first_day: date, last_day: date, text: str, today: date) -> Window:
-    """The window `text` names within the promise period first_day..last_day, as of `today`.
+def period_named(promise: Period, text: str, today: date) -> Period:
+    """The period `text` names within the whole `promise`, as of `today`.
 
     Raises PeriodError: malformed, outside the promise, or not begun by `today`.
     """
-    year, n = parse_period(text)
-    if year is None:
-        window = Window("all", first_day, last_day)
+    y, n = parse_period(text)
+    if y is None:
+        period = promise
     else:
-        if not first_day.year <= year <= last_day.year:
+        if not promise.first_day.year <= y <= promise.last_day.year:
             raise PeriodError("outside")  # before any date arithmetic: year 0 or 9999-T3
-        first, last = tertial_bounds(year, n) if n else year_bounds(year)
-        if last < first_day or first > last_day:
+        period = tertial(y, n) if n else year(y)
+        if period.last_day < promise.first_day or period.first_day > promise.last_day:
             raise PeriodError("outside")
-        window = Window("tertial" if n else "year", max(first, first_day), min(last, last_day),
-                        year, n)  # fmt: skip
-    if window.first_day > today:
+        period = period.clipped(promise)
+    if period.first_day > today:
         raise PeriodError("not_begun")
-    return window
+    return period
 
 
-def promise_windows(first_day: date, last_day: date, today: date) -> list[Window]:
-    """Every window of the promise begun by `today`: the whole period, then each year with
-    its tertials, latest first."""
-    if first_day > today:
+def periods_begun(promise: Period, today: date) -> list[Period]:
+    """Every period of the whole `promise` begun by `today`: the whole, then each year with its
+    tertials, latest first."""
+    if promise.first_day > today:
         return []
-    out = [Window("all", first_day, last_day)]
-    for year in range(min(last_day, today).year, first_day.year - 1, -1):
-        out.append(promise_window(first_day, last_day, str(year), today))
-        for n in reversed(TERTIALS):
-            key = f"{year}-T{n}"
-            try:
-                out.append(promise_window(first_day, last_day, key, today))
-            except PeriodError:
-                continue  # before the promise began, or not begun yet
+    out = [promise]
+    for y in reversed(promise.years(today)):
+        out += [y, *reversed(y.tertials(today))]
     return out

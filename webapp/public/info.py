@@ -7,7 +7,7 @@ from flask import abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 
 from webapp.extensions import db
-from webapp.promise import store as promise_store
+from webapp.promise import records
 from webapp.public import LANG, bp
 from webapp.public.cache import cached_page
 from webapp.public.formatting import local_today
@@ -38,13 +38,13 @@ def subscribe(lang):
 @bp.get(f"{LANG}/about")
 @cached_page
 def about(lang):
-    promises = promise_store.all_promises(db.session)
+    promises = records.all_promises(db.session)
     today = local_today()
     return render_template(
         "public/about.html",
         promises=promises,
-        current=promise_store.in_force(promises, today),
-        latest=promise_store.latest_started(promises, today),
+        current=records.promise_in_force(promises, today),
+        latest=records.latest_started(promises, today),
     )
 
 

@@ -1,5 +1,7 @@
-"""The follow-up report (uppföljning) of the citizen promise, per tertial, year or any period.
+"""The staff's reports: the follow-up (uppföljning) for a tertial, a year or any days, and the
+report for kommunstyrelsen on one period of a promise. The figures are the domain's
+(webapp.promise); here they are chosen, worded and served.
 
-periods: tertial bounds; followup: the figures (pure, takes the session, tz and now);
-export: the same figures as CSV; views: the staff page /<lang>/staff/report.
+forms: the period form; board: the board's report in words; export: the follow-up as CSV;
+views: the staff pages and files, on the staff blueprint.
 """

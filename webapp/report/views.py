@@ -1,115 +1,48 @@
-"""The staff page /<lang>/staff/report and its CSV: the follow-up for a tertial, a year or
-any period. Registered on the staff blueprint, behind its role guard."""
+"""The staff's reports, registered on the staff blueprint behind its role guard:
+/<lang>/staff/report and its CSV, the follow-up for a tertial, a year or any days; and
+/<lang>/staff/promises/<key>/report.pdf|xlsx?period=all|2026|2026-T2, the report for
+kommunstyrelsen on one period of a promise."""
 
 from datetime import date
 
-from flask import redirect, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import DateField, IntegerField, SelectField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
 
 from webapp import audit, site
 from webapp.extensions import db
 from webapp.feedback.forms import MET_LABELS, REACH_LABELS, SAFETY_LABELS
-from webapp.forms import FIRST_YEAR, LAST_YEAR, BaseForm, Within
-from webapp.promise import store as promise_store
+from webapp.promise import records
 from webapp.promise.figures import followup_report
-from webapp.promise.periods import tertial_bounds, tertial_of, year_bounds
+from webapp.promise.followup import board_report
+from webapp.promise.pdf import build_report_pdf
+from webapp.promise.periods import (
+    ALL,
+    PeriodError,
+    period_named,
+    periods_begun,
+    tertial_holding,
+    whole,
+)
+from webapp.promise.xlsx import build_workbook
+from webapp.report.board import period_name, report_document
 from webapp.report.export import report_csv
+from webapp.report.forms import PeriodForm
 from webapp.site import lang as page_lang
 from webapp.site import municipality, timezone
 from webapp.staff import bp, render_form
 from webapp.staff.auth import staff_required
 
-MAX_DAYS = 731  # two years: a whole promise period
-WHOLE_YEAR = "year"
-DATE_MESSAGE = _l("Skriv datumet som år-månad-dag, till exempel 2026-12-04")
+TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
-def _day(label, name):
-    return DateField(label, [Optional()], name=name, invalid_value_message=DATE_MESSAGE)
-
-
-class PeriodForm(BaseForm):
-    """A tertial or a whole year, or else any period from one day to another."""
-
-    class Meta:
-        csrf = False
-
-    year = IntegerField(
-        _l("År"),
-        [Optional(), Within(FIRST_YEAR, LAST_YEAR, _l("Skriv ett år mellan 2000 och 2100"))],
-        invalid_value_message=_l("Skriv året med siffror, till exempel 2026"),
-    )
-    tertial = SelectField(
-        _l("Tertial"),
-        choices=[
-            SelectChoice("1", _l("Tertial 1 (januari–april)")),
-            SelectChoice("2", _l("Tertial 2 (maj–augusti)")),
-            SelectChoice("3", _l("Tertial 3 (september–december)")),
-            SelectChoice(WHOLE_YEAR, _l("Hela året")),
-        ],
-        validate_choice=False,
-    )
-    first_day = _day(_l("Från och med"), "from")
-    last_day = _day(_l("Till och med"), "to")
-
-    def custom(self) -> bool:
-        """Any text in from/to asks for a period of one's own."""
-        return any((f.raw_data or [""])[0].strip() for f in (self.first_day, self.last_day))
-
-    def validate(self, extra_validators=None):
-        super().validate(extra_validators)
-        if self.custom():
-            self.year.errors, self.tertial.errors = [], []
-            self._check_custom()
-        else:
-            self.first_day.errors, self.last_day.errors = [], []
-            self._check_tertial()
-        return not self.errors
-
-    def _check_tertial(self):
-        if self.year.data is None and not self.year.errors:
-            self.year.errors = [_("Skriv året, till exempel 2026")]
-        if self.tertial.data not in {c.value for c in self.tertial.choices}:
-            self.tertial.errors = [_("Välj ett tertial eller hela året")]
-
-    def _check_custom(self):
-        first, last = self.first_day, self.last_day
-        for f, missing in (
-            (first, _("Skriv periodens första dag")),
-            (last, _("Skriv periodens sista dag")),
-        ):
-            if f.data is None and not f.errors:
-                f.errors = [missing]
-            elif f.data and not FIRST_YEAR <= f.data.year <= LAST_YEAR:
-                f.errors = [_("Skriv ett datum mellan år 2000 och 2100")]
-        if first.errors or last.errors:
-            return
-        if last.data < first.data:
-            last.errors = [_("Slutdatumet får inte vara före startdatumet")]
-        elif (last.data - first.data).days >= MAX_DAYS:
-            last.errors = [_("Välj en period på högst två år")]
-
-    def query(self) -> dict:
-        """The period as query arguments, for links to the CSV and back to the page."""
-        if self.custom():
-            return {"from": self.first_day.data.isoformat(), "to": self.last_day.data.isoformat()}
-        return {"year": self.year.data, "tertial": self.tertial.data}
-
-    def period(self) -> tuple[date, date, str]:
-        """(first day, last day, a heading for the period); call after validate()."""
-        if self.custom():
-            return self.first_day.data, self.last_day.data, _("Egen period")
-        year = self.year.data
-        if self.tertial.data == WHOLE_YEAR:
-            return *year_bounds(year), _("Helåret %(year)d", year=year)
-        n = int(self.tertial.data)
-        return *tertial_bounds(year, n), _("Tertial %(n)d %(year)d", n=n, year=year)
+@bp.context_processor
+def _report_helpers():
+    return {"period_name": period_name}
 
 
 def _period_form() -> PeriodForm:
@@ -117,8 +50,8 @@ def _period_form() -> PeriodForm:
     if request.args:
         form = PeriodForm(formdata=request.args)
     else:
-        year, n = tertial_of(site.now().astimezone(timezone()).date())
-        form = PeriodForm(formdata=None, data={"year": year, "tertial": str(n)})
+        current = tertial_holding(site.now().astimezone(timezone()).date())
+        form = PeriodForm(formdata=None, data={"year": current.year, "tertial": str(current.n)})
     form.validate()
     return form
 
@@ -155,7 +88,7 @@ def report(lang):
         tz=tz,
         dates=(format_date(first, "d MMMM y"), format_date(last, "d MMMM y")),
         query=form.query(),
-        promise=promise_store.in_force(promise_store.all_promises(db.session), first),
+        promise=records.promise_in_force(records.all_promises(db.session), first),
         labels={"met_police": MET_LABELS, "safety": SAFETY_LABELS, "reach_ease": REACH_LABELS},
     )
 
@@ -183,3 +116,58 @@ def report_export(lang):
             "Content-Disposition": f'attachment; filename="{name}"',
         },
     )
+
+
+def file_name(promise, period, today, suffix) -> str:
+    name = "hela-perioden" if period.key == ALL else period.key
+    return f"medborgarlofte-{promise.key}-{name}-{today:%Y%m%d}.{suffix}"
+
+
+@bp.get("/promises/<key>/report.pdf")
+@staff_required("report.read")
+def promise_report_pdf(lang, key):
+    return _export(key, "pdf", build_report_pdf)
+
+
+@bp.get("/promises/<key>/report.xlsx")
+@staff_required("report.read")
+def promise_report_xlsx(lang, key):
+    return _export(key, "xlsx", build_workbook)
+
+
+def _period_error(promise, error: PeriodError, today):
+    """A 400 (malformed) or 404 (not within the promise, or not begun) that lists the periods
+    there are, so the next click is the right one."""
+    titles = {
+        "malformed": _("Perioden ska skrivas som all, ett år (2026) eller ett tertial (2026-T2)"),
+        "outside": _("Löftet gäller inte under den perioden"),
+        "not_begun": _("Perioden har inte börjat än"),
+    }
+    body = render_template(
+        "staff/report_period.html", title=titles[error.reason], chosen=promise,
+        periods=periods_begun(whole(promise), today), today=today,
+    )  # fmt: skip
+    return body, 400 if error.reason == "malformed" else 404
+
+
+def _export(key, suffix, build):
+    found = records.promise_by_key(db.session, key)
+    if found is None:
+        abort(404)
+    now = site.now()
+    today = now.astimezone(timezone()).date()
+    asked = request.args.getlist("period")
+    try:
+        if len(asked) > 1:
+            raise PeriodError("malformed")
+        period = period_named(whole(found), (asked or [ALL])[0], today)
+    except PeriodError as error:
+        return _period_error(found, error, today)
+    report = board_report(db.session, found, period, timezone(), now)
+    body = build(report_document(report, municipality(), page_lang()))
+    audit.record(db.session, actor=current_user, action="promise_report.export", obj=found,
+                 now=now, after={"format": suffix, "period": period.key})  # fmt: skip
+    db.session.commit()
+    name = file_name(found, period, today, suffix)
+    return body, 200, {"Content-Type": TYPES[suffix],
+                       "Content-Disposition": f'attachment; filename="{name}"'}  # fmt: skip

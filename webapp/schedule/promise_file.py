@@ -149,7 +149,7 @@ def _commitment(r, data, where, seen):
         shown = f"{where}.activities[{k}]"
         located = f"{r.located}.activities[{seen['activities']}]"
         seen["activities"] += 1
-        activities.append(_activity(_Scoped(r, shown, located), block, shown))
+        activities.append(_activity_data(_Scoped(r, shown, located), block, shown))
     return CommitmentData(text=r.text(data, "text", where), activities=tuple(activities))
 
 
@@ -160,7 +160,7 @@ def _choice(r, data, key, where, choices, default=None):
     return value
 
 
-def _activity(r, data, where):
+def _activity_data(r, data, where):
     _only_known(r, data, where, "activity")
     key = r.string(data, "key", where)
     if not SLUG.match(key):

@@ -6,7 +6,7 @@ from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from webapp.forms import BaseForm
-from webapp.promise.store import NOTE_MAX
+from webapp.promise.records import NOTE_MAX
 
 REASON_MAX = 300
 MAX_VALUE = 1_000_000

@@ -8,14 +8,13 @@ from flask_login import current_user
 from webapp import site
 from webapp.extensions import db
 from webapp.models import PromiseEntry
-from webapp.promise import store
+from webapp.promise import records
 from webapp.promise.followup import promise_followup
-from webapp.promise.periods import promise_windows
+from webapp.promise.periods import periods_begun, whole
 from webapp.site import timezone
 from webapp.staff import bp, render_form
 from webapp.staff.auth import staff_required
 from webapp.staff.promise_forms import EditEntryForm, EntryForm, ReasonForm
-from webapp.staff.promise_report import period_label
 
 
 def _today():
@@ -27,26 +26,26 @@ def _today():
 def promises(lang):
     now = site.now()  # once: the page's figures, periods and marks agree at midnight
     today = now.astimezone(timezone()).date()
-    rows = store.all_promises(db.session)
+    rows = records.all_promises(db.session)
     key = request.args.get("promise", "")
     chosen = next((p for p in rows if p.key == key), None) if key else None
-    chosen = chosen or store.in_force(rows, today) or store.latest_started(rows, today)
+    chosen = chosen or records.promise_in_force(rows, today) or records.latest_started(rows, today)
     followup = (
         promise_followup(db.session, chosen, timezone(), now, public=False) if chosen else None
     )
-    windows = promise_windows(chosen.first_day, chosen.last_day, today) if chosen else []
+    periods = periods_begun(whole(chosen), today) if chosen else []
     return render_template(
         "staff/promises.html", promises=rows, chosen=chosen, f=followup,
-        may_record=lambda a: store.may_record(current_user.role, a),
-        windows=windows, period_label=period_label, today=today,
+        may_record=lambda a: records.may_record(current_user.role, a),
+        periods=periods, today=today,
     )  # fmt: skip
 
 
 def _activity_or_404(activity_id):
-    activity = store.activity_by_id(db.session, activity_id)
+    activity = records.activity_by_id(db.session, activity_id)
     if activity is None:
         abort(404)
-    if not store.may_record(current_user.role, activity):
+    if not records.may_record(current_user.role, activity):
         abort(403)
     return activity
 
@@ -66,13 +65,13 @@ def promise_activity(lang, activity_id):
         form.day.data = min(_today(), activity.promise.last_day)
         form.value.data = "1" if activity.measure == "count" else ""
     if form.validate_on_submit():
-        store.add_entry(db.session, activity, day=form.day.data, value=form.number(),
+        records.add_entry(db.session, activity, day=form.day.data, value=form.number(),
                         note=form.note.data, actor=current_user, now=site.now())  # fmt: skip
         db.session.commit()
         flash(_("Uppgiften är sparad."))
         return redirect(url_for("staff.promise_activity", activity_id=activity.id))
     return render_form("staff/promise_activity.html", form, activity=activity,
-                       entries=store.entries(db.session, activity))  # fmt: skip
+                       entries=records.entries(db.session, activity))  # fmt: skip
 
 
 def _entry_or_404(entry_id):
@@ -92,7 +91,7 @@ def promise_entry(lang, entry_id):
         form.day.data, form.note.data = entry.day, entry.note
         form.value.data = "" if entry.value is None else f"{entry.value:g}"
     if form.validate_on_submit():
-        store.edit_entry(db.session, entry, day=form.day.data, value=form.number(),
+        records.edit_entry(db.session, entry, day=form.day.data, value=form.number(),
                          note=form.note.data, reason=form.reason.data, actor=current_user,
                          now=site.now())  # fmt: skip
         db.session.commit()
@@ -108,7 +107,7 @@ def promise_entry_remove(lang, entry_id):
     entry = _entry_or_404(entry_id)
     remove_form = ReasonForm(prefix="remove")
     if remove_form.validate_on_submit():
-        store.remove_entry(db.session, entry, reason=remove_form.reason.data,
+        records.remove_entry(db.session, entry, reason=remove_form.reason.data,
                            actor=current_user, now=site.now())  # fmt: skip
         db.session.commit()
         flash(_("Uppgiften är borttagen."))

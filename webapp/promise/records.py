@@ -1,4 +1,5 @@
-"""Finding promises by date and recording what was done. Session and `now` come in; flush only."""
+"""The promises as stored, found by key or date, and the entries staff record for their
+activities. Session and `now` come in; flush only."""
 
 from datetime import date, datetime
 
@@ -7,10 +8,8 @@ from sqlalchemy.orm import selectinload
 
 from webapp import audit
 from webapp.models import Promise, PromiseActivity, PromiseCommitment, PromiseEntry
+from webapp.permissions import can
 
-# Who records entries for an activity: its owner's role, "both" for either; admins read only.
-OWNER_ROLES = {"police": {"police"}, "municipality": {"municipality"},
-               "both": {"police", "municipality"}}  # fmt: skip
 NOTE_MAX = 500
 
 
@@ -29,9 +28,9 @@ def promise_by_key(session, key: str) -> Promise | None:
     return next((p for p in all_promises(session) if p.key == key), None)
 
 
-def in_force(promises: list[Promise], today: date) -> Promise | None:
-    """The promise whose period holds `today`; None between promises and after the last."""
-    return next((p for p in promises if p.first_day <= today <= p.last_day), None)
+def promise_in_force(promises: list[Promise], today: date) -> Promise | None:
+    """The promise in force on `today`; None between promises and after the last."""
+    return next((p for p in promises if p.in_force(today)), None)
 
 
 def latest_started(promises: list[Promise], today: date) -> Promise | None:
@@ -40,8 +39,8 @@ def latest_started(promises: list[Promise], today: date) -> Promise | None:
 
 
 def may_record(role: str | None, activity: PromiseActivity) -> bool:
-    """One rule for who records entries: the activity's owner; presence is computed."""
-    return activity.measure != "presence" and role in OWNER_ROLES[activity.owner]
+    """Who records entries: the permission table, per owner; presence is computed."""
+    return activity.measure != "presence" and can(role, f"promise.record.{activity.owner}")
 
 
 def activity_by_id(session, activity_id: int) -> PromiseActivity | None:

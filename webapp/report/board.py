@@ -1,52 +1,24 @@
-"""The promise report for kommunstyrelsen, for the whole period, one year or one tertial, as
-PDF and .xlsx: /<lang>/staff/promises/<key>/report.pdf|xlsx?period=all|2026|2026-T2.
-The figures are the domain's (webapp/promise/board.py); this module only words them."""
+"""The report for kommunstyrelsen in words: the domain's figures for one period of the promise
+(webapp.promise.followup.board_report) as a ReportDocument in the page's language, which the
+pure builders write out as PDF or .xlsx."""
 
-from flask import abort, render_template, request
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from webapp import audit, site
-from webapp.extensions import db
-from webapp.promise import store
-from webapp.promise.board import board_report
 from webapp.promise.document import ReportDocument, Section, Table
-from webapp.promise.pdf import build_report_pdf
-from webapp.promise.periods import ALL, PeriodError, promise_window, promise_windows
-from webapp.promise.xlsx import build_workbook
 from webapp.site import lang as page_lang
-from webapp.site import municipality, timezone
-from webapp.staff import bp
-from webapp.staff.auth import staff_required
-
-TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _hours(minutes: int) -> float:
     return round(minutes / 60, 2)
 
 
-def _tertial(t) -> str:
-    return _("T%(n)d %(year)d", n=t.n, year=t.year)
-
-
-def period_label(window) -> str:
+def period_name(period) -> str:
     """The period's name: "T2 2025 (maj–augusti)", "2025" or "Hela perioden"."""
-    if window.kind == "tertial":
+    if period.kind == "tertial":
         months = {1: _("januari–april"), 2: _("maj–augusti"), 3: _("september–december")}
-        return _("%(tertial)s (%(months)s)", tertial=_tertial(window), months=months[window.n])
-    return str(window.year) if window.kind == "year" else _("Hela perioden")
-
-
-def _label(group_period) -> str:
-    """A tertial of the table, or the report's whole window."""
-    if hasattr(group_period, "kind"):
-        return period_label(group_period)
-    return _tertial(group_period)
+        return _("%(tertial)s (%(months)s)", tertial=period.label(_), months=months[period.n])
+    return period.label(_)
 
 
 def _titled(title: str, part: str) -> str:
@@ -56,8 +28,8 @@ def _titled(title: str, part: str) -> str:
 
 def _row_label(report, item, t) -> str:
     if item.preliminary and t.key in report.open_tertials:
-        return _("%(tertial)s (preliminärt)", tertial=_tertial(t))
-    return _tertial(t)
+        return _("%(tertial)s (preliminärt)", tertial=t.label(_))
+    return t.label(_)
 
 
 def _presence_tables(report, item, title) -> list[Table]:
@@ -68,15 +40,15 @@ def _presence_tables(report, item, title) -> list[Table]:
         return (label, f.planned, f.held, f.not_held, f.cancelled, _hours(f.held_minutes),
                 _hours(f.planned_minutes))  # fmt: skip
 
-    window, whole = report.window, period_label(report.window)
-    if window.kind == "tertial":
+    period, whole = report.period, period_name(report.period)
+    if period.kind == "tertial":
         tables = [Table(f"{title}: {whole}", header, (row(whole, item.presence),))]
     else:
-        several = window.kind == "all" and len(item.presence_years) > 1  # else it is the total
+        several = period.kind == "all" and len(item.presence_years) > 1  # else it is the total
         years = (row(str(y), f) for y, f in item.presence_years) if several else ()
         tables = [
             Table(_titled(title, _("per tertial")), header,
-                  tuple(row(_tertial(t), f) for t, f in item.presence_tertials), 2),
+                  tuple(row(t.label(_), f) for t, f in item.presence_tertials), 2),
             Table(_titled(title, _("summa")), header, (*years, row(whole, item.presence))),
         ]  # fmt: skip
     for reasons, heading in (
@@ -91,10 +63,10 @@ def _presence_tables(report, item, title) -> list[Table]:
 
 
 def _goal(report, goal, title) -> Table:
-    spans = {"year": lambda: str(report.window.year), "period": lambda: _("Hela perioden"),
+    spans = {"year": lambda: str(report.period.year), "period": lambda: _("Hela perioden"),
              "level": lambda: _("Nivå")}  # fmt: skip
     days = _("%(first)s–%(last)s", first=format_date(goal.first_day, "d MMM y"),
-             last=format_date(min(report.window.last_day, goal.last_day), "d MMM y"))  # fmt: skip
+             last=format_date(min(report.period.last_day, goal.last_day), "d MMM y"))  # fmt: skip
     header = (_("Målet gäller"), _("Mål"), _("Gjort"), _("Under dagarna"))
     return Table(_titled(title, _("mål")), header, ((spans[goal.span](), goal.target,
                  goal.to_date, days),))  # fmt: skip
@@ -113,27 +85,28 @@ def _facts(item, title) -> str:
     return " ".join(facts)
 
 
-def _activity(report, item, lang) -> tuple[list, list]:
+def _activity_section(report, item, lang) -> tuple[list, list]:
+    """The paragraphs and tables for one activity."""
     a = item.activity
     title = a.text("title", lang)
     facts = _facts(item, title)
     if a.measure == "presence":
         return [facts], _presence_tables(report, item, title)
     if a.measure == "status":
-        notes = [f"{u.day.isoformat()}: {u.note}" for u in item.updates]
+        notes = [f"{u.day.isoformat()}: {u.note}" for u in reversed(item.updates)]
         return [facts, *(notes or [_("Inga uppdateringar under perioden.")])], []
     label = _("Värde") if a.measure == "figure" else _("Antal")
-    window, whole = report.window, period_label(report.window)
+    period, whole = report.period, period_name(report.period)
     tables = [] if item.goal is None else [_goal(report, item.goal, title)]
-    if window.kind == "tertial":
+    if period.kind == "tertial":
         return [facts], [Table(f"{title}: {whole}", (_("Period"), label),
-                               ((whole, item.value),)), *tables]  # fmt: skip
+                               ((whole, item.done),)), *tables]  # fmt: skip
     rows = tuple((_row_label(report, item, t), v) for t, v in item.tertials)
-    several = window.kind == "all" and len(item.years) > 1  # one year's row is the total
+    several = period.kind == "all" and len(item.years) > 1  # one year's row is the total
     years = tuple((str(y), v) for y, v in item.years) if several else ()
     return [facts], [
         Table(_titled(title, _("per tertial")), (_("Tertial"), label), rows, 1),
-        Table(_titled(title, _("summa")), (_("Period"), label), (*years, (whole, item.value))),
+        Table(_titled(title, _("summa")), (_("Period"), label), (*years, (whole, item.done))),
         *tables,
     ]
 
@@ -143,10 +116,10 @@ def _feedback_table(report) -> Table:
     for g in report.feedback:
         place = g.place.text("name", page_lang()) if g.place else _("Alla platser")
         if g.shown:
-            rows.append((_label(g.tertial), place, g.responses, g.mean("safety"),
+            rows.append((g.period.label(_), place, g.responses, g.mean("safety"),
                          g.mean("reach_ease")))  # fmt: skip
         else:
-            rows.append((_label(g.tertial), place, _("färre än 5"), None, None))
+            rows.append((g.period.label(_), place, _("färre än 5"), None, None))
     header = (_("Period"), _("Plats"), _("Svar"), _("Trygghet, medel (1–5)"),
               _("Lätt att nå polisen, medel (1–5)"))  # fmt: skip
     return Table(_("Svar per plats och tertial"), header, tuple(rows))
@@ -154,12 +127,12 @@ def _feedback_table(report) -> Table:
 
 def report_document(report, town, lang) -> ReportDocument:
     """The report's content in the page's language, from the domain's figures."""
-    p, window = report.promise, report.window
+    p, period = report.promise, report.period
     sections = []
     for n, (commitment, items) in enumerate(report.commitments, 1):
         paragraphs, tables = [], []
         for item in items:
-            text, found = _activity(report, item, lang)
+            text, found = _activity_section(report, item, lang)
             paragraphs += text
             tables += found
         heading = _("Löfte %(n)d: %(text)s", n=n, text=commitment.text("title", lang))
@@ -171,11 +144,11 @@ def report_document(report, town, lang) -> ReportDocument:
     running = () if report.closed else (_("Perioden har inte stängt: siffrorna är inte slutliga."),)
     return ReportDocument(
         title=_("Uppföljning: %(title)s, %(period)s", title=p.text("title", lang),
-                period=period_label(window)),
+                period=period_name(period)),
         municipality=town.text("name", lang) if town else "",
         period=_("%(first)s–%(last)s. Sammanställd %(day)s.",
-                 first=format_date(window.first_day, "d MMMM y"),
-                 last=format_date(window.last_day, "d MMMM y"),
+                 first=format_date(period.first_day, "d MMMM y"),
+                 last=format_date(period.last_day, "d MMMM y"),
                  day=format_date(report.today, "d MMMM y")),
         cover_lines=(*running, *(x for x in (p.text("summary", lang),) if x)),
         sections=tuple(sections),
@@ -186,59 +159,3 @@ def report_document(report, town, lang) -> ReportDocument:
         page_label=_("Sida %(page)s av %(pages)s"),
         labels={"cover": _("Rapport"), "example": _("Exempeldata")},
     )  # fmt: skip
-
-
-def file_name(promise, window, today, suffix) -> str:
-    period = "hela-perioden" if window.key == ALL else window.key
-    return f"medborgarlofte-{promise.key}-{period}-{today:%Y%m%d}.{suffix}"
-
-
-@bp.get("/promises/<key>/report.pdf")
-@staff_required("report.read")
-def promise_report_pdf(lang, key):
-    return _export(key, "pdf", build_report_pdf)
-
-
-@bp.get("/promises/<key>/report.xlsx")
-@staff_required("report.read")
-def promise_report_xlsx(lang, key):
-    return _export(key, "xlsx", build_workbook)
-
-
-def _period_error(promise, error: PeriodError, today):
-    """A 400 (malformed) or 404 (not within the promise, or not begun) that lists the periods
-    there are, so the next click is the right one."""
-    titles = {
-        "malformed": _("Perioden ska skrivas som all, ett år (2026) eller ett tertial (2026-T2)"),
-        "outside": _("Löftet gäller inte under den perioden"),
-        "not_begun": _("Perioden har inte börjat än"),
-    }
-    body = render_template(
-        "staff/report_period.html", title=titles[error.reason], chosen=promise,
-        windows=promise_windows(promise.first_day, promise.last_day, today),
-        period_label=period_label, today=today,
-    )  # fmt: skip
-    return body, 400 if error.reason == "malformed" else 404
-
-
-def _export(key, suffix, build):
-    found = store.promise_by_key(db.session, key)
-    if found is None:
-        abort(404)
-    now = site.now()
-    today = now.astimezone(timezone()).date()
-    periods = request.args.getlist("period")
-    try:
-        if len(periods) > 1:
-            raise PeriodError("malformed")
-        window = promise_window(found.first_day, found.last_day, (periods or [ALL])[0], today)
-    except PeriodError as error:
-        return _period_error(found, error, today)
-    report = board_report(db.session, found, window, timezone(), now)
-    body = build(report_document(report, municipality(), page_lang()))
-    audit.record(db.session, actor=current_user, action="promise_report.export", obj=found,
-                 now=now, after={"format": suffix, "period": window.key})  # fmt: skip
-    db.session.commit()
-    name = file_name(found, window, today, suffix)
-    return body, 200, {"Content-Type": TYPES[suffix],
-                       "Content-Disposition": f'attachment; filename="{name}"'}  # fmt: skip
