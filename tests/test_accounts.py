@@ -13,9 +13,9 @@ from tests.support.html import error_summary, soup
 from tests.support.servers import free_port
 from tests.support.smtp import smtp  # noqa: F401 - the fixture
 from tests.support.staff import csrf_token, logged_in, login, post_form
+from webapp.accounts import passwords
 from webapp.extensions import db, limiter
 from webapp.models import AuditEvent, LoginRecord, User
-from webapp.staff import passwords
 
 NEW_PASSWORD = "ett helt nytt och långt lösenord"
 LINK = re.compile(r"https://narvaro\.example/(sv|en)/staff/password/set/[\w-]+")

@@ -10,10 +10,10 @@ from tests.factories import PASSWORD, make_user
 from tests.support.smtp import smtp  # noqa: F401 - the fixture
 from tests.support.staff import csrf_token, logged_in, login
 from tests.test_staff_forms import FUZZ, junk
+from webapp.accounts import two_step
+from webapp.accounts.resets import issue_link
 from webapp.extensions import db
 from webapp.models import User
-from webapp.staff import two_step
-from webapp.staff.accounts import issue_link
 
 passwords = junk | st.text(min_size=1000, max_size=1100) | st.sampled_from(["", PASSWORD])
 codes = junk | st.from_regex(r"\A[0-9 -]{0,10}\Z") | st.sampled_from(["", "123456", "abcde-fghij"])
@@ -60,7 +60,7 @@ def test_the_code_step_never_fails(app, code, next_):
     def pending():
         make_user(app, "police")
         user = db.session.scalar(select(User).where(User.email == "polis@example.se"))
-        user.totp_secret_sealed = two_step.box_for(app.config).seal("JBSWY3DPEHPK3PXP" * 2)
+        user.totp_secret_sealed = two_step.sealer_for(app.config).seal("JBSWY3DPEHPK3PXP" * 2)
         user.totp_enabled_at = NOW
         db.session.commit()
         client = app.test_client()

@@ -3,8 +3,8 @@ is no cap over all clients, so one attacker cannot lock every account out."""
 
 from tests.factories import PASSWORD, make_user
 from tests.support.staff import csrf_token
+from webapp.accounts.throttles import CLIENT_LIMIT
 from webapp.extensions import limiter
-from webapp.staff.login_views import CLIENT_LIMIT
 
 
 def _login(client, address, email, password):

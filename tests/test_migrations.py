@@ -7,8 +7,8 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from tests.conftest import PG_URL, make_app
+from webapp.accounts.sealing import SecretSealer, keys_of
 from webapp.extensions import db
-from webapp.sealed import Box, keys_of
 
 SCHEMA = "narvaro_migration_test"
 
@@ -215,7 +215,7 @@ def test_two_step_secrets_are_sealed_on_upgrade_and_opened_on_downgrade(empty_ap
         )
     assert "totp_secret" not in _columns("staff_user")
     assert sealed[1] is None and plain not in sealed[0]
-    assert Box(keys_of(empty_app.config), "totp").open(sealed[0]) == (plain, False)
+    assert SecretSealer(keys_of(empty_app.config), "totp").open(sealed[0]) == (plain, False)
 
     downgrade(revision="0009")
     assert "totp_secret_sealed" not in _columns("staff_user")

@@ -145,7 +145,7 @@ def test_wheel_carries_the_top_level_folders(wheel):
         "webapp/migrations/env.py",
         "webapp/migrations/versions/0001_schedule_tables.py",
         "webapp/static/site.css",
-        "webapp/staff/common_passwords.txt",
+        "webapp/accounts/common_passwords.txt",
         "webapp/fonts/NotoSans-Regular.ttf",
         "webapp/fonts/NotoSans-Bold.ttf",
         "webapp/fonts/NotoSansArabic-Regular.ttf",

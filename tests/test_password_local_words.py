@@ -7,10 +7,10 @@ from sqlalchemy import select
 from tests.factories import cli_create_user
 from tests.support.html import error_summary, soup
 from tests.support.staff import logged_in, post_form
+from webapp.accounts.passwords import local_words, password_problem
+from webapp.accounts.users import local_names
 from webapp.extensions import db
 from webapp.models import Municipality, Place, User
-from webapp.staff.passwords import local_words, password_problem
-from webapp.staff.users import local_names
 
 
 def test_local_words_are_whole_names_and_their_words_with_and_without_dots():

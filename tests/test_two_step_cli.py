@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from tests.support.staff import logged_in, login
 from tests.test_two_step import _code_step, _setup, _with_two_step
+from webapp.accounts.sealing import SecretSealer
 from webapp.extensions import db
 from webapp.models import AuditEvent, RecoveryCode, User
-from webapp.sealed import Box
 
 
 def _remove(app, email):
@@ -75,7 +75,7 @@ def test_an_admin_locked_out_by_a_new_key_gets_back_in_and_sets_it_up_again(app)
     assert len(codes) == 10
     assert client.get("/sv/staff/").status_code == 200
     sealed = _user("admin@example.se").totp_secret_sealed
-    assert Box(["a new key, the old one lost"], "totp").open(sealed) == (secret, False)
+    assert SecretSealer(["a new key, the old one lost"], "totp").open(sealed) == (secret, False)
     # The stuck browser's half login ended with the other sessions.
     assert stuck.get("/sv/staff/login/code").headers["Location"] == "/sv/staff/login"
 

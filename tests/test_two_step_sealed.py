@@ -11,9 +11,9 @@ from tests.conftest import NOW
 from tests.support.html import soup
 from tests.support.staff import logged_in, login, post_form
 from tests.test_two_step import _code_step, _with_two_step
+from webapp.accounts.sealing import SecretSealer
 from webapp.extensions import db
 from webapp.models import User
-from webapp.sealed import Box
 
 LATER = NOW + timedelta(minutes=5)
 
@@ -34,7 +34,7 @@ def test_the_column_holds_no_secret_and_codes_still_log_in(app, pin):
 
     assert secret not in stored and secret.lower() not in stored.lower()
     assert stored.startswith("gAAAAA")  # a Fernet token
-    assert Box(["test-secret"], "totp").open(stored) == (secret, False)
+    assert SecretSealer(["test-secret"], "totp").open(stored) == (secret, False)
     assert done.headers["Location"] == "/sv/staff/"
     assert client.get("/sv/staff/").status_code == 200
 
@@ -68,7 +68,7 @@ def test_an_old_key_still_opens_and_the_secret_is_sealed_with_the_new_one(app, p
     done = _code_step(client, pyotp.TOTP(secret).at(LATER))
 
     assert done.headers["Location"] == "/sv/staff/"
-    assert Box(["the new key"], "totp").open(_stored()) == (secret, False)
+    assert SecretSealer(["the new key"], "totp").open(_stored()) == (secret, False)
 
 
 def test_setup_seals_the_secret_with_the_current_key(app):
@@ -78,4 +78,4 @@ def test_setup_seals_the_secret_with_the_current_key(app):
     secret = soup(page).find(id="secret").get_text(strip=True)
     post_form(client, "/sv/staff/account/two-step", {"code": pyotp.TOTP(secret).at(NOW)})
 
-    assert Box(["test-secret"], "totp").open(_stored()) == (secret, False)
+    assert SecretSealer(["test-secret"], "totp").open(_stored()) == (secret, False)

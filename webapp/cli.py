@@ -144,14 +144,21 @@ def _read_password() -> str:
 )
 def create_user(email, role):
     """Create a staff account; the password is read from standard input."""
-    from webapp.staff.users import AccountError
-    from webapp.staff.users import create_user as create_account
+    from webapp.accounts.passwords import hasher
+    from webapp.accounts.users import AccountError
+    from webapp.accounts.users import create_user as create_account
 
     password = _read_password()
     with writing():
         try:
             user = create_account(
-                db.session, email=email, password=password, role=role, now=utcnow(), via="cli"
+                db.session,
+                email=email,
+                password=password,
+                role=role,
+                now=utcnow(),
+                hasher=hasher(current_app.config.get("PASSWORD_HASH_PARAMS")),
+                via="cli",
             )
         except AccountError as error:
             db.session.rollback()
@@ -163,7 +170,7 @@ def create_user(email, role):
 
 def _account_or_exit(email):
     """The account with this address, or an error line and exit code 1."""
-    from webapp.staff.users import find_user
+    from webapp.accounts.users import find_user
 
     user = find_user(db.session, email)
     if user is None:
@@ -177,7 +184,7 @@ def _account_or_exit(email):
 @click.argument("email")
 def reset_password(email):
     """Print a one-time link that sets EMAIL's password (the first admin, or recovery)."""
-    from webapp.staff.accounts import issue_link
+    from webapp.accounts.resets import issue_link
 
     with writing():
         user = _account_or_exit(email)
@@ -197,7 +204,7 @@ def reset_password(email):
 @click.argument("email")
 def remove_two_step(email):
     """Remove EMAIL's second factor and recovery codes and end its sessions (recovery)."""
-    from webapp.staff import two_step
+    from webapp.accounts import two_step
 
     with writing():
         user = _account_or_exit(email)

@@ -19,10 +19,10 @@ from tests.browser.helpers import (
 )
 from tests.conftest import NOW
 from tests.support.smtp import smtp  # noqa: F401 - the fixture
+from webapp.accounts import two_step
+from webapp.accounts.resets import issue_link
 from webapp.extensions import db
 from webapp.models import User
-from webapp.staff import two_step
-from webapp.staff.accounts import issue_link
 
 PASSWORD = "webbläsartest för konton"
 NEW_PASSWORD = "ett nytt lösenord från mejlet"
@@ -41,7 +41,7 @@ def _with_two_step(live_server, email):
     """Two-step login on, with SECRET, as if set up long ago (a factory, not the flow)."""
     with live_server.app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
-        user.totp_secret_sealed = two_step.box_for(live_server.app.config).seal(SECRET)
+        user.totp_secret_sealed = two_step.sealer_for(live_server.app.config).seal(SECRET)
         user.totp_enabled_at = datetime(2026, 11, 1, tzinfo=UTC)
         db.session.commit()
         db.session.remove()

@@ -20,9 +20,9 @@ from tests.browser.helpers import (
     title_starts_with,
 )
 from tests.conftest import NOW
+from webapp.accounts import passwords, two_step
 from webapp.extensions import db
 from webapp.models import User
-from webapp.staff import passwords, two_step
 
 PASSWORD = "webbläsartest för tvåsteg"
 SECRET = pyotp.random_base32()
@@ -38,7 +38,7 @@ def _user_with_two_step(live_server, email, role="police"):
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
-        user.totp_secret_sealed = two_step.box_for(app.config).seal(SECRET)
+        user.totp_secret_sealed = two_step.sealer_for(app.config).seal(SECRET)
         user.totp_enabled_at = datetime(2026, 11, 1, tzinfo=UTC)
         db.session.commit()
         db.session.remove()

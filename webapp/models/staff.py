@@ -23,7 +23,7 @@ class User(Base):
     # Set by an admin's reset: the next login goes to "change password" before anything else.
     must_set_password = Column(Boolean, nullable=False, default=False, server_default=false())
     # Two-step login (TOTP): the base32 secret, set when confirmed with a first code, sealed
-    # with a key derived from SECRET_KEY (webapp/sealed.py): never stored in plain text.
+    # with a key derived from SECRET_KEY (webapp/accounts/sealing.py): never stored in plain text.
     totp_secret_sealed = Column(String(255))
     totp_enabled_at = Column(UTCDateTime)  # None while a secret is only being set up
     totp_last_step = Column(Integer)  # the last time step accepted: a code works once

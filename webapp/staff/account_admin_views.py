@@ -6,14 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import audit, mail, site
+from webapp.accounts import resets, two_step
 from webapp.extensions import db
 from webapp.models import User
 from webapp.site import lang as page_lang
-from webapp.staff import accounts, bp, two_step
+from webapp.staff import bp, throttle
 from webapp.staff.account_forms import ActionForm
 from webapp.staff.auth import staff_required
 from webapp.staff.reset_views import link_url, mail_link
-from webapp.staff.throttle import clear_account
 
 
 def _colleague(user_id: int) -> User:
@@ -29,9 +29,7 @@ def user_password_link(lang, user_id):
     user = _colleague(user_id)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("staff.user_edit", user_id=user.id))
-    token = accounts.issue_link(
-        db.session, user, purpose="admin", now=site.now(), actor=current_user
-    )
+    token = resets.issue_link(db.session, user, purpose="admin", now=site.now(), actor=current_user)
     db.session.commit()
     mailed = None
     if mail.configured(current_app.config):
@@ -57,7 +55,7 @@ def user_two_step_remove(lang, user_id):
 def user_throttle_clear(lang, user_id):
     user = _colleague(user_id)
     if ActionForm().validate_on_submit():
-        clear_account(user.email)
+        throttle.lift(user.email)
         audit.record(
             db.session, actor=current_user, action="login.unthrottle", obj=user, now=site.now()
         )

@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from webapp.accounts.passwords import MAX_LENGTH
 from webapp.forms import BaseForm
-from webapp.staff.passwords import MAX_LENGTH
 
 
 def _new_password_field():

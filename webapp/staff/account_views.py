@@ -6,15 +6,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import site
+from webapp.accounts import resets, sessions, two_step
+from webapp.accounts.users import AccountError
 from webapp.extensions import db
 from webapp.public.qr import qr_svg
 from webapp.site import municipality
-from webapp.staff import accounts, bp, render_form, two_step
+from webapp.staff import bp, render_form
 from webapp.staff.account_forms import ActionForm, ChangePasswordForm, SetupForm
-from webapp.staff.auth import current_token_hash, end_session, staff_required
+from webapp.staff.auth import current_token_hash, end_session, password_hasher, staff_required
 from webapp.staff.forms import ROLE_LABELS
 from webapp.staff.forms import _password_message as password_message
-from webapp.staff.users import AccountError
 
 
 @bp.get("/account")
@@ -26,7 +27,7 @@ def account(lang):
         two_step_on=two_step.enabled(current_user),
         two_step_required=two_step.required(current_user, current_app.config["STAFF_MFA"]),
         codes_left=two_step.codes_left(db.session, current_user),
-        logins=accounts.recent_logins(db.session, current_user),
+        logins=sessions.recent_logins(db.session, current_user),
         form=ActionForm(),
     )
 
@@ -37,12 +38,13 @@ def account_password(lang):
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(
+            resets.change_password(
                 db.session,
                 current_user,
                 form.current.data,
                 form.password.data,
                 now=site.now(),
+                hasher=password_hasher(),
                 keep=current_token_hash(),
             )
         except AccountError as error:
@@ -63,7 +65,7 @@ def account_sessions_end(lang):
     form = ActionForm()
     if not form.validate_on_submit():
         return redirect(url_for("staff.account"))
-    accounts.end_other_sessions(db.session, current_user, keep=None, now=site.now())
+    sessions.end_other_sessions(db.session, current_user, keep=None, now=site.now())
     end_session()
     db.session.commit()
     flash(_("Du är utloggad överallt."))
@@ -86,7 +88,7 @@ def two_step_setup(lang):
             secret,
             form.code.data,
             now=site.now(),
-            box=two_step.box_for(current_app.config),
+            sealer=two_step.sealer_for(current_app.config),
         )
         if codes is not None:
             db.session.commit()

@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import audit, site
+from webapp.accounts import users
 from webapp.extensions import db
 from webapp.models import User
-from webapp.staff import bp, render_form, users
-from webapp.staff.auth import staff_required
+from webapp.staff import bp, render_form
+from webapp.staff.auth import password_hasher, staff_required
 from webapp.staff.forms import ROLE_LABELS, UserEditForm, UserForm
 from webapp.staff.forms import _password_message as password_message
 
@@ -37,6 +38,7 @@ def user_new(lang):
                 password=form.password.data,
                 role=form.role.data,
                 now=site.now(),
+                hasher=password_hasher(),
                 actor=current_user,
             )
         except users.AccountError as error:

@@ -76,7 +76,7 @@ class UserForm(BaseForm):
             raise ValidationError(_("Välj en roll"))
 
     def validate_password(self, field):
-        from webapp.staff.passwords import password_problem
+        from webapp.accounts.passwords import password_problem
 
         problem = password_problem(field.data or "", self.email.data or "")
         if problem:

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 
-from webapp.staff import bp, two_step
-from webapp.staff.passwords import HashingBusy
+from webapp.accounts import two_step
+from webapp.accounts.passwords import HashingBusy
+from webapp.staff import bp
 from webapp.staff.throttle import minutes_to_wait
 
 # Pages that work without being logged in, or that are the way out.

@@ -7,55 +7,34 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import audit, site
-from webapp.extensions import db, limiter
+from webapp.accounts import two_step
+from webapp.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    spend_verify_time,
+    verify_password,
+)
+from webapp.accounts.sessions import record_login
+from webapp.accounts.users import find_user, normalise_email
+from webapp.extensions import db
 from webapp.permissions import can
 from webapp.schedule.planning import slots_starting_between, slots_to_report
 from webapp.site import lang as page_lang
 from webapp.site import timezone
-from webapp.staff import bp, render_form, two_step
-from webapp.staff.accounts import record_login
-from webapp.staff.auth import end_session, normalise_email, safe_next, staff_required, start_session
-from webapp.staff.forms import LoginForm, LogoutForm
-from webapp.staff.passwords import hash_password, needs_rehash, spend_verify_time, verify_password
-from webapp.staff.throttle import (
-    ACCOUNT_LIMIT,
-    CLIENT_LIMIT,
-    device_key,
-    failed,
-    form_account_key,
-    per_client,
-    remember_device,
-    trusted_device,
+from webapp.staff import bp, render_form
+from webapp.staff.auth import (
+    end_session,
+    password_hasher,
+    safe_next,
+    staff_required,
+    start_session,
 )
-from webapp.staff.users import find_user
-
-__all__ = ["ACCOUNT_LIMIT", "CLIENT_LIMIT"]
+from webapp.staff.forms import LoginForm, LogoutForm
+from webapp.staff.throttle import form_account_key, remember_device, throttled
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    ACCOUNT_LIMIT,
-    key_func=form_account_key,
-    methods=["POST"],
-    deduct_when=failed,
-    exempt_when=trusted_device,
-    scope="staff-login-account",
-)
-@limiter.limit(
-    ACCOUNT_LIMIT,
-    key_func=device_key,
-    methods=["POST"],
-    deduct_when=failed,
-    exempt_when=lambda: not trusted_device(),
-    scope="staff-login-device",
-)
-@limiter.limit(
-    CLIENT_LIMIT,
-    key_func=per_client("login"),
-    methods=["POST"],
-    deduct_when=failed,
-    scope="staff-login-client",
-)
+@throttled("login", form_account_key)
 def login(lang):
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(url_for("staff.home"))
@@ -82,15 +61,15 @@ def _check_credentials(email: str, password: str):
     # End the (write) transaction before Argon2: under a flood of logins hashing takes
     # seconds, and SQLite's write lock must not be held, nor waited for, meanwhile.
     db.session.rollback()
-    now = site.now()
+    now, hasher = site.now(), password_hasher()
     if stored_hash is None:
-        spend_verify_time(password)
+        spend_verify_time(password, hasher)
         matches = False
     else:
-        matches = verify_password(stored_hash, password)
+        matches = verify_password(stored_hash, password, hasher)
     if user is not None and user.active and matches:
-        if needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
+        if needs_rehash(user.password_hash, hasher):
+            user.password_hash = hash_password(password, hasher)
         if two_step.enabled(user):
             # Half a login: the session opens nothing until the code page completes it.
             start_session(user, now, complete=False)

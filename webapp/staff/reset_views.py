@@ -11,25 +11,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import audit, mail, site
-from webapp.extensions import db, limiter
+from webapp.accounts import resets, two_step
+from webapp.accounts.sessions import record_login
+from webapp.accounts.throttles import account_key
+from webapp.accounts.users import AccountError, find_user
+from webapp.extensions import db
 from webapp.i18n import STAFF_LANGUAGES
 from webapp.site import lang as page_lang
 from webapp.site import public_base_url
-from webapp.staff import accounts, bp, render_form, two_step
+from webapp.staff import bp, render_form
 from webapp.staff.account_forms import CodeForm, ForgotForm, SetPasswordForm
-from webapp.staff.auth import pending_session, safe_next
+from webapp.staff.auth import password_hasher, pending_session, safe_next
 from webapp.staff.forms import _password_message as password_message
 from webapp.staff.login_views import complete_login
-from webapp.staff.throttle import (
-    ACCOUNT_LIMIT,
-    CLIENT_LIMIT,
-    email_key,
-    failures_limited,
-    form_account_key,
-    per_client,
-    remember_device,
-)
-from webapp.staff.users import AccountError, find_user
+from webapp.staff.throttle import form_account_key, remember_device, throttled
 
 
 def link_url(token: str, lang: str) -> str:
@@ -41,7 +36,7 @@ def _link_message(user, token: str, *, purpose: str, lang: str):
     """The mail with the link, in the language the person last logged in with (else `lang`)."""
     config = current_app.config
     lang = user.language if user.language in STAFF_LANGUAGES else lang
-    hours = int(accounts.LINK_LIFETIME[purpose].total_seconds() // 3600)
+    hours = int(resets.LINK_LIFETIME[purpose].total_seconds() // 3600)
     return mail.password_link_message(
         to=user.email,
         sender=config["MAIL_DEFAULT_SENDER"] or f"narvaro@{request.host.split(':')[0]}",
@@ -69,7 +64,7 @@ def _forgot_mail(user, lang: str):
         stand_in = SimpleNamespace(id=None, email="nobody@invalid", language=None)
         _link_message(stand_in, secrets.token_urlsafe(32), purpose="forgot", lang=lang)
         return None
-    token = accounts.issue_link(db.session, user, purpose="forgot", now=site.now())
+    token = resets.issue_link(db.session, user, purpose="forgot", now=site.now())
     db.session.commit()
     return _link_message(user, token, purpose="forgot", lang=lang)
 
@@ -123,12 +118,7 @@ def _answer_no_sooner_than_the_floor(view):
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(
-    ACCOUNT_LIMIT, key_func=form_account_key, methods=["POST"], scope="staff-forgot-account"
-)
-@limiter.limit(
-    CLIENT_LIMIT, key_func=per_client("forgot"), methods=["POST"], scope="staff-forgot-client"
-)
+@throttled("forgot", form_account_key)
 @_answer_no_sooner_than_the_floor
 def password_forgot(lang):
     mail_on = mail.configured(current_app.config)
@@ -147,16 +137,16 @@ def password_forgot(lang):
 
 
 @bp.route("/password/set/<token>", methods=["GET", "POST"])
-@limiter.limit(CLIENT_LIMIT, key_func=per_client("set"), methods=["POST"], scope="staff-set")
+@throttled("set")
 def password_set(lang, token):
     now = site.now()
-    row = accounts.valid_link(db.session, token, now)
+    row = resets.valid_link(db.session, token, now)
     if row is None:
         return render_template("staff/link_invalid.html"), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.use_link(db.session, row, form.password.data, now=now)
+            resets.use_link(db.session, row, form.password.data, now=now, hasher=password_hasher())
         except AccountError as error:
             form.password.errors.append(password_message(error.code))
         else:
@@ -167,11 +157,11 @@ def password_set(lang, token):
 
 def _pending_account_key() -> str:
     row = pending_session(site.now())
-    return email_key(row.user.email if row else "")
+    return account_key(row.user.email if row else "")
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@failures_limited("code", _pending_account_key)
+@throttled("code", _pending_account_key)
 def login_code(lang):
     now = site.now()
     row = pending_session(now)
@@ -182,8 +172,8 @@ def login_code(lang):
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         user = row.user
-        box = two_step.box_for(current_app.config)
-        via = two_step.check_code(db.session, user, form.code.data, now=now, box=box)
+        sealer = two_step.sealer_for(current_app.config)
+        via = two_step.check_code(db.session, user, form.code.data, now=now, sealer=sealer)
         if via:
             db.session.delete(row)
             complete_login(user, now, via=via)
@@ -191,7 +181,7 @@ def login_code(lang):
             target = safe_next(form.next.data, url_for("staff.home"))
             return remember_device(redirect(target), user.email)
         g.login_failed = True
-        accounts.record_login(db.session, user, success=False, now=now)
+        record_login(db.session, user, success=False, now=now)
         audit.record(db.session, actor=user, action="login.code_failed", obj=user, now=now)
         db.session.commit()
         form.code.errors.append(

@@ -1,14 +1,9 @@
-"""Throttling of guesses at passwords, codes and reset requests, which cannot be turned into a
-way to lock a colleague out.
+"""The staff throttles applied to the views, from the table in webapp.accounts.throttles.
 
-Each form is limited per account (a hash of the address, never the address) and per client
-(an HMAC of the client address, feedback.privacy.client_key). A browser that has logged in to
-an account before carries a signed "trusted device" cookie for it (OWASP's device cookies):
-it skips that account's shared limit and gets one of its own, so strangers failing on
-purpose slow themselves down, not the account's owner.
+A browser that has logged in to an account before carries a signed "trusted device" cookie
+for it: it skips that account's shared limit and gets one of its own.
 """
 
-import hashlib
 import math
 import time
 
@@ -16,64 +11,62 @@ from flask import current_app, g, request
 from itsdangerous import BadData, URLSafeTimedSerializer
 from limits import parse
 
+from webapp.accounts.throttles import DEVICE_DAYS, STEPS, account_key, count_key
+from webapp.accounts.throttles import per_account_limits as _per_account_limits
 from webapp.extensions import limiter
 from webapp.feedback.privacy import client_key
-from webapp.staff.auth import normalise_email
-
-ACCOUNT_LIMIT = "5 per 15 minutes"
-# Per client: one client guessing across many accounts is slowed down; there is no cap over
-# all clients, so nobody can lock everyone else out.
-CLIENT_LIMIT = "30 per 15 minutes"
-DEVICE_DAYS = 180
-# (endpoint, scope) of every per-account limit, for an admin's "clear the throttle".
-ACCOUNT_SCOPES = (
-    ("staff.login", "staff-login-account"),
-    ("staff.login", "staff-login-device"),
-    ("staff.password_forgot", "staff-forgot-account"),
-    ("staff.two_step_off", "staff-two-step-off-account"),
-    ("staff.recovery_codes_new", "staff-recovery-codes-account"),
-)
-
-
-def email_key(email: str | None) -> str:
-    return "login-account:" + hashlib.sha256(normalise_email(email).encode()).hexdigest()
 
 
 def form_account_key() -> str:
     """The submitted address, normalised and hashed: no IP, and no address in the store."""
-    return email_key(request.form.get("email"))
+    return account_key(request.form.get("email"))
 
 
 def failed(_response) -> bool:
-    """Count only failures: deduct_when for the limits."""
+    """Count only failures: deduct_when for the limits of passwords and codes."""
     return bool(g.get("login_failed"))
 
 
-def per_client(purpose: str):
-    return lambda: client_key(purpose)
+def throttled(step: str, account=None):
+    """The limits of `step` (webapp.accounts.throttles.STEPS) on a view; `account` gives the
+    per-account key of the request (None: the step has no per-account limit). Only posts
+    count."""
+    limits = STEPS[step]
+    devices = any(limit.per == "device" for limit in limits)
 
+    def key_of(limit):
+        if limit.per == "client":
+            return lambda: client_key(step)
+        return lambda: count_key(limit, account())
 
-def failures_limited(name: str, account_key):
-    """The limits of a page that checks a code or password, `name`: failed posts count, per
-    account (`account_key`, scope "staff-NAME-account") and per client."""
+    def exempt_of(limit):
+        if limit.per == "device":
+            return lambda: not trusted_device(account())
+        if limit.per == "account" and devices:
+            return lambda: trusted_device(account())
+        return None
 
     def decorate(view):
-        view = limiter.limit(
-            CLIENT_LIMIT,
-            key_func=per_client(name),
-            methods=["POST"],
-            deduct_when=failed,
-            scope=f"staff-{name}-client",
-        )(view)
-        return limiter.limit(
-            ACCOUNT_LIMIT,
-            key_func=account_key,
-            methods=["POST"],
-            deduct_when=failed,
-            scope=f"staff-{name}-account",
-        )(view)
+        for limit in reversed(limits):
+            view = limiter.shared_limit(
+                limit.rate,
+                limit.scope,
+                key_func=key_of(limit),
+                methods=["POST"],
+                deduct_when=failed if limit.failures_only else None,
+                exempt_when=exempt_of(limit),
+            )(view)
+        return view
 
     return decorate
+
+
+def lift(email: str) -> None:
+    """An admin lets an account's owner try again at once, at every step (the per-client
+    limits stay)."""
+    key = account_key(email)
+    for limit in _per_account_limits():
+        limiter.limiter.clear(parse(limit.rate), count_key(limit, key), limit.scope)
 
 
 def device_cookie_name() -> str:
@@ -86,23 +79,19 @@ def _serializer():
 
 
 def device_cookie_value(email: str) -> str:
-    return _serializer().dumps(email_key(email))
+    return _serializer().dumps(account_key(email))
 
 
-def trusted_device() -> bool:
-    """The browser logged in to the account named in the form before."""
+def trusted_device(key: str) -> bool:
+    """The browser logged in before to the account whose key is `key`."""
     value = request.cookies.get(device_cookie_name())
     if not value:
         return False
     try:
-        key = _serializer().loads(value, max_age=DEVICE_DAYS * 86400)
+        trusted = _serializer().loads(value, max_age=DEVICE_DAYS * 86400)
     except BadData:
         return False
-    return key == form_account_key()
-
-
-def device_key() -> str:
-    return form_account_key() + ":device"
+    return trusted == key
 
 
 def remember_device(response, email: str):
@@ -117,15 +106,6 @@ def remember_device(response, email: str):
         samesite="Lax",
     )
     return response
-
-
-def clear_account(email: str) -> None:
-    """An admin lets an account's owner try again at once (the per-client limits stay)."""
-    key = email_key(email)
-    item = parse(ACCOUNT_LIMIT)
-    for endpoint, scope in ACCOUNT_SCOPES:
-        suffix = ":device" if scope.endswith("device") else ""
-        limiter.limiter.clear(item, key + suffix, f"{endpoint}:{scope}")
 
 
 def minutes_to_wait() -> int:

@@ -8,27 +8,29 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import audit, site
+from webapp.accounts import two_step
+from webapp.accounts.passwords import verify_password
+from webapp.accounts.throttles import account_key
 from webapp.extensions import db
-from webapp.staff import bp, render_form, two_step
+from webapp.staff import bp, render_form
 from webapp.staff.account_forms import ConfirmTwoStepForm
-from webapp.staff.auth import current_token_hash, staff_required
-from webapp.staff.passwords import verify_password
-from webapp.staff.throttle import email_key, failures_limited
+from webapp.staff.auth import current_token_hash, password_hasher, staff_required
+from webapp.staff.throttle import throttled
 
 
 def _own_account_key() -> str:
-    return email_key(current_user.email if current_user.is_authenticated else "")
+    return account_key(current_user.email if current_user.is_authenticated else "")
 
 
 def _confirmed(form, purpose: str) -> bool:
     """The password and then the code are right; otherwise errors on the form, the failure
     audited and counted by the throttle."""
     user, now = current_user, site.now()
-    if not verify_password(user.password_hash, form.password.data):
+    if not verify_password(user.password_hash, form.password.data, password_hasher()):
         form.password.errors.append(_("Fel lösenord. Skriv ditt nuvarande lösenord"))
     else:
-        box = two_step.box_for(current_app.config)
-        if two_step.check_code(db.session, user, form.code.data, now=now, box=box):
+        sealer = two_step.sealer_for(current_app.config)
+        if two_step.check_code(db.session, user, form.code.data, now=now, sealer=sealer):
             return True
         form.code.errors.append(
             _("Koden stämmer inte. Skriv koden som appen visar just nu, eller en reservkod")
@@ -52,7 +54,7 @@ def _confirm_page(form, **context):
 
 @bp.route("/account/two-step/off", methods=["GET", "POST"])
 @staff_required()
-@failures_limited("two-step-off", _own_account_key)
+@throttled("two-step-off", _own_account_key)
 def two_step_off(lang):
     if not two_step.enabled(current_user):
         return redirect(url_for("staff.account"))
@@ -69,7 +71,7 @@ def two_step_off(lang):
 
 @bp.route("/account/recovery-codes", methods=["GET", "POST"])
 @staff_required()
-@failures_limited("recovery-codes", _own_account_key)
+@throttled("recovery-codes", _own_account_key)
 def recovery_codes_new(lang):
     if not two_step.enabled(current_user):
         return redirect(url_for("staff.account"))

@@ -3,9 +3,13 @@
 from sqlalchemy import select
 
 from webapp import audit
+from webapp.accounts.passwords import hash_password, local_words, password_problem
+from webapp.accounts.sessions import end_all_sessions
 from webapp.models import ROLES, Municipality, Place, User
-from webapp.staff.auth import end_all_sessions, normalise_email
-from webapp.staff.passwords import hash_password, local_words, password_problem
+
+
+def normalise_email(email: str | None) -> str:
+    return (email or "").strip().lower()
 
 
 class AccountError(ValueError):
@@ -37,7 +41,7 @@ def _translated_names(row):
     return [t.get("name") for t in (row.translations or {}).values() if isinstance(t, dict)]
 
 
-def create_user(session, *, email, password, role, now, actor=None, via="ui") -> User:
+def create_user(session, *, email, password, role, now, hasher, actor=None, via="ui") -> User:
     """A new active account; raises AccountError("role"|"exists"|<password problem>).
 
     Passwords made of the municipality's or a place's name count as common."""
@@ -50,7 +54,11 @@ def create_user(session, *, email, password, role, now, actor=None, via="ui") ->
     if find_user(session, email) is not None:
         raise AccountError("exists")
     user = User(
-        email=email, password_hash=hash_password(password), role=role, active=True, created_at=now
+        email=email,
+        password_hash=hash_password(password, hasher),
+        role=role,
+        active=True,
+        created_at=now,
     )
     session.add(user)
     session.flush()

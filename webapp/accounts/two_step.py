@@ -11,10 +11,10 @@ import pyotp
 from sqlalchemy import delete, func, select
 
 from webapp import audit
+from webapp.accounts.sealing import SecretSealer, Unreadable, keys_of
+from webapp.accounts.sessions import end_all_sessions
 from webapp.models import RecoveryCode, User
 from webapp.permissions import can
-from webapp.sealed import Box, Unreadable, keys_of
-from webapp.staff.auth import end_all_sessions
 
 RECOVERY_CODES = 10
 POLICIES = ("optional", "required-for-admin", "required")
@@ -28,19 +28,19 @@ class SecretUnreadable(RuntimeError):
         self.user_id = user_id
 
 
-def box_for(config) -> Box:
+def sealer_for(config) -> SecretSealer:
     """What seals the secrets: keys from SECRET_KEY and SECRET_KEY_FALLBACKS."""
-    return Box(keys_of(config), "totp")
+    return SecretSealer(keys_of(config), "totp")
 
 
-def _secret(user: User, box: Box) -> str:
+def _secret(user: User, sealer: SecretSealer) -> str:
     """The account's secret in plain text; one sealed with an old key is sealed anew."""
     try:
-        secret, stale = box.open(user.totp_secret_sealed)
+        secret, stale = sealer.open(user.totp_secret_sealed)
     except Unreadable:
         raise SecretUnreadable(user.id) from None
     if stale:
-        user.totp_secret_sealed = box.seal(secret)
+        user.totp_secret_sealed = sealer.seal(secret)
     return secret
 
 
@@ -107,13 +107,13 @@ def _replace_codes(session, user: User) -> list[str]:
 
 
 def enable(
-    session, user: User, secret: str, code: str, *, now: datetime, box: Box
+    session, user: User, secret: str, code: str, *, now: datetime, sealer: SecretSealer
 ) -> list[str] | None:
     """Turn two-step login on when `code` fits `secret`; the recovery codes, shown once."""
     step = _matching_step(secret, code, now)
     if step is None:
         return None
-    user.totp_secret_sealed = box.seal(secret)
+    user.totp_secret_sealed = sealer.seal(secret)
     user.totp_enabled_at = now
     user.totp_last_step = step
     codes = _replace_codes(session, user)
@@ -121,12 +121,14 @@ def enable(
     return codes
 
 
-def check_code(session, user: User, code: str, *, now: datetime, box: Box) -> str | None:
+def check_code(
+    session, user: User, code: str, *, now: datetime, sealer: SecretSealer
+) -> str | None:
     """How the second step was passed ("totp" or "recovery"), or None.
 
     A TOTP code is accepted once: its step must be later than the last one used. Raises
     SecretUnreadable when the stored secret cannot be opened."""
-    step = _matching_step(_secret(user, box), code, now) if enabled(user) else None
+    step = _matching_step(_secret(user, sealer), code, now) if enabled(user) else None
     if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
         user.totp_last_step = step
         return "totp"

@@ -1,22 +1,22 @@
-"""What a staff member can do with their own account, and what an admin can do for them:
-change or set a password, one-time password links, login history. Flushes only."""
+"""New passwords: the owner's own change, and one-time set-password links (a forgotten
+password, an admin's reset, the command line). Flushes only."""
 
 import hashlib
 import hmac
 import secrets
 from datetime import datetime, timedelta
 
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from webapp import audit
-from webapp.models import LoginRecord, PasswordToken, User
-from webapp.staff.auth import end_all_sessions
-from webapp.staff.passwords import hash_password, local_words, password_problem, verify_password
-from webapp.staff.users import AccountError, local_names
+from webapp.accounts.passwords import hash_password, local_words, password_problem, verify_password
+from webapp.accounts.sessions import end_all_sessions
+from webapp.accounts.users import AccountError, local_names
+from webapp.models import PasswordToken, User
 
 LINK_LIFETIME = {"forgot": timedelta(hours=1), "admin": timedelta(hours=72)}
 LINK_LIFETIME["cli"] = LINK_LIFETIME["admin"]
-HISTORY = 10  # logins shown on the account page
 
 
 def _sha256(text: str) -> str:
@@ -34,24 +34,34 @@ def new_password_problem(session, user: User, password: str) -> str | None:
 
 
 def set_password(
-    session, user: User, password: str, *, now: datetime, actor, action: str, keep=None
+    session,
+    user: User,
+    password: str,
+    *,
+    now: datetime,
+    hasher: PasswordHasher,
+    actor,
+    action: str,
+    keep=None,
 ) -> None:
     """A new password: every session but `keep` ends, old links die; raises AccountError."""
     problem = new_password_problem(session, user, password)
     if problem:
         raise AccountError(problem)
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_password(password, hasher)
     user.must_set_password = False
     ended = end_all_sessions(session, user, keep=keep)
     session.flush()
     audit.record(session, actor=actor, action=action, obj=user, now=now, after={"ended": ended})
 
 
-def change_password(session, user: User, current: str, new: str, *, now, keep) -> None:
+def change_password(session, user: User, current: str, new: str, *, now, hasher, keep) -> None:
     """The logged-in user's own change; raises AccountError("current") for a wrong password."""
-    if not verify_password(user.password_hash, current):
+    if not verify_password(user.password_hash, current, hasher):
         raise AccountError("current")
-    set_password(session, user, new, now=now, actor=user, action="password.change", keep=keep)
+    set_password(
+        session, user, new, now=now, hasher=hasher, actor=user, action="password.change", keep=keep
+    )
 
 
 def issue_link(session, user: User, *, purpose: str, now: datetime, actor=None) -> str:
@@ -95,35 +105,9 @@ def valid_link(session, token: str, now: datetime) -> PasswordToken | None:
     return row
 
 
-def use_link(session, row: PasswordToken, password: str, *, now: datetime) -> User:
+def use_link(session, row: PasswordToken, password: str, *, now: datetime, hasher) -> User:
     """Set the password through a link: it is spent, every session ends."""
-    set_password(
-        session, row.user, password, now=now, actor=row.user, action=f"password.set.{row.purpose}"
-    )
+    action = f"password.set.{row.purpose}"
+    set_password(session, row.user, password, now=now, hasher=hasher, actor=row.user, action=action)
     row.used_at = now
     return row.user
-
-
-def record_login(session, user: User | None, *, success: bool, now: datetime) -> None:
-    """Time and outcome for the account page; unknown accounts leave no row."""
-    if user is not None:
-        session.add(LoginRecord(user_id=user.id, at=now, success=success))
-
-
-def recent_logins(session, user: User) -> list[LoginRecord]:
-    query = (
-        select(LoginRecord)
-        .where(LoginRecord.user_id == user.id)
-        .order_by(LoginRecord.at.desc(), LoginRecord.id.desc())
-        .limit(HISTORY)
-    )
-    return list(session.scalars(query))
-
-
-def end_other_sessions(session, user: User, *, keep: str | None, now: datetime) -> int:
-    """ "Sign out everywhere": every session but this one (or all, with keep=None)."""
-    ended = end_all_sessions(session, user, keep=keep)
-    audit.record(
-        session, actor=user, action="sessions.end", obj=user, now=now, after={"ended": ended}
-    )
-    return ended

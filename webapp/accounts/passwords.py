@@ -6,13 +6,12 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from flask import current_app, has_app_context
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # long passphrases are welcome; the cap only stops absurd request bodies
@@ -31,8 +30,8 @@ def _hasher_with(params: tuple) -> PasswordHasher:
     return PasswordHasher(**dict(params))
 
 
-def _hasher() -> PasswordHasher:
-    params = current_app.config.get("PASSWORD_HASH_PARAMS") if has_app_context() else None
+def hasher(params: Mapping | None = None) -> PasswordHasher:
+    """The hasher for PASSWORD_HASH_PARAMS (None: argon2-cffi's defaults), made once."""
     return _hasher_with(tuple(sorted((params or {}).items())))
 
 
@@ -79,22 +78,22 @@ def _bounded(work, *args):
         _slots.release()
 
 
-def hash_password(password: str) -> str:
-    return _bounded(_hasher().hash, password)
+def hash_password(password: str, hasher: PasswordHasher) -> str:
+    return _bounded(hasher.hash, password)
 
 
-def verify_password(stored_hash: str, password: str) -> bool:
+def verify_password(stored_hash: str, password: str, hasher: PasswordHasher) -> bool:
     """True when `password` matches; False for a mismatch or an unreadable hash.
 
     Raises HashingBusy when this worker is already checking as many passwords as it may."""
     try:
-        return _bounded(_hasher().verify, stored_hash, password)
+        return _bounded(hasher.verify, stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
-def needs_rehash(stored_hash: str) -> bool:
-    return _hasher().check_needs_rehash(stored_hash)
+def needs_rehash(stored_hash: str, hasher: PasswordHasher) -> bool:
+    return hasher.check_needs_rehash(stored_hash)
 
 
 @functools.cache
@@ -102,9 +101,9 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
     return hasher.hash("not a real password, only here to spend the same time")
 
 
-def spend_verify_time(password: str) -> None:
+def spend_verify_time(password: str, hasher: PasswordHasher) -> None:
     """Verify against a dummy hash, so an unknown account takes as long as a known one."""
-    verify_password(_dummy_hash(_hasher()), password)
+    verify_password(_dummy_hash(hasher), password, hasher)
 
 
 @functools.cache

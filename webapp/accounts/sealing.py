@@ -30,12 +30,12 @@ def _fernet(key, purpose: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
-class Box:
+class SecretSealer:
     """Seals and opens one kind of secret (`purpose` keeps the kinds' keys apart)."""
 
     def __init__(self, keys: Sequence, purpose: str):
         if not keys:
-            raise ValueError("a Box needs at least one key")
+            raise ValueError("a SecretSealer needs at least one key")
         self._fernets = [_fernet(key, purpose) for key in keys]
 
     def seal(self, plain: str) -> str:
