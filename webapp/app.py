@@ -6,7 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from webapp import config as settings
 from webapp.config import PACKAGE, TEMPLATES
 from webapp.database import configure_engine, end_writes
-from webapp.extensions import babel, csrf, db, limiter, login, migrate
+from webapp.extensions import babel, csrf, db, limiter, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -73,7 +73,6 @@ def _init_extensions(app):
     )
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
-    login.init_app(app)
     limiter.init_app(app)
     with app.app_context():
         configure_engine(db.engine)

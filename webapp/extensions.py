@@ -2,7 +2,6 @@
 
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -21,5 +20,4 @@ db = SQLAlchemy(metadata=Base.metadata)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
-login = LoginManager()
 limiter = Limiter(key_func=_no_client_key, default_limits=[])

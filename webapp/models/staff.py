@@ -29,19 +29,13 @@ class User(Base):
     totp_last_step = Column(Integer)  # the last time step accepted: a code works once
     language = Column(String(8))  # of the last login: mails to this person are in it
 
-    # Flask-Login's interface; the login state itself lives in UserSession.
+    # What the staff pages ask of whoever is logged in (webapp.staff.auth.current_user); the
+    # login state itself lives in UserSession.
     is_anonymous = False
 
     @property
     def is_authenticated(self) -> bool:
         return True
-
-    @property
-    def is_active(self) -> bool:
-        return bool(self.active)
-
-    def get_id(self) -> str:
-        return str(self.id)
 
 
 class UserSession(Base):

@@ -8,7 +8,6 @@ from datetime import date
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from webapp import audit, site
 from webapp.extensions import db
@@ -32,7 +31,7 @@ from webapp.report.forms import PeriodForm
 from webapp.site import lang as page_lang
 from webapp.site import municipality, timezone
 from webapp.staff import bp, render_form
-from webapp.staff.auth import staff_required
+from webapp.staff.auth import current_user, staff_required
 
 TYPES = {
     "pdf": "application/pdf",

@@ -16,7 +16,6 @@ from flask import (
     url_for,
 )
 from flask_babel import format_date
-from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -25,6 +24,7 @@ from webapp.extensions import db
 from webapp.i18n import STAFF_LANGUAGES
 from webapp.permissions import can
 from webapp.schedule.slots import slot_allows
+from webapp.staff.auth import current_user
 
 bp = Blueprint("staff", __name__, url_prefix=f"/<any({','.join(STAFF_LANGUAGES)}):lang>/staff")
 

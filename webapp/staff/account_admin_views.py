@@ -3,7 +3,6 @@ second factor, clearing the login throttle. Admins only; each action is audited.
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from webapp import audit, mail, site
 from webapp.accounts import resets, two_step
@@ -12,7 +11,7 @@ from webapp.models import User
 from webapp.site import lang as page_lang
 from webapp.staff import bp, throttle
 from webapp.staff.account_forms import ActionForm
-from webapp.staff.auth import staff_required
+from webapp.staff.auth import current_user, staff_required
 from webapp.staff.reset_views import link_url, mail_link
 
 

@@ -3,7 +3,6 @@ signing out everywhere."""
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from webapp import site
 from webapp.accounts import resets, sessions, two_step
@@ -13,7 +12,13 @@ from webapp.public.qr import qr_svg
 from webapp.site import municipality
 from webapp.staff import bp, render_form
 from webapp.staff.account_forms import ActionForm, ChangePasswordForm, SetupForm
-from webapp.staff.auth import current_token_hash, end_session, password_hasher, staff_required
+from webapp.staff.auth import (
+    current_token_hash,
+    current_user,
+    end_session,
+    password_hasher,
+    staff_required,
+)
 from webapp.staff.forms import ROLE_LABELS
 from webapp.staff.forms import _password_message as password_message
 

@@ -2,14 +2,13 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from webapp import audit, site
 from webapp.accounts import users
 from webapp.extensions import db
 from webapp.models import User
 from webapp.staff import bp, render_form
-from webapp.staff.auth import password_hasher, staff_required
+from webapp.staff.auth import current_user, password_hasher, staff_required
 from webapp.staff.forms import ROLE_LABELS, UserEditForm, UserForm
 from webapp.staff.forms import _password_message as password_message
 

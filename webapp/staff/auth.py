@@ -1,5 +1,9 @@
 """Staff logins in the browser: the session cookie carries only a random token (the session
-itself lives in webapp.accounts.sessions), and the role guard.
+itself lives in webapp.accounts.sessions), who is logged in, and the role guard.
+
+No Flask-Login: all it gave was `current_user`, and its hooks read the session cookie on every
+response (public pages would answer "Vary: Cookie"). Here the user is looked up once per staff
+request, from the server-side session only; there is no "remember me".
 """
 
 import functools
@@ -7,14 +11,13 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, redirect, request, session, url_for
-from flask_login import current_user
-from flask_login.utils import _user_context_processor
+from flask import abort, current_app, g, redirect, request, session, url_for
+from werkzeug.local import LocalProxy
 
 from webapp import site
 from webapp.accounts import sessions
 from webapp.accounts.passwords import hasher
-from webapp.extensions import db, login
+from webapp.extensions import db
 from webapp.i18n import STAFF_LANGUAGES
 from webapp.models import User, UserSession
 from webapp.permissions import roles_for
@@ -59,9 +62,32 @@ def end_session() -> None:
     session.clear()
 
 
-@login.request_loader
-def _load_user_from_session(_request):
-    """Flask-Login's loader: a live session row of an active user, or nobody.
+class Anonymous:
+    """Nobody is logged in."""
+
+    is_authenticated = False
+    is_anonymous = True
+    role = None
+
+    def __bool__(self) -> bool:
+        return False  # never an actor in the audit log
+
+
+ANONYMOUS = Anonymous()
+
+
+def _logged_in_user():
+    if "staff_user" not in g:
+        g.staff_user = _load_user_from_session() or ANONYMOUS
+    return g.staff_user
+
+
+# The user of this request, looked up at its first use and kept for the request.
+current_user = LocalProxy(_logged_in_user)
+
+
+def _load_user_from_session():
+    """A live session row of an active user, or nobody.
 
     Only staff pages look: public pages and feeds never read or write the session cookie.
     """
@@ -119,7 +145,7 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def init_app(app) -> None:
-    """Session cookie and Flask-Login settings for staff logins."""
+    """Session cookie settings for staff logins."""
     production = app.config.get("ENV_NAME") == "production"
     app.config["SESSION_COOKIE_NAME"] = (
         "__Host-narvaro-session" if production else "narvaro-session"
@@ -131,14 +157,3 @@ def init_app(app) -> None:
         )
     app.config.setdefault("STAFF_IDLE_MINUTES", sessions.IDLE_MINUTES)
     app.config.setdefault("STAFF_MAX_HOURS", sessions.MAX_HOURS)
-    # The server-side session row is the protection; Flask-Login's IP/UA hash would need the IP.
-    login.session_protection = None
-    # No "remember me": drop Flask-Login's hook that reads the session on every response,
-    # which made public pages and feeds answer "Vary: Cookie".
-    hooks = app.after_request_funcs.get(None, [])
-    if login._update_remember_cookie in hooks:
-        hooks.remove(login._update_remember_cookie)
-    # Flask-Login's template context loads the user (reading the cookie) on every page;
-    # staff templates get current_user from the staff blueprint instead.
-    processors = app.template_context_processors[None]
-    processors[:] = [p for p in processors if p is not _user_context_processor]

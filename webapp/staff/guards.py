@@ -5,11 +5,11 @@ password hashing of this worker is busy."""
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
-from flask_login import current_user
 
 from webapp.accounts import two_step
 from webapp.accounts.passwords import HashingBusy
 from webapp.staff import bp
+from webapp.staff.auth import current_user
 from webapp.staff.throttle import minutes_to_wait
 
 # Pages that work without being logged in, or that are the way out.

@@ -5,7 +5,6 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -28,7 +27,7 @@ from webapp.schedule import store
 from webapp.site import lang as page_lang
 from webapp.site import timezone
 from webapp.staff import bp, render_form
-from webapp.staff.auth import staff_required
+from webapp.staff.auth import current_user, staff_required
 from webapp.staff.forms import BaseForm
 
 PAGE = 50

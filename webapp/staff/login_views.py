@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from webapp import audit, site
 from webapp.accounts import two_step
@@ -23,6 +22,7 @@ from webapp.site import lang as page_lang
 from webapp.site import timezone
 from webapp.staff import bp, render_form
 from webapp.staff.auth import (
+    current_user,
     end_session,
     password_hasher,
     safe_next,

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from webapp import site
@@ -15,7 +14,7 @@ from webapp.schedule.office import holiday_names
 from webapp.schedule.store import get_office, holiday_settings, live_hours
 from webapp.site import municipality, timezone
 from webapp.staff import bp, render_form
-from webapp.staff.auth import staff_required
+from webapp.staff.auth import current_user, staff_required
 from webapp.staff.fields import WEEKDAYS
 from webapp.staff.office_forms import ClosureForm, HoursForm, RemoveForm, hours_intervals
 

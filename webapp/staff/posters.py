@@ -2,7 +2,6 @@
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 from wtforms import HiddenField
 
@@ -15,7 +14,7 @@ from webapp.models import Poster
 from webapp.schedule import store
 from webapp.site import timezone
 from webapp.staff import bp
-from webapp.staff.auth import staff_required
+from webapp.staff.auth import current_user, staff_required
 from webapp.staff.forms import BaseForm
 
 

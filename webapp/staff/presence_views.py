@@ -5,7 +5,6 @@ from datetime import date, datetime, time, timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 from sqlalchemy import select
 
 from webapp import site
@@ -17,7 +16,7 @@ from webapp.schedule.store import holiday_settings, place_by_slug, presence_plac
 from webapp.site import lang as current_lang
 from webapp.site import municipality, timezone
 from webapp.staff import bp, render_form
-from webapp.staff.auth import staff_required
+from webapp.staff.auth import current_user, staff_required
 from webapp.staff.fields import WEEKDAYS, set_place_choices
 from webapp.staff.presence_forms import (
     CancelForm,

@@ -3,7 +3,6 @@ staff add, change and remove entries for the activities they own; every change i
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from webapp import site
 from webapp.extensions import db
@@ -13,7 +12,7 @@ from webapp.promise.followup import promise_followup
 from webapp.promise.periods import periods_begun, whole
 from webapp.site import timezone
 from webapp.staff import bp, render_form
-from webapp.staff.auth import staff_required
+from webapp.staff.auth import current_user, staff_required
 from webapp.staff.promise_forms import EditEntryForm, EntryForm, ReasonForm
 
 

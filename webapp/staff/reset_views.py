@@ -8,7 +8,6 @@ from types import SimpleNamespace
 
 from flask import current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from webapp import audit, mail, site
 from webapp.accounts import resets, two_step
@@ -21,7 +20,7 @@ from webapp.site import lang as page_lang
 from webapp.site import public_base_url
 from webapp.staff import bp, render_form
 from webapp.staff.account_forms import CodeForm, ForgotForm, SetPasswordForm
-from webapp.staff.auth import password_hasher, pending_session, safe_next
+from webapp.staff.auth import current_user, password_hasher, pending_session, safe_next
 from webapp.staff.forms import _password_message as password_message
 from webapp.staff.login_views import complete_login
 from webapp.staff.throttle import form_account_key, remember_device, throttled

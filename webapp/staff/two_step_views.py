@@ -5,7 +5,6 @@ like the second login step: per account and per client, counting only failures."
 
 from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from webapp import audit, site
 from webapp.accounts import two_step
@@ -14,7 +13,7 @@ from webapp.accounts.throttles import account_key
 from webapp.extensions import db
 from webapp.staff import bp, render_form
 from webapp.staff.account_forms import ConfirmTwoStepForm
-from webapp.staff.auth import current_token_hash, password_hasher, staff_required
+from webapp.staff.auth import current_token_hash, current_user, password_hasher, staff_required
 from webapp.staff.throttle import throttled
 
 
