@@ -24,8 +24,8 @@ from tests.support.feedback import feedback_count, submit
 from tests.support.servers import free_port
 from webapp.config import ROOT
 from webapp.extensions import db
-from webapp.feedback.views import client_key
 from webapp.models import Feedback
+from webapp.ratelimits import client_key
 
 ADDRESS = "203.0.113.77"
 AGENT = "UA-MARKER-123"

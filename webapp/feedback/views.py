@@ -15,7 +15,7 @@ from webapp.database import begin_writes
 from webapp.extensions import db, limiter
 from webapp.feedback import service
 from webapp.feedback.forms import FeedbackForm
-from webapp.feedback.privacy import client_key, keep_addresses_out_of_logs
+from webapp.feedback.privacy import keep_addresses_out_of_logs
 from webapp.feedback.tokens import check_token, make_token, token_id
 from webapp.i18n import supported
 from webapp.schedule import store
@@ -83,7 +83,7 @@ def _within_scan_limit(poster) -> bool:
     """A hit on this client's counter for `poster` in the limiter's storage (keyed on the
     HMAC, never the address); over the limit the scan still opens the form, uncounted."""
     limit = _setting("SCAN_CLIENT_LIMIT", SCAN_LIMIT)
-    return ratelimits.hit(limit, "poster-scan", client_key(), poster.code)
+    return ratelimits.hit(limit, "poster-scan", ratelimits.client_key(), poster.code)
 
 
 def _place_or_404(slug):
@@ -122,7 +122,7 @@ TOKEN_MESSAGES = {
 @bp.route(f"{LANG}/feedback/<slug>/<code>", methods=["GET", "POST"])
 @limiter.limit(
     lambda: _setting("FEEDBACK_CLIENT_LIMIT", CLIENT_LIMIT),
-    key_func=client_key,
+    key_func=ratelimits.client_key,
     methods=["POST"],
     scope="feedback-client",
 )

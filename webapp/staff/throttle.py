@@ -14,7 +14,7 @@ from limits import parse
 from webapp.accounts.throttles import DEVICE_DAYS, STEPS, account_key, count_key
 from webapp.accounts.throttles import per_account_limits as _per_account_limits
 from webapp.extensions import limiter
-from webapp.feedback.privacy import client_key
+from webapp.ratelimits import client_key
 
 
 def form_account_key() -> str:
