@@ -11,6 +11,7 @@ from webapp import audit
 from webapp.clock import utcnow
 from webapp.database import writing
 from webapp.extensions import db
+from webapp.permissions import ROLES, actions_of
 from webapp.schedule.calendar_file import CalendarFileError, load_calendar_file
 from webapp.schedule.loading import load_calendar
 
@@ -122,7 +123,7 @@ PASSWORD_PROBLEMS = {
     "common": "the password is too common and easy to guess; choose another",
     "personal": "the password must not contain the email address",
     "exists": "an account with that email address already exists",
-    "role": "the role must be police, municipality or admin",
+    "role": f"the role must be {', '.join(ROLES[:-1])} or {ROLES[-1]}",
 }
 
 
@@ -139,8 +140,8 @@ def _read_password() -> str:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(["police", "municipality", "admin"]),
-    help="police: schedule and outcomes; municipality: read-only; admin: accounts.",
+    type=click.Choice(ROLES),
+    help="; ".join(f"{role}: {', '.join(actions_of(role))}" for role in ROLES) + ".",
 )
 def create_user(email, role):
     """Create a staff account; the password is read from standard input."""

@@ -1,7 +1,15 @@
 """Who may do what in the staff area: one table, read by the route guards, the navigation and
 the templates. Plain Python, no Flask."""
 
-ROLES = ("police", "municipality", "admin")
+
+def _l(text: str) -> str:
+    """Marks a label for the catalogues (babel.cfg extracts `_l`); the pages translate it."""
+    return text
+
+
+# role -> what the pages call it
+ROLE_LABELS = {"police": _l("Polis"), "municipality": _l("Kommunen"), "admin": _l("Administratör")}
+ROLES = tuple(ROLE_LABELS)
 EVERYONE = frozenset(ROLES)
 
 # action -> the roles that may do it
@@ -30,3 +38,8 @@ def can(role: str | None, action: str) -> bool:
 
 def roles_for(action: str) -> frozenset[str]:
     return PERMISSIONS[action]
+
+
+def actions_of(role: str) -> list[str]:
+    """What `role` may do beyond what everyone may, in the table's order."""
+    return [action for action, roles in PERMISSIONS.items() if role in roles and roles != EVERYONE]

@@ -7,6 +7,7 @@ from webapp import audit, site
 from webapp.accounts import users
 from webapp.extensions import db
 from webapp.models import User
+from webapp.permissions import can
 from webapp.staff import bp, render_form
 from webapp.staff.auth import current_user, password_hasher, staff_required
 from webapp.staff.forms import ROLE_LABELS, UserEditForm, UserForm
@@ -62,7 +63,8 @@ def user_edit(lang, user_id):
         abort(404)
     form = UserEditForm(obj=user if request.method == "GET" else None)
     if form.validate_on_submit():
-        if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+        keeps_managing = can(form.role.data, "accounts.manage") and form.active.data
+        if user.id == current_user.id and not keeps_managing:
             form.role.errors.append(
                 _(
                     "Du kan inte ta bort din egen administratörsbehörighet "

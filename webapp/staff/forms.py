@@ -11,10 +11,12 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from webapp import permissions
 from webapp.forms import BaseForm, choices
-from webapp.models import ROLES
+from webapp.permissions import ROLES
 
-ROLE_LABELS = {"police": _l("Polis"), "municipality": _l("Kommunen"), "admin": _l("Administratör")}
+# Each role's label from the permission table, translated when shown.
+ROLE_LABELS = {role: _l(label) for role, label in permissions.ROLE_LABELS.items()}
 
 
 class LoginForm(BaseForm):
