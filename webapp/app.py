@@ -94,18 +94,53 @@ def _register_blueprints(app):
     app.register_blueprint(health_bp)
     csrf.exempt(api_bp)
 
-    import webapp.staff.promise_views  # noqa: F401 - adds staff.promise*
     from webapp.feedback.views import bp as feedback_bp
-    from webapp.report import views as report_views  # noqa: F401 - adds staff.*report*
-    from webapp.staff import bp as staff_bp
-    from webapp.staff import inbox, posters  # noqa: F401 - add their routes to staff_bp
-    from webapp.staff.auth import init_app as init_staff_auth
 
     app.register_blueprint(feedback_bp)
     csrf.exempt(feedback_bp)  # the form carries its own signed token: public pages set no cookies
 
+    from webapp.staff import bp as staff_bp
+    from webapp.staff.auth import init_app as init_staff_auth
+
+    staff_pages()
     init_staff_auth(app)
     app.register_blueprint(staff_bp)
+
+
+def staff_pages() -> tuple:
+    """Every module that adds pages (or hooks) to the staff blueprint: each registers them
+    when imported, and this is the one place that imports them for that."""
+    from webapp.report import views as report_views
+    from webapp.staff import (
+        account_admin_views,
+        account_views,
+        admin_views,
+        guards,
+        inbox,
+        login_views,
+        office_views,
+        posters,
+        presence_views,
+        promise_views,
+        reset_views,
+        two_step_views,
+    )
+
+    return (
+        account_admin_views,
+        account_views,
+        admin_views,
+        guards,
+        inbox,
+        login_views,
+        office_views,
+        posters,
+        presence_views,
+        promise_views,
+        reset_views,
+        two_step_views,
+        report_views,
+    )
 
 
 def _register_hooks(app):

@@ -1,6 +1,7 @@
 """The staff area: login, presence scheduling, office hours, outcomes, accounts, audit log.
 
 URLs are /<lang>/staff/...; endpoints staff.*. Each view is guarded by auth.staff_required.
+The modules that add pages to `bp` are listed once, in webapp.app.staff_pages.
 """
 
 from datetime import UTC, datetime
@@ -121,29 +122,3 @@ def render_form(template: str, form, status: int | None = None, **context):
     if status is None:
         status = 400 if request.method == "POST" and form.errors else 200
     return render_template(template, form=form, **context), status
-
-
-from webapp.staff import (  # noqa: E402 - the views register themselves on bp
-    account_admin_views,
-    account_views,
-    admin_views,
-    guards,
-    login_views,
-    office_views,
-    presence_views,
-    reset_views,
-    two_step_views,
-)
-
-__all__ = [
-    "account_admin_views",
-    "account_views",
-    "admin_views",
-    "bp",
-    "guards",
-    "login_views",
-    "office_views",
-    "presence_views",
-    "reset_views",
-    "two_step_views",
-]
