@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import NOW
-from tests.smtp_server import smtp  # noqa: F401 - the fixture
-from tests.test_staff_support import PASSWORD, logged_in, login, make_user, post_form
+from tests.factories import PASSWORD, make_user
+from tests.support.smtp import smtp  # noqa: F401 - the fixture
+from tests.support.staff import logged_in, login, post_form
 from tests.test_two_step import _setup
 from webapp.accounts.throttles import STEPS
 from webapp.extensions import db
