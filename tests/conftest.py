@@ -13,8 +13,9 @@ import pytest
 from flask import g
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
+from tests.support.snapshot import DatabaseSnapshot
 from tests.support.workers import (
     create_database,
     redis_skip_reason,
@@ -132,22 +133,39 @@ def postgres_schema(postgres_database):
     return PG_URL
 
 
+@pytest.fixture(scope="session")
+def postgres_snapshot(postgres_schema):
+    """The default calendar loaded once, kept as rows; each test gets them back in one
+    transaction (DELETE, INSERT, setval): a third of the time of TRUNCATE and a fresh load."""
+    app = make_app(postgres_schema)
+    with app.app_context():
+        _empty_postgres(db.engine)
+        load_default_calendar()
+        with db.engine.connect() as conn:
+            snapshot = DatabaseSnapshot.take(conn, db.metadata.sorted_tables)
+        db.session.remove()
+        db.engine.dispose()
+    engine = create_engine(postgres_schema)
+    yield engine, snapshot
+    engine.dispose()
+
+
+def _empty_postgres(engine):
+    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))  # noqa: S608
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path):
     if request.param == "sqlite":
         path = tmp_path / "narvaro.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
-    url = request.getfixturevalue("postgres_schema")
-    app = make_app(url)
-    with app.app_context():
-        tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-        with db.engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))  # noqa: S608
-        load_default_calendar()
-        db.session.remove()
-        db.engine.dispose()
-    return url
+    engine, snapshot = request.getfixturevalue("postgres_snapshot")
+    with engine.begin() as conn:
+        snapshot.restore(conn)
+    return PG_URL
 
 
 @pytest.fixture
