@@ -1,5 +1,7 @@
 """The Flask application factory: config, extensions, blueprints, CLI, error pages."""
 
+import importlib
+
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -107,40 +109,28 @@ def _register_blueprints(app):
     app.register_blueprint(staff_bp)
 
 
-def staff_pages() -> tuple:
-    """Every module that adds pages (or hooks) to the staff blueprint: each registers them
-    when imported, and this is the one place that imports them for that."""
-    from webapp.report import views as report_views
-    from webapp.staff import (
-        account_admin_views,
-        account_views,
-        admin_views,
-        guards,
-        inbox,
-        login_views,
-        office_views,
-        posters,
-        presence_views,
-        promise_views,
-        reset_views,
-        two_step_views,
-    )
+# Every module that adds pages (or hooks) to the staff blueprint: each registers them when
+# imported, and this is the one place that imports them for that.
+STAFF_PAGE_MODULES = (
+    "webapp.report.views",
+    "webapp.staff.account_admin_views",
+    "webapp.staff.account_views",
+    "webapp.staff.admin_views",
+    "webapp.staff.guards",
+    "webapp.staff.inbox",
+    "webapp.staff.login_views",
+    "webapp.staff.office_views",
+    "webapp.staff.posters",
+    "webapp.staff.presence_views",
+    "webapp.staff.promise_views",
+    "webapp.staff.reset_views",
+    "webapp.staff.two_step_views",
+)
 
-    return (
-        account_admin_views,
-        account_views,
-        admin_views,
-        guards,
-        inbox,
-        login_views,
-        office_views,
-        posters,
-        presence_views,
-        promise_views,
-        reset_views,
-        two_step_views,
-        report_views,
-    )
+
+def staff_pages() -> tuple:
+    """The modules of STAFF_PAGE_MODULES, imported (their pages registered)."""
+    return tuple(importlib.import_module(name) for name in STAFF_PAGE_MODULES)
 
 
 def _register_hooks(app):

@@ -71,6 +71,7 @@ def _log_in(page, email, password, lang="sv"):
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("#submit")
+    page.wait_for_load_state()  # the answer page, not the form, is what the caller checks
 
 
 def test_forgot_password_then_two_step_in_chromium(page, live_server, mail_on):
@@ -134,6 +135,7 @@ def _visit(page, url, problems, label=None, submit=None, fill=None):
         page.fill(selector, value)
     if submit:
         page.click(submit)
+        page.wait_for_load_state()  # axe must not start on the page being left
     found = _problems(page)
     if found:
         problems[label or url] = found
