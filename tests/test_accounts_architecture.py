@@ -80,21 +80,3 @@ def test_staff_views_take_their_limits_from_the_throttle_table():
     ]
 
     assert hand_typed == []
-
-
-def test_importing_the_accounts_package_loads_no_flask():
-    modules = ", ".join(
-        f"webapp.accounts.{name}"
-        for name in ("passwords", "resets", "sealing", "sessions", "throttles", "two_step", "users")
-    )
-    code = (
-        f"import sys, {modules}; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('flask', 'werkzeug', 'flask_sqlalchemy', 'flask_babel', 'flask_limiter', 'wtforms')))"
-    )
-    result = subprocess.run(  # noqa: S603 - this interpreter, our own code
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"

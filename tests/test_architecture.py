@@ -60,9 +60,12 @@ def test_importing_the_domain_loads_no_flask():
     code = (
         "import sys, webapp.schedule.store, webapp.schedule.loading, webapp.schedule.planning, "
         "webapp.schedule.office_edits, webapp.audit, webapp.permissions, webapp.feeds.ical, "
-        "webapp.feedback.service, webapp.feedback.inbox, webapp.feedback.tokens; "
+        "webapp.feedback.service, webapp.feedback.inbox, webapp.feedback.tokens, "
+        "webapp.accounts.passwords, webapp.accounts.resets, webapp.accounts.sealing, "
+        "webapp.accounts.sessions, webapp.accounts.throttles, webapp.accounts.two_step, "
+        "webapp.accounts.users; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('flask', 'werkzeug', 'flask_sqlalchemy', 'flask_babel', 'wtforms')))"
+        "('flask', 'werkzeug', 'flask_sqlalchemy', 'flask_babel', 'flask_limiter', 'wtforms')))"
     )
     result = subprocess.run(  # noqa: S603 - this interpreter, our own code
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
