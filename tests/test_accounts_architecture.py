@@ -4,26 +4,13 @@ area's pages and limits each come from one place."""
 import ast
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.support.contracts import lint_imports
 from webapp.app import staff_pages
 from webapp.config import ROOT
 
-LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 CONTRACT = "The domain imports no Flask or Werkzeug"
-
-
-def _lint_imports(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 - our own venv's lint-imports
-        [str(LINT_IMPORTS), "--no-cache"],
-        cwd=root,
-        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def _copy_of_the_tree(tmp_path: Path) -> Path:
@@ -33,7 +20,7 @@ def _copy_of_the_tree(tmp_path: Path) -> Path:
 
 
 def test_the_accounts_package_keeps_the_contract():
-    result = _lint_imports(ROOT)
+    result = lint_imports(ROOT)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{CONTRACT} KEPT" in result.stdout
@@ -44,7 +31,7 @@ def test_a_flask_import_in_the_accounts_package_breaks_the_contract(tmp_path):
     users = root / "webapp" / "accounts" / "users.py"
     users.write_text("import flask  # noqa\n" + users.read_text())
 
-    result = _lint_imports(root)
+    result = lint_imports(root)
 
     assert result.returncode == 1
     assert f"{CONTRACT} BROKEN" in result.stdout

@@ -3,28 +3,15 @@
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from tests.support.contracts import lint_imports
 from webapp.config import ROOT
-
-LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-
-
-def _lint_imports(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 - our own venv's lint-imports
-        [str(LINT_IMPORTS), "--no-cache"],
-        cwd=root,
-        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_import_contracts_are_kept():
-    result = _lint_imports(ROOT)
+    result = lint_imports(ROOT)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 3 kept, 0 broken." in result.stdout
@@ -47,7 +34,7 @@ def test_a_flask_import_in_the_domain_breaks_the_contract(tmp_path, module):
     source = tmp_path.joinpath(*module.split(".")).with_suffix(".py")
     source.write_text("from flask import g  # noqa\n" + source.read_text())
 
-    result = _lint_imports(tmp_path)
+    result = lint_imports(tmp_path)
 
     assert result.returncode == 1
     assert "The domain imports no Flask or Werkzeug BROKEN" in result.stdout
