@@ -2,17 +2,11 @@
 logs or the rate limiter's store."""
 
 import logging
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,8 +15,7 @@ from werkzeug.serving import make_server
 from tests.conftest import REDIS_URL, make_app, needs_redis
 from tests.factories import make_poster
 from tests.support.feedback import feedback_count, submit
-from tests.support.servers import free_port
-from webapp.config import ROOT
+from tests.support.servers import gunicorn
 from webapp.extensions import db
 from webapp.models import Feedback
 from webapp.ratelimits import client_key
@@ -145,46 +138,17 @@ def test_development_server_request_log_leaves_out_the_address(sqlite_template, 
     assert [line for line in lines if "127.0.0.1" in line or AGENT in line] == []
 
 
-@pytest.mark.skipif(
-    shutil.which("gunicorn") is None and not (Path(sys.executable).parent / "gunicorn").exists(),
-    reason="gunicorn is not installed",
-)
 def test_gunicorn_access_log_leaves_out_address_agent_and_forwarded_for(sqlite_template, tmp_path):
     path = tmp_path / "narvaro.db"
     shutil.copy(sqlite_template, path)
-    port = free_port()
     log = tmp_path / "access.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{path}",
-        "SECRET_KEY": "gunicorn-test-secret",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "1",
-        "GUNICORN_ACCESS_LOG": str(log),
-        "PROXY_HOPS": "1",  # as behind nginx: X-Forwarded-For is the client, HMAC'd for limits
-    }
-    server = subprocess.Popen(  # noqa: S603 - fixed argv
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "webapp:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    # PROXY_HOPS=1, as behind nginx: X-Forwarded-For is the client, HMAC'd for limits.
+    with gunicorn(path, tmp_path, GUNICORN_ACCESS_LOG=str(log), PROXY_HOPS="1") as (port, _):
         base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
         statuses = [
             _get(f"{base}/sv/feedback/torget", **{"X-Forwarded-For": ADDRESS}),
             _get(f"{base}/q/ZZZZZZ", **{"X-Forwarded-For": ADDRESS}),
         ]
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
     written = log.read_text()
     assert statuses == [200, 404]
