@@ -158,7 +158,7 @@ def create_user(email, role):
                 password=password,
                 role=role,
                 now=utcnow(),
-                hasher=hasher(current_app.config.get("PASSWORD_HASH_PARAMS")),
+                hasher=hasher(current_app.config),
                 via="cli",
             )
         except AccountError as error:

@@ -92,6 +92,11 @@ def from_environment() -> dict:
         # client address is only used, HMAC'd, for rate limits.
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", 0)),
         # Two-step login: "required-for-admin" (default), "required" or "optional".
+        # Password hashes at a time per worker process, seconds to wait for one, and the
+        # hashing threads' nice value (accounts.passwords.HashingLimits).
+        "ARGON2_SLOTS": int(os.environ.get("ARGON2_SLOTS", 1)),
+        "ARGON2_WAIT": float(os.environ.get("ARGON2_WAIT", 0.5)),
+        "ARGON2_NICE": int(os.environ.get("ARGON2_NICE", 10)),
         "STAFF_MFA": os.environ.get("STAFF_MFA", "required-for-admin"),
         # The forgotten-password page answers no sooner than this many seconds after the
         # request reached it, so a known address (a link written, a mail sent) answers as

@@ -153,19 +153,18 @@ def test_the_page_for_an_unreadable_secret_passes_axe(page, live_server, lang):
 
 
 @contextmanager
-def _hashing_busy():
+def _hashing_busy(app):
     """Every Argon2 slot of this process taken (as by other logins), and a short wait."""
-    saved, taken = passwords._WAIT, 0
-    passwords._WAIT = 0.05
-    try:
-        for _ in range(passwords._SLOTS):
-            assert passwords._slots.acquire(timeout=5)
-            taken += 1
-        yield
-    finally:
-        for _ in range(taken):
-            passwords._slots.release()
-        passwords._WAIT = saved
+    with _config(app, ARGON2_WAIT=0.05):
+        slots, taken = passwords.hasher(app.config).slots, 0
+        try:
+            for _ in range(app.config["ARGON2_SLOTS"]):
+                assert slots.acquire(timeout=5)
+                taken += 1
+            yield
+        finally:
+            for _ in range(taken):
+                slots.release()
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -173,7 +172,7 @@ def test_the_busy_page_passes_axe(page, live_server, lang):
     page.goto(f"/{lang}/staff/login")
     page.fill("#email", "browser-upptagen@example.se")
     page.fill("#password", PASSWORD)
-    with _hashing_busy():
+    with _hashing_busy(live_server.app):
         with page.expect_navigation() as navigation:
             page.click("#submit")
         status = navigation.value.status
@@ -220,7 +219,7 @@ def test_the_new_pages_are_valid_html(live_server, tmp_path):
         anonymous = app.test_client()
         login_token = _token(anonymous.get(f"{base}/login"))
         form = {"csrf_token": login_token, "email": email, "password": PASSWORD}
-        with _hashing_busy():
+        with _hashing_busy(app):
             busy = anonymous.post(f"{base}/login", data=form)
         assert busy.status_code == 503
         pages[f"{lang} busy"] = busy.get_data()

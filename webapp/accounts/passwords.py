@@ -8,6 +8,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -25,83 +26,103 @@ SERVICE_WORDS = ("narvaro", "närvaro", "polisen", "password", "lösenord")
 # the tests set it, to cheap parameters.
 
 
-@functools.cache
-def _hasher_with(params: tuple) -> PasswordHasher:
-    return PasswordHasher(**dict(params))
-
-
-def hasher(params: Mapping | None = None) -> PasswordHasher:
-    """The hasher for PASSWORD_HASH_PARAMS (None: argon2-cffi's defaults), made once."""
-    return _hasher_with(tuple(sorted((params or {}).items())))
-
-
-# Argon2 is meant to be slow and uses 64 MiB: a flood of login attempts would take every
-# core from the public pages. Each worker process hashes at most ARGON2_SLOTS passwords at a
-# time, in threads of lower CPU priority (the Argon2 lanes they start inherit it), so pages
-# go first; a request that cannot get a slot within ARGON2_WAIT seconds is asked to retry.
-_SLOTS = int(os.environ.get("ARGON2_SLOTS", "1"))
-_WAIT = float(os.environ.get("ARGON2_WAIT", "0.5"))
-_NICE = int(os.environ.get("ARGON2_NICE", "10"))
-_slots = threading.BoundedSemaphore(_SLOTS)
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
 class HashingBusy(RuntimeError):
     """Too many password checks at once in this worker: answer 503 and ask to retry."""
 
 
-def _lower_priority() -> None:
-    # On Linux the nice value is per thread; raising it needs no privilege.
-    with contextlib.suppress(OSError, AttributeError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _NICE)
+@dataclass(frozen=True)
+class HashingLimits:
+    """How much Argon2 work one worker process does at a time (ARGON2_* settings).
+
+    Argon2 is meant to be slow and uses 64 MiB: a flood of login attempts would take every
+    core from the public pages. A worker hashes at most `slots` passwords at a time, in threads
+    of CPU priority lowered by `nice` (the Argon2 lanes they start inherit it), so pages go
+    first; a request that cannot get a slot within `wait` seconds is asked to retry."""
+
+    slots: int = 1
+    wait: float = 0.5
+    nice: int = 10
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> "HashingLimits":
+        return cls(
+            slots=int(config.get("ARGON2_SLOTS", cls.slots)),
+            wait=float(config.get("ARGON2_WAIT", cls.wait)),
+            nice=int(config.get("ARGON2_NICE", cls.nice)),
+        )
 
 
-def _hashing_pool() -> ThreadPoolExecutor:
-    """Started on first use, so in each gunicorn worker after the fork, never in the master."""
-    global _pool  # noqa: PLW0603 - one pool per process
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(
-                _SLOTS, thread_name_prefix="argon2", initializer=_lower_priority
-            )
-        return _pool
+class BoundedHasher:
+    """An argon2id PasswordHasher whose work runs within this process's HashingLimits."""
+
+    def __init__(self, argon: PasswordHasher, limits: HashingLimits):
+        self.argon, self.limits = argon, limits
+        self.slots = threading.BoundedSemaphore(limits.slots)
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+
+    def _lower_priority(self) -> None:
+        # On Linux the nice value is per thread; raising it needs no privilege.
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.limits.nice)
+
+    def _hashing_pool(self) -> ThreadPoolExecutor:
+        """Started on first use, so in each gunicorn worker after the fork, never in the master."""
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(
+                    self.limits.slots,
+                    thread_name_prefix="argon2",
+                    initializer=self._lower_priority,
+                )
+            return self._pool
+
+    def run(self, work, *args):
+        """Run Argon2 work in this worker's hashing threads; HashingBusy when they stay full."""
+        if not self.slots.acquire(timeout=self.limits.wait):
+            raise HashingBusy
+        try:
+            return self._hashing_pool().submit(work, *args).result()
+        finally:
+            self.slots.release()
 
 
-def _bounded(work, *args):
-    """Run Argon2 work in this worker's hashing threads; HashingBusy when they stay full."""
-    if not _slots.acquire(timeout=_WAIT):
-        raise HashingBusy
-    try:
-        return _hashing_pool().submit(work, *args).result()
-    finally:
-        _slots.release()
+@functools.cache
+def _hasher_with(params: tuple, limits: HashingLimits) -> BoundedHasher:
+    return BoundedHasher(PasswordHasher(**dict(params)), limits)
 
 
-def hash_password(password: str, hasher: PasswordHasher) -> str:
-    return _bounded(hasher.hash, password)
+def hasher(config: Mapping) -> BoundedHasher:
+    """The app's hasher: PASSWORD_HASH_PARAMS (None: argon2-cffi's defaults) within the ARGON2_*
+    limits, made once per process for each setting."""
+    params = tuple(sorted((config.get("PASSWORD_HASH_PARAMS") or {}).items()))
+    return _hasher_with(params, HashingLimits.from_config(config))
 
 
-def verify_password(stored_hash: str, password: str, hasher: PasswordHasher) -> bool:
+def hash_password(password: str, hasher: BoundedHasher) -> str:
+    return hasher.run(hasher.argon.hash, password)
+
+
+def verify_password(stored_hash: str, password: str, hasher: BoundedHasher) -> bool:
     """True when `password` matches; False for a mismatch or an unreadable hash.
 
     Raises HashingBusy when this worker is already checking as many passwords as it may."""
     try:
-        return _bounded(hasher.verify, stored_hash, password)
+        return hasher.run(hasher.argon.verify, stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
-def needs_rehash(stored_hash: str, hasher: PasswordHasher) -> bool:
-    return hasher.check_needs_rehash(stored_hash)
+def needs_rehash(stored_hash: str, hasher: BoundedHasher) -> bool:
+    return hasher.argon.check_needs_rehash(stored_hash)
 
 
 @functools.cache
-def _dummy_hash(hasher: PasswordHasher) -> str:
-    return hasher.hash("not a real password, only here to spend the same time")
+def _dummy_hash(hasher: BoundedHasher) -> str:
+    return hasher.argon.hash("not a real password, only here to spend the same time")
 
 
-def spend_verify_time(password: str, hasher: PasswordHasher) -> None:
+def spend_verify_time(password: str, hasher: BoundedHasher) -> None:
     """Verify against a dummy hash, so an unknown account takes as long as a known one."""
     verify_password(_dummy_hash(hasher), password, hasher)
 

@@ -6,11 +6,16 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from webapp import audit
-from webapp.accounts.passwords import hash_password, local_words, password_problem, verify_password
+from webapp.accounts.passwords import (
+    BoundedHasher,
+    hash_password,
+    local_words,
+    password_problem,
+    verify_password,
+)
 from webapp.accounts.sessions import end_all_sessions
 from webapp.accounts.users import AccountError, local_names
 from webapp.models import PasswordToken, User
@@ -39,7 +44,7 @@ def set_password(
     password: str,
     *,
     now: datetime,
-    hasher: PasswordHasher,
+    hasher: BoundedHasher,
     actor,
     action: str,
     keep=None,

@@ -31,8 +31,8 @@ def timeouts() -> sessions.Timeouts:
 
 
 def password_hasher():
-    """The app's password hasher (PASSWORD_HASH_PARAMS)."""
-    return hasher(current_app.config.get("PASSWORD_HASH_PARAMS"))
+    """The app's password hasher (PASSWORD_HASH_PARAMS, ARGON2_*)."""
+    return hasher(current_app.config)
 
 
 def start_session(user: User, now: datetime, *, complete: bool = True) -> None:
