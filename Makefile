@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app webapp
 
-.PHONY: run test install install-test translations db lint bench clean
+.PHONY: run test fuzz install install-test translations db lint bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ PYTEST_WORKERS ?= auto
 
 test: install-test
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The Hypothesis fuzzers with ten times the suite's examples (tests/support/fuzz.py).
+fuzz: install-test
+	FUZZ_DEPTH=10 $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) tests/test_*fuzz*.py
 
 lint: install-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -7,6 +7,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from tests.support.fuzz import examples
+
 ENDPOINTS = {
     "/api/v1/places": ("lang",),
     "/api/v1/office-hours": ("from", "to", "lang"),
@@ -111,7 +113,7 @@ def assert_json_answer(response):
 
 
 @pytest.mark.parametrize("path", list(ENDPOINTS))
-@settings(FUZZ, max_examples=300)
+@settings(FUZZ, max_examples=examples(150))
 @given(data=st.data())
 def test_fuzz_every_parameter_answers_json_never_500(client, path, data):
     query = data.draw(queries(ENDPOINTS[path]), label="query")
@@ -119,7 +121,7 @@ def test_fuzz_every_parameter_answers_json_never_500(client, path, data):
     assert_json_answer(client.get(f"{path}?{query}"))
 
 
-@settings(FUZZ, max_examples=200)
+@settings(FUZZ, max_examples=examples(100))
 @given(
     segment=st.one_of(
         st.sampled_from(["places", "status", "places/", "v2/places", ""]),

@@ -52,7 +52,9 @@ def warnings_in(output: str) -> list[tuple[str, str]]:
     return [m.groups() for m in WARNING.finditer(output)]
 
 
-@pytest.fixture(scope="module")
+# Session scope: under pytest-xdist other modules' tests run between this module's on the same
+# worker, which would tear a module fixture down and build the wheel again.
+@pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """(wheel, pip's output): built in isolation with the setuptools pyproject.toml asks for."""
     out = tmp_path_factory.mktemp("wheel")
@@ -67,7 +69,7 @@ def built(tmp_path_factory):
     return next(out.glob("narvaro-*.whl")), build.stdout + build.stderr
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def wheel(built):
     return built[0]
 

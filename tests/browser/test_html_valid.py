@@ -28,7 +28,9 @@ def _file_name(url: str) -> str:
     return url.strip("/").replace("/", "__") + ".html"
 
 
-@pytest.fixture(scope="module")
+# Session scope: other modules' tests run between these on the same worker and would tear a
+# module fixture down, running the checker again.
+@pytest.fixture(scope="session")
 def vnu_errors(live_server, tmp_path_factory) -> dict[str, list[dict]]:
     """{file name: [error messages]} for every page, from one run of the checker."""
     folder = tmp_path_factory.mktemp("html")
