@@ -48,7 +48,7 @@ test: install-test
 
 # The Hypothesis fuzzers with ten times the suite's examples (tests/support/fuzz.py).
 fuzz: install-test
-	FUZZ_DEPTH=10 $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) tests/test_*fuzz*.py
+	FUZZ_DEPTH=10 $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) tests/test_*fuzz*.py tests/test_staff_forms.py
 
 lint: install-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -3,13 +3,14 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.fuzz import examples
 from tests.support.html import error_summary, soup
 from tests.support.staff import csrf_token, logged_in
 
 SERIES_URL = "/sv/staff/presence/series/new"
 SLOT_URL = "/sv/staff/presence/slots/new"
 FUZZ = settings(
-    max_examples=100,
+    max_examples=examples(100),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
