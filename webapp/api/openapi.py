@@ -11,6 +11,7 @@ from webapp.api.params import (
     MAX_VALUE,
     STATUS_DAYS,
 )
+from webapp.promise.targets import STATES
 from webapp.schedule.slots import SlotStatus
 
 
@@ -195,17 +196,36 @@ SCHEMAS |= {
             "held": {"type": "integer"},
             "not_held": {"type": "integer"},
             "cancelled": {"type": "integer"},
-            "planned_hours": {"type": "number", "description": "Of the slots not cancelled"},
-            "held_hours": {"type": "number"},
+            "unreported": {"type": "integer", "description": "Past, no outcome recorded yet"},
+            "upcoming": {"type": "integer", "description": "Not yet begun, not cancelled"},
+            "hours_planned": {"type": "number", "description": "Of the slots not cancelled"},
+            "hours_held": {"type": "number"},
+            "planned_hours": {
+                "type": "number",
+                "deprecated": True,
+                "description": "Same as hours_planned",
+            },
+            "held_hours": {
+                "type": "number",
+                "deprecated": True,
+                "description": "Same as hours_held",
+            },
         },
-        "Presence figures from the schedule's recorded outcomes",
+        "Presence figures from the schedule's recorded outcomes: held + not_held + cancelled"
+        " + unreported + upcoming = planned",
     ),
     "PromiseTertial": _object(
         {
             "tertial": {"type": "string", "pattern": "^[0-9]{4}-T[123]$"},
             "first_day": DATE,
             "last_day": DATE,
-            "value": NUMBER | {"description": "The published figure; null if not published yet"},
+            "value": NUMBER
+            | {"description": "The published figure; null if not reported or not published yet"},
+            "status": {
+                "type": "string",
+                "enum": ["reported", "not_reported", "not_published"],
+                "description": "not_published: an after_tertial figure of a running tertial",
+            },
         }
     ),
     "PromiseActivity": _object(
@@ -226,8 +246,19 @@ SCHEMAS |= {
             "done": NUMBER
             | {"description": "Published figure so far for the whole period; null if none yet"},
             "state": _nullable(
-                {"type": "string", "enum": ["reached", "on_track", "behind"]}
-                | {"description": "Against the target at an even pace, where there is one"}
+                {"type": "string", "enum": list(STATES)}
+                | {
+                    "description": "Against the target, where there is one: not_reported while"
+                    " nothing is; reached or not_reached once its span has ended; else on_track"
+                    " or behind at an even pace; null while nothing can be published"
+                }
+            ),
+            "expected": _nullable(
+                {
+                    "type": "integer",
+                    "description": "Whole things due by now at an even pace,"
+                    " while the state is on_track or behind",
+                }
             ),
             "tertials": {"type": "array", "items": _ref("PromiseTertial")},
             "presence": _nullable(_ref("PromisePresence")),

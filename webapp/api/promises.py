@@ -19,11 +19,16 @@ def _hours(minutes: int) -> float:
 
 
 def presence(figures) -> dict:
+    """Every slot's state counted (they add up to `planned`), and the hours."""
     return {
         "planned": figures.planned,
         "held": figures.held,
         "not_held": figures.not_held,
         "cancelled": figures.cancelled,
+        "unreported": figures.unreported,
+        "upcoming": figures.upcoming,
+        "hours_planned": _hours(figures.planned_minutes),
+        "hours_held": _hours(figures.held_minutes),
         "planned_hours": _hours(figures.planned_minutes),
         "held_hours": _hours(figures.held_minutes),
     }
@@ -43,14 +48,16 @@ def activity(item, position: int, lang: str) -> dict:
         "publish": a.publish,
         "done": item.done,
         "state": item.state,
+        "expected": item.expected,
         "tertials": [
             {
                 "tertial": t.key,
                 "first_day": t.first_day.isoformat(),
                 "last_day": t.last_day.isoformat(),
                 "value": value,
+                "status": status,
             }  # fmt: skip
-            for t, value in item.tertials
+            for t, value, status in item.rows
         ],
         "presence": presence(item.presence) if item.presence else None,
     }

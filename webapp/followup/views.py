@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from webapp import site
 from webapp.extensions import db
+from webapp.followup.wording import presence_columns, state_label, tertial_value_label
 from webapp.promise import records
 from webapp.promise.atom import FeedEntry, build_feed
 from webapp.promise.followup import promise_followup
@@ -41,9 +42,14 @@ def charts(followup) -> dict:
             title = _(
                 "%(activity)s, per tertial", activity=item.activity.text("title", site.lang())
             )
-            svg = bar_chart(f"chart-{item.activity.key}", title, rows)
+            svg = bar_chart(f"chart-{item.activity.key}", chart_title(title, rows), rows)
             out[item.activity.key] = Markup(svg)  # noqa: S704 - built from escaped parts
     return out
+
+
+def chart_title(title: str, rows) -> str:
+    """A chart's title states its numbers, so its text alternative says what it shows."""
+    return f"{title}: " + "; ".join(f"{label} {text}" for label, _value, text in rows)
 
 
 @bp.app_context_processor
@@ -52,6 +58,9 @@ def followup_helpers():
         "promise_number": number,
         "period_label": lambda period: period.label(_),
         "promise_day": lambda day: format_date(day, "d MMMM y"),
+        "promise_state": state_label,
+        "tertial_value_label": tertial_value_label,
+        "presence_columns": presence_columns,
     }
 
 

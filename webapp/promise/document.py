@@ -1,8 +1,9 @@
 """The promise report for kommunstyrelsen as plain content: translated text and exact numbers.
 
-Built once (webapp/report/board.py) and written out by pure builders as a PDF
-(webapp/promise/pdf.py) and an .xlsx workbook (webapp/promise/xlsx.py), so both hold the same
-figures. Cells are numbers where they are figures; each builder formats them its own way.
+Built once (webapp/report/board.py) and written out as a tagged PDF (its HTML through
+webapp/promise/pdf.py) and an .xlsx workbook (webapp/promise/xlsx.py), so both hold the same
+figures. Cells are numbers where they are figures, words where there is none ("Inte
+rapporterat"); each builder formats them its own way.
 """
 
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ class ReportDocument:
     cover_lines: tuple
     sections: tuple
     generated_at: datetime
+    summary: Table | None = None  # every activity: target, done, state (on the cover)
     locale: str = "sv"
     example_notice: str = ""  # set when the promise or the times are example data
     page_label: str = "Sida %(page)s av %(pages)s"

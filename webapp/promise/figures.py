@@ -59,6 +59,12 @@ class PresenceFigures:
         else:
             self.upcoming += 1
 
+    @property
+    def held_reported(self) -> int | None:
+        """Slots held, or None while past slots wait for an outcome and none has one yet:
+        nothing reported is not zero held."""
+        return None if self.unreported and not (self.held or self.not_held) else self.held
+
     def merge(self, other: "PresenceFigures") -> None:
         for name in ("cancel_reasons", "not_held_reasons"):
             getattr(self, name).update(getattr(other, name))

@@ -45,13 +45,26 @@ class ActivityFollowup:
     activity: PromiseActivity
     done: float | None  # the period's figure so far (a count's sum, a figure's latest, presence
     # held), published ones only when public; None if nothing is published
-    tertials: list  # [(Period, value or None)]
+    tertials: list  # [(Period, value or None)]: None is not reported, or not published yet
     goal: Goal | None = None
     through: date | None = None  # the last day the published figures cover
     preliminary: bool = False  # staff's view: after_tertial, and the period is still running
     presence: PresenceFigures | None = None
     presence_tertials: list = field(default_factory=list)  # [(Period, PresenceFigures)]
     updates: list = field(default_factory=list)  # [Update], newest first
+    hidden: frozenset = frozenset()  # keys of the tertials whose figures are not published yet
+
+    def status(self, period: Period, value) -> str:
+        """A tertial's figure: "reported", "not_published" (after_tertial, the tertial still
+        running) or "not_reported"."""
+        if value is not None:
+            return "reported"
+        return "not_published" if period.key in self.hidden else "not_reported"
+
+    @property
+    def rows(self) -> list:
+        """(Period, value or None, status) per tertial."""
+        return [(t, value, self.status(t, value)) for t, value in self.tertials]
 
     @property
     def target_total(self) -> float | None:
@@ -193,23 +206,29 @@ def activity_followup(activity, promise: Period, period: Period, tertials: list,
     if activity.measure == "presence":
         total, per_tertial = presence
         return ActivityFollowup(
-            activity, float(total.held), [(t, float(f.held)) for t, f in per_tertial],
+            activity, _float(total.held_reported),
+            [(t, _float(f.held_reported)) for t, f in per_tertial],
             through=through, preliminary=preliminary, presence=total,
             presence_tertials=per_tertial,
         )  # fmt: skip
     published = [e for e in entries if e.day <= today and visible(activity, e.day, today, public)]
     shown = [e for e in published if period.holds(e.day)]
+    hidden = frozenset(t.key for t in tertials if not visible(activity, t.last_day, today, public))
     per_tertial = [
-        (t, activity_value(activity, [e for e in shown if t.holds(e.day)])
-         if visible(activity, t.last_day, today, public) else None)
+        (t, None if t.key in hidden else activity_value(activity,
+                                                        [e for e in shown if t.holds(e.day)]))
         for t in tertials
     ]  # fmt: skip
     done = activity_value(activity, shown) if through is not None else None
     updates = [Update(e.day, suggest_mask(e.note), e.id, e.updated_at) for e in shown if e.note]
     return ActivityFollowup(
         activity, done, per_tertial, goal(activity, promise, period, published, through),
-        through, preliminary, updates=updates[::-1],
+        through, preliminary, updates=updates[::-1], hidden=hidden,
     )  # fmt: skip
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def presence_between(session, period: Period, tertials, tz, now) -> tuple:

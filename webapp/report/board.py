@@ -2,10 +2,14 @@
 (webapp.promise.followup.board_report) as a ReportDocument in the page's language, which the
 pure builders write out as PDF or .xlsx."""
 
-from flask_babel import format_date
+from flask import render_template
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
+from markupsafe import Markup
 
+from webapp.followup.wording import presence_columns, state_label, tertial_value_label
 from webapp.promise.document import ReportDocument, Section, Table
+from webapp.promise.svg import bar_chart
 from webapp.site import lang as page_lang
 
 
@@ -23,7 +27,19 @@ def period_name(period) -> str:
 
 def _titled(title: str, part: str) -> str:
     """A table's title: the activity, then which of its tables ("per tertial", "summa")."""
-    return f"{title}: {part}"
+    return f"{title.rstrip('.')}: {part}"
+
+
+def _done(item):
+    """The figure so far, or what stands instead: not reported, or not published yet."""
+    if item.done is not None:
+        return item.done
+    return _("Inget publicerat ännu") if item.through is None else state_label("not_reported")
+
+
+def _value(item, t, value):
+    """A tertial's figure, or why there is none."""
+    return value if value is not None else tertial_value_label(item.status(t, value))
 
 
 def _row_label(report, item, t) -> str:
@@ -33,16 +49,17 @@ def _row_label(report, item, t) -> str:
 
 
 def _presence_tables(report, item, title) -> list[Table]:
-    header = (_("Period"), _("Planerade"), _("Blev av"), _("Blev inte av"), _("Inställda"),
-              _("Timmar som blev av"), _("Planerade timmar"))  # fmt: skip
+    columns = presence_columns()
+    header = (_("Period"), *(label for _name, label in columns), _("Timmar som blev av"),
+              _("Planerade timmar"))  # fmt: skip
 
     def row(label, f):
-        return (label, f.planned, f.held, f.not_held, f.cancelled, _hours(f.held_minutes),
+        return (label, *(getattr(f, name) for name, _label in columns), _hours(f.held_minutes),
                 _hours(f.planned_minutes))  # fmt: skip
 
     period, whole = report.period, period_name(report.period)
     if period.kind == "tertial":
-        tables = [Table(f"{title}: {whole}", header, (row(whole, item.presence),))]
+        tables = [Table(_titled(title, whole), header, (row(whole, item.presence),))]
     else:
         several = period.kind == "all" and len(item.presence_years) > 1  # else it is the total
         years = (row(str(y), f) for y, f in item.presence_years) if several else ()
@@ -68,8 +85,9 @@ def _goal(report, goal, title) -> Table:
     days = _("%(first)s–%(last)s", first=format_date(goal.first_day, "d MMM y"),
              last=format_date(min(report.period.last_day, goal.last_day), "d MMM y"))  # fmt: skip
     header = (_("Målet gäller"), _("Mål"), _("Gjort"), _("Under dagarna"))
-    return Table(_titled(title, _("mål")), header, ((spans[goal.span](), goal.target,
-                 goal.to_date, days),))  # fmt: skip
+    done = state_label("not_reported") if goal.to_date is None else goal.to_date
+    return Table(_titled(title, _("mål")), header, ((spans[goal.span](), goal.target, done,
+                 days),))  # fmt: skip
 
 
 def _facts(item, title) -> str:
@@ -79,9 +97,8 @@ def _facts(item, title) -> str:
     if item.preliminary:
         facts.append(_("Preliminära siffror: ett tertial i perioden har inte stängt, och "
                        "siffrorna visas inte på webbplatsen än."))  # fmt: skip
-    if item.goal and item.goal.state:
-        facts.append({"reached": _("Målet är nått"), "on_track": _("I fas med målet"),
-                      "behind": _("Efter målet")}[item.goal.state] + ".")  # fmt: skip
+    if item.state:
+        facts.append(state_label(item.state) + ".")
     return " ".join(facts)
 
 
@@ -99,16 +116,29 @@ def _activity_section(report, item, lang) -> tuple[list, list]:
     period, whole = report.period, period_name(report.period)
     tables = [] if item.goal is None else [_goal(report, item.goal, title)]
     if period.kind == "tertial":
-        return [facts], [Table(f"{title}: {whole}", (_("Period"), label),
-                               ((whole, item.done),)), *tables]  # fmt: skip
-    rows = tuple((_row_label(report, item, t), v) for t, v in item.tertials)
+        return [facts], [Table(_titled(title, whole), (_("Period"), label),
+                               ((whole, _done(item)),)), *tables]  # fmt: skip
+    rows = tuple((_row_label(report, item, t), _value(item, t, v)) for t, v in item.tertials)
     several = period.kind == "all" and len(item.years) > 1  # one year's row is the total
-    years = tuple((str(y), v) for y, v in item.years) if several else ()
+    not_reported = state_label("not_reported")
+    years = tuple((str(y), not_reported if v is None else v) for y, v in item.years)
     return [facts], [
         Table(_titled(title, _("per tertial")), (_("Tertial"), label), rows, 1),
-        Table(_titled(title, _("summa")), (_("Period"), label), (*years, (whole, item.done))),
+        Table(_titled(title, _("summa")), (_("Period"), label),
+              (*(years if several else ()), (whole, _done(item)))),
         *tables,
-    ]
+    ]  # fmt: skip
+
+
+def _summary(report, lang) -> Table:
+    """Every activity on one table: its target, what is done, its state."""
+    rows = []
+    for item in report.activities:
+        done = None if item.activity.measure == "status" else _done(item)
+        state = state_label(item.state) if item.state else None
+        rows.append((item.activity.text("title", lang), item.target_total, done, state))
+    header = (_("Aktivitet"), _("Mål"), _("Gjort"), _("Läge"))
+    return Table(_("Sammanfattning"), header, tuple(rows))
 
 
 def _feedback_table(report) -> Table:
@@ -153,9 +183,54 @@ def report_document(report, town, lang) -> ReportDocument:
         cover_lines=(*running, *(x for x in (p.text("summary", lang),) if x)),
         sections=tuple(sections),
         generated_at=report.generated_at,
+        summary=_summary(report, lang),
         locale=lang,
         example_notice=_("Exempeldata: uppgifterna är exempel och inte bekräftade.")
         if example else "",
         page_label=_("Sida %(page)s av %(pages)s"),
         labels={"cover": _("Rapport"), "example": _("Exempeldata")},
     )  # fmt: skip
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _cell(value) -> str:
+    """A cell as the report prints it: numbers in the page's language, "–" for none."""
+    if value is None:
+        return "–"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_decimal(value, "0.##")
+    return str(value)
+
+
+def _chart(table: Table, n: str) -> Markup | None:
+    """The bar chart of a table's chart column; its title (the figure's alternative text)
+    states every number it draws."""
+    if table.chart_column is None:
+        return None
+    rows = [(str(r[0]), r[table.chart_column], _cell(r[table.chart_column])) for r in table.rows
+            if isinstance(r[table.chart_column], int | float)]  # fmt: skip
+    if not rows:
+        return None
+    title = f"{table.title}: " + "; ".join(f"{label} {text}" for label, _v, text in rows)
+    label_width = 8 * max(len(label) for label, _v, _t in rows) + 8
+    return Markup(bar_chart(f"chart-{n}", title, rows, label_width=label_width))  # noqa: S704 - built from escaped parts
+
+
+def report_html(doc: ReportDocument) -> str:
+    """The report as the HTML the PDF is laid out from (templates/report/board.html)."""
+    pages = doc.page_label % {"page": '" counter(page) "', "pages": '" counter(pages) "'}
+    return render_template(
+        "report/board.html",
+        doc=doc,
+        cell=_cell,
+        charts={
+            (si, ti): _chart(t, f"{si}-{ti}")
+            for si, s in enumerate(doc.sections)
+            for ti, t in enumerate(s.tables)
+        },  # fmt: skip
+        running=_css_string(f"{doc.municipality} – {doc.title}"),
+        page_counter=f'"{pages}"',
+    )

@@ -25,7 +25,7 @@ from webapp.promise.periods import (
     whole,
 )
 from webapp.promise.xlsx import build_workbook
-from webapp.report.board import period_name, report_document
+from webapp.report.board import period_name, report_document, report_html
 from webapp.report.export import report_csv
 from webapp.report.forms import PeriodForm
 from webapp.site import lang as page_lang
@@ -125,7 +125,7 @@ def file_name(promise, period, today, suffix) -> str:
 @bp.get("/promises/<key>/report.pdf")
 @staff_required("report.read")
 def promise_report_pdf(lang, key):
-    return _export(key, "pdf", build_report_pdf)
+    return _export(key, "pdf", lambda doc: build_report_pdf(report_html(doc)))
 
 
 @bp.get("/promises/<key>/report.xlsx")
