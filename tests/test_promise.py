@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from tests.conftest import NOW
 from tests.factories import load_test_promises, make_answer, make_entry, make_slot, place
 from tests.support.html import get_soup
 from webapp.config import ROOT
@@ -159,36 +160,53 @@ def test_presence_figures_are_the_slots_outcomes_on_the_page_and_in_the_api(clie
               outcome_reason="Larm")  # fmt: skip
     make_slot(starts_at=datetime(2026, 11, 5, 14, 0, tzinfo=UTC), status="cancelled",
               note="Sjukdom")  # fmt: skip
+    make_slot(starts_at=datetime(2026, 11, 10, 14, 0, tzinfo=UTC))  # been, no outcome
+    make_slot(starts_at=datetime(2026, 12, 10, 14, 0, tzinfo=UTC))  # still to come
     start, end = period_bounds(date(2026, 1, 1), date(2026, 12, 31), TZ)
     slots = db.session.scalars(
         select(PresenceSlot).where(PresenceSlot.starts_at >= start, PresenceSlot.starts_at < end)
     ).all()
-    expected = {
+    live = [s for s in slots if s.status != "cancelled"]
+    expected = {  # each slot counted once, from its own columns and the pinned time
         "planned": len(slots),
-        "held": sum(1 for s in slots if s.status != "cancelled" and s.held),
-        "not_held": sum(1 for s in slots if s.status != "cancelled" and s.held is False),
-        "cancelled": sum(1 for s in slots if s.status == "cancelled"),
-        "held_hours": round(
-            sum(
-                (s.ends_at - s.starts_at).total_seconds()
-                for s in slots
-                if s.status != "cancelled" and s.held
-            )
-            / 3600,
-            2,
-        ),  # fmt: skip
+        "held": sum(1 for s in live if s.held),
+        "not_held": sum(1 for s in live if s.held is False),
+        "cancelled": len(slots) - len(live),
+        "unreported": sum(1 for s in live if s.held is None and s.ends_at <= NOW),
+        "upcoming": sum(1 for s in live if s.held is None and s.ends_at > NOW),
     }
+    hours = {
+        "hours_held": sum((s.ends_at - s.starts_at).total_seconds() for s in live if s.held),
+        "hours_planned": sum((s.ends_at - s.starts_at).total_seconds() for s in live),
+    }
+    hours = {k: round(v / 3600, 2) for k, v in hours.items()}
 
     body = activity(api(client), "narvaro")
     total = get_soup(client, "/sv/promises/p2026").find(id="presence-total")
     cells = [text(td) for td in total.find_all("td")]
 
     assert {k: body["presence"][k] for k in expected} == expected
-    assert expected["held"] >= 1 and expected["not_held"] >= 1 and expected["cancelled"] >= 1
+    assert {k: body["presence"][k] for k in hours} == hours
+    assert all(expected[k] >= 1 for k in expected)
+    assert expected["planned"] == sum(v for k, v in expected.items() if k != "planned")
     assert body["done"] == expected["held"]
-    assert sum(t["value"] for t in body["tertials"]) == expected["held"]
-    assert cells[:4] == [str(expected[k]) for k in ("planned", "held", "not_held", "cancelled")]
-    assert cells[4] == f"{expected['held_hours']:g}".replace(".", ",")
+    assert sum(t["value"] or 0 for t in body["tertials"]) == expected["held"]
+    assert cells == [str(v) for v in expected.values()] + [
+        f"{hours['hours_held']:g}".replace(".", ","),
+        f"{hours['hours_planned']:g}".replace(".", ","),
+    ]
+
+
+def test_presence_with_no_outcome_recorded_is_not_reported_not_zero_held(client, promises):
+    make_slot(starts_at=datetime(2026, 11, 10, 14, 0, tzinfo=UTC))  # been, no outcome
+    make_slot(starts_at=datetime(2026, 12, 10, 14, 0, tzinfo=UTC))  # still to come
+
+    body = activity(api(client), "narvaro")
+    article = get_soup(client, "/sv/promises/p2026").find(id="activity-narvaro")
+
+    assert body["done"] is None
+    assert body["tertials"][-1]["status"] == "not_reported"
+    assert text(article.find("dd", class_="activity-done")) == "Inte rapporterat"
 
 
 # --- publication rules -----------------------------------------------------------------------
@@ -201,13 +219,16 @@ def test_after_tertial_entries_appear_only_once_their_tertial_has_closed(client,
     body = activity(api(client), "insatser")
     doc = get_soup(client, "/sv/promises/p2026")
     assert body["done"] == 2
-    assert [t["value"] for t in body["tertials"]] == [0, 2, None]
+    assert [t["value"] for t in body["tertials"]] == [None, 2, None]
+    assert [t["status"] for t in body["tertials"]] == ["not_reported", "reported", "not_published"]
+    cells = [text(td) for td in doc.find(id="table-insatser").find_all("td")]
+    assert cells == ["Inte rapporterat", "2", "Visas när tertialet är slut"]
     assert "Insats vid stationen" in text(doc) and "Insats i centrum" not in text(doc)
 
     pin(datetime(2027, 1, 1, 10, 0, tzinfo=UTC))  # tertial 3 of 2026 has closed
     body = activity(api(client), "insatser")
     assert body["done"] == 5
-    assert [t["value"] for t in body["tertials"]] == [0, 2, 3]
+    assert [t["value"] for t in body["tertials"]] == [None, 2, 3]
     assert "Insats i centrum" in text(get_soup(client, "/sv/promises/p2026"))
 
 
@@ -237,7 +258,13 @@ def test_live_counts_against_a_yearly_target_and_notes_are_masked(client, promis
     body = api(client)
     doc = get_soup(client, "/sv/promises/p2026")
     assert (activity(body, "moten")["done"], activity(body, "moten")["target"]) == (1, 2)
-    assert activity(body, "moten")["state"] == "behind"  # 2 a year, one held by 24 November
+    # 2 a year: 1 whole meeting is due by 24 November at an even pace, and 1 is held.
+    assert (activity(body, "moten")["state"], activity(body, "moten")["expected"]) == (
+        "on_track", 1)  # fmt: skip
+    state = doc.find(id="activity-moten").find("dd", class_="activity-state")
+    assert text(state) == (
+        "I fas med målet (i jämn takt borde 1 vara klart till och med 24 november 2026)"
+    )
     assert [t["value"] for t in activity(body, "skola")["tertials"]] == [None, 91.5, 93]
     assert activity(body, "skola")["done"] == 93
     assert "070-123 45 67" not in text(doc) and "Möte, ring [maskerat]" in text(doc)
@@ -273,7 +300,11 @@ def test_the_svg_chart_carries_the_numbers_of_its_table(client, promises, pin):
     table = [text(td) for td in article.find(id="table-insatser").find_all("td")]
     chart = [text(t) for t in article.find("svg").find_all("text", class_="chart-value")]
     labels = [text(th) for th in article.find(id="table-insatser").tbody.find_all("th")]
-    assert table == chart == ["4", "2", "0"]
+    assert table == ["4", "2", "Inte rapporterat"]  # nothing reported in T3 is not 0
+    assert chart == ["4", "2"]
+    assert (
+        article.find("svg").title.string == "Riktade insatser., per tertial: T1 2026 4; T2 2026 2"
+    )
     assert labels == ["T1 2026", "T2 2026", "T3 2026"]
     assert article.find("svg")["role"] == "img"
 

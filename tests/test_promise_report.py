@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 
 from tests.conftest import NOW
 from tests.factories import load_test_promises, make_entry, make_slot
+from tests.support import tagged_pdf
 from tests.support.html import soup
 from tests.support.staff import staff_client
 from webapp.extensions import db
@@ -78,13 +79,17 @@ def figures(app):
 
 
 def tally(first: date, last: date) -> tuple:
-    """(planned, held, not held, cancelled, held hours, planned hours), counted from SLOTS."""
-    inside = [(h, o) for s, h, o in SLOTS if first <= s.astimezone(TZ).date() <= last]
-    cancelled = [h for h, o in inside if o.get("status") == "cancelled"]
-    held = [h for h, o in inside if o.get("held") is True]
-    not_held = [h for h, o in inside if o.get("held") is False]
-    planned_hours = sum(h for h, o in inside if o.get("status") != "cancelled")
-    return len(inside), len(held), len(not_held), len(cancelled), sum(held), planned_hours
+    """(planned, held, not held, cancelled, been and not reported, still to come, held hours,
+    planned hours), counted from SLOTS at the pinned time."""
+    inside = [(s, h, o) for s, h, o in SLOTS if first <= s.astimezone(TZ).date() <= last]
+    cancelled = [h for _s, h, o in inside if o.get("status") == "cancelled"]
+    held = [h for _s, h, o in inside if o.get("held") is True]
+    not_held = [h for _s, h, o in inside if o.get("held") is False]
+    waiting = [s + timedelta(hours=h) for s, h, o in inside if not o]
+    unreported = [end for end in waiting if end <= NOW]
+    planned_hours = sum(h for _s, h, o in inside if o.get("status") != "cancelled")
+    return (len(inside), len(held), len(not_held), len(cancelled), len(unreported),
+            len(waiting) - len(unreported), sum(held), planned_hours)  # fmt: skip
 
 
 def sheets(response) -> dict:
@@ -177,8 +182,8 @@ def test_presence_in_the_window_equals_the_slots_outcomes(app, figures, period):
     first, last, _name = WINDOWS[period]
     f = item(report(period), "narvaro").presence
 
-    assert (f.planned, f.held, f.not_held, f.cancelled, f.held_minutes / 60,
-            f.planned_minutes / 60) == tally(first, last)  # fmt: skip
+    assert (f.planned, f.held, f.not_held, f.cancelled, f.unreported, f.upcoming,
+            f.held_minutes / 60, f.planned_minutes / 60) == tally(first, last)  # fmt: skip
     assert dict(f.cancel_reasons) == {
         o["note"]: 1 for s, _h, o in SLOTS
         if "note" in o and first <= s.astimezone(TZ).date() <= last
@@ -205,7 +210,8 @@ def test_a_tertial_shows_the_years_target_and_the_year_to_date_figure(app, figur
     board = report("2026-T2")
     meetings, operations = item(board, "moten"), item(board, "insatser")
 
-    assert (meetings.done, meetings.goal.span, meetings.goal.target) == (0, "year", 2)
+    # Nothing reported in T2 is not 0 done; the year so far is.
+    assert (meetings.done, meetings.goal.span, meetings.goal.target) == (None, "year", 2)
     assert (meetings.goal.first_day, meetings.goal.to_date) == (date(2026, 1, 1), 1)
     assert (operations.done, operations.goal.span, operations.goal.to_date) == (2, "period", 6)
     assert operations.goal.state == "reached" and not operations.preliminary
@@ -238,7 +244,7 @@ def test_after_tertial_figures_of_a_running_tertial_are_preliminary(app, figures
     assert item(running, "insatser").preliminary and item(running, "insatser").done == 7
     assert not item(closed, "insatser").preliminary
     assert not item(running, "moten").preliminary  # live figures are public as they come
-    assert item(running, "hemligt").staff_only and item(closed, "hemligt").done == 0
+    assert item(running, "hemligt").staff_only and item(closed, "hemligt").done is None
     assert running.open_tertials == {"2026-T3"} and not running.closed and closed.closed
 
 
@@ -246,16 +252,16 @@ def _expected_rows(board, name):
     """What the workbook's tables must hold: the domain's figures for the window."""
     out = {}
     for a in board.activities:
-        title = a.activity.title
+        title = a.activity.title.rstrip(".")
         if a.presence is not None:
             f = a.presence
             out[f"{title}: {name}" if board.period.kind == "tertial" else f"{title}: summa"] = (
-                name, f.planned, f.held, f.not_held, f.cancelled,
+                name, f.planned, f.held, f.not_held, f.cancelled, f.unreported, f.upcoming,
                 round(f.held_minutes / 60, 2), round(f.planned_minutes / 60, 2),
             )  # fmt: skip
         elif a.activity.measure in ("count", "figure"):
             key = f"{title}: {name}" if board.period.kind == "tertial" else f"{title}: summa"
-            out[key] = (name,) if a.done is None else (name, a.done)
+            out[key] = (name, "Inte rapporterat" if a.done is None else a.done)
     return out
 
 
@@ -279,11 +285,11 @@ def test_workbook_holds_the_domains_figures_for_the_window(app, figures, period)
     for title, expected in _expected_rows(board, name).items():
         sheet = next(r for r in rows.values() if title in [x[0] for x in r])
         assert table(sheet, title)[-1] == expected, title
-    presence = f"Polisen på plats.: {name if board.period.kind == 'tertial' else 'summa'}"
+    presence = f"Polisen på plats: {name if board.period.kind == 'tertial' else 'summa'}"
     # Presence equals the slots' outcomes as counted here.
     assert table(rows["Löfte 1"], presence)[-1][1:] == tally(first, last)
     goal = item(board, "moten").goal
-    assert table(rows["Löfte 1"], "Samverkansmöten.: mål")[0][:3] == (
+    assert table(rows["Löfte 1"], "Samverkansmöten: mål")[0][:3] == (
         "Hela perioden" if period == "all" else "2026", goal.target, goal.to_date
     )  # fmt: skip
     assert "Internt antal. Publiceras inte på webbplatsen." in [r[0] for r in every]
@@ -299,21 +305,27 @@ def test_pdf_holds_the_domains_figures_for_the_window(app, figures, period):
 
     response = staff.get(f"/sv/staff/promises/p2026/report.pdf?period={period}")
     text = pdf_text(response)
+    tables = tagged_pdf.read(response.data).tables()  # read back through the structure tree
+    part = name if board.period.kind == "tertial" else "summa"
 
     assert response.headers["Content-Type"] == "application/pdf"
     assert f"Uppföljning: Löfte 2026, {name}" in text
-    planned, held, not_held, cancelled, hours, planned_hours = tally(first, last)
-    assert (f"{name} {planned} {held} {not_held} {cancelled} {sv(hours)} {sv(planned_hours)}"
-            in text)  # fmt: skip
+    *counts, hours, planned_hours = tally(first, last)
+    assert tables[f"Polisen på plats: {part}"][-1] == [
+        name, *map(str, counts), sv(hours), sv(planned_hours)
+    ]  # fmt: skip
     operations = item(board, "insatser")
-    assert f"{name} {sv(operations.done)}" in text
+    assert tables[f"Riktade insatser: {part}"][-1] == [name, sv(operations.done)]
     assert "Internt antal. Publiceras inte på webbplatsen." in text
     assert ("Preliminära siffror" in text) == (period != "2026-T2")
     if board.period.kind != "tertial":  # a row per tertial; the running one preliminary
-        for t, value in operations.tertials:
-            label = f"T{t.n} 2026" + (" (preliminärt)" if t.key in board.open_tertials else "")
-            assert f"{label} {value:g}" in text
-        assert "T3 2026 (preliminärt) 7" in text
+        rows = [
+            [f"T{t.n} 2026" + (" (preliminärt)" if t.key in board.open_tertials else ""),
+             sv(value)]
+            for t, value in operations.tertials
+        ]  # fmt: skip
+        assert tables["Riktade insatser: per tertial"][1:] == rows
+        assert rows[-1] == ["T3 2026 (preliminärt)", "7"]
     assert ("Fyra skolor är med." in text) == (period != "2026-T2")
 
 
@@ -334,7 +346,7 @@ def test_a_staff_activity_is_in_the_report_and_nowhere_public(app, client, figur
     staff = staff_client(app, "police")
     rows = sheets(staff.get("/sv/staff/promises/p2026/report.xlsx?period=2026-T1"))
 
-    assert table(rows["Löfte 2"], "Internt antal.: T1 2026 (januari–april)") == [
+    assert table(rows["Löfte 2"], "Internt antal: T1 2026 (januari–april)") == [
         ("T1 2026 (januari–april)", 99)
     ]  # fmt: skip
     for url in ("/sv/promises/p2026", "/en/promises/p2026", "/api/v1/promises",
