@@ -1,0 +1,200 @@
+"""The board's report is a document the municipality can publish: tagged PDF/UA-1 (checked with
+pdfua, and with pikepdf through the structure tree), every font embedded, page furniture as
+artifacts, charts as figures whose alternative text states their numbers, and no text on a
+fill with contrast under 4.5:1 (pdfplumber: each character against the rectangle under it).
+
+veraPDF, the reference checker, is a Java download from outside the package registries this
+project reaches, so it is not run here; pdfua checks its machine-checkable subset."""
+
+import io
+
+import pdfplumber
+import pikepdf
+import pytest
+from pdfua import Severity, validate
+
+from tests.support import tagged_pdf
+from tests.support.staff import staff_client
+from tests.test_promise_report import (
+    WINDOWS,
+    figures,  # noqa: F401 - the fixture
+)
+
+PERIODS = ["2026-T3", "2026", "all"]  # a tertial, a year, the whole promise
+
+
+def report_pdf(app, period) -> bytes:
+    response = staff_client(app, "police").get(
+        f"/sv/staff/promises/p2026/report.pdf?period={period}"
+    )
+    assert response.status_code == 200
+    return response.data
+
+
+@pytest.fixture(params=PERIODS)
+def pdf(request, app, figures, tmp_path):  # noqa: F811 - the fixture imported above
+    data = report_pdf(app, request.param)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    return request.param, data, path
+
+
+def test_every_report_pdf_passes_the_pdf_ua_checks(pdf):
+    _period, _data, path = pdf
+    report = validate(str(path))
+
+    assert [f.message for f in report.findings if f.severity >= Severity.ERROR] == []
+    assert [f.message for f in report.findings] == []  # no warnings either (TH scope)
+    # pdfua 0.1.3's empty-heading rule raises on WeasyPrint's /K arrays and is skipped;
+    # test_the_structure_tree_has_headings_in_order checks that no heading is empty.
+    assert {o.rule_id for o in report.skipped} <= {"UA-14-001"}
+
+
+def test_the_catalog_shows_the_title_in_the_documents_language(pdf):
+    period, data, _path = pdf
+    doc = tagged_pdf.read(data)
+
+    assert doc.catalog == {
+        "Lang": "sv",
+        "Marked": True,
+        "DisplayDocTitle": True,
+        "Title": f"Uppföljning: Löfte 2026, {WINDOWS[period][2]}",
+    }
+
+
+def test_the_structure_tree_has_headings_in_order_and_tables_with_header_cells(pdf):
+    _period, data, _path = pdf
+    doc = tagged_pdf.read(data)
+    headings = doc.headings()
+    levels = [level for level, _text in headings]
+
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert {1, 2, 3} <= set(levels)
+    assert all(text for _level, text in headings)
+    tables = doc.elements("Table")
+    assert tables and all(t.walk() for t in tables)
+    for table in tables:
+        cells = [c for c in table.walk() if c.tag in ("TH", "TD")]
+        headers = [c for c in cells if c.tag == "TH"]
+        assert headers, doc.text(table)
+        assert {c.attributes.get("Scope") for c in headers} <= {"/Column", "/Row"}
+        assert all(c.attributes.get("Scope") for c in headers)
+
+
+def test_every_chart_is_a_figure_whose_alternative_text_states_its_numbers(pdf):
+    period, data, _path = pdf
+    doc = tagged_pdf.read(data)
+    alts = [f.alt for f in doc.elements("Figure")]
+
+    if period == "2026-T3":
+        assert alts == []  # a tertial's report has one row per table, and no chart
+    else:
+        assert "Riktade insatser: per tertial: T1 2026 4; T2 2026 2; T3 2026 (preliminärt) 7" in (
+            alts
+        )
+        assert "Skolnärvaro: per tertial: T1 2026 91,5; T2 2026 93" in alts
+
+
+def test_every_font_is_embedded(pdf):
+    _period, data, _path = pdf
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        fonts = {}
+        for page in doc.pages:
+            for font in page.obj.Resources.get("/Font", {}).values():
+                fonts[str(font.BaseFont)] = font
+            for xobject in page.obj.Resources.get("/XObject", {}).values():
+                for font in xobject.get("/Resources", {}).get("/Font", {}).values():
+                    fonts[str(font.BaseFont)] = font
+        for name, font in fonts.items():
+            descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            files = {k for k in descendant.FontDescriptor.keys() if k.startswith("/FontFile")}
+            assert files, name
+    assert {name.split("+")[-1] for name in fonts} <= {"NotoSans", "NotoSans-Bold"}
+
+
+def test_page_headers_and_numbers_are_artifacts_and_all_other_text_is_tagged(pdf):
+    _period, data, _path = pdf
+    doc = tagged_pdf.read(data)
+    tagged = set(doc.root.marks())
+    with pikepdf.open(io.BytesIO(data)) as raw:
+        pages = len(raw.pages)
+        for n, page in enumerate(raw.pages):
+            stack, artifacts, untagged = [], 0, []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                if op in ("BDC", "BMC"):
+                    props = operands[1] if len(operands) > 1 else None
+                    mcid = props.get("/MCID") if isinstance(props, pikepdf.Dictionary) else None
+                    stack.append((str(operands[0]), mcid))
+                elif op == "EMC":
+                    stack.pop()
+                elif op in ("Tj", "TJ"):
+                    if any(tag == "/Artifact" for tag, _m in stack):
+                        artifacts += 1
+                    elif not any((n, int(m)) in tagged for _t, m in stack if m is not None):
+                        untagged.append(op)
+            assert untagged == [], f"page {n + 1}"
+            assert artifacts >= 1, f"page {n + 1}: the page number is an artifact"
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        last = plumber.pages[-1]
+        numbers = "".join(c["text"] for c in last.chars if c.get("mcid") is None)
+        assert f"Sida {pages} av {pages}" in numbers
+
+
+def _luminance(color) -> float:
+    if color is None:
+        color = (0,)
+    if isinstance(color, int | float):
+        color = (color,)
+    if len(color) == 1:
+        color = color * 3
+    assert len(color) == 3, color  # RGB or grey; no CMYK in these reports
+
+    def channel(c):
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(float(c)) for c in color)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def fill_under(fills, x, y):
+    """The colour of the last fill drawn under (x, y); white, the page, if none. A border is
+    drawn as two rectangles filled even-odd (a ring): inside both is its hole."""
+    inside = [r for r in fills if r["x0"] <= x <= r["x1"] and r["top"] <= y <= r["bottom"]]
+    colour = None
+    for r in inside:
+        if r["evenodd"]:
+            same = [
+                q
+                for q in inside
+                if q["evenodd"] and q["non_stroking_color"] == r["non_stroking_color"]
+            ]
+            if len(same) % 2 == 0:  # r and its partner: inside the ring's hole
+                continue
+        colour = r["non_stroking_color"]
+    return colour
+
+
+def test_no_text_sits_on_a_fill_with_contrast_under_4_5(pdf):
+    _period, data, _path = pdf
+    worst, checked, on_fill = 21.0, 0, 0
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        for page in plumber.pages:
+            fills = [r for r in page.rects if r["fill"]]
+            for char in page.chars:
+                if not char["text"].strip():
+                    continue
+                x = (char["x0"] + char["x1"]) / 2
+                y = (char["top"] + char["bottom"]) / 2
+                background = fill_under(fills, x, y)
+                on_fill += background not in (None, (1.0, 1.0, 1.0))
+                checked += 1
+                worst = min(worst, contrast(char["non_stroking_color"], background or (1,)))
+    assert checked > 100 and on_fill > 10  # header cells sit on a fill
+    assert worst >= 4.5
