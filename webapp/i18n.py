@@ -35,6 +35,7 @@ PUBLIC_SOURCES = (
     "webapp/forms.py",
     "webapp/public",
     "webapp/followup",
+    "webapp/report/wording.py",
     "webapp/promise/periods.py",
     "webapp/feedback/forms.py",
     "webapp/feedback/views.py",

@@ -4,19 +4,23 @@ from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, render_template
-from flask_babel import format_date, format_decimal
+from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from webapp import site
 from webapp.extensions import db
-from webapp.followup.wording import presence_columns, state_label, tertial_value_label
 from webapp.promise import records
 from webapp.promise.atom import FeedEntry, build_feed
-from webapp.promise.followup import promise_followup
+from webapp.promise.followup import board_report, promise_followup
+from webapp.promise.pdf import build_report_pdf
+from webapp.promise.periods import tertials_closed, whole
 from webapp.promise.svg import bar_chart
+from webapp.promise.xlsx import build_workbook
 from webapp.public import LANG
 from webapp.public.urls import absolute_url
+from webapp.report.board import report_document, report_html
+from webapp.report.wording import presence_columns, state_label, tertial_value_label
 
 bp = Blueprint("followup", __name__)
 
@@ -83,10 +87,37 @@ def promise(lang, key):
     if found is None:
         abort(404)
     followup = promise_followup(db.session, found, site.timezone(), site.now())
+    today = site.now().astimezone(site.timezone()).date()
     return render_template(
         "followup/promise.html", f=followup, promise=found, charts=charts(followup),
-        tz=site.timezone(),
+        tz=site.timezone(), reports=tertials_closed(whole(found), today),
     )  # fmt: skip
+
+
+REPORT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@bp.get(f"{LANG}/promises/<key>/reports/<period>.<any(pdf, xlsx):kind>")
+def published_report(lang, key, period, kind):
+    """The board's report of a closed tertial as the website publishes it (no staff-only
+    activities), in Swedish (English on English pages), for the municipality to link to."""
+    found = records.promise_by_key(db.session, key)
+    now, tz = site.now(), site.timezone()
+    closed = tertials_closed(whole(found), now.astimezone(tz).date()) if found else []
+    chosen = next((t for t in closed if t.key == period), None)
+    if chosen is None:
+        abort(404)
+    report = board_report(db.session, found, chosen, tz, now, public=True)
+    report_lang = "en" if lang == "en" else "sv"
+    with force_locale(report_lang):
+        doc = report_document(report, site.municipality(), report_lang)
+        body = build_report_pdf(report_html(doc)) if kind == "pdf" else build_workbook(doc)
+    name = f"medborgarlofte-{found.key}-{chosen.key}.{kind}"
+    return body, 200, {"Content-Type": REPORT_TYPES[kind],
+                       "Content-Disposition": f'inline; filename="{name}"'}  # fmt: skip
 
 
 def _feed_entries(followups, tz) -> list[FeedEntry]:

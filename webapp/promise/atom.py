@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
+from webapp.xml_text import xml_safe
+
 NS = "http://www.w3.org/2005/Atom"
 
 
@@ -34,10 +36,11 @@ def build_feed(entries: list[FeedEntry], *, feed_id: str, title: str, link: str,
         _text(entry, "id", item.id)
         _text(entry, "title", item.title)
         _text(entry, "updated", item.updated.isoformat())
-        ET.SubElement(entry, f"{{{NS}}}link", rel="alternate", type="text/html", href=item.link)
+        ET.SubElement(entry, f"{{{NS}}}link", rel="alternate", type="text/html",
+                      href=xml_safe(item.link))  # fmt: skip
         _text(entry, "summary", item.summary)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
 def _text(parent, name, value):
-    ET.SubElement(parent, f"{{{NS}}}{name}").text = value
+    ET.SubElement(parent, f"{{{NS}}}{name}").text = xml_safe(value)

@@ -7,7 +7,7 @@ rapporterat"); each builder formats them its own way.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,10 @@ class ReportDocument:
     sections: tuple
     generated_at: datetime
     summary: Table | None = None  # every activity: target, done, state (on the cover)
+    first_day: date | None = None
+    last_day: date | None = None
     locale: str = "sv"
     example_notice: str = ""  # set when the promise or the times are example data
     page_label: str = "Sida %(page)s av %(pages)s"
-    labels: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)  # "cover", "example", "first_day", "last_day",
+    # "generated_at": words the builders print beside values

@@ -310,12 +310,13 @@ def promise_followup(
     )
 
 
-def board_report(session, promise: Promise, period: Period, tz: ZoneInfo,
-                 now: datetime) -> PromiseFollowup:  # fmt: skip
+def board_report(session, promise: Promise, period: Period, tz: ZoneInfo, now: datetime,
+                 public: bool = False) -> PromiseFollowup:  # fmt: skip
     """The report for kommunstyrelsen: the follow-up restricted to `period` as staff see it
     (staff-only activities marked, running after_tertial figures preliminary), and beside the
-    answers per tertial, the period's as a whole when it spans several tertials."""
-    report = promise_followup(session, promise, tz, now, period=period, public=False)
+    answers per tertial, the period's as a whole when it spans several tertials. `public`:
+    the same report as the website publishes it, without staff-only activities."""
+    report = promise_followup(session, promise, tz, now, period=period, public=public)
     if len(report.tertials) > 1:
         report.feedback += feedback_groups(session, [period], tz)
     return report

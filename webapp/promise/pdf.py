@@ -12,6 +12,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from webapp.pdf_text import FACES, FONTS
+from webapp.xml_text import xml_safe
 
 PAGINATION = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
 
@@ -33,7 +34,7 @@ def build_report_pdf(html: str) -> bytes:
     """The report's HTML as a PDF/UA-1 document."""
     fonts = FontConfiguration()
     faces = CSS(string=_font_faces(), font_config=fonts)
-    pdf = HTML(string=html, base_url=FONTS.as_uri() + "/").write_pdf(
+    pdf = HTML(string=xml_safe(html), base_url=FONTS.as_uri() + "/").write_pdf(
         stylesheets=[faces], font_config=fonts, pdf_variant="pdf/ua-1"
     )
     return finish_tagging(pdf)

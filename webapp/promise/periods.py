@@ -135,3 +135,9 @@ def periods_begun(promise: Period, today: date) -> list[Period]:
     for y in reversed(promise.years(today)):
         out += [y, *reversed(y.tertials(today))]
     return out
+
+
+def tertials_closed(promise: Period, today: date) -> list[Period]:
+    """The tertials of the whole `promise` that have closed by `today`, latest first: their
+    reports are final, and published."""
+    return [p for p in periods_begun(promise, today) if p.kind == "tertial" and p.closed(today)]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from webapp import audit
 from webapp.models import Promise, PromiseActivity, PromiseCommitment, PromiseEntry
 from webapp.permissions import can
+from webapp.xml_text import xml_safe
 
 NOTE_MAX = 500
 
@@ -63,7 +64,7 @@ def _state(entry: PromiseEntry) -> dict:
 
 
 def add_entry(session, activity, *, day, value, note, actor, now: datetime) -> PromiseEntry:
-    entry = PromiseEntry(activity=activity, day=day, value=value, note=note or "",
+    entry = PromiseEntry(activity=activity, day=day, value=value, note=xml_safe(note or ""),
                          created_at=now, updated_at=now, created_by_id=actor.id)  # fmt: skip
     session.add(entry)
     session.flush()
@@ -74,7 +75,7 @@ def add_entry(session, activity, *, day, value, note, actor, now: datetime) -> P
 
 def edit_entry(session, entry, *, day, value, note, reason, actor, now: datetime) -> None:
     before = _state(entry) | {"reason": reason}
-    entry.day, entry.value, entry.note, entry.updated_at = day, value, note or "", now
+    entry.day, entry.value, entry.note, entry.updated_at = day, value, xml_safe(note or ""), now
     audit.record(session, actor=actor, action="promise_entry.edit", obj=entry, now=now,
                  before=before, after=_state(entry))  # fmt: skip
 

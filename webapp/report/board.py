@@ -7,9 +7,9 @@ from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from webapp.followup.wording import presence_columns, state_label, tertial_value_label
 from webapp.promise.document import ReportDocument, Section, Table
 from webapp.promise.svg import bar_chart
+from webapp.report.wording import presence_columns, state_label, tertial_value_label
 from webapp.site import lang as page_lang
 
 
@@ -188,7 +188,11 @@ def report_document(report, town, lang) -> ReportDocument:
         example_notice=_("Exempeldata: uppgifterna är exempel och inte bekräftade.")
         if example else "",
         page_label=_("Sida %(page)s av %(pages)s"),
-        labels={"cover": _("Rapport"), "example": _("Exempeldata")},
+        labels={"cover": _("Rapport"), "example": _("Exempeldata"),
+                "first_day": _("Från och med"), "last_day": _("Till och med"),
+                "generated_at": _("Sammanställd")},
+        first_day=period.first_day,
+        last_day=period.last_day,
     )  # fmt: skip
 
 
