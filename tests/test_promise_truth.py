@@ -7,17 +7,25 @@ import csv
 import io
 from datetime import UTC, date, datetime
 from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from sqlalchemy import func, select
 
+from tests.conftest import NOW
 from tests.factories import load_test_promises, make_entry, make_slot
 from tests.support import tagged_pdf
-from tests.support.html import get_soup
+from tests.support.html import get_soup, soup
 from tests.support.staff import staff_client
 from tests.test_promise import DATA
+from webapp.extensions import db
+from webapp.models import PresenceSlot
+from webapp.promise.figures import period_bounds
 from webapp.promise.targets import due_by
+
+TZ = ZoneInfo("Europe/Stockholm")
 
 COUNTED = ("moten", "insatser", "skola")  # count and figure activities of p2026
 NOT_REPORTED = "Inte rapporterat"
@@ -180,3 +188,22 @@ def test_control_characters_never_break_workbook_pdf_feed_or_csv(app, client, pr
                  if e.tag.endswith("entry")]  # fmt: skip
     assert cleaned in summaries
     assert export.status_code == 200 and any("Sjuk" in cell for row in rows for cell in row)
+
+
+def test_the_staff_page_says_how_many_slots_wait_for_an_outcome_and_links_them(app, promises):
+    start, end = period_bounds(date(2026, 1, 1), date(2026, 12, 31), TZ)
+    waiting = db.session.scalar(
+        select(func.count()).select_from(PresenceSlot).where(
+            PresenceSlot.starts_at >= start, PresenceSlot.starts_at < end,
+            PresenceSlot.status != "cancelled", PresenceSlot.held.is_(None),
+            PresenceSlot.ends_at <= NOW,
+        )
+    )  # fmt: skip
+
+    page = soup(staff_client(app, "police").get("/sv/staff/promises?promise=p2026"))
+    link = page.find(id="slots-to-report")
+
+    assert waiting >= 1
+    expected = f"{waiting} tillfälle" if waiting == 1 else f"{waiting} tillfällen"
+    assert text(link) == f"{expected} som har varit saknar resultat"
+    assert link["href"] == "/sv/staff/outcomes"
