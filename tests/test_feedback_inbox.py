@@ -40,7 +40,8 @@ def _listed_ids(response) -> list[int]:
 
 def _csv_rows(data: bytes) -> list[list[str]]:
     assert data.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline="")))
+    # Semicolons, as Excel with Swedish settings splits columns.
+    return list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline=""), delimiter=";"))
 
 
 def _events(action):
@@ -389,10 +390,10 @@ def test_cells_a_spreadsheet_would_run_are_escaped(value, cell):
     assert safe_cell(value) == cell
 
 
-def test_csv_has_a_bom_crlf_and_quotes_what_needs_quoting():
-    data = build_csv(["a", "b"], [["rad\nett", 'sa "hej"'], ["å", "-1"]])
+def test_csv_has_a_bom_semicolons_crlf_and_quotes_what_needs_quoting():
+    data = build_csv(["a", "b"], [["rad\nett", 'sa "hej"'], ["å", "-1"], ["1,5", "x;y"]])
 
-    assert data == b'\xef\xbb\xbfa,b\r\n"rad\nett","sa ""hej"""\r\n\xc3\xa5,\'-1\r\n'
+    assert data == (b'\xef\xbb\xbfa;b\r\n"rad\nett";"sa ""hej"""\r\n\xc3\xa5;\'-1\r\n1,5;"x;y"\r\n')
 
 
 # --- Masking rules ---

@@ -269,7 +269,8 @@ def test_the_staff_csv_for_the_promise_period_has_the_same_presence_figures(app,
     staff = staff_client(app, "police")
 
     response = staff.get("/sv/staff/report/export.csv?from=2026-01-01&to=2026-12-31")
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     total = {r[2]: r[4] for r in rows if r[0] == "presence" and r[1] == "total"}
 
     assert {k: int(total[k]) for k in ("planned", "held", "not_held", "cancelled")} == {

@@ -177,7 +177,7 @@ def test_control_characters_never_break_workbook_pdf_feed_or_csv(app, client, pr
     pdf = staff.get("/sv/staff/promises/p2026/report.pdf?period=2026")
     feed = ET.fromstring(client.get("/sv/promises/feed.atom").data)  # noqa: S314 - own output
     export = staff.get("/sv/staff/report/export.csv?year=2026&tertial=3")
-    rows = list(csv.reader(io.StringIO(export.data.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(export.data.decode("utf-8-sig")), delimiter=";"))
 
     cleaned = "Möte med skolan   och\tföräldrar"  # control characters: a space each
     assert f"2026-10-01: {cleaned}" in [r[0] for r in book["Löfte 2"]]

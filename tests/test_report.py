@@ -98,7 +98,8 @@ def _cells(page, row_id):
 
 def _csv_rows(data: bytes) -> list[list[str]]:
     assert data.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline="")))
+    # Semicolons, as Excel with Swedish settings splits columns.
+    return list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline=""), delimiter=";"))
 
 
 def _events(action):

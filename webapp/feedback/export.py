@@ -1,4 +1,5 @@
-"""Feedback as CSV for Excel: UTF-8 with BOM, CRLF, formula-looking cells escaped.
+"""Feedback as CSV for Excel with Swedish settings: semicolons (the list separator there, as
+decimals take the comma), UTF-8 with BOM, CRLF, formula-looking cells escaped.
 
 Pure builders: rows in, bytes out. Staff exports carry the masked text and no contact
 details; the archive written before a purge carries the record as received.
@@ -48,10 +49,14 @@ def safe_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+DELIMITER = ";"  # Excel in Sweden splits on its list separator, the semicolon
+
+
 def build_csv(header, rows) -> bytes:
-    """UTF-8 with BOM (Excel then reads å ä ö right), CRLF line ends, every cell escaped."""
+    """UTF-8 with BOM (Excel then reads å ä ö right), semicolons, CRLF line ends, every cell
+    escaped."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])
