@@ -278,7 +278,12 @@ def test_workbook_holds_the_domains_figures_for_the_window(app, figures, period)
     assert response.status_code == 200
     disposition = response.headers["Content-Disposition"]
     assert disposition.endswith(f'-{"hela-perioden" if period == "all" else period}-20261124.xlsx"')
-    assert rows["Rapport"][0] == (f"Uppföljning: Löfte 2026, {name}",)
+    assert rows["Rapport"][0][0] == f"Uppföljning: Löfte 2026, {name}"
+    dates = {r[0]: r[1] for r in rows["Rapport"] if r[0] in ("Från och med", "Till och med")}
+    assert dates == {
+        "Från och med": datetime.combine(first, datetime.min.time()),
+        "Till och med": datetime.combine(last, datetime.min.time()),
+    }  # dates, not text
     assert rows["Rapport"][2][0].startswith(
         f"{first.day} {('januari', 'maj', 'september')[(first.month - 1) // 4]} 2026–"
     )
@@ -448,3 +453,25 @@ def test_any_period_gets_a_report_or_a_localized_refusal(app, period):
             "The promise does not cover that period",
             "The period has not begun yet",
         }
+
+
+def test_every_workbook_table_is_an_excel_table_with_its_header_row(app, figures):
+    response = staff_client(app, "police").get("/sv/staff/promises/p2026/report.xlsx?period=2026")
+    book = load_workbook(io.BytesIO(response.data))
+
+    assert book.properties.title == "Uppföljning: Löfte 2026, 2026"
+    found = {}
+    for sheet in book:
+        for table in sheet.tables.values():
+            first, _last = table.ref.split(":")
+            row = int("".join(c for c in first if c.isdigit()))
+            title = sheet.cell(row - 1, 1).value
+            header = [c.value for c in sheet[row] if c.value is not None]
+            found[title] = header
+            assert table.headerRowCount in (None, 1)
+    assert found["Sammanfattning"] == ["Aktivitet", "Mål", "Gjort", "Läge"]
+    assert found["Polisen på plats: summa"][:7] == [
+        "Period", "Planerade", "Blev av", "Blev inte av", "Inställda",
+        "Har varit, ej rapporterade", "Kommande",
+    ]  # fmt: skip
+    assert "Svar per plats och tertial" in found and len(found) >= 10
