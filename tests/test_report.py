@@ -96,10 +96,42 @@ def _cells(page, row_id):
     return [cell.get_text(strip=True) for cell in page.select(f"#{row_id} > *")]
 
 
+# The words the Swedish CSV writes, and the codes the assertions below use for them.
+SWEDISH = {
+    "Del": "section", "Plats": "place", "Mått": "measure", "Detalj": "detail", "Värde": "value",
+    "Totalt": "total", "Period": "period", "Polisens närvaro": "presence", "Poliskontoret": "office",
+    "Synpunkter": "feedback", "Skanningar": "scans", "Från och med": "first_day",
+    "Till och med": "last_day", "Sammanställd": "generated_at", "Planerade": "planned",
+    "Inställda": "cancelled", "Blev av": "held", "Blev inte av": "not_held",
+    "Har varit, ej rapporterade": "unreported", "Kommande": "upcoming",
+    "Planerade timmar": "planned_hours", "Timmar som blev av": "held_hours",
+    "Samtal": "people_met", "Orsak till inställt": "cancel_reason",
+    "Orsak till att det inte blev av": "not_held_reason",
+    "Ordinarie öppettimmar": "usual_hours", "Dagar med öppet": "days_open",
+    "Dagar stängt för helgdag": "days_closed_holiday",
+    "Dagar stängt av annat skäl": "days_closed_closure",
+    "Dagar med ändrade tider": "days_changed_closure", "Helgdag": "holiday",
+    "Stängd dag": "closed_day", "Ändrade tider": "changed_day", "Svar": "responses",
+    "Träffade polisen": "met_police", "Svar om trygghet": "safety_answers",
+    "Trygghet, medel (1–5)": "safety_mean", "Trygghet": "safety",
+    "Svar om att nå polisen": "reach_ease_answers",
+    "Lätt att nå polisen, medel (1–5)": "reach_ease_mean", "Lätt att nå polisen": "reach_ease",
+    "Ja, jag pratade med polisen här": "met", "Ja, jag såg polisen här": "saw", "Nej": "no",
+}  # fmt: skip
+
+
 def _csv_rows(data: bytes) -> list[list[str]]:
+    """The CSV's rows with its Swedish words as codes (every word must be known)."""
     assert data.startswith(b"\xef\xbb\xbf")
     # Semicolons, as Excel with Swedish settings splits columns.
-    return list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline=""), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline=""), delimiter=";"))
+    out = [[SWEDISH[c] for c in rows[0]]]
+    for section, where, measure, detail, value in rows[1:]:
+        if SWEDISH[measure] == "met_police":
+            detail = SWEDISH[detail]
+        where = "total" if where == "Totalt" else where
+        out.append([SWEDISH[section], where, SWEDISH[measure], detail, value])
+    return out
 
 
 def _events(action):
@@ -367,9 +399,11 @@ def test_english_csv_uses_a_decimal_point(app, pin):
     arrange_period()
     client = staff_client(app, "police")
 
-    rows = _csv_rows(client.get(EXPORT.replace("/sv/", "/en/")).data)
+    data = client.get(EXPORT.replace("/sv/", "/en/")).data
+    rows = list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline=""), delimiter=";"))
 
-    assert ["presence", "torget", "planned_hours", "", "3.5"] in rows
+    assert rows[0] == ["Section", "Place", "Measure", "Detail", "Figure"]
+    assert ["Police presence", "torget", "Planned hours", "", "3.5"] in rows
 
 
 def test_viewing_and_exporting_leave_audit_entries(app):

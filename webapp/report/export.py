@@ -1,14 +1,18 @@
 """The follow-up report as CSV: one figure a row (section, place, measure, detail, value).
 
-Reuses the feedback export's builder, so it is UTF-8 with BOM, CRLF and formula-safe. Decimals
-use the page's locale (a decimal comma in Swedish), so a spreadsheet reads them as numbers.
+Reuses the feedback export's builder, so it is UTF-8 with BOM, semicolons, CRLF and
+formula-safe. Decimals use the page's locale (a decimal comma in Swedish), so a spreadsheet
+reads them as numbers; sections, measures and answers are written in the page's language
+(report_rows keeps the codes, words() names them).
 """
 
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
+from flask_babel import gettext as _
 
 from webapp.feedback.export import build_csv
+from webapp.feedback.forms import MET_LABELS
 from webapp.promise.figures import SCALE, FeedbackFigures, FollowupReport, PresenceFigures
 
 HEADER = ("section", "place", "measure", "detail", "value")
@@ -82,5 +86,43 @@ def report_rows(report: FollowupReport, tz: ZoneInfo, locale: str):
     yield ("scans", TOTAL, "scans", "", report.scans_total)
 
 
+def words() -> dict:
+    """The codes of report_rows in the page's language."""
+    return {
+        "section": _("Del"), "place": _("Plats"), "measure": _("Mått"), "detail": _("Detalj"),
+        "value": _("Värde"), TOTAL: _("Totalt"),
+        "period": _("Period"), "presence": _("Polisens närvaro"), "office": _("Poliskontoret"),
+        "feedback": _("Synpunkter"), "scans": _("Skanningar"),
+        "first_day": _("Från och med"), "last_day": _("Till och med"),
+        "generated_at": _("Sammanställd"),
+        "planned": _("Planerade"), "cancelled": _("Inställda"), "held": _("Blev av"),
+        "not_held": _("Blev inte av"), "unreported": _("Har varit, ej rapporterade"),
+        "upcoming": _("Kommande"), "planned_hours": _("Planerade timmar"),
+        "held_hours": _("Timmar som blev av"), "people_met": _("Samtal"),
+        "cancel_reason": _("Orsak till inställt"),
+        "not_held_reason": _("Orsak till att det inte blev av"),
+        "usual_hours": _("Ordinarie öppettimmar"), "days_open": _("Dagar med öppet"),
+        "days_closed_holiday": _("Dagar stängt för helgdag"),
+        "days_closed_closure": _("Dagar stängt av annat skäl"),
+        "days_changed_closure": _("Dagar med ändrade tider"), "holiday": _("Helgdag"),
+        "closed_day": _("Stängd dag"), "changed_day": _("Ändrade tider"),
+        "responses": _("Svar"), "met_police": _("Träffade polisen"),
+        "safety_answers": _("Svar om trygghet"), "safety_mean": _("Trygghet, medel (1–5)"),
+        "safety": _("Trygghet"), "reach_ease_answers": _("Svar om att nå polisen"),
+        "reach_ease_mean": _("Lätt att nå polisen, medel (1–5)"),
+        "reach_ease": _("Lätt att nå polisen"),
+    }  # fmt: skip
+
+
+def _worded(rows, named: dict):
+    answers = {code: str(label) for code, label in MET_LABELS.items()}
+    for section, place, measure, detail, value in rows:
+        if measure == "met_police":
+            detail = answers.get(detail, detail)
+        yield (named[section], named[TOTAL] if place == TOTAL else place, named[measure], detail,
+               value)  # fmt: skip
+
+
 def report_csv(report: FollowupReport, tz: ZoneInfo, locale: str) -> bytes:
-    return build_csv(HEADER, report_rows(report, tz, locale))
+    named = words()
+    return build_csv([named[h] for h in HEADER], _worded(report_rows(report, tz, locale), named))
