@@ -31,8 +31,12 @@ from webapp.schedule.loading import load_calendar  # noqa: E402
 from webapp.staff.auth import TOKEN_KEY  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
-PUBLIC = ["/sv/promises/2025-2026", "/api/v1/promises", "/sv/promises/feed.atom",
-          "/sv/promises/2025-2026/reports/2026-T2.pdf"]  # a closed tertial's published report
+PUBLIC = [
+    "/sv/promises/2025-2026",
+    "/api/v1/promises",
+    "/sv/promises/feed.atom",
+    "/sv/promises/2025-2026/reports/2026-T2.pdf",
+]  # a closed tertial's published report
 # The report for the whole promise, for one year and for one (closed) tertial.
 STAFF = [
     f"/sv/staff/promises/2025-2026/report.{kind}?period={period}"

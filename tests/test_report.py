@@ -99,7 +99,8 @@ def _cells(page, row_id):
 # The words the Swedish CSV writes, and the codes the assertions below use for them.
 SWEDISH = {
     "Del": "section", "Plats": "place", "Mått": "measure", "Detalj": "detail", "Värde": "value",
-    "Totalt": "total", "Period": "period", "Polisens närvaro": "presence", "Poliskontoret": "office",
+    "Totalt": "total", "Period": "period", "Polisens närvaro": "presence",
+    "Poliskontoret": "office",
     "Synpunkter": "feedback", "Skanningar": "scans", "Från och med": "first_day",
     "Till och med": "last_day", "Sammanställd": "generated_at", "Planerade": "planned",
     "Inställda": "cancelled", "Blev av": "held", "Blev inte av": "not_held",
