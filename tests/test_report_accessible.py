@@ -198,3 +198,14 @@ def test_no_text_sits_on_a_fill_with_contrast_under_4_5(pdf):
                 worst = min(worst, contrast(char["non_stroking_color"], background or (1,)))
     assert checked > 100 and on_fill > 10  # header cells sit on a fill
     assert worst >= 4.5
+
+
+def test_no_heading_stands_alone_at_the_foot_of_a_page(pdf):
+    _period, data, _path = pdf
+    doc = tagged_pdf.read(data)
+    blocks = [e for e in doc.root.walk() if e.tag in ("H1", "H2", "H3", "P", "Table", "Figure")]
+
+    for heading, following in zip(blocks, blocks[1:], strict=False):
+        if heading.tag in ("H2", "H3") and following.tag in ("P", "Table"):
+            last_page = max(page for page, _mcid in heading.marks())
+            assert min(page for page, _mcid in following.marks()) == last_page, doc.text(heading)
