@@ -197,7 +197,17 @@ def report_document(report, town, lang) -> ReportDocument:
 
 
 def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """`text` as a CSS string inside <style>: quotes, backslashes and "<" escaped."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return f'"{escaped}"'
+
+
+def _css_page_counter(label: str) -> str:
+    """ "Sida %(page)s av %(pages)s" as CSS content: "Sida " counter(page) " av " ..."""
+    parts = (label % {"page": "\0page\0", "pages": "\0pages\0"}).split("\0")
+    return " ".join(
+        f"counter({part})" if n % 2 else _css_string(part) for n, part in enumerate(parts)
+    )
 
 
 def _cell(value) -> str:
@@ -225,7 +235,6 @@ def _chart(table: Table, n: str) -> Markup | None:
 
 def report_html(doc: ReportDocument) -> str:
     """The report as the HTML the PDF is laid out from (templates/report/board.html)."""
-    pages = doc.page_label % {"page": '" counter(page) "', "pages": '" counter(pages) "'}
     return render_template(
         "report/board.html",
         doc=doc,
@@ -236,5 +245,5 @@ def report_html(doc: ReportDocument) -> str:
             for ti, t in enumerate(s.tables)
         },  # fmt: skip
         running=_css_string(f"{doc.municipality} – {doc.title}"),
-        page_counter=f'"{pages}"',
+        page_counter=_css_page_counter(doc.page_label),
     )
