@@ -93,6 +93,9 @@ def test_nothing_reported_is_not_reported_in_page_api_pdf_and_workbook(app, clie
         assert body[key]["state"] in (None, "not_reported"), key
         assert {t["status"] for t in body[key]["tertials"]} <= {"not_reported", "not_published"}
     assert body["moten"]["state"] == "not_reported"
+    # A live figure without a value is not reported, not "shown when the tertial has ended".
+    cells = [text(td) for td in page.find(id="table-skola").find_all("td")]
+    assert cells == [NOT_REPORTED] * 3
     assert text(page.find(id="activity-narvaro").find("dd", class_="activity-done")) == (
         NOT_REPORTED
     )  # a slot has been and has no outcome: not 0 held
