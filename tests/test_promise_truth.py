@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
+from pdfua import validate
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -139,7 +140,8 @@ def test_one_entry_gives_a_state_and_an_ended_promise_its_result(app, client, pr
     assert summary(book["Rapport"])["Samverkansmöten."] == (2, 1, "Målet nåddes inte")
 
 
-def test_closed_tertials_reports_are_published_without_staff_activities(app, client, promises):
+def test_closed_tertials_reports_are_published_without_staff_activities(client, promises,
+                                                                        tmp_path):  # fmt: skip
     make_entry("hemligt", day=date(2026, 3, 2), value=7, note="Hemlig notering")
     make_entry("insatser", day=date(2026, 6, 10), value=2, note="")
 
@@ -162,6 +164,8 @@ def test_closed_tertials_reports_are_published_without_staff_activities(app, cli
     ]  # fmt: skip
     everything = " ".join(doc.text(e) for e in doc.elements("P")) + str(workbook(book))
     assert "Internt antal" not in everything and "Hemlig" not in everything
+    (tmp_path / "t2.pdf").write_bytes(pdf.data)
+    assert validate(str(tmp_path / "t2.pdf")).findings == ()  # PDF/UA checks, as the board's
     assert client.get("/sv/promises/p2026/reports/2026-T3.pdf").status_code == 404
     assert client.get("/sv/promises/p2026/reports/2027-T1.xlsx").status_code == 404
     assert client.get("/sv/promises/nope/reports/2026-T1.pdf").status_code == 404

@@ -59,6 +59,7 @@ def test_the_catalog_shows_the_title_in_the_documents_language(pdf):
         "Marked": True,
         "DisplayDocTitle": True,
         "Title": f"Uppföljning: Löfte 2026, {WINDOWS[period][2]}",
+        "pdfuaid:part": "1",  # the document says it is PDF/UA-1
     }
 
 

@@ -103,5 +103,6 @@ def read(data: bytes) -> TaggedPdf:
                 pdf.Root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False)
             ),
             "Title": str(pdf.open_metadata().get("dc:title", "")),
+            "pdfuaid:part": str(pdf.open_metadata().get("pdfuaid:part", "")),
         }
     return TaggedPdf(root, dict(texts), catalog)
