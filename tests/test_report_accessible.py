@@ -97,7 +97,7 @@ def test_every_chart_is_a_figure_whose_alternative_text_states_its_numbers(pdf):
         assert "Skolnärvaro: per tertial: T1 2026 91,5; T2 2026 93" in alts
 
 
-def test_every_font_is_embedded(pdf):
+def test_every_font_is_embedded_and_maps_to_unicode(pdf):
     _period, data, _path = pdf
     with pikepdf.open(io.BytesIO(data)) as doc:
         fonts = {}
@@ -111,6 +111,7 @@ def test_every_font_is_embedded(pdf):
             descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
             files = {k for k in descendant.FontDescriptor.keys() if k.startswith("/FontFile")}
             assert files, name
+            assert "/ToUnicode" in font, name  # text extracts as what it says
     assert {name.split("+")[-1] for name in fonts} <= {"NotoSans", "NotoSans-Bold"}
 
 
