@@ -10,6 +10,7 @@ import io
 import pikepdf
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
 
 from webapp.pdf_text import FACES, FONTS
 from webapp.xml_text import xml_safe
@@ -33,8 +34,9 @@ def _font_faces() -> str:
 def build_report_pdf(html: str) -> bytes:
     """The report's HTML as a PDF/UA-1 document."""
     fonts = FontConfiguration()
-    faces = CSS(string=_font_faces(), font_config=fonts)
-    pdf = HTML(string=xml_safe(html), base_url=FONTS.as_uri() + "/").write_pdf(
+    local = URLFetcher(allowed_protocols={"file"})  # the bundled fonts; never the network
+    faces = CSS(string=_font_faces(), font_config=fonts, url_fetcher=local)
+    pdf = HTML(string=xml_safe(html), base_url=FONTS.as_uri() + "/", url_fetcher=local).write_pdf(
         stylesheets=[faces], font_config=fonts, pdf_variant="pdf/ua-1"
     )
     return finish_tagging(pdf)
