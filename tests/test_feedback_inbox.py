@@ -325,18 +325,18 @@ def test_csv_export_is_excel_friendly_masked_and_without_contact_details(app, se
         'attachment; filename="synpunkter-20261124-1030.csv"'
     )
     assert response.data.count(b"\r\n") == 6
-    assert rows[0] == [
-        "id",
-        "received",
-        "place",
-        "poster",
-        "language",
-        "met_police",
-        "safety",
-        "reach_ease",
-        "comment",
-        "wants_contact",
-        "read",
+    assert rows[0] == [  # Swedish headings, as Excel in Sweden shows them
+        "Nummer",
+        "Mottagen",
+        "Plats",
+        "Affischkod",
+        "Språk",
+        "Träffade polisen",
+        "Trygghet (1–5)",
+        "Lätt att nå polisen (1–5)",
+        "Kommentar",
+        "Vill bli kontaktad",
+        "Läst",
     ]
     assert [row[8] for row in rows[1:]] == [
         f"Ring {MASK}",
@@ -351,12 +351,12 @@ def test_csv_export_is_excel_friendly_masked_and_without_contact_details(app, se
         "torget",
         seeded["posters"][0],
         "sv",
-        "met",
+        "Ja, jag pratade med polisen här",
         "5",
         "4",
         f"Bra, {MASK}.",
-        "no",
-        "no",
+        "nej",
+        "nej",
     ]
 
 
@@ -366,7 +366,7 @@ def test_csv_export_leaves_out_contact_details_and_is_audited(app, seeded):
     response = client.get(f"{INBOX}/export.csv?contact=yes")
 
     event = _events("feedback.export")[-1]
-    assert [row[-2] for row in _csv_rows(response.data)[1:]] == ["yes"]
+    assert [row[-2] for row in _csv_rows(response.data)[1:]] == ["ja"]
     assert b"070" not in response.data
     assert event.after == {"filters": {"wants_contact": True}, "count": 1}
 
@@ -383,7 +383,8 @@ def test_csv_export_leaves_out_contact_details_and_is_audited(app, seeded):
         ("a=b", "a=b"),
         (5, "5"),
         (None, ""),
-        (True, "yes"),
+        (True, "ja"),
+        (False, "nej"),
     ],
 )
 def test_cells_a_spreadsheet_would_run_are_escaped(value, cell):
@@ -470,9 +471,9 @@ def test_purge_archives_first_then_deletes_and_audits(app, seeded, tmp_path):
     left = sorted(item.id for item in db.session.scalars(select(Feedback)))
     event = _events("feedback.purge")[-1]
     assert result.exit_code == 0, result.output
-    assert [row[0] for row in rows] == ["id", str(ids["a"]), str(ids["b"])]
+    assert [row[0] for row in rows] == ["Nummer", str(ids["a"]), str(ids["b"])]
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
-    assert rows[0][9] == "comment_masked"
+    assert rows[0][9] == "Kommentar, maskerad"
     assert left == sorted(ids[k] for k in "cdef")
     assert (event.actor_label, event.action) == ("cli", "feedback.purge")
     assert event.after == {
@@ -511,21 +512,21 @@ def test_archive_keeps_the_record_as_received():
     rows = _csv_rows(archive_csv([Row()], ZoneInfo("Europe/Stockholm")))
 
     assert rows[0] == [
-        "id",
-        "received",
-        "place",
-        "poster",
-        "language",
-        "met_police",
-        "safety",
-        "reach_ease",
-        "comment",
-        "comment_masked",
-        "wants_contact",
-        "contact_name",
-        "contact_details",
-        "contact_consent",
-        "read_at",
+        "Nummer",
+        "Mottagen",
+        "Plats",
+        "Affischkod",
+        "Språk",
+        "Träffade polisen",
+        "Trygghet (1–5)",
+        "Lätt att nå polisen (1–5)",
+        "Kommentar",
+        "Kommentar, maskerad",
+        "Vill bli kontaktad",
+        "Namn",
+        "Kontaktuppgifter",
+        "Samtycke till kontakt",
+        "Läst, tid",
     ]
     assert rows[1] == [
         "1",
@@ -538,10 +539,10 @@ def test_archive_keeps_the_record_as_received():
         "",
         "Ring Anna 070-123 45 67",
         f"Ring {MASK}",
-        "yes",
+        "ja",
         "Anna",
         "'=070-123 45 67",
-        "yes",
+        "ja",
         "",
     ]
 

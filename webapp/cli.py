@@ -277,6 +277,8 @@ def _write_new_file(path, data: bytes) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File (default: stdout).")
 def export_feedback(output):
     """Feedback as CSV for Excel, with personal data masked and no contact details."""
+    from flask_babel import force_locale
+
     from webapp.feedback.export import export_csv
     from webapp.feedback.inbox import Filters, audit_access, find_feedback
     from webapp.site import timezone
@@ -284,7 +286,8 @@ def export_feedback(output):
     now = utcnow()
     with writing():
         items = find_feedback(db.session, Filters(), timezone())
-        data = export_csv(items, timezone())
+        with force_locale("sv"):  # the headings and answers in Swedish, as on the staff pages
+            data = export_csv(items, timezone())
         if output:
             _write_new_file(output, data)
         else:
@@ -306,6 +309,8 @@ def export_feedback(output):
 )
 def purge_feedback(archive):
     """Delete feedback older than FEEDBACK_RETENTION_DAYS, after writing it to an archive CSV."""
+    from flask_babel import force_locale
+
     from webapp.feedback.export import archive_csv
     from webapp.feedback.retention import (
         RetentionOff,
@@ -335,7 +340,9 @@ def purge_feedback(archive):
     with writing():
         items = feedback_before(db.session, cutoff)
         try:
-            _write_new_file(archive, archive_csv(items, timezone()))
+            with force_locale("sv"):
+                data = archive_csv(items, timezone())
+            _write_new_file(archive, data)
         except OSError as error:
             click.echo(
                 f"Error: could not write the archive {archive}: {error}. Nothing was deleted.",

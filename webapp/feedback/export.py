@@ -10,6 +10,9 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
+
+from webapp.feedback.forms import MET_LABELS
 from webapp.masking import public_comment
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).
@@ -27,6 +30,26 @@ COMMON_COLUMNS = (
     "reach_ease",
 )
 EXPORT_COLUMNS = (*COMMON_COLUMNS, "comment", "wants_contact", "read")
+# Each column's heading in the file: Swedish (English on English pages), as Excel shows it.
+HEADINGS = {
+    "id": _l("Nummer"),
+    "received": _l("Mottagen"),
+    "place": _l("Plats"),
+    "poster": _l("Affischkod"),
+    "language": _l("Språk"),
+    "met_police": _l("Träffade polisen"),
+    "safety": _l("Trygghet (1–5)"),
+    "reach_ease": _l("Lätt att nå polisen (1–5)"),
+    "comment": _l("Kommentar"),
+    "comment_masked": _l("Kommentar, maskerad"),
+    "wants_contact": _l("Vill bli kontaktad"),
+    "contact_name": _l("Namn"),
+    "contact_details": _l("Kontaktuppgifter"),
+    "contact_consent": _l("Samtycke till kontakt"),
+    "read": _l("Läst"),
+    "read_at": _l("Läst, tid"),
+}
+YES, NO = _l("ja"), _l("nej")
 ARCHIVE_COLUMNS = (
     *COMMON_COLUMNS,
     "comment",
@@ -44,7 +67,7 @@ def safe_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return str(YES if value else NO)
     text = str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 
@@ -63,6 +86,10 @@ def build_csv(header, rows) -> bytes:
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
+def _headings(columns) -> list[str]:
+    return [str(HEADINGS[c]) for c in columns]
+
+
 def _local(moment: datetime | None, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -74,7 +101,7 @@ def _common(item, tz):
         item.place.slug,
         item.poster.code if item.poster else "",
         item.lang,
-        item.met_police,
+        str(MET_LABELS[item.met_police]) if item.met_police in MET_LABELS else "",
         item.safety,
         item.reach_ease,
     ]
@@ -83,7 +110,7 @@ def _common(item, tz):
 def export_csv(items, tz: ZoneInfo) -> bytes:
     """What staff download: masked text, whether contact was asked for, but no contact details."""
     return build_csv(
-        EXPORT_COLUMNS,
+        _headings(EXPORT_COLUMNS),
         (
             [*_common(item, tz), public_comment(item), item.wants_contact, item.read_at is not None]
             for item in items
@@ -94,7 +121,7 @@ def export_csv(items, tz: ZoneInfo) -> bytes:
 def archive_csv(items, tz: ZoneInfo) -> bytes:
     """The records as received, for the archive before they are purged from the service."""
     return build_csv(
-        ARCHIVE_COLUMNS,
+        _headings(ARCHIVE_COLUMNS),
         (
             [
                 *_common(item, tz),
