@@ -214,3 +214,10 @@ def test_the_staff_page_says_how_many_slots_wait_for_an_outcome_and_links_them(a
     expected = f"{waiting} tillfälle" if waiting == 1 else f"{waiting} tillfällen"
     assert text(link) == f"{expected} som har varit saknar resultat"
     assert link["href"] == "/sv/staff/outcomes"
+
+
+def test_a_client_asking_for_report_after_report_is_told_to_wait(client, promises):
+    answers = [client.get("/sv/promises/p2026/reports/2026-T1.xlsx").status_code for _ in range(21)]
+
+    assert answers == [200] * 20 + [429]
+    assert client.get("/sv/promises/p2026").status_code == 200  # the page itself is not limited

@@ -8,8 +8,8 @@ from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from webapp import site
-from webapp.extensions import db
+from webapp import ratelimits, site
+from webapp.extensions import db, limiter
 from webapp.promise import records
 from webapp.promise.atom import FeedEntry, build_feed
 from webapp.promise.followup import board_report, promise_followup
@@ -94,6 +94,9 @@ def promise(lang, key):
     )  # fmt: skip
 
 
+# A report is laid out anew for each request (about a second of CPU): a client may ask for a
+# few at a time, not flood the workers.
+REPORT_LIMIT = "20 per 10 minutes"
 REPORT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -101,6 +104,8 @@ REPORT_TYPES = {
 
 
 @bp.get(f"{LANG}/promises/<key>/reports/<period>.<any(pdf, xlsx):kind>")
+@limiter.limit(REPORT_LIMIT, key_func=lambda: ratelimits.client_key("report"),
+               scope="published-report")  # fmt: skip
 def published_report(lang, key, period, kind):
     """The board's report of a closed tertial as the website publishes it (no staff-only
     activities), in Swedish (English on English pages), for the municipality to link to."""
