@@ -101,7 +101,7 @@ def load_test_promises(path=None):
     """Replace the promises with the tests' own (tests/data/promise_test.toml)."""
     from pathlib import Path
 
-    from webapp.models import Promise
+    from webapp.models import Municipality, Promise
     from webapp.schedule.calendar_file import load_calendar_file
     from webapp.schedule.promise_loading import load_promises
 
@@ -109,7 +109,8 @@ def load_test_promises(path=None):
     for row in db.session.scalars(select(Promise)):
         db.session.delete(row)
     db.session.flush()
-    load_promises(db.session, load_calendar_file(path).promises)
+    town = db.session.scalar(select(Municipality))
+    load_promises(db.session, load_calendar_file(path).promises, municipality=town)
     db.session.commit()
 
 

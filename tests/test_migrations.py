@@ -222,3 +222,63 @@ def test_two_step_secrets_are_sealed_on_upgrade_and_opened_on_downgrade(empty_ap
     with db.engine.connect() as conn:
         secrets = conn.execute(text("SELECT totp_secret FROM staff_user ORDER BY id")).all()
     assert [row[0] for row in secrets] == [plain, None]
+
+
+OWNED_TABLES = ("place", "presence_series", "presence_slot", "poster", "feedback")
+
+
+def test_existing_rows_go_to_the_one_municipality_and_come_back_without_it(empty_app, capfd):
+    upgrade(revision="0010")
+    with db.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO municipality (id, slug, name, timezone, example_data, translations)"
+            " VALUES (7, 'testby', 'Testby', 'Europe/Stockholm', true, '{}')"
+        ))  # fmt: skip
+        for statement in SEED_0001:
+            conn.execute(text(statement))
+        conn.execute(text(
+            "INSERT INTO poster (id, code, place_id, created_at) VALUES"
+            " (1, 'ABCD2345', 1, '2026-09-01 00:00:00');"
+        ))  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO feedback (id, created_at, place_id, poster_id, lang, comment,"
+            " wants_contact, contact_consent) VALUES (1, '2026-09-02 00:00:00', 1, 1, 'sv', 'Bra',"
+            " false, false)"
+        ))  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO promise (id, key, first_day, last_day, title, example_data, translations)"
+            " VALUES (3, '2025-2026', '2025-01-01', '2026-12-31', 'Löfte', false, '{}')"
+        ))  # fmt: skip
+
+    upgrade(revision="0011")
+    with db.engine.begin() as conn:
+        owners = {
+            table: conn.execute(text(f"SELECT municipality_id FROM {table}")).scalars().all()  # noqa: S608
+            for table in (*OWNED_TABLES, "promise")
+        }
+        signed = conn.execute(text("SELECT promise_id, municipality_id FROM promise_municipality"))
+        assert [tuple(row) for row in signed] == [(3, 7)]
+        # Place slugs are unique per municipality now: a second municipality may reuse one.
+        conn.execute(text(
+            "INSERT INTO municipality (id, slug, name, timezone, example_data, translations, hosts)"
+            " VALUES (8, 'annanby', 'Annanby', 'Europe/Stockholm', true, '{}', '[]')"
+        ))  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO place (id, municipality_id, slug, kind, name, description, address,"
+            " services, position, translations) VALUES (2, 8, 'torget', 'place', 'Torget', '',"
+            " '', '[]', 0, '{}')"
+        ))  # fmt: skip
+    assert owners == {table: [7] for table in (*OWNED_TABLES, "promise")}
+
+    with pytest.raises(SystemExit):  # Flask-Migrate logs the error and exits
+        downgrade(revision="0010")
+    assert "municipality_id" in _columns("place")
+    assert "more than one municipality is stored" in capfd.readouterr().err
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM place WHERE id = 2"))
+        conn.execute(text("DELETE FROM municipality WHERE id = 8"))
+    downgrade(revision="0010")
+    assert not any("municipality_id" in _columns(table) for table in (*OWNED_TABLES, "promise"))
+    assert "police_area" not in _tables()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT slug FROM place")).scalars().all() == ["torget"]

@@ -18,7 +18,7 @@ from tests.factories import load_test_promises, make_answer, make_entry, make_sl
 from tests.support.html import get_soup
 from webapp.config import ROOT
 from webapp.extensions import db
-from webapp.models import PresenceSlot
+from webapp.models import Municipality, PresenceSlot
 from webapp.promise import records
 from webapp.promise.figures import period_bounds
 from webapp.promise.followup import promise_followup
@@ -362,7 +362,8 @@ def test_reloading_keeps_entries_and_takes_new_targets(app, promises, tmp_path):
     path = tmp_path / "promises.toml"
     path.write_text(changed, encoding="utf-8")
 
-    load_promises(db.session, load_calendar_file(path).promises)
+    town = db.session.scalar(select(Municipality))
+    load_promises(db.session, load_calendar_file(path).promises, municipality=town)
     db.session.commit()
 
     insatser = next(

@@ -16,6 +16,7 @@ from webapp.database import writing
 from webapp.extensions import db
 from webapp.models import Municipality, Place, PresenceSeries, PresenceSlot, Promise
 from webapp.promise import records
+from webapp.schedule.area_file import AreaData, load_data_file
 from webapp.schedule.calendar_file import load_calendar_file
 
 SHIPPING = CALENDARS / "savsjo.toml"
@@ -109,3 +110,38 @@ def test_shipped_example_promise_is_in_force_on_the_pinned_date():
     assert (
         records.promise_in_force(shipped, date(2027, 1, 1)) is None
     )  # nothing signed after 2026 yet
+
+
+# --- the shipped police area -----------------------------------------------------------------
+
+AREA = CALENDARS / "hoglandet.toml"
+
+
+def test_shipped_area_file_holds_hoglandets_six_municipalities():
+    data = load_data_file(AREA)
+
+    assert isinstance(data, AreaData)
+    assert (data.slug, data.default) == ("hoglandet", "savsjo")
+    assert [m.slug for m in data.municipalities] == [
+        "savsjo", "aneby", "eksjo", "nassjo", "tranas", "vetlanda"
+    ]  # fmt: skip
+    assert [(p.key, p.municipalities) for p in data.promises] == [
+        ("norra-hoglandet-2025-2026", ("aneby", "eksjo", "tranas"))
+    ]
+    # The five beside Sävsjö are example data, and say so on every page.
+    assert all(m.example_data for m in data.municipalities)
+    assert data.municipalities[0] == load_calendar_file(SHIPPING)
+
+
+def test_shipped_area_file_loads_in_one_run(app):
+    result = app.test_cli_runner().invoke(args=["load-calendars", str(AREA)])
+
+    assert result.exit_code == 0, result.output
+    towns = db.session.scalars(select(Municipality).order_by(Municipality.slug)).all()
+    assert [t.slug for t in towns] == ["aneby", "eksjo", "nassjo", "savsjo", "tranas", "vetlanda"]
+    assert all(t.police_area.slug == "hoglandet" for t in towns)
+    shared = db.session.scalar(select(Promise).where(Promise.key == "norra-hoglandet-2025-2026"))
+    assert [m.slug for m in shared.municipalities] == ["aneby", "eksjo", "tranas"]
+    for town in towns:
+        places = select(func.count()).select_from(Place).where(Place.municipality_id == town.id)
+        assert db.session.scalar(places) >= 2, town.slug

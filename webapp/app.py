@@ -134,7 +134,7 @@ def staff_pages() -> tuple:
 
 
 def _register_hooks(app):
-    from webapp import i18n, site
+    from webapp import i18n, site, tenant
     from webapp.database import begin_writes
     from webapp.models import working_at
     from webapp.security import add_security_headers
@@ -149,6 +149,7 @@ def _register_hooks(app):
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             begin_writes()
 
+    app.before_request(tenant.scope_request)
     app.before_request(i18n.check_lang)
 
     @app.teardown_request

@@ -6,41 +6,56 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from webapp import audit
 from webapp.clock import utcnow
 from webapp.database import writing
 from webapp.extensions import db
+from webapp.models import Municipality
 from webapp.permissions import ROLES, actions_of
-from webapp.schedule.calendar_file import CalendarFileError, load_calendar_file
-from webapp.schedule.loading import load_calendar
+from webapp.schedule.area_file import AreaData, load_data_file
+from webapp.schedule.file_reader import CalendarFileError
+from webapp.schedule.loading import load_area, load_calendar
 
 
 @click.command("load-calendars")
 @with_appcontext
 @click.argument("path", required=False)
 def load_calendars(path):
-    """Load the municipality's data file (default: CALENDAR_FILE) into the database."""
+    """Load the data file (default: CALENDAR_FILE): a municipality's, or a police area's with
+    all its municipalities, into the database."""
     path = path or current_app.config["CALENDAR_FILE"]
     try:
-        data = load_calendar_file(path)
+        data = load_data_file(path)
     except CalendarFileError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
     now = utcnow()
     with writing():
-        counts = load_calendar(db.session, data, now=now)
-        audit.record(
-            db.session, actor=None, action="calendar.load", after=counts, now=now, label="cli"
-        )
+        if isinstance(data, AreaData):
+            counts = load_area(db.session, data, now=now)
+        else:
+            counts = {data.slug: load_calendar(db.session, data, now=now)}
+        towns = {m.slug: m for m in db.session.scalars(select(Municipality))}
+        for slug, changes in counts.items():
+            audit.record(db.session, actor=None, action="calendar.load", obj=towns[slug],
+                         after=changes, now=now, label="cli")  # fmt: skip
         db.session.commit()
-    if counts["holidays_skipped"]:
-        click.echo("No presence on holidays: " + ", ".join(counts["holidays_skipped"]))
-    click.echo(
-        f"Loaded {path}: {counts['places']} places, {counts['hours']} hour rules and "
-        f"{counts['closures']} closures changed, {counts['slots_added']} presence slots added, "
-        f"{counts['slots_cancelled']} cancelled."
-    )
+    for slug, changes in counts.items():
+        prefix = f"{towns[slug].name}: " if isinstance(data, AreaData) else ""
+        if changes["holidays_skipped"]:
+            click.echo(
+                f"{prefix}No presence on holidays: " + ", ".join(changes["holidays_skipped"])
+            )
+        loaded = f"{prefix}loaded" if prefix else f"Loaded {path}"
+        click.echo(
+            f"{loaded}: {changes['places']} places, {changes['hours']} hour rules and "
+            f"{changes['closures']} closures changed, {changes['slots_added']} presence slots "
+            f"added, {changes['slots_cancelled']} cancelled."
+        )
+    if isinstance(data, AreaData):
+        click.echo(f"Loaded {path}: {data.name.sv}, {len(counts)} municipalities.")
 
 
 translate = click.Group("translate", help="Extract, update and compile the UI text catalogues.")

@@ -3,7 +3,7 @@
 Plain SQLAlchemy models on one declarative base; nothing here imports Flask or reads a clock.
 """
 
-from webapp.models.base import NAMING, Base, Translatable, UTCDateTime
+from webapp.models.base import NAMING, Base, Owned, Translatable, UTCDateTime
 from webapp.models.feedback import (
     MET_POLICE,
     Feedback,
@@ -11,13 +11,20 @@ from webapp.models.feedback import (
     PosterScan,
     SpentFeedbackToken,
 )
-from webapp.models.promise import Promise, PromiseActivity, PromiseCommitment, PromiseEntry
+from webapp.models.promise import (
+    Promise,
+    PromiseActivity,
+    PromiseCommitment,
+    PromiseEntry,
+    promise_municipality,
+)
 from webapp.models.schedule import (
     SCHEDULE_MODELS,
     Closure,
     Municipality,
     OfficeHours,
     Place,
+    PoliceArea,
     PresenceSeries,
     PresenceSlot,
     ScheduleStamp,
@@ -25,6 +32,7 @@ from webapp.models.schedule import (
     changed_at,
     working_at,
 )
+from webapp.models.scope import scope_of, scope_to
 from webapp.models.staff import (
     ROLES,
     AuditEvent,
@@ -47,8 +55,10 @@ __all__ = [
     "LoginRecord",
     "Municipality",
     "OfficeHours",
+    "Owned",
     "PasswordToken",
     "Place",
+    "PoliceArea",
     "Poster",
     "PosterScan",
     "PresenceSeries",
@@ -66,5 +76,8 @@ __all__ = [
     "User",
     "UserSession",
     "changed_at",
+    "promise_municipality",
+    "scope_of",
+    "scope_to",
     "working_at",
 ]

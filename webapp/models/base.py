@@ -6,8 +6,8 @@ with any session. Flask-SQLAlchemy binds this metadata in webapp.extensions.
 
 from datetime import UTC
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import Column, ForeignKey, MetaData
+from sqlalchemy.orm import DeclarativeBase, declared_attr
 from sqlalchemy.types import DateTime, TypeDecorator
 
 NAMING = {
@@ -46,3 +46,15 @@ class Translatable:
     def text(self, field: str, locale: str) -> str:
         other = (self.translations or {}).get(locale, {}).get(field)
         return other or getattr(self, field) or ""
+
+
+class Owned:
+    """A row of one municipality: its places, presence, posters, feedback and promise entries.
+
+    Rows made without `municipality_id` get their place's (or their promise's) when flushed
+    (webapp.models.scope), and a scoped session sees only its municipalities' rows.
+    """
+
+    @declared_attr
+    def municipality_id(cls):
+        return Column(ForeignKey("municipality.id"), nullable=False, index=True)

@@ -14,14 +14,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from webapp.models.base import Base, UTCDateTime
+from webapp.models.base import Base, Owned, UTCDateTime
 from webapp.models.schedule import Place
 from webapp.models.staff import User
 
 MET_POLICE = ("met", "saw", "no")
 
 
-class Poster(Base):
+class Poster(Owned, Base):
     """One print run of a poster for a place; its code is in the QR code and never reused."""
 
     __tablename__ = "poster"
@@ -49,7 +49,7 @@ class PosterScan(Base):
     scans = Column(Integer, nullable=False, default=0)
 
 
-class Feedback(Base):
+class Feedback(Owned, Base):
     """A resident's answers; an official record. No IP address, user agent or session id.
 
     `comment` is kept as written; `comment_masked` is staff's copy with personal data masked,

@@ -9,22 +9,41 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import relationship
 
-from webapp.models.base import Base, Translatable, UTCDateTime
+from webapp.models.base import Base, Owned, Translatable, UTCDateTime
 from webapp.models.staff import User
+
+# The municipalities that signed a promise: its owner's alone, or several of a police area.
+promise_municipality = Table(
+    "promise_municipality",
+    Base.metadata,
+    Column("promise_id", ForeignKey("promise.id", ondelete="CASCADE"), primary_key=True),
+    Column("municipality_id", ForeignKey("municipality.id"), primary_key=True, index=True),
+)
 
 
 class Promise(Translatable, Base):
-    """One promise period (e.g. 2023–2024); `key` is its id in URLs and the API."""
+    """One promise period (e.g. 2023–2024); `key` is its id in URLs and the API.
+
+    Owned by one municipality's file (`municipality_id`) or, signed by several, by their
+    police area's file (`police_area_id`); `municipalities` lists who signed it.
+    """
 
     __tablename__ = "promise"
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "key"),
+        UniqueConstraint("police_area_id", "key"),
+    )
 
     id = Column(Integer, primary_key=True)
-    key = Column(String(64), nullable=False, unique=True)
+    key = Column(String(64), nullable=False)
+    municipality_id = Column(ForeignKey("municipality.id"), index=True)
+    police_area_id = Column(ForeignKey("police_area.id"), index=True)
     first_day = Column(Date, nullable=False)
     last_day = Column(Date, nullable=False)
     title = Column(String(300), nullable=False)
@@ -33,6 +52,9 @@ class Promise(Translatable, Base):
     example_data = Column(Boolean, nullable=False, default=False)
     translations = Column(JSON, nullable=False, default=dict)
 
+    municipalities = relationship(
+        "Municipality", secondary=promise_municipality, order_by="Municipality.id"
+    )
     commitments = relationship(
         "PromiseCommitment",
         back_populates="promise",
@@ -90,9 +112,10 @@ class PromiseActivity(Translatable, Base):
     commitment = relationship(PromiseCommitment, back_populates="activities")
 
 
-class PromiseEntry(Base):
+class PromiseEntry(Owned, Base):
     """Something done for an activity, recorded by staff: a day, a number, a short public note.
-    Removing keeps the row with the reason (removed_at set), as the audit log does."""
+    Removing keeps the row with the reason (removed_at set), as the audit log does. It belongs
+    to the municipality whose staff recorded it (a shared promise has entries from several)."""
 
     __tablename__ = "promise_entry"
 

@@ -19,12 +19,25 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, relationship
 
-from webapp.models.base import Base, Translatable, UTCDateTime
+from webapp.models.base import Base, Owned, Translatable, UTCDateTime
 from webapp.models.promise import Promise, PromiseActivity, PromiseCommitment
 
 
+class PoliceArea(Translatable, Base):
+    """A local police area serving several municipalities from one installation."""
+
+    __tablename__ = "police_area"
+
+    id = Column(Integer, primary_key=True)
+    slug = Column(String(64), nullable=False, unique=True)
+    name = Column(String(200), nullable=False)
+    # The municipality that keeps the unprefixed URLs (its slug, as the area file names it).
+    default_slug = Column(String(64), nullable=False)
+    translations = Column(JSON, nullable=False, default=dict)
+
+
 class Municipality(Translatable, Base):
-    """The one municipality this instance serves, as loaded from calendars/."""
+    """A municipality this installation serves, as loaded from calendars/."""
 
     __tablename__ = "municipality"
 
@@ -36,15 +49,21 @@ class Municipality(Translatable, Base):
     example_data = Column(Boolean, nullable=False, default=True)
     website = Column(String(500))
     translations = Column(JSON, nullable=False, default=dict)
+    police_area_id = Column(ForeignKey("police_area.id"), index=True)
+    # Host names that serve this municipality's site without the /<slug> prefix.
+    hosts = Column(JSON, nullable=False, default=list, server_default="[]")
+
+    police_area = relationship(PoliceArea)
 
 
-class Place(Translatable, Base):
+class Place(Owned, Translatable, Base):
     """The police office or a place where police are present."""
 
     __tablename__ = "place"
+    __table_args__ = (UniqueConstraint("municipality_id", "slug"),)
 
     id = Column(Integer, primary_key=True)
-    slug = Column(String(64), nullable=False, unique=True)
+    slug = Column(String(64), nullable=False)
     kind = Column(String(16), nullable=False, default="place")  # "office" | "place"
     name = Column(String(200), nullable=False)
     description = Column(Text, nullable=False, default="")
@@ -117,10 +136,11 @@ class Closure(Translatable, Base):
         return [(time.fromisoformat(a), time.fromisoformat(b)) for a, b in (self.hours or [])]
 
 
-class PresenceSeries(Base):
+class PresenceSeries(Owned, Base):
     """A weekly pattern of presence at one place; it generates PresenceSlot rows."""
 
     __tablename__ = "presence_series"
+    __table_args__ = (UniqueConstraint("municipality_id", "file_key"),)
 
     id = Column(Integer, primary_key=True)
     place_id = Column(ForeignKey("place.id"), nullable=False, index=True)
@@ -131,7 +151,7 @@ class PresenceSeries(Base):
     last_day = Column(Date, nullable=False)  # inclusive
     interval_weeks = Column(Integer, nullable=False, default=1)
     # The file's own key for this pattern, so reloading the file finds it again.
-    file_key = Column(String(200), unique=True)
+    file_key = Column(String(200))
     source = Column(String(16), nullable=False, default="file")
     created_at = Column(UTCDateTime, nullable=False)
     updated_at = Column(UTCDateTime, nullable=False)
@@ -150,7 +170,7 @@ class SlotStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class PresenceSlot(Translatable, Base):
+class PresenceSlot(Owned, Translatable, Base):
     """One occurrence of police presence at a place; staff cancel, move and report on it."""
 
     __tablename__ = "presence_slot"
@@ -230,7 +250,7 @@ def changed_at(session: Session) -> datetime:
 # The public pages show these; promise entries are not among them (the follow-up pages read
 # them on each request), but the promises themselves are (the about page names the one in force).
 SCHEDULE_MODELS = (
-    Municipality, Place, OfficeHours, Closure, PresenceSeries, PresenceSlot,
+    PoliceArea, Municipality, Place, OfficeHours, Closure, PresenceSeries, PresenceSlot,
     Promise, PromiseCommitment, PromiseActivity,
 )  # fmt: skip
 

@@ -86,10 +86,20 @@ class CalendarData:
     places: list
     patterns: list
     languages: tuple = ("sv", "en")
+    hosts: tuple = ()
 
 
 def load_calendar_file(path) -> CalendarData:
-    """Parse and validate the file at `path`; raise CalendarFileError on any problem."""
+    """Parse and validate the municipality file at `path`; raise CalendarFileError on any
+    problem (a police area's file too: webapp.schedule.area_file reads those)."""
+    reader, data = read_toml(path)
+    if "police_area" in data:
+        reader.fail("police_area", "this is a police area's file, not a municipality's")
+    return _calendar(reader, data)
+
+
+def read_toml(path) -> tuple[Reader, dict]:
+    """The parsed file and a Reader that reports its errors with line numbers."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -100,7 +110,7 @@ def load_calendar_file(path) -> CalendarData:
     except tomllib.TOMLDecodeError as error:
         line = getattr(error, "lineno", None) or _line_from_message(str(error))
         raise CalendarFileError(path, line, "syntax", str(error)) from error
-    return _calendar(Reader(path, text), data)
+    return Reader(path, text), data
 
 
 def _line_from_message(message):
@@ -151,7 +161,19 @@ def _calendar(r, data):
         places=places,
         patterns=_patterns(r, data, set(slugs)),
         languages=_languages(r, town),
+        hosts=_hosts(r, town),
     )
+
+
+HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def _hosts(r, town):
+    """Host names of the municipality's own site, like "narvaro.vetlanda.se"."""
+    hosts = town.get("hosts", [])
+    if not isinstance(hosts, list) or not all(isinstance(h, str) and HOST.match(h) for h in hosts):
+        r.fail("municipality.hosts", 'a list of host names like ["narvaro.kommun.se"] is required')
+    return tuple(hosts)
 
 
 def _languages(r, town):
@@ -191,7 +213,7 @@ PLACE_FIELDS = {
     "services",
 }
 FIELDS = {
-    "municipality": {"slug", "name", "timezone", "example_data", "website", "languages"},
+    "municipality": {"slug", "name", "timezone", "example_data", "website", "languages", "hosts"},
     "holidays": {"country", "categories"},
     "office": PLACE_FIELDS | {"hours", "closures"},
     "places": PLACE_FIELDS,

@@ -18,11 +18,13 @@ from webapp.models import (
     Municipality,
     OfficeHours,
     Place,
+    PoliceArea,
     PresenceSeries,
     PresenceSlot,
     working_at,
 )
 from webapp.schedule import slots
+from webapp.schedule.area_file import AreaData
 from webapp.schedule.calendar_file import CalendarData, PlaceData, Text
 from webapp.schedule.office import holiday_names
 from webapp.schedule.presence import pattern_occurrences, series_slot
@@ -46,13 +48,15 @@ def _translations(**texts: Text | None) -> dict:
     return out
 
 
-def load_calendar(session, data: CalendarData, *, now) -> dict:
-    """Bring the database in line with `data`; return counts of what changed. Flushes only."""
+def load_calendar(session, data: CalendarData, *, now, area: PoliceArea | None = None) -> dict:
+    """Bring the database in line with one municipality's `data` (of `area`, when it is
+    loaded as part of one); return counts of what changed. Flushes only."""
     working_at(session, now)
-    _load_municipality(session, data)
-    load_promises(session, data.promises)
+    town = _load_municipality(session, data, area)
+    session.flush()
+    load_promises(session, data.promises, municipality=town)
     places = {
-        p.slug: _load_place(session, p, position, now)
+        p.slug: _load_place(session, p, position, now, town)
         for position, p in enumerate([data.office, *data.places])
     }
     session.flush()
@@ -65,7 +69,7 @@ def load_calendar(session, data: CalendarData, *, now) -> dict:
     added = cancelled = 0
     skipped = []
     for pattern in data.patterns:
-        series = _load_series(session, pattern, places[pattern.place], now)
+        series = _load_series(session, pattern, places[pattern.place], now, town)
         if series is None:
             continue
         new = series.id is None
@@ -78,6 +82,7 @@ def load_calendar(session, data: CalendarData, *, now) -> dict:
     # A pattern taken out of the file: its future slots are cancelled, not left published.
     for series in session.scalars(
         select(PresenceSeries).where(
+            PresenceSeries.municipality_id == town.id,
             PresenceSeries.source == "file",
             PresenceSeries.file_key.not_in([p.key for p in data.patterns]),
         )
@@ -114,8 +119,35 @@ def _holidays(data: CalendarData, pattern) -> dict[date, Text]:
     return {day: Text(sv[day], {"en": en[day]}) for day in sorted(days) if day in sv}
 
 
-def _load_municipality(session, data):
-    town = session.scalar(select(Municipality)) or Municipality()
+def load_area(session, data: AreaData, *, now) -> dict[str, dict]:
+    """Load a police area's file: the area, each municipality, the promises they share.
+    Returns each municipality's counts by slug. Flushes only."""
+    working_at(session, now)
+    area = session.scalar(select(PoliceArea).where(PoliceArea.slug == data.slug))
+    area = area or PoliceArea(slug=data.slug)
+    _assign(area, name=data.name.sv, default_slug=data.default,
+            translations=_translations(name=data.name))  # fmt: skip
+    session.add(area)
+    session.flush()
+    counts = {
+        town.slug: load_calendar(session, town, now=now, area=area) for town in data.municipalities
+    }
+    signed = {
+        m.slug: m
+        for m in session.scalars(select(Municipality).where(Municipality.slug.in_(counts)))
+    }
+    load_promises(session, data.promises, police_area=area, signatories=signed)
+    return counts
+
+
+def _load_municipality(session, data, area):
+    """The municipality by its slug. Loaded alone, a file keeps the one row there is (a
+    renamed slug renames it), as an installation of one municipality always did."""
+    town = session.scalar(select(Municipality).where(Municipality.slug == data.slug))
+    if town is None and area is None:
+        only = session.scalars(select(Municipality).limit(2)).all()
+        town = only[0] if len(only) == 1 and only[0].police_area_id is None else None
+    town = town or Municipality()
     _assign(
         town,
         slug=data.slug,
@@ -124,8 +156,11 @@ def _load_municipality(session, data):
         example_data=data.example_data,
         website=data.website,
         translations=_municipality_translations(data),
+        hosts=list(data.hosts),
+        police_area_id=area.id if area is not None else town.police_area_id,
     )
     session.add(town)
+    return town
 
 
 def _municipality_translations(data):
@@ -144,8 +179,10 @@ def _public_text(place) -> tuple:
     return place.name, place.description, place.address, place.latitude, place.longitude, other
 
 
-def _load_place(session, data: PlaceData, position, now):
-    place = session.scalar(select(Place).where(Place.slug == data.slug)) or Place(slug=data.slug)
+def _load_place(session, data: PlaceData, position, now, town):
+    place = session.scalar(
+        select(Place).where(Place.municipality_id == town.id, Place.slug == data.slug)
+    ) or Place(slug=data.slug, municipality_id=town.id)
     translations = _translations(
         name=data.name,
         description=data.description,
@@ -238,13 +275,19 @@ def _sync(session, model, office, wanted, key, now):
     return sum(k not in have for k in want) + sum(k not in want for k in have)
 
 
-def _load_series(session, pattern, place, now):
+def _load_series(session, pattern, place, now, town):
     """The series for a file pattern, updated from the file; None once staff own it."""
-    series = session.scalar(select(PresenceSeries).where(PresenceSeries.file_key == pattern.key))
+    series = session.scalar(
+        select(PresenceSeries).where(
+            PresenceSeries.municipality_id == town.id, PresenceSeries.file_key == pattern.key
+        )
+    )
     if series is not None and series.source != "file":
         return None
     if series is None:
-        series = PresenceSeries(file_key=pattern.key, source="file", created_at=now)
+        series = PresenceSeries(
+            file_key=pattern.key, source="file", created_at=now, municipality_id=town.id
+        )
         session.add(series)
     before = (
         series.place_id,

@@ -35,6 +35,7 @@ def pattern_occurrences(
 def series_slot(series, start: datetime, end: datetime, now: datetime, created_by_id=None):
     """A new slot for one occurrence of `series` (which must have an id)."""
     return PresenceSlot(
+        municipality_id=series.municipality_id,
         place_id=series.place_id,
         series_id=series.id,
         origin_start=start,

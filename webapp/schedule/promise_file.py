@@ -28,6 +28,17 @@ FIELDS = {
         "example_data",
         "commitments",
     },  # fmt: skip
+    "shared promise": {
+        "key",
+        "first_day",
+        "last_day",
+        "title",
+        "summary",
+        "url",
+        "example_data",
+        "commitments",
+        "municipalities",
+    },  # fmt: skip
     "commitment": {"text", "activities"},
     "activity": {"key", "owner", "text", "measure", "publish", "target", "target_per", "unit"},
 }
@@ -61,6 +72,8 @@ class PromiseData:
     url: str | None
     example_data: bool
     commitments: tuple
+    # Who signed it, when a police area's file holds it; empty in a municipality's file.
+    municipalities: tuple = ()
 
 
 class _Scoped(Reader):
@@ -75,19 +88,31 @@ class _Scoped(Reader):
         raise CalendarFileError(self.path, line, where, message)
 
 
-def read_promises(r, data) -> list[PromiseData]:
-    """Every promise in the file, validated; keys and periods may not repeat or overlap."""
+def read_promises(r, data, *, signatories=None) -> list[PromiseData]:
+    """Every promise in the file, validated; keys and periods may not repeat or overlap.
+
+    In a police area's file (`signatories`: its municipalities' slugs) each promise says
+    which of them signed it (`municipalities = [...]`); periods may then overlap, checked
+    per municipality by the area's reader.
+    """
     rows = _tables(r, data, "promises", "")
     out, seen = [], {"commitments": 0, "activities": 0}
     for i, block in enumerate(rows):
-        out.append(_promise(r, block, i, seen))
+        out.append(_promise(r, block, i, seen, signatories))
         if out[-1].key in [p.key for p in out[:-1]]:
             r.fail(f"promises[{i}].key", f"{out[-1].key!r} is used twice")
-    ordered = sorted(out, key=lambda p: p.first_day)
+    if signatories is not None:
+        return out
+    return check_periods(r, out, lambda p: f"promises[{out.index(p)}].first_day")
+
+
+def check_periods(r, promises, where):
+    """One promise in force at a time: periods may not overlap."""
+    ordered = sorted(promises, key=lambda p: p.first_day)
     for earlier, later in zip(ordered, ordered[1:], strict=False):
         if later.first_day <= earlier.last_day:
-            r.fail(f"promises[{out.index(later)}].first_day", f"overlaps {earlier.key!r}")
-    return out
+            r.fail(where(later), f"overlaps {earlier.key!r}")
+    return promises
 
 
 def _tables(r, data, key, where):
@@ -106,9 +131,9 @@ def _only_known(r, data, where, kind):
         )
 
 
-def _promise(r, data, i, seen):
+def _promise(r, data, i, seen, signatories=None):
     where = f"promises[{i}]"
-    _only_known(r, data, where, "promise")
+    _only_known(r, data, where, "promise" if signatories is None else "shared promise")
     key = r.string(data, "key", where)
     if not SLUG.match(key):
         r.fail(f"{where}.key", "use lower-case letters, digits and dashes, like 2023-2024")
@@ -139,7 +164,23 @@ def _promise(r, data, i, seen):
         url=r.string(data, "url", where, required=False),
         example_data=example,
         commitments=tuple(commitments),
+        municipalities=() if signatories is None else _signed(r, data, where, signatories),
     )
+
+
+def _signed(r, data, where, signatories):
+    slugs = data.get("municipalities")
+    if (
+        not isinstance(slugs, list)
+        or not slugs
+        or len(set(slugs)) != len(slugs)
+        or not all(s in signatories for s in slugs)
+    ):
+        r.fail(
+            f"{where}.municipalities",
+            f"a list of the area's municipalities ({', '.join(signatories)}) is required here",
+        )
+    return tuple(slugs)
 
 
 def _commitment(r, data, where, seen):

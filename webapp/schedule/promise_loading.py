@@ -20,14 +20,34 @@ def _assign(row, **values) -> None:
             setattr(row, name, value)
 
 
-def load_promises(session, promises: list[PromiseData]) -> int:
-    """Bring the promise tables in line with the file; return how many promises it has.
-    An activity taken out of the file goes unless staff recorded entries for it."""
+def load_promises(
+    session, promises: list[PromiseData], *, municipality=None, police_area=None, signatories=None
+) -> int:
+    """Bring one file's promises in line with the database; return how many it has.
+
+    The file is a municipality's (its own promises) or a police area's (promises several of
+    its municipalities signed: `signatories` by slug). An activity taken out of the file goes
+    unless staff recorded entries for it; so does a promise.
+    """
+    owner = (
+        Promise.municipality_id == municipality.id
+        if municipality is not None
+        else Promise.police_area_id == police_area.id
+    )
     for data in promises:
-        promise = session.scalar(select(Promise).where(Promise.key == data.key))
-        promise = promise or Promise(key=data.key)
+        promise = session.scalar(select(Promise).where(owner, Promise.key == data.key))
+        promise = promise or Promise(
+            key=data.key,
+            municipality_id=municipality.id if municipality is not None else None,
+            police_area_id=police_area.id if police_area is not None else None,
+        )
+        signed = (
+            [municipality] if municipality is not None
+            else [signatories[slug] for slug in data.municipalities]
+        )  # fmt: skip
         _assign(
             promise,
+            municipalities=signed,
             first_day=data.first_day,
             last_day=data.last_day,
             title=data.title.sv,
@@ -40,7 +60,7 @@ def load_promises(session, promises: list[PromiseData]) -> int:
         session.flush()
         _load_commitments(session, promise, data)
     keys = [p.key for p in promises]
-    for gone in session.scalars(select(Promise).where(Promise.key.not_in(keys))):
+    for gone in session.scalars(select(Promise).where(owner, Promise.key.not_in(keys))):
         used = select(PromiseEntry.id).join(PromiseActivity).where(PromiseActivity.promise == gone)
         if session.scalar(used.limit(1)) is None:
             session.delete(gone)

@@ -1,0 +1,57 @@
+"""Which municipality a row belongs to, and which municipalities a session may see.
+
+A row made without `municipality_id` takes its place's (or, for a promise entry, its
+promise owner's) when flushed: the one rule for who owns a new row. A session scoped with
+`scope_to(session, ids)` reads only those municipalities' owned rows and promises, in every
+ORM query, relationship load and `session.get`: the tenant is applied here, once, rather
+than by each query.
+"""
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, with_loader_criteria
+
+from webapp.models.base import Owned
+from webapp.models.promise import Promise, PromiseActivity, PromiseEntry, promise_municipality
+from webapp.models.schedule import Place
+
+SCOPE = "municipality_ids"
+
+
+def scope_to(session: Session, ids) -> None:
+    """Limit what `session` reads to the municipalities `ids` (None: every municipality)."""
+    session.info[SCOPE] = None if ids is None else tuple(sorted(ids))
+
+
+def scope_of(session: Session) -> tuple | None:
+    return session.info.get(SCOPE)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scoped(state) -> None:
+    ids = state.session.info.get(SCOPE)
+    if ids is None or not (state.is_select or state.is_update or state.is_delete):
+        return
+    signed = select(promise_municipality.c.promise_id).where(
+        promise_municipality.c.municipality_id.in_(ids)
+    )
+    state.statement = state.statement.options(
+        with_loader_criteria(Owned, lambda cls: cls.municipality_id.in_(ids), include_aliases=True),
+        with_loader_criteria(Promise, lambda cls: cls.id.in_(signed), include_aliases=True),
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _owner_of_new_rows(session, _context, _instances) -> None:
+    for row in session.new:
+        if isinstance(row, Owned) and row.municipality_id is None:
+            row.municipality_id = _owner(session, row)
+
+
+def _owner(session, row) -> int | None:
+    if isinstance(row, PromiseEntry):
+        activity = row.activity or session.get(PromiseActivity, row.activity_id)
+        return activity.promise.municipality_id if activity else None
+    place = getattr(row, "place", None)
+    if place is None and getattr(row, "place_id", None) is not None:
+        place = session.get(Place, row.place_id)
+    return place.municipality_id if place is not None else None
