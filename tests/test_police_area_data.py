@@ -31,9 +31,11 @@ from webapp.schedule.loading import load_area
 AREA = ROOT / "tests" / "data" / "area" / "area.toml"
 
 
-def load_test_area():
+def load_test_area(path=AREA):
+    """Load the tests' area as `flask load-calendars` would: in a transaction of its own."""
+    db.session.rollback()  # a read the test body left open would be a stale snapshot
     with writing():
-        counts = load_area(db.session, load_data_file(AREA), now=NOW)
+        counts = load_area(db.session, load_data_file(path), now=NOW)
         db.session.commit()
     return counts
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event
 
+from tests.factories import make_closure
 from webapp.extensions import db
 from webapp.models import Municipality
 from webapp.schedule import store
@@ -25,6 +26,7 @@ PATHS = [
 
 @pytest.mark.parametrize("path", PATHS)
 def test_a_request_reads_the_municipality_once(app, client, path):
+    client.get("/robots.txt")  # the address layer reads its table once per change (below)
     app.extensions["narvaro_front_cache"].forget()
     reads = []
 
@@ -58,3 +60,26 @@ def test_office_days_keep_the_holidays_of_the_municipality_they_are_given(app):
 
     assert [d.holiday for d in default] == ["Julafton"]
     assert [d.holiday for d in fewer] == [None]
+
+
+def test_the_address_table_is_read_once_per_change_of_the_data(app, client):
+    reads = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "municipality.hosts, police_area.default_slug" in statement:
+            reads.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        client.get("/robots.txt")
+        client.get("/sv/")
+        client.get("/api/v1/status")
+        first = len(reads)
+        make_closure()  # a change: the stamp moves
+        client.get("/sv/")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    assert (first, len(reads)) == (1, 2)

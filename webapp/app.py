@@ -33,12 +33,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_hooks(app)
 
     from webapp import cli, errors
+    from webapp.addresses import MunicipalityAddresses
     from webapp.pagecache import FrontCache
 
     errors.register(app)
     cli.register(app)
-    # Kept public pages and feeds are served before Flask runs; behind the proxy fix, so
-    # they are kept under the scheme and host the client asked for.
+    # The municipality from the address (a prefix moves to SCRIPT_NAME), then the kept
+    # public pages and feeds, served before Flask runs; behind the proxy fix, so they are
+    # kept under the scheme and host the client asked for.
+    app.wsgi_app = app.extensions["narvaro_addresses"] = MunicipalityAddresses(app.wsgi_app, app)
     app.wsgi_app = app.extensions["narvaro_front_cache"] = FrontCache(app.wsgi_app, app)
     if app.config.get("PROXY_HOPS"):
         hops = app.config["PROXY_HOPS"]

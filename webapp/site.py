@@ -1,5 +1,6 @@
 """What every page needs: the municipality, the language, links to the other language."""
 
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, request, url_for
@@ -7,8 +8,9 @@ from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from webapp import i18n
+from webapp.addresses import VIA_HOST
 from webapp.clock import utcnow
-from webapp.tenant import municipality
+from webapp.tenant import is_default, municipality
 
 
 def now():
@@ -19,8 +21,27 @@ def now():
 
 
 def public_base_url() -> str:
-    """PUBLIC_BASE_URL, or this request's scheme and host when it is not set (development)."""
+    """PUBLIC_BASE_URL, or this request's scheme and host when it is not set (development);
+    for a municipality served on a host of its own, that host. `url_for` adds the
+    municipality's prefix, if it has one."""
+    if request.environ.get(VIA_HOST):
+        return request.host_url.rstrip("/")
     return current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
+
+
+def site_url() -> str:
+    """The absolute address of this municipality's site, its prefix included: for links
+    built by hand (a poster's /q/CODE)."""
+    return public_base_url() + request.script_root
+
+
+def uid_domain() -> str:
+    """The domain in feed UIDs: the site's host, with another than the default municipality's
+    slug before it, so two municipalities' office hours on one day never share a UID."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    host = urlsplit(base).hostname or "localhost"
+    town = municipality()
+    return host if town is None or is_default(town) else f"{town.slug}.{host}"
 
 
 def timezone() -> ZoneInfo:

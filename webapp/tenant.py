@@ -5,13 +5,17 @@ domain as an argument; nothing below the views reads the row for itself. Every q
 request is limited to the municipality's rows here (`scope_request`), not view by view.
 """
 
-from flask import g, request
+from flask import abort, g, has_request_context, redirect, request
 from sqlalchemy import func, select
 
+from webapp.addresses import TENANT, TENANT_ID, UNPREFIXED
 from webapp.extensions import db
 from webapp.models import Municipality, PoliceArea, scope_to
 
 UNSCOPED = ("health",)
+# Staff accounts do not belong to a municipality yet: the staff area is the default
+# municipality's only, and another municipality's /<slug>/…/staff/ addresses do not exist.
+DEFAULT_ONLY = ("staff",)
 
 
 def municipality() -> Municipality | None:
@@ -21,19 +25,38 @@ def municipality() -> Municipality | None:
     return g.municipality
 
 
-def scope_request() -> None:
-    """before_request: resolve the request's municipality and limit every query of the
-    request to its rows (webapp.models.scope), before any view runs. The health check and
-    static files are nobody's: they read no municipality (and /health answers while the
-    database is down)."""
+def is_default(town: Municipality) -> bool:
+    """The municipality that keeps the unprefixed addresses: its area's default, or alone."""
+    return town.police_area is None or town.police_area.default_slug == town.slug
+
+
+def scope_request():
+    """before_request: limit every query of the request to its municipality's rows
+    (webapp.models.scope), before any view runs; the municipality's id comes from the
+    address layer, so this reads nothing (a view that writes still starts its transaction
+    as a write). The health check and static files are nobody's. The default municipality's
+    prefixed address redirects to its unprefixed one."""
     if request.blueprint in UNSCOPED or request.endpoint == "static":
-        return
-    town = municipality()
-    scope_to(db.session, None if town is None else [town.id])
+        return None
+    if request.environ.get(UNPREFIXED):
+        root = request.script_root.removesuffix("/" + request.environ[TENANT])
+        path = request.full_path if request.query_string else request.path
+        return redirect(root + path, 308)
+    town_id = request.environ.get(TENANT_ID)
+    if town_id is None:  # outside the address layer (no municipality loaded yet)
+        town = municipality()
+        town_id = town.id if town is not None else None
+    elif request.blueprint in DEFAULT_ONLY and not is_default(municipality()):
+        abort(404)
+    scope_to(db.session, None if town_id is None else [town_id])
+    return None
 
 
 def _resolve(session) -> Municipality | None:
-    # A police area's default municipality, else the one there is.
+    slug = request.environ.get(TENANT) if has_request_context() else None
+    if slug is not None:
+        return session.scalar(select(Municipality).where(Municipality.slug == slug))
+    # Outside the address layer: a police area's default municipality, else the one there is.
     return session.scalar(
         select(Municipality)
         .outerjoin(PoliceArea, Municipality.police_area_id == PoliceArea.id)

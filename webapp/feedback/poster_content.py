@@ -19,7 +19,7 @@ from webapp.public.summary import weekly_hours
 from webapp.schedule import store
 from webapp.schedule.office import OfficeDay, changed_days
 from webapp.schedule.presence import WeeklyPattern, weekly_patterns_on
-from webapp.site import public_base_url
+from webapp.site import site_url
 
 WEEKS = 4  # a poster stays up for a while; it points to the web page for later times
 MAX_EXCEPTIONS = 4
@@ -27,7 +27,7 @@ MAX_EXCEPTIONS = 4
 
 def poster_url(code: str) -> str:
     """The short URL in a poster's QR code."""
-    return f"{public_base_url()}/q/{code}"
+    return f"{site_url()}/q/{code}"
 
 
 def printed_url(url: str) -> str:
@@ -135,7 +135,7 @@ def poster_content(session, poster, *, now: datetime, municipality) -> PosterCon
         qr_url=url,
         short_url=printed_url(url),
         subscribe_label=_("Tiderna i din kalender:"),
-        subscribe_url=public_base_url() + feed + ("" if lang == "sv" else f"?lang={lang}"),
+        subscribe_url=site_url() + feed + ("" if lang == "sv" else f"?lang={lang}"),
         emergency=_(
             "Anmäl inte brott här. Vid nödläge: ring 112. "
             "Annars: ring 114 14 eller gå till polisen.se."
@@ -146,7 +146,7 @@ def poster_content(session, poster, *, now: datetime, municipality) -> PosterCon
             day=poster.created_at.astimezone(tz).date().isoformat(),
         ),
         created_at=poster.created_at,
-        site_line=_("Alla tider och ändringar: %(site)s", site=printed_url(public_base_url())),
+        site_line=_("Alla tider och ändringar: %(site)s", site=printed_url(site_url())),
         languages=language_lines(i18n.supported()),
         lang=lang,
     )

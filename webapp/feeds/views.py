@@ -10,7 +10,6 @@ from Accept-Language, so every client gets the same bytes.
 
 import hashlib
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, request, url_for
 from flask import Response as FlaskResponse
@@ -25,7 +24,7 @@ from webapp.feeds import ical
 from webapp.models import OfficeHours, PresenceSlot
 from webapp.pagecache import cacheable
 from webapp.schedule import store
-from webapp.site import municipality, public_base_url, timezone
+from webapp.site import municipality, public_base_url, timezone, uid_domain
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -135,7 +134,7 @@ def _feed_texts(feed, place, lang):
 
 
 def _render_feed(feed, lang, window, place=None) -> bytes:
-    host = urlsplit(public_base_url()).hostname or "localhost"
+    host = uid_domain()
     with force_locale(lang):
         wording = _wording()
         events = []
@@ -212,7 +211,7 @@ def slot(slot_id):
     if found is None:
         abort(404)
     lang, tz = _lang(), timezone()
-    host = urlsplit(public_base_url()).hostname or "localhost"
+    host = uid_domain()
     with force_locale(lang):
         url = _page_url(
             "public.place", f"/{lang}/places/{found.place.slug}", lang=lang, slug=found.place.slug

@@ -1,7 +1,6 @@
 """Thin views: read the world once, call webapp.promise, render."""
 
 from datetime import datetime, time, timedelta
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, render_template
 from flask_babel import force_locale, format_date, format_decimal
@@ -126,7 +125,7 @@ def published_report(lang, key, period, kind):
 
 
 def _feed_entries(followups, tz) -> list[FeedEntry]:
-    host = urlsplit(site.public_base_url()).hostname or "localhost"
+    host = site.uid_domain()
     out = []
     for f in followups:
         key, title = f.promise.key, f.promise.text("title", site.lang())

@@ -1,0 +1,103 @@
+"""Which municipality a request is for, read from its address before Flask routes it.
+
+A police area's municipalities share one installation. The default municipality keeps the
+unprefixed addresses (`/sv/`, `/feeds/all.ics`, `/q/CODE`, `/api/v1/…`) exactly as before;
+every other one lives under `/<slug>/` and, optionally, on hosts of its own (`hosts = [...]`
+in its file), served there without the prefix. This WSGI layer moves a municipality's prefix
+from PATH_INFO to SCRIPT_NAME, so Flask routes the same URL rules for every municipality and
+every `url_for` (templates included) builds that municipality's addresses by itself; the
+municipality's slug goes on to webapp.tenant in the environ (which redirects the default
+municipality's own prefix permanently to its unprefixed address).
+
+It sits inside the front cache, whose keys hold the host and the whole path: a kept page is
+served before this layer runs. The table of slugs and hosts is read again whenever the
+schedule stamp moves (loading a file moves it), so a new municipality is served at once.
+"""
+
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from webapp.extensions import db
+from webapp.models import Municipality, PoliceArea
+from webapp.schedule import store
+
+TENANT = "narvaro.municipality"  # environ: the slug of the request's municipality
+TENANT_ID = "narvaro.municipality_id"  # environ: and its id
+VIA_HOST = "narvaro.municipality_host"  # environ: set when its own host named it
+UNPREFIXED = "narvaro.unprefixed"  # environ: the default municipality's prefix was used
+
+
+@dataclass(frozen=True)
+class Addresses:
+    """The slugs that begin addresses and the hosts that name a municipality."""
+
+    default: str | None = None
+    prefixes: frozenset = frozenset()
+    hosts: dict = field(default_factory=dict)
+    ids: dict = field(default_factory=dict)  # slug: municipality id
+
+
+def read_addresses(connection) -> Addresses:
+    rows = connection.execute(
+        select(Municipality.slug, Municipality.hosts, PoliceArea.default_slug, Municipality.id)
+        .outerjoin(PoliceArea, Municipality.police_area_id == PoliceArea.id)
+        .order_by(Municipality.id)
+    ).all()
+    ids = {row.slug: row.id for row in rows}
+    defaults = {row.default_slug for row in rows if row.default_slug}
+    default = next(iter(defaults)) if len(defaults) == 1 else (rows[0].slug if rows else None)
+    if len(rows) == 1:
+        return Addresses(default=default, ids=ids)
+    hosts = {host.lower(): row.slug for row in rows for host in (row.hosts or [])}
+    return Addresses(default, frozenset(ids), hosts, ids)
+
+
+class MunicipalityAddresses:
+    """WSGI middleware: the request's municipality from its host or its first path segment."""
+
+    def __init__(self, wsgi_app, app):
+        self.wsgi_app, self.app = wsgi_app, app
+        self._lock = threading.Lock()
+        self._known: tuple = (object(), Addresses())
+        self._engine = None
+
+    def __call__(self, environ, start_response):
+        table = self.addresses()
+        host = (environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "").lower()
+        slug = table.hosts.get(host.rsplit(":", 1)[0] if "]" not in host else host)
+        if slug is not None:
+            environ[VIA_HOST] = True
+        else:
+            path = environ.get("PATH_INFO", "")
+            first, slash, rest = path.lstrip("/").partition("/")
+            if first in table.prefixes:
+                if first == table.default:
+                    environ[UNPREFIXED] = True  # webapp.tenant redirects to it
+                slug = first
+                environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/" + first
+                environ["PATH_INFO"] = slash + rest
+            else:
+                slug = table.default
+        if slug is not None:
+            environ[TENANT], environ[TENANT_ID] = slug, table.ids[slug]
+        return self.wsgi_app(environ, start_response)
+
+    def addresses(self) -> Addresses:
+        """The table, read again after every change of the schedule stamp."""
+        if self._engine is None:
+            with self.app.app_context():
+                self._engine = db.engine
+        try:
+            with self._engine.connect() as connection:
+                stamp = store.schedule_changed_at(connection)
+                if stamp == self._known[0]:
+                    return self._known[1]
+                table = read_addresses(connection)
+        except SQLAlchemyError:  # the view meets the same fault and answers it properly
+            return self._known[1]
+        with self._lock:
+            self._known = (stamp, table)
+        return table
