@@ -158,8 +158,27 @@ def _read_password() -> str:
     type=click.Choice(ROLES),
     help="; ".join(f"{role}: {', '.join(actions_of(role))}" for role in ROLES) + ".",
 )
-def create_user(email, role):
+@click.option(
+    "--municipality",
+    "municipality_slug",
+    metavar="SLUG",
+    help="The account works for this municipality only (its staff pages, nobody else's).",
+)
+@click.option(
+    "--area",
+    is_flag=True,
+    help="The account works for every municipality of the installation (the default).",
+)
+def create_user(email, role, municipality_slug, area):
     """Create a staff account; the password is read from standard input."""
+    if municipality_slug and area:
+        raise click.UsageError("give --municipality or --area, not both")
+    town = None
+    if municipality_slug:
+        town = db.session.scalar(select(Municipality).where(Municipality.slug == municipality_slug))
+        if town is None:
+            slugs = ", ".join(db.session.scalars(select(Municipality.slug).order_by("slug")))
+            raise click.UsageError(f"no municipality {municipality_slug!r} (there are: {slugs})")
     from webapp.accounts.passwords import hasher
     from webapp.accounts.users import AccountError
     from webapp.accounts.users import create_user as create_account
@@ -175,13 +194,15 @@ def create_user(email, role):
                 now=utcnow(),
                 hasher=hasher(current_app.config),
                 via="cli",
+                municipality=town,
             )
         except AccountError as error:
             db.session.rollback()
             click.echo(f"Error: {PASSWORD_PROBLEMS[error.code]}", err=True)
             sys.exit(1)
         db.session.commit()
-    click.echo(f"Created {user.role} account {user.email}.")
+    where = f" for {town.name}" if town is not None else ""
+    click.echo(f"Created {user.role} account {user.email}{where}.")
 
 
 def _account_or_exit(email):

@@ -5,7 +5,7 @@ domain as an argument; nothing below the views reads the row for itself. Every q
 request is limited to the municipality's rows here (`scope_request`), not view by view.
 """
 
-from flask import abort, g, has_request_context, redirect, request
+from flask import g, has_request_context, redirect, request
 from sqlalchemy import func, select
 
 from webapp.addresses import TENANT, TENANT_ID, UNPREFIXED
@@ -13,9 +13,6 @@ from webapp.extensions import db
 from webapp.models import Municipality, PoliceArea, scope_to
 
 UNSCOPED = ("health",)
-# Staff accounts do not belong to a municipality yet: the staff area is the default
-# municipality's only, and another municipality's /<slug>/…/staff/ addresses do not exist.
-DEFAULT_ONLY = ("staff",)
 
 
 def municipality() -> Municipality | None:
@@ -23,6 +20,15 @@ def municipality() -> Municipality | None:
     if "municipality" not in g:
         g.municipality = _resolve(db.session)
     return g.municipality
+
+
+def municipality_id() -> int | None:
+    """The id of the request's municipality, as the address layer found it (reads nothing)."""
+    town_id = request.environ.get(TENANT_ID)
+    if town_id is None:
+        town = municipality()
+        town_id = town.id if town is not None else None
+    return town_id
 
 
 def is_default(town: Municipality) -> bool:
@@ -42,12 +48,7 @@ def scope_request():
         root = request.script_root.removesuffix("/" + request.environ[TENANT])
         path = request.full_path if request.query_string else request.path
         return redirect(root + path, 308)
-    town_id = request.environ.get(TENANT_ID)
-    if town_id is None:  # outside the address layer (no municipality loaded yet)
-        town = municipality()
-        town_id = town.id if town is not None else None
-    elif request.blueprint in DEFAULT_ONLY and not is_default(municipality()):
-        abort(404)
+    town_id = municipality_id()
     scope_to(db.session, None if town_id is None else [town_id])
     return None
 

@@ -38,14 +38,21 @@ def logged_in(app, role):
     return client
 
 
-def staff_client(app, role):
+def staff_client(app, role, *, email=None, municipality=None):
     """A client with a live staff session, without paying for argon2 in every test.
 
     The account and its server-side session row are made directly; the cookie carries the
     session's token exactly as a real login leaves it (logins themselves are tested in
-    test_auth.py and used by the browser test).
+    test_auth.py and used by the browser test). With `municipality`, the account is that
+    municipality's only.
     """
-    user = User(email=EMAILS[role], password_hash="not-used", role=role, created_at=NOW)
+    user = User(
+        email=email or EMAILS[role],
+        password_hash="not-used",
+        role=role,
+        created_at=NOW,
+        municipality_id=municipality.id if municipality is not None else None,
+    )
     db.session.add(user)
     db.session.flush()
     token = secrets.token_urlsafe(32)

@@ -41,7 +41,9 @@ def _translated_names(row):
     return [t.get("name") for t in (row.translations or {}).values() if isinstance(t, dict)]
 
 
-def create_user(session, *, email, password, role, now, hasher, actor=None, via="ui") -> User:
+def create_user(
+    session, *, email, password, role, now, hasher, actor=None, via="ui", municipality=None
+) -> User:
     """A new active account; raises AccountError("role"|"exists"|<password problem>).
 
     Passwords made of the municipality's or a place's name count as common."""
@@ -59,6 +61,7 @@ def create_user(session, *, email, password, role, now, hasher, actor=None, via=
         role=role,
         active=True,
         created_at=now,
+        municipality_id=municipality.id if municipality is not None else None,
     )
     session.add(user)
     session.flush()

@@ -28,6 +28,9 @@ class User(Base):
     totp_enabled_at = Column(UTCDateTime)  # None while a secret is only being set up
     totp_last_step = Column(Integer)  # the last time step accepted: a code works once
     language = Column(String(8))  # of the last login: mails to this person are in it
+    # The one municipality whose staff pages the account may use; None: all of them (the
+    # police area's staff, and every account of a one-municipality installation).
+    municipality_id = Column(ForeignKey("municipality.id"), index=True)
 
     # What the staff pages ask of whoever is logged in (webapp.staff.auth.current_user); the
     # login state itself lives in UserSession.

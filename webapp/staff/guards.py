@@ -2,10 +2,11 @@
 mandatory second factor must be set up; and the answers when guessing is throttled or the
 password hashing of this worker is busy."""
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 
+from webapp import tenant
 from webapp.accounts import two_step
 from webapp.accounts.passwords import HashingBusy
 from webapp.staff import bp
@@ -24,6 +25,26 @@ def first_step(user) -> str | None:
     if two_step.required(user, current_app.config["STAFF_MFA"]) and not two_step.enabled(user):
         return "staff.two_step_setup"
     return None
+
+
+# Accounts and the audit log span the installation: only accounts of the whole area manage
+# them (an admin of one municipality does not, until accounts are listed per municipality).
+AREA_ONLY_MODULES = ("webapp.staff.admin_views", "webapp.staff.account_admin_views")
+
+
+@bp.before_request
+def _own_municipality():
+    """An account of one municipality gets 403 on every staff page of another, and on the
+    installation-wide pages (accounts, audit log)."""
+    if not current_user.is_authenticated or current_user.municipality_id is None:
+        return
+    if current_user.municipality_id != tenant.municipality_id() or _area_only(request.endpoint):
+        abort(403)
+
+
+def _area_only(endpoint) -> bool:
+    view = current_app.view_functions.get(endpoint)
+    return view is not None and view.__module__ in AREA_ONLY_MODULES
 
 
 @bp.before_request

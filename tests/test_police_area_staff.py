@@ -1,0 +1,127 @@
+"""Staff accounts in a police area: an account of one municipality gets 403 on every staff
+URL of another (a table of every staff endpoint, derived from the URL map, under both
+municipalities' addresses); an account of the whole area works in both."""
+
+import pytest
+from sqlalchemy import select
+from werkzeug.routing import AnyConverter, IntegerConverter
+
+from tests.support.html import soup
+from tests.support.staff import staff_client
+from tests.test_police_area_data import load_test_area
+from webapp.extensions import db
+from webapp.models import Municipality, User
+
+SITES = {"savsjo": "", "vastby": "/vastby"}
+
+
+def town(slug):
+    return db.session.scalar(select(Municipality).where(Municipality.slug == slug))
+
+
+def staff_urls(app) -> list[tuple[str, str, str]]:
+    """(endpoint, method, path) for every staff URL rule, with arguments that fit it."""
+    out = []
+    adapter = app.url_map.bind("narvaro.example")
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("staff."):
+            continue
+        values = {}
+        for name, converter in rule._converters.items():
+            if isinstance(converter, AnyConverter):
+                values[name] = sorted(converter.items)[0]
+            elif isinstance(converter, IntegerConverter):
+                values[name] = 1
+            else:
+                values[name] = "sv" if name == "lang" else "x"
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            out.append((rule.endpoint, method, adapter.build(rule.endpoint, values, method=method)))
+    return out
+
+
+def csrf_from(client, path):
+    page = client.get(path)
+    assert page.status_code == 200, path
+    return soup(page).find("input", attrs={"name": "csrf_token"})["value"]
+
+
+@pytest.mark.parametrize(("own", "other"), [("vastby", "savsjo"), ("savsjo", "vastby")])
+def test_an_account_of_one_municipality_gets_403_on_every_staff_url_of_another(app, own, other):
+    load_test_area()
+    client = staff_client(app, "admin", email=f"admin@{own}.example", municipality=town(own))
+    # Its own municipality's pages open (a form there gives the session's CSRF token).
+    token = csrf_from(client, f"{SITES[own]}/sv/staff/account")
+    urls = staff_urls(app)
+    assert len(urls) > 40  # every staff page, derived from the URL map
+
+    answers = {}
+    for endpoint, method, path in urls:
+        url = SITES[other] + path
+        if method == "GET":
+            answers[endpoint, method] = client.get(url).status_code
+        else:
+            answers[endpoint, method] = client.post(url, data={"csrf_token": token}).status_code
+
+    assert {key: status for key, status in answers.items() if status != 403} == {}
+    # Still logged in, and still let into its own municipality.
+    assert client.get(f"{SITES[own]}/sv/staff/").status_code in (200, 302)
+
+
+def test_an_account_of_one_municipality_does_not_manage_accounts_or_read_the_audit_log(app):
+    load_test_area()
+    client = staff_client(app, "admin", email="admin@vastby.example", municipality=town("vastby"))
+
+    assert client.get("/vastby/sv/staff/users").status_code == 403
+    assert client.get("/vastby/sv/staff/audit").status_code == 403
+    assert client.get("/vastby/sv/staff/account").status_code == 200
+
+
+def test_an_account_of_the_area_plans_presence_in_every_municipality(app):
+    load_test_area()
+    client = staff_client(app, "police")
+    own = {"savsjo": "Biblioteket", "vastby": "Hamnen"}  # a place only each one has
+
+    for slug, prefix in SITES.items():
+        page = client.get(f"{prefix}/sv/staff/presence")
+        assert page.status_code == 200, slug
+        text = soup(page).select_one("main").get_text(" ", strip=True)
+        other = own["savsjo" if slug == "vastby" else "vastby"]
+        assert (own[slug] in text, other in text) == (True, False), slug
+
+
+def test_create_user_makes_an_account_of_one_municipality_or_of_the_area(app):
+    load_test_area()
+    runner = app.test_cli_runner()
+    password = "lagom lång lösenfras för test\n"
+
+    one = runner.invoke(
+        args=["create-user", "v@example.se", "--role", "police", "--municipality", "vastby"],
+        input=password,
+    )
+    area = runner.invoke(args=["create-user", "a@example.se", "--role", "police", "--area"],
+                         input=password)  # fmt: skip
+    unknown = runner.invoke(
+        args=["create-user", "x@example.se", "--role", "police", "--municipality", "norrby"],
+        input=password,
+    )
+    both = runner.invoke(
+        args=[
+            "create-user",
+            "y@example.se",
+            "--role",
+            "police",
+            "--area",
+            "--municipality",
+            "vastby",
+        ],
+        input=password,
+    )
+
+    assert (one.exit_code, one.output.strip()) == (
+        0, "Created police account v@example.se for Västby kommun."
+    )  # fmt: skip
+    assert (area.exit_code, area.output.strip()) == (0, "Created police account a@example.se.")
+    assert unknown.exit_code == 2 and "there are: savsjo, vastby" in unknown.output
+    assert both.exit_code == 2 and "not both" in both.output
+    users = {u.email: u.municipality_id for u in db.session.scalars(select(User))}
+    assert users == {"v@example.se": town("vastby").id, "a@example.se": None}
