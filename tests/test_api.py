@@ -459,6 +459,7 @@ def test_openapi_document_is_valid_openapi_3_1(client):
     validate(document)
     assert document["openapi"] == "3.1.0"
     assert sorted(document["paths"]) == [
+        "/api/v1/municipalities",
         "/api/v1/office-hours",
         "/api/v1/openapi.json",
         "/api/v1/places",

@@ -84,7 +84,7 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from webapp.api import promises  # noqa: F401 - adds api.promises*
+    from webapp.api import municipalities, promises  # noqa: F401 - add api.municipalities, api.promises*
     from webapp.api.health import bp as health_bp
     from webapp.api.views import bp as api_bp
     from webapp.feeds.views import bp as feeds_bp

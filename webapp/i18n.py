@@ -138,13 +138,23 @@ def listed() -> tuple[str, ...]:
 def supported() -> tuple[str, ...]:
     """The languages this site offers: listed in the data file, with a complete catalogue."""
     if "languages" not in g:
-        allowed = current_app.config.get("LANGUAGES")
-        g.languages = tuple(
-            c
-            for c in listed()
-            if catalogue_status(c)[0] and (allowed is None or c in allowed or c == SOURCE)
-        )
+        g.languages = _complete(listed())
     return g.languages
+
+
+def offered_by(town) -> tuple[str, ...]:
+    """The languages another municipality's site offers (supported(), for `town`)."""
+    codes = (town.translations or {}).get("languages") or DEFAULT_LANGUAGES
+    return _complete((SOURCE, *(c for c in codes if c != SOURCE)))
+
+
+def _complete(codes) -> tuple[str, ...]:
+    allowed = current_app.config.get("LANGUAGES")
+    return tuple(
+        c
+        for c in codes
+        if catalogue_status(c)[0] and (allowed is None or c in allowed or c == SOURCE)
+    )
 
 
 def reviewed(code: str) -> bool:

@@ -279,6 +279,20 @@ SCHEMAS |= {
         }
     ),
     "Promises": _object({"promises": {"type": "array", "items": _ref("Promise")}}),
+    "Municipality": _object(
+        {
+            "slug": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
+            "name": {"type": "string"},
+            "police_area": _nullable({"type": "string"})
+            | {"description": "The police area's slug, when the installation serves one"},
+            "site": URL | {"description": "Its start page (Swedish)"},
+            "api": URL | {"description": "The base of its API: every path here, after it"},
+            "feeds": _object({name: URL for name in ("all", "office", "presence")}),
+            "languages": {"type": "array", "items": {"type": "string"}},
+            "example_data": {"type": "boolean", "description": "Times not yet confirmed"},
+        }
+    ),
+    "Municipalities": _object({"municipalities": {"type": "array", "items": _ref("Municipality")}}),
 }
 
 _RANGE = (
@@ -398,6 +412,12 @@ DOCUMENT = {
                 },
             }
         },
+        "/api/v1/municipalities": _operation(
+            "listMunicipalities",
+            "Every municipality this installation serves, with its site, API and feeds",
+            "Municipalities",
+            (),
+        ),
         "/api/v1/openapi.json": {
             "get": {
                 "operationId": "getOpenApi",
@@ -444,8 +464,11 @@ DOCUMENT = {
 }
 
 
-def document(languages: tuple[str, ...]) -> dict:
-    """A copy of the document for a site offering `languages` (the `lang` parameter's enum)."""
+def document(languages: tuple[str, ...], server: str | None = None) -> dict:
+    """A copy of the document for a site offering `languages` (the `lang` parameter's enum);
+    for a municipality whose site has a prefix, `server` is where its paths begin."""
     copied = copy.deepcopy(DOCUMENT)
     copied["components"]["parameters"]["lang"]["schema"]["enum"] = list(languages)
+    if server is not None:
+        copied["servers"] = [{"url": server}]
     return copied

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
 from webapp import site
+from webapp.addresses import VIA_HOST
 from webapp.api import params, serialize
 from webapp.api.openapi import document
 from webapp.extensions import db
@@ -130,4 +131,5 @@ def status():
 @bp.get("/openapi.json")
 def openapi():
     params.query(())
-    return jsonify(document(supported()))
+    prefixed = request.script_root and not request.environ.get(VIA_HOST)
+    return jsonify(document(supported(), site.site_url() if prefixed else None))
