@@ -38,6 +38,7 @@ def test_feedback_has_no_column_for_address_agent_or_session():
     assert set(Feedback.__table__.columns.keys()) == {
         "id",
         "created_at",
+        "municipality_id",
         "place_id",
         "poster_id",
         "lang",

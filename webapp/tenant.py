@@ -40,9 +40,11 @@ def scope_request():
     """before_request: limit every query of the request to its municipality's rows
     (webapp.models.scope), before any view runs; the municipality's id comes from the
     address layer, so this reads nothing (a view that writes still starts its transaction
-    as a write). The health check and static files are nobody's. The default municipality's
-    prefixed address redirects to its unprefixed one."""
+    as a write). The health check, static files and unknown addresses are nobody's. The
+    default municipality's prefixed address redirects to its unprefixed one."""
     if request.blueprint in UNSCOPED or request.endpoint == "static":
+        return None
+    if request.routing_exception is not None:  # a 404 or 405 page: it reads no rows
         return None
     if request.environ.get(UNPREFIXED):
         root = request.script_root.removesuffix("/" + request.environ[TENANT])
