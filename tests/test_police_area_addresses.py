@@ -162,3 +162,28 @@ def test_a_municipalitys_own_host_serves_its_site_without_the_prefix(app, client
     events = icalendar.Calendar.from_ical(feed.data).walk("VEVENT")
     assert {str(e.get("LOCATION")) for e in events} >= {"Hamnen, Kajen, Västby"}
     assert client.get("/sv/places/hamnen").status_code == 404  # the default's host: not there
+
+
+def test_the_area_feed_holds_every_municipalitys_presence_as_their_own_feeds_have_it(app, client):
+    load_test_area()
+
+    area = icalendar.Calendar.from_ical(client.get("/testomradet/feeds/presence.ics").data)
+    own = {
+        str(e["UID"]): (str(e["LOCATION"]), str(e["URL"]), e.decoded("DTSTART"))
+        for path in ("/feeds/presence.ics", "/vastby/feeds/presence.ics")
+        for e in icalendar.Calendar.from_ical(client.get(path).data).walk("VEVENT")
+    }
+
+    events = {
+        str(e["UID"]): (str(e["LOCATION"]), str(e["URL"]), e.decoded("DTSTART"))
+        for e in area.walk("VEVENT")
+    }
+    assert events == own
+    assert {uid.split("@")[1] for uid in events} == {"narvaro.example", "vastby.narvaro.example"}
+    assert str(area["X-WR-CALNAME"]) == "Polisen på plats i Lokalpolisområde Testområdet"
+    for path in (
+        "/testomradet/sv/office",
+        "/testomradet/feeds/all.ics",
+        "/testomradet/api/v1/places",
+    ):
+        assert client.get(path).status_code == 404, path

@@ -7,7 +7,8 @@ in its file), served there without the prefix. This WSGI layer moves a municipal
 from PATH_INFO to SCRIPT_NAME, so Flask routes the same URL rules for every municipality and
 every `url_for` (templates included) builds that municipality's addresses by itself; the
 municipality's slug goes on to webapp.tenant in the environ (which redirects the default
-municipality's own prefix permanently to its unprefixed address).
+municipality's own prefix permanently to its unprefixed address). A police area's slug
+leads to the area's own addresses (its feed of all presence).
 
 It sits inside the front cache, whose keys hold the host and the whole path: a kept page is
 served before this layer runs. The table of slugs and hosts is read again whenever the
@@ -28,6 +29,7 @@ TENANT = "narvaro.municipality"  # environ: the slug of the request's municipali
 TENANT_ID = "narvaro.municipality_id"  # environ: and its id
 VIA_HOST = "narvaro.municipality_host"  # environ: set when its own host named it
 UNPREFIXED = "narvaro.unprefixed"  # environ: the default municipality's prefix was used
+AREA = "narvaro.police_area"  # environ: the ids of the municipalities of /<area slug>/
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,18 @@ class Addresses:
     prefixes: frozenset = frozenset()
     hosts: dict = field(default_factory=dict)
     ids: dict = field(default_factory=dict)  # slug: municipality id
+    areas: dict = field(default_factory=dict)  # police area slug: (default slug, ids)
 
 
 def read_addresses(connection) -> Addresses:
     rows = connection.execute(
-        select(Municipality.slug, Municipality.hosts, PoliceArea.default_slug, Municipality.id)
+        select(
+            Municipality.slug,
+            Municipality.hosts,
+            PoliceArea.default_slug,
+            Municipality.id,
+            PoliceArea.slug.label("area"),
+        )
         .outerjoin(PoliceArea, Municipality.police_area_id == PoliceArea.id)
         .order_by(Municipality.id)
     ).all()
@@ -52,7 +61,12 @@ def read_addresses(connection) -> Addresses:
     if len(rows) == 1:
         return Addresses(default=default, ids=ids)
     hosts = {host.lower(): row.slug for row in rows for host in (row.hosts or [])}
-    return Addresses(default, frozenset(ids), hosts, ids)
+    areas = {
+        row.area: (row.default_slug, tuple(r.id for r in rows if r.area == row.area))
+        for row in rows
+        if row.area
+    }
+    return Addresses(default, frozenset(ids), hosts, ids, areas)
 
 
 class MunicipalityAddresses:
@@ -73,10 +87,12 @@ class MunicipalityAddresses:
         else:
             path = environ.get("PATH_INFO", "")
             first, slash, rest = path.lstrip("/").partition("/")
-            if first in table.prefixes:
+            if first in table.prefixes or first in table.areas:
                 if first == table.default:
                     environ[UNPREFIXED] = True  # webapp.tenant redirects to it
                 slug = first
+                if first in table.areas:  # the area's own pages, in its default's words
+                    slug, environ[AREA] = table.areas[first][0], table.areas[first][1]
                 environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/" + first
                 environ["PATH_INFO"] = slash + rest
             else:

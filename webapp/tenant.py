@@ -5,14 +5,16 @@ domain as an argument; nothing below the views reads the row for itself. Every q
 request is limited to the municipality's rows here (`scope_request`), not view by view.
 """
 
-from flask import g, has_request_context, redirect, request
+from flask import abort, g, has_request_context, redirect, request
 from sqlalchemy import func, select
 
-from webapp.addresses import TENANT, TENANT_ID, UNPREFIXED
+from webapp.addresses import AREA, TENANT, TENANT_ID, UNPREFIXED
 from webapp.extensions import db
 from webapp.models import Municipality, PoliceArea, scope_to
 
 UNSCOPED = ("health",)
+# What a police area's own address serves: its feed of every municipality's presence.
+AREA_PAGES = {("feeds.calendar", "presence")}
 
 
 def municipality() -> Municipality | None:
@@ -50,9 +52,23 @@ def scope_request():
         root = request.script_root.removesuffix("/" + request.environ[TENANT])
         path = request.full_path if request.query_string else request.path
         return redirect(root + path, 308)
+    area = request.environ.get(AREA)
+    if area is not None:
+        if (request.endpoint, (request.view_args or {}).get("name")) not in AREA_PAGES:
+            abort(404)
+        scope_to(db.session, area)
+        return None
     town_id = municipality_id()
     scope_to(db.session, None if town_id is None else [town_id])
     return None
+
+
+def police_area() -> PoliceArea | None:
+    """The police area whose own address (/<area slug>/…) this request is for, if any."""
+    if request.environ.get(AREA) is None:
+        return None
+    town = municipality()
+    return town.police_area if town is not None else None
 
 
 def _resolve(session) -> Municipality | None:

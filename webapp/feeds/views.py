@@ -10,18 +10,19 @@ from Accept-Language, so every client gets the same bytes.
 
 import hashlib
 from datetime import timedelta
+from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, current_app, request, url_for
 from flask import Response as FlaskResponse
 from flask_babel import force_locale, format_datetime, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.routing import BuildError
 
-from webapp import site
+from webapp import site, tenant
 from webapp.extensions import db
 from webapp.feeds import ical
-from webapp.models import OfficeHours, PresenceSlot
+from webapp.models import Municipality, OfficeHours, PresenceSlot
 from webapp.pagecache import cacheable
 from webapp.schedule import store
 from webapp.site import municipality, public_base_url, timezone, uid_domain
@@ -96,6 +97,8 @@ def _hours_touching(office, first, last) -> list[OfficeHours]:
 
 
 def _presence_events(slots, lang, host, wording):
+    if tenant.police_area() is not None:  # the area's feed: each slot as its own site has it
+        return _area_presence_events(slots, lang, wording)
     return [
         ical.presence_event(
             slot,
@@ -110,10 +113,31 @@ def _presence_events(slots, lang, host, wording):
     ]
 
 
+def _area_presence_events(slots, lang, wording):
+    """Every municipality's slots with the UID and page address of its own feed."""
+    base = urlsplit(current_app.config.get("PUBLIC_BASE_URL") or request.host_url).hostname
+    towns = {t.id: t for t in db.session.scalars(select(Municipality))}
+    events = []
+    for slot in slots:
+        town = towns[slot.municipality_id]
+        own = tenant.is_default(town)
+        root = site.public_base_url() + ("" if own else f"/{town.slug}")
+        events.append(
+            ical.presence_event(
+                slot,
+                host=base if own else f"{town.slug}.{base}",
+                lang=lang,
+                wording=wording,
+                url=f"{root}/{lang}/places/{slot.place.slug}",
+            )
+        )
+    return events
+
+
 def _feed_texts(feed, place, lang):
     """(name, description) of a subscription feed, in the current locale."""
-    town = municipality()
-    town_name = town.text("name", lang) if town else ""
+    town, area = municipality(), tenant.police_area()
+    town_name = (area or town).text("name", lang) if town else ""
     if feed == "all":
         name = _("Polisen i %(town)s", town=town_name)
         about = _("Poliskontorets öppettider och när polisen finns på plats.")
