@@ -3,6 +3,8 @@ every page, feed, API answer, poster address, feedback form and follow-up of one
 own data only. Answers are parsed (HTML, iCal, JSON), on SQLite and PostgreSQL, through the
 front cache, and with two workers sharing rendered pages through Redis."""
 
+from zoneinfo import ZoneInfo
+
 import icalendar
 import pytest
 from sqlalchemy import select
@@ -153,3 +155,33 @@ def test_two_workers_sharing_redis_serve_each_municipality_its_own_pages(
     for worker in workers:
         with worker.app_context():
             db.engine.dispose()
+
+
+def test_a_shared_promise_counts_the_presence_of_every_municipality_that_signed_it(area, client):
+    from datetime import date
+
+    from sqlalchemy import func
+
+    from webapp.models import PresenceSlot
+    from webapp.promise.figures import period_bounds
+
+    def slots_between(first, last):
+        start, end = period_bounds(first, last, ZoneInfo("Europe/Stockholm"))
+        in_period = select(PresenceSlot.municipality_id, func.count()).where(
+            PresenceSlot.starts_at >= start, PresenceSlot.starts_at < end
+        )
+        return dict(db.session.execute(in_period.group_by(PresenceSlot.municipality_id)).all())
+
+    def planned(site, key):
+        body = client.get(f"{site}/api/v1/promises/{key}").get_json()
+        return next(a for a in body["activities"] if a["measure"] == "presence")["presence"]
+
+    counts = slots_between(date(2027, 1, 1), date(2028, 12, 31))
+    shared = {site: planned(site, "gemensamt-2027-2028")["planned"] for site in SITES}
+    assert len(counts) == 2 and all(counts.values())
+    assert shared == {site: sum(counts.values()) for site in SITES}
+    # A promise of one municipality still counts its own presence only.
+    vastby = db.session.scalar(select(Municipality.id).where(Municipality.slug == "vastby"))
+    own = slots_between(date(2025, 1, 1), date(2026, 12, 31))
+    assert len(own) == 2
+    assert planned("/vastby", "2025-2026")["planned"] == own[vastby]

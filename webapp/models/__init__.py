@@ -32,7 +32,7 @@ from webapp.models.schedule import (
     changed_at,
     working_at,
 )
-from webapp.models.scope import scope_of, scope_to
+from webapp.models.scope import scope_of, scope_to, signatories_of
 from webapp.models.staff import (
     ROLES,
     AuditEvent,
@@ -79,5 +79,6 @@ __all__ = [
     "promise_municipality",
     "scope_of",
     "scope_to",
+    "signatories_of",
     "working_at",
 ]

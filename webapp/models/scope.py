@@ -7,6 +7,8 @@ ORM query, relationship load and `session.get`: the tenant is applied here, once
 than by each query.
 """
 
+from contextlib import contextmanager
+
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
@@ -24,6 +26,19 @@ def scope_to(session: Session, ids) -> None:
 
 def scope_of(session: Session) -> tuple | None:
     return session.info.get(SCOPE)
+
+
+@contextmanager
+def signatories_of(session: Session, promise: Promise):
+    """Within: a scoped session reads the rows of every municipality that signed `promise`
+    (its figures count them all); an unscoped one stays unscoped."""
+    before = session.info.get(SCOPE)
+    if before is not None:
+        scope_to(session, [m.id for m in promise.municipalities])
+    try:
+        yield
+    finally:
+        session.info[SCOPE] = before
 
 
 @event.listens_for(Session, "do_orm_execute")

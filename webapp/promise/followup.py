@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from webapp.masking import suggest_mask
-from webapp.models import PresenceSlot, Promise, PromiseActivity, PromiseEntry
+from webapp.models import PresenceSlot, Promise, PromiseActivity, PromiseEntry, signatories_of
 from webapp.promise.figures import (
     PresenceFigures,
     feedback_figures,
@@ -282,7 +282,12 @@ def promise_followup(
     public: bool = True,
 ) -> PromiseFollowup:
     """Every figure of the follow-up of `promise` for `period` (default: the whole promise),
-    as of `now`."""
+    as of `now`: of every municipality that signed it, when several did."""
+    with signatories_of(session, promise):
+        return _followup(session, promise, tz, now, period, public)
+
+
+def _followup(session, promise, tz, now, period, public) -> PromiseFollowup:
     today = now.astimezone(tz).date()
     promise_days = whole(promise)
     period = period or promise_days
