@@ -125,3 +125,23 @@ def test_create_user_makes_an_account_of_one_municipality_or_of_the_area(app):
     assert both.exit_code == 2 and "not both" in both.output
     users = {u.email: u.municipality_id for u in db.session.scalars(select(User))}
     assert users == {"v@example.se": town("vastby").id, "a@example.se": None}
+
+
+def test_audit_entries_name_the_municipality_they_happened_in(app):
+    from tests.factories import make_user
+    from tests.support.staff import post_form
+    from webapp.models import AuditEvent
+
+    load_test_area()
+    email = make_user(app, "police")
+    client = app.test_client()
+
+    response = post_form(
+        client,
+        "/vastby/sv/staff/login",
+        {"email": email, "password": "lagom lång lösenfras för test"},
+    )
+
+    assert response.status_code == 302
+    login = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert (login.actor_label, login.municipality_id) == (email, town("vastby").id)

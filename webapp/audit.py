@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from webapp.models import AuditEvent, User
+from webapp.models import AuditEvent, Municipality, User, scope_of
 
 # Never written to the log, whatever a caller passes.
 SECRET_FIELDS = frozenset(
@@ -21,6 +21,17 @@ def _plain(value):
     if isinstance(value, list | tuple | set | frozenset):
         return [_plain(v) for v in value]
     return value
+
+
+def _where(session, obj) -> int | None:
+    """The municipality an event belongs to: its object's, else the one the session reads."""
+    if isinstance(obj, Municipality):
+        return obj.id
+    owner = getattr(obj, "municipality_id", None)
+    if owner is not None:
+        return owner
+    scope = scope_of(session)
+    return scope[0] if scope is not None and len(scope) == 1 else None
 
 
 def record(
@@ -44,6 +55,7 @@ def record(
         object_id=str(obj.id) if obj is not None and obj.id is not None else "",
         before=_plain(before) if before is not None else None,
         after=_plain(after) if after is not None else None,
+        municipality_id=_where(session, obj),
     )
     session.add(event)
     return event

@@ -114,6 +114,8 @@ class AuditEvent(Base):
     action = Column(String(64), nullable=False)
     object_type = Column(String(32), nullable=False, default="")
     object_id = Column(String(64), nullable=False, default="")
+    # Where it happened: the municipality of the request or of the object (None: the area's).
+    municipality_id = Column(ForeignKey("municipality.id"), index=True)
     before = Column(JSON)
     after = Column(JSON)
 

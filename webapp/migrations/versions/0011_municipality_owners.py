@@ -1,6 +1,7 @@
 """every place, presence pattern and slot, poster, feedback and promise entry belongs to a
 municipality; police areas; promises signed by one or several municipalities; a staff
-account may belong to one municipality (none: the whole installation, as every account does)
+account may belong to one municipality (none: the whole installation, as every account does);
+an audit entry names the municipality it happened in
 
 Existing rows are given to the installation's one municipality. A database with rows but no
 municipality stops the upgrade (load the data file first); a downgrade stops while more than
@@ -125,23 +126,28 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_promise_municipality_municipality_id"), ["municipality_id"], unique=False
         )
-    with op.batch_alter_table("staff_user", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("municipality_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_staff_user_municipality_id_municipality"),
-            "municipality",
-            ["municipality_id"],
-            ["id"],
-        )
-        batch_op.create_index(
-            batch_op.f("ix_staff_user_municipality_id"), ["municipality_id"], unique=False
-        )
+    for table in ("staff_user", "audit_event"):
+        _add_optional_municipality(table)
     connection.execute(
         sa.text(
             "INSERT INTO promise_municipality (promise_id, municipality_id)"
             " SELECT id, municipality_id FROM promise WHERE municipality_id IS NOT NULL"
         )
     )
+
+
+def _add_optional_municipality(table):
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.add_column(sa.Column("municipality_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f(f"fk_{table}_municipality_id_municipality"),
+            "municipality",
+            ["municipality_id"],
+            ["id"],
+        )
+        batch_op.create_index(
+            batch_op.f(f"ix_{table}_municipality_id"), ["municipality_id"], unique=False
+        )
 
 
 def downgrade():
@@ -151,12 +157,13 @@ def downgrade():
             "more than one municipality is stored; the schema before 0011 holds one only"
         )
     op.drop_table("promise_municipality")
-    with op.batch_alter_table("staff_user", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_staff_user_municipality_id"))
-        batch_op.drop_constraint(
-            batch_op.f("fk_staff_user_municipality_id_municipality"), type_="foreignkey"
-        )
-        batch_op.drop_column("municipality_id")
+    for table in ("audit_event", "staff_user"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(batch_op.f(f"ix_{table}_municipality_id"))
+            batch_op.drop_constraint(
+                batch_op.f(f"fk_{table}_municipality_id_municipality"), type_="foreignkey"
+            )
+            batch_op.drop_column("municipality_id")
     with op.batch_alter_table("promise", schema=None) as batch_op:
         for column in ("police_area_id", "municipality_id"):
             batch_op.drop_index(batch_op.f(f"ix_promise_{column}"))
