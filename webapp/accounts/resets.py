@@ -6,7 +6,8 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp import audit
 from webapp.accounts.passwords import (
@@ -50,10 +51,21 @@ def set_password(
     keep=None,
 ) -> None:
     """A new password: every session but `keep` ends, old links die; raises AccountError."""
+    _store_password(
+        session, user, _new_hash(session, user, password, hasher), now, actor, action, keep
+    )
+
+
+def _new_hash(session, user: User, password: str, hasher: BoundedHasher) -> str:
+    """The hash of an acceptable new password; raises AccountError (and HashingBusy)."""
     problem = new_password_problem(session, user, password)
     if problem:
         raise AccountError(problem)
-    user.password_hash = hash_password(password, hasher)
+    return hash_password(password, hasher)
+
+
+def _store_password(session, user: User, password_hash: str, now, actor, action, keep) -> None:
+    user.password_hash = password_hash
     user.must_set_password = False
     ended = end_all_sessions(session, user, keep=keep)
     session.flush()
@@ -110,9 +122,31 @@ def valid_link(session, token: str, now: datetime) -> PasswordToken | None:
     return row
 
 
+class LinkSpent(Exception):
+    """The link was used by another request in the meantime: it works once."""
+
+
+def _spend_link(session, row: PasswordToken, now: datetime) -> bool:
+    """Mark the link used in one conditional write: of any number of requests posting it at
+    the same moment, exactly one finds it unused (the others wait for its row lock on
+    PostgreSQL, for the write lock on SQLite, and then find it spent)."""
+    spent = session.execute(
+        update(PasswordToken)
+        .where(PasswordToken.id == row.id, PasswordToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return spent.rowcount == 1
+
+
 def use_link(session, row: PasswordToken, password: str, *, now: datetime, hasher) -> User:
-    """Set the password through a link: it is spent, every session ends."""
-    action = f"password.set.{row.purpose}"
-    set_password(session, row.user, password, now=now, hasher=hasher, actor=row.user, action=action)
-    row.used_at = now
-    return row.user
+    """Set the password through a link: it is spent, every session ends. Raises AccountError
+    for a password the policy refuses (the link stays usable) and LinkSpent when another
+    request spent it first."""
+    user = row.user
+    password_hash = _new_hash(session, user, password, hasher)  # before the link is spent
+    if not _spend_link(session, row, now):
+        raise LinkSpent
+    set_committed_value(row, "used_at", now)
+    _store_password(session, user, password_hash, now, user, f"password.set.{row.purpose}", None)
+    return user

@@ -8,7 +8,8 @@ import secrets
 from datetime import datetime
 
 import pyotp
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp import audit
 from webapp.accounts.sealing import SecretSealer, Unreadable, keys_of
@@ -121,27 +122,52 @@ def enable(
     return codes
 
 
+def _spend_step(session, user: User, step: int) -> bool:
+    """Record `step` as used, in one conditional write: of any number of requests racing with
+    the same code, exactly one finds the column still below it (the others wait for its row
+    lock on PostgreSQL, for the write lock on SQLite, and then find it spent)."""
+    spent = session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
+    return True
+
+
+def _spend_recovery_code(session, user: User, code: str, now: datetime) -> bool:
+    """Mark the unused recovery code `code` used, in one conditional write (exactly one wins)."""
+    spent = session.execute(
+        update(RecoveryCode)
+        .where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == _hash(code),
+            RecoveryCode.used_at.is_(None),
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return spent.rowcount == 1
+
+
 def check_code(
     session, user: User, code: str, *, now: datetime, sealer: SecretSealer
 ) -> str | None:
     """How the second step was passed ("totp" or "recovery"), or None.
 
-    A TOTP code is accepted once: its step must be later than the last one used. Raises
-    SecretUnreadable when the stored secret cannot be opened."""
-    step = _matching_step(_secret(user, sealer), code, now) if enabled(user) else None
-    if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
-        user.totp_last_step = step
-        return "totp"
-    row = session.scalar(
-        select(RecoveryCode).where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == _hash(code),
-            RecoveryCode.used_at.is_(None),
-        )
-    )
-    if row is None or not enabled(user):
+    A TOTP code is accepted once: its step must be later than the last one used, and it is
+    spent by one conditional write, so the same code sent at the same moment wins once.
+    Raises SecretUnreadable when the stored secret cannot be opened."""
+    if not enabled(user):
         return None
-    row.used_at = now
+    step = _matching_step(_secret(user, sealer), code, now)
+    if step is not None and _spend_step(session, user, step):
+        return "totp"
+    if not _spend_recovery_code(session, user, code, now):
+        return None
     audit.record(session, actor=user, action="two_step.recovery_code", obj=user, now=now)
     return "recovery"
 

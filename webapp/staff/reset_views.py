@@ -148,6 +148,9 @@ def password_set(lang, token):
             resets.use_link(db.session, row, form.password.data, now=now, hasher=password_hasher())
         except AccountError as error:
             form.password.errors.append(password_message(error.code))
+        except resets.LinkSpent:
+            db.session.rollback()
+            return render_template("staff/link_invalid.html"), 404
         else:
             db.session.commit()
             return render_template("staff/password_set_done.html")
