@@ -91,9 +91,9 @@ def _extract():
 
 
 def _locales():
-    from webapp.config import TRANSLATIONS
+    from webapp.i18n import catalogued
 
-    return sorted(p.name for p in TRANSLATIONS.iterdir() if (p / "LC_MESSAGES").is_dir())
+    return list(catalogued()[1:])
 
 
 @translate.command("extract")

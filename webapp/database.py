@@ -10,7 +10,16 @@ _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
 
 def configure_engine(engine) -> None:
-    """Apply SQLite pragmas and transaction handling; other databases are left as they are."""
+    """A database that cannot be reached counts as lost (webapp.outage); SQLite also gets its
+    pragmas and transaction handling."""
+
+    @event.listens_for(engine, "handle_error")
+    def _connect_failed(context):
+        # Refused or timed out while connecting: the server is away, like a dropped connection
+        # (the driver's own check only knows messages about connections already open).
+        if context.connection is None and _driver_error(engine, context.original_exception):
+            context.is_disconnect = True
+
     if engine.dialect.name != "sqlite":
         return
 
@@ -37,6 +46,11 @@ def configure_engine(engine) -> None:
     def _on_begin(connection):
         # A deferred read-then-write fails at once under load; IMMEDIATE waits for the lock.
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def _driver_error(engine, error: BaseException) -> bool:
+    dbapi = engine.dialect.loaded_dbapi
+    return isinstance(error, (dbapi.OperationalError, dbapi.InterfaceError))
 
 
 FILE_TROUBLE = ("SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_FULL")

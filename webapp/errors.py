@@ -2,12 +2,11 @@
 
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
     InternalServerError,
-    ServiceUnavailable,
 )
 
 try:  # gunicorn raises these while the app reads a malformed (say, chunked) request body
@@ -15,6 +14,7 @@ try:  # gunicorn raises these while the app reads a malformed (say, chunked) req
 except ImportError:  # pragma: no cover - gunicorn is the production server, not a must
     MalformedBody = ()
 
+from webapp import outage
 from webapp.extensions import db
 
 TITLES = {
@@ -50,7 +50,9 @@ def _page(error: HTTPException):
     _rollback()
     try:
         body = render_template("errors/error.html", code=code, title=title)
-    except Exception:  # noqa: BLE001 - the page about an error must not fail itself
+    except Exception as fault:  # noqa: BLE001 - the page about an error must not fail itself
+        if outage.unreachable(fault):  # the page needs the database, which is out of reach
+            return outage.answer(fault)
         current_app.logger.exception("error page failed on %s", request.path)
         return FALLBACK, code, {"Content-Type": "text/html; charset=utf-8"}
     return body, code, _extra_headers(error)
@@ -77,14 +79,13 @@ def register(app):
     def _http(error):
         return _page(error)
 
-    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
     def _database(error):
-        if not error.connection_invalidated:
+        if not outage.unreachable(error):
             return _unexpected(error)
-        # Down, read-only or full: nothing was saved, and the broken connections are already
-        # discarded (webapp.database), so trying again later works.
-        app.logger.warning("database unavailable on %s: %s", request.path, error.orig)
-        return _page(ServiceUnavailable())
+        # Down, refused, read-only or full: nothing was saved, and the broken connections are
+        # already discarded (webapp.database), so the next request tries again.
+        return outage.answer(error)
 
     @app.errorhandler(Exception)
     def _unexpected(error):

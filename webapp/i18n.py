@@ -32,6 +32,7 @@ PUBLIC_SOURCES = (
     "templates/errors",
     "templates/macros/forms.html",
     "webapp/errors.py",
+    "webapp/outage.py",
     "webapp/forms.py",
     "webapp/public",
     "webapp/followup",
@@ -96,6 +97,13 @@ def direction(code: str) -> str:
     except (UnknownLocaleError, ValueError):
         return "ltr"
     return "rtl" if order == "right-to-left" else "ltr"
+
+
+@cache
+def catalogued(folder: Path = TRANSLATIONS) -> tuple[str, ...]:
+    """Swedish, then every language with a catalogue folder in translations/ (complete or not)."""
+    found = sorted(p.name for p in folder.iterdir() if (p / "LC_MESSAGES").is_dir())
+    return (SOURCE, *(c for c in found if c != SOURCE))
 
 
 def _po_path(code: str, folder: Path = TRANSLATIONS) -> Path:

@@ -158,8 +158,8 @@ class FrontCache:
         try:
             with self._connect() as connection:
                 stamp = store.schedule_changed_at(connection)
-        except SQLAlchemyError:  # the view will meet the same fault and answer it properly
-            log.warning("page cache: the schedule stamp could not be read", exc_info=True)
+        except SQLAlchemyError:  # the view meets the same fault, answers and logs it once
+            log.debug("page cache: the schedule stamp could not be read")
             return None
         if kept is not None and stamp == kept.stamp:
             with self._lock:

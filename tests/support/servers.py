@@ -1,18 +1,22 @@
 """Real servers a test starts on a free loopback port and stops by its own pid (no tests here).
 
-redis-server for tests that kill Redis mid-test; gunicorn with deploy/gunicorn.conf.py for
+redis-server for tests that kill Redis mid-test; a PostgreSQL cluster of the test's own, to
+stop and start again under a running app; gunicorn with deploy/gunicorn.conf.py for
 tests of what only the production server does (malformed requests, its error log).
 """
 
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from webapp.config import ROOT
@@ -85,6 +89,79 @@ def redis_server(folder: Path):
         yield server
     finally:
         server.stop()
+
+
+class PostgresServer:
+    """A PostgreSQL cluster of the test's own (initdb in a new temporary folder, trust on
+    loopback, no fsync); stop() and start() again on the same port, as when the server is
+    restarted. PostgreSQL refuses to run as root, so under root it runs as `postgres` (in a
+    folder of /tmp it can reach: pytest's tmp_path is root's alone)."""
+
+    def __init__(self):
+        self.bin = _postgres_bin()
+        self.user = "postgres" if os.geteuid() == 0 else None
+        self.home = Path(tempfile.mkdtemp(prefix="narvaro-pg-"))
+        if self.user:
+            shutil.chown(self.home, self.user)
+        self.folder, self.port, self.proc = self.home / "data", free_port(), None
+        subprocess.run(  # noqa: S603 - fixed argv
+            [self.bin / "initdb", "-D", self.folder, "-U", "postgres", "--auth=trust"]
+            + ["-E", "UTF8", "--no-sync", "--no-instructions"],
+            check=True,
+            capture_output=True,
+            user=self.user,
+        )
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        args = [self.bin / "postgres", "-D", self.folder, "-p", str(self.port)]
+        args += ["-h", "127.0.0.1", "-k", self.folder, "-c", "fsync=off"]
+        self.proc = subprocess.Popen(  # noqa: S603 - fixed argv
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, user=self.user
+        )
+        wait_for_port(self.port, self.proc)
+        deadline = time.monotonic() + 30
+        while True:  # the port opens before the server takes connections
+            try:
+                psycopg.connect(self.url.replace("+psycopg", ""), connect_timeout=2).close()
+                return
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def stop(self) -> None:
+        """A fast shutdown (SIGINT): open connections are cut, as when the server goes away."""
+        if self.proc is not None:
+            self.proc.send_signal(signal.SIGINT)
+            self.proc.wait(timeout=30)
+            self.proc = None
+
+
+def _postgres_bin() -> Path:
+    initdb = shutil.which("initdb") or next(
+        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))), None
+    )
+    if initdb is None:
+        pytest.skip("PostgreSQL's server programs (initdb, postgres) are not installed")
+    return Path(initdb).resolve().parent
+
+
+@contextlib.contextmanager
+def postgres_server():
+    server = PostgresServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.remove()
 
 
 @contextlib.contextmanager

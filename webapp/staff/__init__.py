@@ -18,8 +18,10 @@ from flask import (
 )
 from flask_babel import format_date
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
+from webapp import outage
 from webapp.database import begin_writes
 from webapp.extensions import db
 from webapp.i18n import STAFF_LANGUAGES
@@ -88,6 +90,10 @@ def _csrf_failed(error):
         # the token's failure is still the thing to explain, never a 500.
         db.session.rollback()
         response = make_response(_expired_page(url_for("staff.home")))
+    except DBAPIError as fault:
+        if not outage.unreachable(fault):
+            raise
+        return outage.answer(fault)
     if 300 <= response.status_code < 400:
         # An action without a form page of its own: explain, and link back.
         response = make_response(_expired_page(response.headers.get("Location", "")))
