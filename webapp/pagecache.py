@@ -13,10 +13,17 @@ Only a 200 answer to a GET that set no cookie is kept. Conditional requests (If-
 If-Modified-Since) are answered from the copy by werkzeug's own rules, exactly as the view
 would have answered them.
 
-With PAGE_CACHE_REDIS_URL set, each kept response is also stored in Redis under its stamp
-(`SharedCopies`), so a page rendered by one worker serves every worker and an edit costs one
-render per page, not one per worker. Redis is a help, never a need: when it fails, each worker
-renders for itself and says so in the log, at most every RETRY seconds.
+Only what a known URL and its known parameters make is kept: the view names the query it
+read (`cacheable(..., query=...)`), and a response is kept only when the request's query string
+is exactly that, so `?utm=<random>` or a repeated parameter is rendered, answered and never
+stored. The copies are thus one per page, place, feed and language, whatever comes in.
+
+With PAGE_CACHE_REDIS_URL set, each kept response is also stored in Redis (`SharedCopies`),
+one entry per URL that holds its stamp (a newer render replaces it), expiring when its wording
+changes, at most after a day; bodies over SHARED_BODY_LIMIT stay in the worker. So a page
+rendered by one worker serves every worker and an edit costs one render per page, not one per
+worker. Redis is a help, never a need: when it fails, each worker renders for itself and says
+so in the log, at most every RETRY seconds.
 """
 
 import hashlib
@@ -25,8 +32,10 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 import redis
 from flask import request
@@ -42,6 +51,7 @@ log = logging.getLogger(__name__)
 
 SIZE = 512  # responses per worker: 7 languages x (pages + places + feeds), with room
 BUDGET = 32 * 1024 * 1024  # bytes of bodies per worker, whatever query strings come in
+SHARED_BODY_LIMIT = 512 * 1024  # bytes: a larger body is not shared through Redis
 MARK = "narvaro.cacheable"  # the WSGI environ key a view sets through cacheable()
 CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_RANGE")
 
@@ -61,21 +71,29 @@ class CachedResponse:
         return self.since <= now < self.until
 
     def dumps(self) -> dict:
-        meta = {"since": self.since.isoformat(), "until": self.until.isoformat(),
-                "status": self.status, "headers": self.headers}  # fmt: skip
+        meta = {"stamp": _iso(self.stamp), "since": self.since.isoformat(),
+                "until": self.until.isoformat(), "status": self.status,
+                "headers": self.headers}  # fmt: skip
         return {"meta": json.dumps(meta), "body": self.body}
 
     @classmethod
-    def loads(cls, stamp, fields: dict) -> "CachedResponse":
+    def loads(cls, stamp, fields: dict) -> "CachedResponse | None":
+        """The stored response, or None when it was made under another stamp."""
         meta = json.loads(fields[b"meta"])
+        if meta.get("stamp") != _iso(stamp):
+            return None
         headers = tuple((name, value) for name, value in meta["headers"])
         since, until = (datetime.fromisoformat(meta[k]) for k in ("since", "until"))
         return cls(stamp, since, until, meta["status"], headers, fields[b"body"])
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment and moment.isoformat()
+
+
 class SharedCopies:
-    """Cached responses in Redis under the stamp they hold for, expiring when their wording
-    changes; `prefix` keeps two sites on one Redis apart."""
+    """Cached responses in Redis, one per URL, holding the stamp they were made under and
+    expiring when their wording changes; `prefix` keeps two sites on one Redis apart."""
 
     RETRY = 30.0  # seconds to leave Redis alone after it failed
 
@@ -85,18 +103,19 @@ class SharedCopies:
         self._resting_until = 0.0
 
     def get(self, key, stamp) -> CachedResponse | None:
-        fields = self._call(lambda r: r.hgetall(self._name(key, stamp)))
+        fields = self._call(lambda r: r.hgetall(self._name(key)))
         return CachedResponse.loads(stamp, fields) if fields else None
 
     def put(self, key, kept: CachedResponse, now: datetime) -> None:
+        if len(kept.body) > SHARED_BODY_LIMIT:
+            return
         ttl = max(1, min(int((kept.until - now).total_seconds() * 1000), 86_400_000))
-        name = self._name(key, kept.stamp)
-        self._call(lambda r: r.pipeline().hset(name, mapping=kept.dumps()).pexpire(name, ttl)
-                   .execute())  # fmt: skip
+        name = self._name(key)
+        self._call(lambda r: r.pipeline().delete(name).hset(name, mapping=kept.dumps())
+                   .pexpire(name, ttl).execute())  # fmt: skip
 
-    def _name(self, key, stamp) -> str:
-        digest = hashlib.sha256(repr((key, stamp and stamp.isoformat())).encode()).hexdigest()
-        return f"{self.prefix}:{digest}"
+    def _name(self, key) -> str:
+        return f"{self.prefix}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
 
     def _call(self, command):
         if time.monotonic() < self._resting_until:
@@ -110,9 +129,11 @@ class SharedCopies:
             return None
 
 
-def cacheable(stamp: datetime | None, until: datetime) -> None:
-    """Let this request's response be served again while `stamp` holds, until `until`."""
-    request.environ[MARK] = (stamp, site.now(), until)
+def cacheable(stamp: datetime | None, until: datetime, query: Mapping[str, str] = None) -> None:
+    """Let this request's response be served again while `stamp` holds, until `until`, when
+    the request's query string is exactly `query` (the parameters the view read, as it
+    accepted them; none by default)."""
+    request.environ[MARK] = (stamp, site.now(), until, urlencode(query or {}))
 
 
 class FrontCache:
@@ -204,7 +225,7 @@ class FrontCache:
         finally:
             if hasattr(result, "close"):
                 result.close()
-        stamp, since, until = mark
+        stamp, since, until, _query = mark
         # Date is when a response is sent, not when it was rendered: the server adds it.
         headers = tuple((k, v) for k, v in seen["headers"] if k.lower() != "date")
         kept = CachedResponse(stamp, since, until, seen["status"], headers, body)
@@ -237,5 +258,7 @@ def _prefix(config) -> str:
 def _keepable(environ, seen) -> bool:
     if environ.get("REQUEST_METHOD") != "GET" or not seen.get("status", "").startswith("200"):
         return False
+    if environ.get("QUERY_STRING", "") != environ[MARK][3]:
+        return False  # parameters the view did not read, or not as it read them
     names = {name.lower() for name, _value in seen["headers"]}
     return "set-cookie" not in names

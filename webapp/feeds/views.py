@@ -199,7 +199,8 @@ def _serve_feed(feed, place=None):
     stamp = store.schedule_changed_at(db.session)  # before the data: never newer than it
     body = _render_feed(feed, lang, window, place)
     # The front cache (webapp.pagecache) serves this response again while the stamp holds.
-    cacheable(stamp, ical.window_moves_at(window))
+    given = request.args.get("lang")
+    cacheable(stamp, ical.window_moves_at(window), {"lang": given} if given == lang else None)
     return _respond(body, _etag(body), _last_modified(stamp, window[0]))
 
 

@@ -5,7 +5,7 @@ next changes by itself."""
 import functools
 from datetime import datetime
 
-from flask import g
+from flask import g, request
 
 from webapp import site
 from webapp.extensions import db
@@ -14,15 +14,20 @@ from webapp.public.reads import next_midnight, schedule
 from webapp.schedule import store
 
 
-def cached_page(view):
-    """A public page that may be served again while the data and its wording hold."""
+def cached_page(view=None, *, params: tuple[str, ...] = ()):
+    """A public page that may be served again while the data and its wording hold;
+    `params` are the query parameters it reads (`@cached_page(params=("place",))`): only a
+    query of those, once each, is kept (webapp.pagecache)."""
+    if view is None:
+        return functools.partial(cached_page, params=params)
 
     @functools.wraps(view)
     def serve(**kwargs):
         stamp = store.schedule_changed_at(db.session)  # before the data: never newer than it
         body = view(**kwargs)
         if isinstance(body, str):  # a page, not a redirect or an error
-            cacheable(stamp, _valid_until(site.now()))
+            query = {name: request.args[name] for name in params if name in request.args}
+            cacheable(stamp, _valid_until(site.now()), query)
         return body
 
     return serve

@@ -24,7 +24,7 @@ ROBOTS = "User-agent: *\nAllow: /\nAllow: /feeds/\nDisallow: /staff/\n"
 
 
 @bp.get(f"{LANG}/subscribe")
-@cached_page
+@cached_page(params=("feed",))
 def subscribe(lang):
     """One calendar at a time (?feed=<key>, all by default): its buttons, then its QR code."""
     feeds = all_feeds(store.get_office(db.session), store.presence_places(db.session))

@@ -118,7 +118,7 @@ def presence_json_ld(slots):
 
 
 @bp.get(f"{LANG}/presence")
-@cached_page
+@cached_page(params=("place",))
 def presence(lang):
     now = schedule()
     places = store.presence_places(db.session)
