@@ -16,6 +16,7 @@ from tests.support.html import error_links, error_summary, soup
 from webapp.extensions import db
 from webapp.feedback.tokens import make_token
 from webapp.models import Feedback, PosterScan
+from webapp.ratelimits import client_of
 
 FORM = "/sv/feedback/torget"
 ANSWERS = {"met_police": "met", "safety": "4", "reach_ease": "2", "comment": "Bra att ni syns."}
@@ -450,6 +451,36 @@ def test_rate_limit_per_client_answers_429_and_lets_others_through(app, client):
     assert statuses == [303, 303, 429]
     assert fourth.status_code == 303
     assert feedback_count() == 3
+
+
+def test_one_ipv6_64_is_one_client_and_cannot_close_the_form_for_everyone(app, client):
+    app.config["FEEDBACK_CLIENT_LIMIT"] = "2 per hour"
+    app.config["FEEDBACK_ALL_CLIENTS_LIMIT"] = "4 per hour"
+    prefix = [{"REMOTE_ADDR": f"2001:db8:1:2:{n:x}::{n}"} for n in range(1, 6)]
+    elsewhere = {"REMOTE_ADDR": "2001:db8:1:3::1"}
+
+    flood = [submit(app, client, FORM, ANSWERS, environ_base=e).status_code for e in prefix]
+    resident = submit(app, client, FORM, ANSWERS, environ_base=elsewhere)
+
+    assert flood == [303, 303, 429, 429, 429]
+    assert resident.status_code == 303
+    assert feedback_count() == 3
+
+
+@pytest.mark.parametrize(
+    ("address", "client"),
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::1", "2001:db8:1:2::/64"),
+        ("fe80::1%eth0", "fe80::/64"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),
+        ("", ""),
+        ("not an address", "not an address"),
+    ],
+)
+def test_the_client_of_an_address(address, client):
+    assert client_of(address) == client
 
 
 @pytest.mark.parametrize(("hops", "expected"), [(1, [303, 303]), (0, [303, 429])])
