@@ -18,7 +18,7 @@ from webapp.extensions import db, limiter
 from webapp.models import AuditEvent, LoginRecord, User
 
 NEW_PASSWORD = "ett helt nytt och långt lösenord"
-LINK = re.compile(r"https://narvaro\.example/(sv|en)/staff/password/set/[\w-]+")
+LINK = re.compile(r"https://narvaro\.example/(sv|en)/staff/password/set#[\w-]+")
 
 
 def _mail_to(app, port):
@@ -37,11 +37,22 @@ def _link_in(message) -> str:
 
 
 def _path(link: str) -> str:
-    return link.removeprefix("https://narvaro.example")
+    """The part of the link a browser asks the server for: without the #token."""
+    return link.removeprefix("https://narvaro.example").partition("#")[0]
+
+
+def _token(link: str) -> str:
+    return link.partition("#")[2]
+
+
+def _open(client, link):
+    """Open the link as a browser does: the page, then its script posts the #token."""
+    return post_form(client, _path(link), {"token": _token(link)})
 
 
 def _set_password(client, link, password=NEW_PASSWORD, repeat=None):
-    return post_form(client, _path(link), {"password": password, "repeat": repeat or password})
+    data = {"token": _token(link), "password": password, "repeat": repeat or password}
+    return post_form(client, _path(link), data)
 
 
 def _actions():
@@ -58,7 +69,7 @@ def test_forgot_password_mail_link_new_password_then_login(app, smtp):  # noqa: 
     answer = _forgot(client, "  Polis@Example.se ")
     [message] = inbox.messages
     link = _link_in(message)
-    form_page = client.get(_path(link))
+    form_page = _open(client, link)
     done = _set_password(client, link)
 
     assert answer.status_code == 200
@@ -88,7 +99,7 @@ def test_the_mail_is_in_the_language_of_the_page(app, smtp):  # noqa: F811
     [message] = inbox.messages
     assert message["Subject"] == "Choose a new password for Närvaro"
     assert "The link works once and for 1 hour." in message.get_body(("plain",)).get_content()
-    assert _link_in(message).startswith("https://narvaro.example/en/staff/password/set/")
+    assert _link_in(message).startswith("https://narvaro.example/en/staff/password/set#")
 
 
 def test_a_link_works_once(app, smtp):  # noqa: F811
@@ -101,12 +112,19 @@ def test_a_link_works_once(app, smtp):  # noqa: F811
     token = csrf_token(client, _path(link))
 
     first = client.post(
-        _path(link), data={"csrf_token": token, "password": NEW_PASSWORD, "repeat": NEW_PASSWORD}
+        _path(link),
+        data={
+            "csrf_token": token,
+            "token": _token(link),
+            "password": NEW_PASSWORD,
+            "repeat": NEW_PASSWORD,
+        },
     )
     second = client.post(
         _path(link),
         data={
             "csrf_token": token,
+            "token": _token(link),
             "password": "ännu ett nytt lösen",
             "repeat": "ännu ett nytt lösen",
         },
@@ -125,7 +143,7 @@ def test_a_forgot_link_lasts_an_hour(app, pin, smtp, minutes, status):  # noqa: 
     _forgot(app.test_client(), "polis@example.se")
 
     pin(NOW + timedelta(minutes=minutes))
-    response = app.test_client().get(_path(_link_in(inbox.messages[0])))
+    response = _open(app.test_client(), _link_in(inbox.messages[0]))
 
     assert response.status_code == status
 
@@ -140,7 +158,7 @@ def test_a_link_dies_when_the_password_changes(app, smtp):  # noqa: F811
 
     _set_password(app.test_client(), second)
 
-    assert app.test_client().get(_path(first)).status_code == 404
+    assert _open(app.test_client(), first).status_code == 404
 
 
 def test_known_and_unknown_addresses_get_the_same_answer(app, smtp):  # noqa: F811
@@ -309,7 +327,7 @@ def test_an_admin_link_works_once_and_the_old_password_must_go(app, smtp):  # no
     login(colleague, "polis@example.se")  # the old password still opens, but only one page
     forced = colleague.get("/sv/staff/presence")
     done = _set_password(app.test_client(), link)
-    again = app.test_client().get(_path(link))
+    again = _open(app.test_client(), link)
 
     assert page.status_code == 200
     assert LINK.fullmatch(link)
@@ -344,7 +362,7 @@ def test_the_cli_prints_a_link_that_works_once(app):
     result = app.test_cli_runner().invoke(args=["reset-password", "ADMIN@example.se"])
     link = LINK.search(result.output).group(0)
     first = _set_password(app.test_client(), link)
-    second = app.test_client().get(_path(link))
+    second = _open(app.test_client(), link)
     unknown = app.test_cli_runner().invoke(args=["reset-password", "nobody@example.se"])
 
     assert result.exit_code == 0
@@ -483,7 +501,7 @@ def test_mail_follows_the_language_the_colleague_logs_in_with(app, smtp):  # noq
 
     [message] = inbox.messages
     assert message["Subject"] == "Choose a password for your Närvaro account"
-    assert "/en/staff/password/set/" in _link_in(message)
+    assert "/en/staff/password/set#" in _link_in(message)
 
 
 def test_setting_a_password_by_link_ends_every_session(app):

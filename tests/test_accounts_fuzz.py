@@ -94,6 +94,9 @@ def _anonymous(app):
     return client, csrf_token(client, "/sv/staff/login")
 
 
+URL = "/sv/staff/password/set"
+
+
 @FUZZ
 @given(password=passwords, repeat=passwords, token=junk)
 def test_a_set_password_link_never_fails(app, password, repeat, token):
@@ -101,15 +104,15 @@ def test_a_set_password_link_never_fails(app, password, repeat, token):
         make_user(app, "municipality")
         user = db.session.scalar(select(User).where(User.email == "kommun@example.se"))
         with app.test_request_context():
-            url = f"/sv/staff/password/set/{issue_link(db.session, user, purpose='cli', now=NOW)}"
+            issued = issue_link(db.session, user, purpose="cli", now=NOW)
         db.session.commit()
         client = app.test_client()
-        return client, csrf_token(client, url), url
+        return client, csrf_token(client, URL), issued
 
-    client, csrf, url = _cached(app, "_fuzz_link", link)
+    client, csrf, issued = _cached(app, "_fuzz_link", link)
 
-    for target in (url, f"/sv/staff/password/set/{token}"):
+    for sent in (issued, token):
         response = client.post(
-            target, data={"csrf_token": csrf, "password": password, "repeat": repeat}
+            URL, data={"csrf_token": csrf, "token": sent, "password": password, "repeat": repeat}
         )
-        assert response.status_code in (200, 400, 404, 405, 429)
+        assert response.status_code in (200, 400, 404, 429)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.conftest import NOW
 from tests.factories import PASSWORD, make_user
 from tests.support.staff import csrf_token, login
-from tests.test_accounts import LINK, NEW_PASSWORD, _path
+from tests.test_accounts import LINK, NEW_PASSWORD, _path, _token
 from tests.test_two_step import _with_two_step
 from webapp.accounts.passwords import hasher as hasher_for
 from webapp.accounts.passwords import verify_password
@@ -91,13 +91,15 @@ def test_one_recovery_code_sent_at_once_signs_in_once(app):
 def test_one_password_link_posted_at_once_sets_one_password(app):
     make_user(app, "police")
     result = app.test_cli_runner().invoke(args=["reset-password", "polis@example.se"])
-    path = _path(LINK.search(result.output).group(0))
+    link = LINK.search(result.output).group(0)
+    path = _path(link)
     passwords = [f"{NEW_PASSWORD} nummer {n}" for n in range(RACERS)]
     posts = []
     for password in passwords:
         client = app.test_client()
         token = csrf_token(client, path)
-        data = {"csrf_token": token, "password": password, "repeat": password}
+        data = {"csrf_token": token, "token": _token(link), "password": password}
+        data["repeat"] = password
         posts.append(lambda c=client, d=data: c.post(path, data=d))
 
     statuses = _race(posts)

@@ -231,7 +231,7 @@ def reset_password(email):
     with current_app.test_request_context():
         from flask import url_for
 
-        path = url_for("staff.password_set", lang="sv", token=token)
+        path = url_for("staff.password_set", lang="sv", _anchor=token)  # never sent or logged
     click.echo(f"One-time link for {user.email} (valid 72 hours, until used):")
     click.echo(base + path)
 

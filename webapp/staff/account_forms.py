@@ -47,7 +47,24 @@ class ChangePasswordForm(NewPasswordMixin, BaseForm):
     repeat = _repeat_field()
 
 
+def _link_token_field(field=StringField):
+    return field(
+        _l("Koden från länken"),
+        [
+            InputRequired(_l("Klistra in det som står efter # i länken")),
+            Length(max=100, message=_l("Klistra in bara det som står efter # i länken")),
+        ],
+    )
+
+
+class LinkForm(BaseForm):
+    """The page a set-password link opens: its token, from the link's #fragment."""
+
+    token = _link_token_field()
+
+
 class SetPasswordForm(NewPasswordMixin, BaseForm):
+    token = _link_token_field(HiddenField)
     password = _new_password_field()
     repeat = _repeat_field()
 

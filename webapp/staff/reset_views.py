@@ -19,7 +19,7 @@ from webapp.i18n import STAFF_LANGUAGES
 from webapp.site import lang as page_lang
 from webapp.site import public_base_url
 from webapp.staff import bp, render_form
-from webapp.staff.account_forms import CodeForm, ForgotForm, SetPasswordForm
+from webapp.staff.account_forms import CodeForm, ForgotForm, LinkForm, SetPasswordForm
 from webapp.staff.auth import current_user, password_hasher, pending_session, safe_next
 from webapp.staff.forms import _password_message as password_message
 from webapp.staff.login_views import complete_login
@@ -27,8 +27,9 @@ from webapp.staff.throttle import form_account_key, remember_device, throttled
 
 
 def link_url(token: str, lang: str) -> str:
-    """The absolute set-password link, for a mail or to hand over."""
-    return public_base_url() + url_for("staff.password_set", lang=lang, token=token)
+    """The absolute set-password link, for a mail or to hand over. The token is the link's
+    #fragment, which browsers never send: it stays out of every access log and Referer."""
+    return public_base_url() + url_for("staff.password_set", lang=lang, _anchor=token)
 
 
 def _link_message(user, token: str, *, purpose: str, lang: str):
@@ -135,15 +136,24 @@ def password_forgot(lang):
     return render_form("staff/password_forgot.html", form, mail_on=mail_on)
 
 
-@bp.route("/password/set/<token>", methods=["GET", "POST"])
+@bp.route("/password/set", methods=["GET", "POST"])
 @throttled("set")
-def password_set(lang, token):
+def password_set(lang):
+    """A set-password link opens this page with its token after "#": a small script (or the
+    person, pasting) puts it in the form, so it reaches the server only in a POST body. The
+    token alone shows the form for the account; with a new password, it sets it."""
+    if request.method != "POST":
+        return render_form("staff/password_link.html", LinkForm())
+    if "password" not in request.form:
+        form = LinkForm()
+        if not form.validate_on_submit():
+            return render_form("staff/password_link.html", form)
     now = site.now()
-    row = resets.valid_link(db.session, token, now)
+    row = resets.valid_link(db.session, request.form.get("token", ""), now)
     if row is None:
         return render_template("staff/link_invalid.html"), 404
     form = SetPasswordForm()
-    if form.validate_on_submit():
+    if "password" in request.form and form.validate_on_submit():
         try:
             resets.use_link(db.session, row, form.password.data, now=now, hasher=password_hasher())
         except AccountError as error:
@@ -154,7 +164,7 @@ def password_set(lang, token):
         else:
             db.session.commit()
             return render_template("staff/password_set_done.html")
-    return render_form("staff/password_set.html", form, email=row.user.email, token=token)
+    return render_form("staff/password_set.html", form, email=row.user.email)
 
 
 def _pending_account_key() -> str:
