@@ -2,7 +2,7 @@
 
 import pytest
 
-from webapp.masking import MASK, only_masks_removed
+from webapp.masking import MASK, only_masks_removed, suggest_mask
 
 ORIGINAL = "Jag tycker inte att polisen är bra"
 
@@ -54,3 +54,40 @@ def test_every_single_span_replaced_is_accepted():
 
 def test_nothing_can_be_masked_in_an_empty_comment():
     assert (only_masks_removed("", MASK), only_masks_removed("", "")) == (False, True)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "+46 (0)70-1234567",
+        "070.123.45.67",
+        "070 / 123 45 67",
+        "0382/15000",
+        "(0382) 150 00",
+        "070-123 45 67",
+        "+46701234567",
+        "０７０－１２３ ４５ ６７",  # full-width digits and dash
+        "850101 - 1234",
+        "850101-1234",
+        "19850101 1234",
+        "anna@localhost",
+        "anna.andersson+polis@kommun.example.se",
+        '"anna andersson"@example.se',
+    ],
+)
+def test_the_forms_people_write_are_masked(written):
+    assert suggest_mask(f"Ring {written} i dag") == f"Ring {MASK} i dag"
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "Inställt 09.30-11.00 på grund av utbildning",
+        "Flyttat till 01.12.2026",
+        "Kl. 13.00–14.30 vid torget",
+        "Ring 112 vid nödläge, annars 114 14",
+        "Ärende 2026-12-01, 12345 personer",
+    ],
+)
+def test_times_dates_and_short_numbers_are_left_alone(kept):
+    assert suggest_mask(kept) == kept

@@ -10,20 +10,39 @@ import re
 
 MASK = "[maskerat]"
 
+# Between the digits of a number people write: spaces (full-width too), dots, slashes,
+# dashes of every width, brackets ("+46 (0)70", "(0382) 150 00"); at most three in a row.
+_SEP = r"[\s./()\-\u2010-\u2015\u2212\uFF08\uFF09\uFF0D\uFF0E\uFF0F]{0,3}"
+_PLUS = "+\uff0b"
+
 PATTERNS = (
-    re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-    # Swedish personal identity numbers: (YY)YYMMDD-NNNN, with or without the dash.
-    re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)"),
-    # Phone numbers: +46 or 0 and at least six more digits, spaces and dashes allowed.
-    re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s-]?|0)\d(?:[\s-]?\d){5,}(?!\d)"),
+    # E-mail addresses, a quoted local part and a host without dots ("anna@localhost") too.
+    re.compile(r'(?:"[^"\n@]{1,64}"|[\w.+-]+)[@\uFF20][\w-]+(?:\.[\w-]+)*'),
+    # Swedish personal identity numbers: (YY)YYMMDD-NNNN, with or without the dash, spaced.
+    re.compile(r"(?<!\d)(?:\d{2})?\d{6}(?:\s*[-+\u2010-\u2015\u2212\uFF0D]\s*|\s?)\d{4}(?!\d)"),
+    # Phone numbers: + and a country code, or 0 (also in brackets), then six or more digits
+    # with separators between them. (\d is any script's digit: full-width ones too.)
+    re.compile(
+        rf"(?<![\w{_PLUS}])(?:[{_PLUS}]\d{{1,3}}|[(\uFF08]?[0\uFF10])(?:{_SEP}\d){{6,}}(?!\d)"
+    ),
+)
+# What the phone pattern must leave alone: a time or a time range ("09.30-11.00"), a date.
+_NOT_A_NUMBER = re.compile(
+    r"[0-2]?\d[.:][0-5]\d(?:\s*[-\u2010-\u2015]\s*[0-2]?\d[.:][0-5]\d)?"
+    r"|\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})"
 )
 
 
+def _mask_unless_time_or_date(match: re.Match) -> str:
+    return match.group(0) if _NOT_A_NUMBER.fullmatch(match.group(0)) else MASK
+
+
 def suggest_mask(text: str) -> str:
-    """`text` with e-mail addresses, phone numbers and personal identity numbers masked."""
-    for pattern in PATTERNS:
-        text = pattern.sub(MASK, text)
-    return text
+    """`text` with e-mail addresses, phone numbers and personal identity numbers masked: the
+    one rule for whatever staff or residents wrote that is published or exported."""
+    email, identity, phone = PATTERNS
+    text = identity.sub(MASK, email.sub(MASK, text))
+    return phone.sub(_mask_unless_time_or_date, text)
 
 
 def only_masks_removed(original: str, masked: str) -> bool:

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, relationship
 
+from webapp.masking import suggest_mask
 from webapp.models.base import Base, Owned, Translatable, UTCDateTime
 from webapp.models.promise import Promise, PromiseActivity, PromiseCommitment
 
@@ -209,6 +210,12 @@ class PresenceSlot(Owned, Translatable, Base):
     @property
     def cancelled(self) -> bool:
         return self.status == SlotStatus.CANCELLED
+
+    def text(self, field: str, locale: str) -> str:
+        """A text as published (pages, API, feeds): the note is staff's own words (the reason
+        when cancelled), so it is masked by webapp.masking's one rule."""
+        shown = super().text(field, locale)
+        return suggest_mask(shown) if field == "note" else shown
 
     moved_away = False  # see schedule.slots.MovedAway, listed where a moved slot used to be
 

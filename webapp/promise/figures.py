@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from webapp.masking import suggest_mask
 from webapp.models import MET_POLICE, Feedback, Place, Poster, PosterScan, PresenceSlot
 from webapp.schedule import store
 from webapp.schedule.slots import UNREPORTED
@@ -43,7 +44,7 @@ class PresenceFigures:
         self.planned += 1
         if slot.cancelled:
             self.cancelled += 1
-            self.cancel_reasons[slot.note.strip()] += 1
+            self.cancel_reasons[suggest_mask(slot.note).strip()] += 1  # as published
             return
         minutes = _minutes([(slot.starts_at, slot.ends_at)])
         self.planned_minutes += minutes
@@ -53,7 +54,7 @@ class PresenceFigures:
             self.people_met += slot.people_met or 0
         elif slot.held is False:
             self.not_held += 1
-            self.not_held_reasons[(slot.outcome_reason or "").strip()] += 1
+            self.not_held_reasons[suggest_mask(slot.outcome_reason or "").strip()] += 1
         elif UNREPORTED.holds(slot, now):
             self.unreported += 1
         else:
