@@ -107,7 +107,7 @@ def test_one_password_link_posted_at_once_sets_one_password(app):
     assert _refused_but_one(statuses, 200)
     db.session.rollback()
     user = db.session.scalar(select(User).where(User.email == "polis@example.se"))
-    hasher = hasher_for(app.config["PASSWORD_HASH_PARAMS"])
+    hasher = hasher_for(app.config)
     [winner] = [p for p, status in zip(passwords, statuses, strict=True) if status == 200]
     assert verify_password(user.password_hash, winner, hasher)
     assert not verify_password(user.password_hash, PASSWORD, hasher)
