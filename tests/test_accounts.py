@@ -530,3 +530,18 @@ def test_logins_beyond_the_hashing_slots_are_asked_to_retry(app):
     assert int(busy.headers["Retry-After"]) > 0
     assert soup(busy).h1.get_text(strip=True) == "Många loggar in just nu"
     assert login(app.test_client(), "polis@example.se").status_code == 302
+
+
+def test_the_audit_log_names_the_account_as_the_object_of_ones_own_actions(app):
+    client = logged_in(app, "police")
+    _change(client)
+    post_form(client, "/sv/staff/logout", {}, token_from="/sv/staff/")
+
+    db.session.rollback()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action.in_(("password.change", "logout")))
+    ).all()
+    assert sorted((e.action, e.object_type) for e in events) == [
+        ("logout", "User"),
+        ("password.change", "User"),
+    ]

@@ -51,7 +51,9 @@ def record(
         actor_id=actor.id if actor else None,
         actor_label=label or (actor.email if actor else ""),
         action=action,
-        object_type=type(obj).__name__ if obj is not None else "",
+        # __class__, not type(): a proxy of the request's user (a view's current_user) names
+        # the class it stands for.
+        object_type=obj.__class__.__name__ if obj is not None else "",
         object_id=str(obj.id) if obj is not None and obj.id is not None else "",
         before=_plain(before) if before is not None else None,
         after=_plain(after) if after is not None else None,
