@@ -545,3 +545,24 @@ def test_the_audit_log_names_the_account_as_the_object_of_ones_own_actions(app):
         ("logout", "User"),
         ("password.change", "User"),
     ]
+
+
+def test_the_host_header_never_chooses_the_sender(app, smtp):  # noqa: F811
+    inbox, port = smtp
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_DEFAULT_SENDER="")
+    make_user(app, "police")
+    client, evil = app.test_client(), {"Host": "evil.example"}
+    page = client.get("/sv/staff/password/forgot", headers=evil)
+    token = soup(page).find("input", attrs={"name": "csrf_token"})["value"]
+
+    sent = client.post(
+        "/sv/staff/password/forgot",
+        data={"csrf_token": token, "email": "polis@example.se"},
+        headers=evil,
+    )
+
+    [message] = inbox.messages
+    assert sent.status_code == 200
+    assert message["From"] == "narvaro@narvaro.example"  # PUBLIC_BASE_URL's host
+    assert message["Message-ID"].endswith("@narvaro.example>")
+    assert "evil.example" not in message.as_string()

@@ -5,6 +5,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from flask import render_template
 from flask_babel import force_locale
@@ -109,18 +110,24 @@ def describe(error: BaseException) -> str:
     return f"{type(cause).__name__}: {cause}"
 
 
+def sender(config) -> str:
+    """The From address: MAIL_DEFAULT_SENDER, else narvaro@ the host of PUBLIC_BASE_URL.
+    From configuration only, never from a request (its Host header is the client's to say)."""
+    host = urlsplit(config.get("PUBLIC_BASE_URL") or "").hostname or "localhost"
+    return config.get("MAIL_DEFAULT_SENDER") or f"narvaro@{host}"
+
+
 def deliver(config, make_message) -> None:
     """Open the mail server (MailUnavailable), then send what `make_message()` returns.
 
     None is a mail for nobody: the same conversation up to the recipient, then RSET. Anything
     that fails after the server took our sender raises MailNotDelivered, so a caller can
     answer the same whether or not there was a recipient."""
-    sender = config.get("MAIL_DEFAULT_SENDER") or "narvaro@localhost"
-    smtp = _open(config, sender)
+    smtp = _open(config, sender(config))
     try:
         message = make_message()
         if message is None:
-            _no_recipient(smtp, sender)
+            _no_recipient(smtp, sender(config))
         else:
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as error:

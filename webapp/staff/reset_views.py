@@ -39,7 +39,7 @@ def _link_message(user, token: str, *, purpose: str, lang: str):
     hours = int(resets.LINK_LIFETIME[purpose].total_seconds() // 3600)
     return mail.password_link_message(
         to=user.email,
-        sender=config["MAIL_DEFAULT_SENDER"] or f"narvaro@{request.host.split(':')[0]}",
+        sender=mail.sender(config),
         link=link_url(token, lang),
         purpose=purpose,
         lang=lang,
