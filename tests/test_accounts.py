@@ -566,3 +566,18 @@ def test_the_host_header_never_chooses_the_sender(app, smtp):  # noqa: F811
     assert message["From"] == "narvaro@narvaro.example"  # PUBLIC_BASE_URL's host
     assert message["Message-ID"].endswith("@narvaro.example>")
     assert "evil.example" not in message.as_string()
+
+
+def test_an_admin_reset_ends_the_colleagues_sessions(app):
+    admin = logged_in(app, "admin")
+    colleague = logged_in(app, "police")
+    assert colleague.get("/sv/staff/").status_code == 200
+
+    page, _link = _admin_link(admin, _user_id("polis@example.se"))
+
+    assert page.status_code == 200
+    assert colleague.get("/sv/staff/").headers["Location"].startswith("/sv/staff/login")
+    assert admin.get("/sv/staff/").status_code == 200
+    db.session.rollback()
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "password.link.admin"))
+    assert event.after == {"ended": 1}

@@ -94,8 +94,10 @@ def issue_link(session, user: User, *, purpose: str, now: datetime, actor=None) 
             expires_at=now + LINK_LIFETIME[purpose],
         )
     )
-    if purpose != "forgot":  # an admin's or the CLI's reset: the old password must go
-        user.must_set_password = True
+    ended = None
+    if purpose != "forgot":  # an admin's or the CLI's reset: the old password must go, and
+        user.must_set_password = True  # whoever is logged in with it (it may be known) too
+        ended = end_all_sessions(session, user)
     session.flush()
     audit.record(
         session,
@@ -104,6 +106,7 @@ def issue_link(session, user: User, *, purpose: str, now: datetime, actor=None) 
         obj=user,
         now=now,
         label="" if actor else purpose,
+        after=None if ended is None else {"ended": ended},
     )
     return token
 
