@@ -581,3 +581,14 @@ def test_an_admin_reset_ends_the_colleagues_sessions(app):
     db.session.rollback()
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "password.link.admin"))
     assert event.after == {"ended": 1}
+
+
+def test_a_wrong_current_password_is_throttled_like_a_login(app):
+    client = logged_in(app, "police")
+
+    wrong = [_change(client, current="inte mitt lösenord alls").status_code for _ in range(6)]
+    right = _change(client)
+
+    assert wrong == [400] * 5 + [429]
+    assert right.status_code == 429  # the account's count holds for the right password too
+    assert login(app.test_client(), "polis@example.se").status_code == 302  # not locked out

@@ -1,6 +1,7 @@
 """An admin's "lift the throttle" lets the account through every step that counts per account:
 the password, the login code (a TOTP code or a recovery code), turning two-step login off,
-new recovery codes, and the forgotten-password mail. Each through the pages, with CSRF."""
+new recovery codes, changing the password, and the forgotten-password mail. Each through the
+pages, with CSRF."""
 
 from datetime import timedelta
 
@@ -20,6 +21,7 @@ from webapp.models import User
 EMAIL = "polis@example.se"
 LATER = NOW + timedelta(minutes=5)  # past the time step the setup used
 WRONG_PASSWORD = "fel lösenord helt klart"  # noqa: S105 - a wrong password on purpose
+NEW_PASSWORD = "ett nytt lösenord som duger"  # noqa: S105 - a test password
 
 
 def _lift(app):
@@ -123,6 +125,26 @@ class NewRecoveryCodes(TwoStepOff):
         return response.status_code == 200 and "recovery-codes" in response.get_data(as_text=True)
 
 
+class PasswordChange(Step):
+    """The current password on the change-password form, guessed by whoever has the session."""
+
+    step = "password"
+    url = "/sv/staff/account/password"
+
+    def __init__(self, app, pin, mail):
+        super().__init__(app, pin, mail)
+        self.client = logged_in(app, "police")
+
+    def fail(self):
+        data = {"current": WRONG_PASSWORD, "password": NEW_PASSWORD, "repeat": NEW_PASSWORD}
+        return post_form(self.client, self.url, data)
+
+    def succeed(self):
+        data = {"current": PASSWORD, "password": NEW_PASSWORD, "repeat": NEW_PASSWORD}
+        response = post_form(self.client, self.url, data)
+        return response.status_code == 302 and response.headers["Location"] == "/sv/staff/account"
+
+
 class ForgottenPassword(Step):
     """Every request counts here (each may send a mail), not only failures."""
 
@@ -151,6 +173,7 @@ STEP_CASES = [
     RecoveryCodeAtLogin,
     TwoStepOff,
     NewRecoveryCodes,
+    PasswordChange,
     ForgottenPassword,
 ]
 

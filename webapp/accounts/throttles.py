@@ -50,6 +50,7 @@ def _guesses(step: str, *, devices: bool = False) -> tuple[Limit, ...]:
 STEPS: dict[str, tuple[Limit, ...]] = {
     "login": _guesses("login", devices=True),
     "code": _guesses("code"),  # the login's second step: a TOTP code or a recovery code
+    "password": _guesses("password"),  # the current password, to change it
     "two-step-off": _guesses("two-step-off"),
     "recovery-codes": _guesses("recovery-codes"),
     # Every request counts: each may send a mail.

@@ -1,7 +1,7 @@
 """Each staff member's own account: the overview, changing the password, two-step login,
 signing out everywhere."""
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from webapp import site
@@ -21,6 +21,7 @@ from webapp.staff.auth import (
 )
 from webapp.staff.forms import ROLE_LABELS
 from webapp.staff.forms import _password_message as password_message
+from webapp.staff.throttle import own_account_key, throttled
 
 
 @bp.get("/account")
@@ -39,6 +40,7 @@ def account(lang):
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @staff_required()
+@throttled("password", own_account_key)
 def account_password(lang):
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -54,6 +56,7 @@ def account_password(lang):
             )
         except AccountError as error:
             if error.code == "current":
+                g.login_failed = True  # counted by the throttle, like a wrong login
                 form.current.errors.append(_("Fel lösenord. Skriv ditt nuvarande lösenord"))
             else:
                 form.password.errors.append(password_message(error.code))

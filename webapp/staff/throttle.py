@@ -15,11 +15,17 @@ from webapp.accounts.throttles import DEVICE_DAYS, STEPS, account_key, count_key
 from webapp.accounts.throttles import per_account_limits as _per_account_limits
 from webapp.extensions import limiter
 from webapp.ratelimits import client_key
+from webapp.staff.auth import current_user
 
 
 def form_account_key() -> str:
     """The submitted address, normalised and hashed: no IP, and no address in the store."""
     return account_key(request.form.get("email"))
+
+
+def own_account_key() -> str:
+    """The logged-in person's own account: for steps that ask for their password or code."""
+    return account_key(current_user.email if current_user.is_authenticated else "")
 
 
 def failed(_response) -> bool:

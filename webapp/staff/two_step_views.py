@@ -9,16 +9,11 @@ from flask_babel import gettext as _
 from webapp import audit, site
 from webapp.accounts import two_step
 from webapp.accounts.passwords import verify_password
-from webapp.accounts.throttles import account_key
 from webapp.extensions import db
 from webapp.staff import bp, render_form
 from webapp.staff.account_forms import ConfirmTwoStepForm
 from webapp.staff.auth import current_token_hash, current_user, password_hasher, staff_required
-from webapp.staff.throttle import throttled
-
-
-def _own_account_key() -> str:
-    return account_key(current_user.email if current_user.is_authenticated else "")
+from webapp.staff.throttle import own_account_key, throttled
 
 
 def _confirmed(form, purpose: str) -> bool:
@@ -53,7 +48,7 @@ def _confirm_page(form, **context):
 
 @bp.route("/account/two-step/off", methods=["GET", "POST"])
 @staff_required()
-@throttled("two-step-off", _own_account_key)
+@throttled("two-step-off", own_account_key)
 def two_step_off(lang):
     if not two_step.enabled(current_user):
         return redirect(url_for("staff.account"))
@@ -70,7 +65,7 @@ def two_step_off(lang):
 
 @bp.route("/account/recovery-codes", methods=["GET", "POST"])
 @staff_required()
-@throttled("recovery-codes", _own_account_key)
+@throttled("recovery-codes", own_account_key)
 def recovery_codes_new(lang):
     if not two_step.enabled(current_user):
         return redirect(url_for("staff.account"))
