@@ -592,3 +592,19 @@ def test_a_wrong_current_password_is_throttled_like_a_login(app):
     assert wrong == [400] * 5 + [429]
     assert right.status_code == 429  # the account's count holds for the right password too
     assert login(app.test_client(), "polis@example.se").status_code == 302  # not locked out
+
+
+def test_strangers_naming_an_account_cannot_block_its_owners_forgot_page(app, smtp):  # noqa: F811
+    inbox, port = smtp
+    _mail_to(app, port)
+    make_user(app, "police")
+    owner = app.test_client()
+    login(owner, "polis@example.se")  # this browser is the owner's from now on
+    post_form(owner, "/sv/staff/logout", {}, token_from="/sv/staff/")
+
+    strangers = [_forgot(app.test_client(), "polis@example.se").status_code for _ in range(6)]
+    own = _forgot(owner, "polis@example.se")
+
+    assert strangers == [200] * 5 + [429]
+    assert own.status_code == 200
+    assert len(inbox.messages) == 6

@@ -53,10 +53,11 @@ STEPS: dict[str, tuple[Limit, ...]] = {
     "password": _guesses("password"),  # the current password, to change it
     "two-step-off": _guesses("two-step-off"),
     "recovery-codes": _guesses("recovery-codes"),
-    # Every request counts: each may send a mail.
-    "forgot": (
-        Limit("forgot", "account", ACCOUNT_LIMIT, failures_only=False),
-        Limit("forgot", "client", CLIENT_LIMIT, failures_only=False),
+    # Every request counts: each may send a mail. A browser that has logged in to the account
+    # has a count of its own, so strangers naming the account cannot block its owner.
+    "forgot": tuple(
+        Limit("forgot", per, CLIENT_LIMIT if per == "client" else ACCOUNT_LIMIT, False)
+        for per in ("account", "device", "client")
     ),
     "set": (Limit("set", "client", CLIENT_LIMIT, failures_only=False),),
 }
