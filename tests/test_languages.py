@@ -173,7 +173,7 @@ def test_data_text_falls_back_to_swedish_marked_lang_sv(client):
     arabic = get_soup(client, "/ar/places/torget")
     ukrainian = get_soup(client, "/uk/places/torget")
 
-    assert str(arabic.h1) == '<h1><span lang="sv">Torget</span></h1>'
+    assert str(arabic.h1) == '<h1><span dir="ltr" lang="sv">Torget</span></h1>'
     assert arabic.select_one('.slot span[lang="sv"]').get_text() == "Vi står vid fontänen"
     assert str(ukrainian.h1) == "<h1>Torget (площа)</h1>"
 

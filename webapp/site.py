@@ -1,5 +1,6 @@
 """What every page needs: the municipality, the language, links to the other language."""
 
+import re
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -97,4 +98,31 @@ def data_text(row, field: str, locale: str | None = None) -> Markup:
     own = ((getattr(row, "translations", None) or {}).get(locale) or {}).get(field)
     if locale == i18n.SOURCE or own or not text:
         return escape(text)
-    return Markup('<span lang="sv">%s</span>') % text
+    return swedish(text)
+
+
+def swedish(text: str) -> Markup:
+    """Swedish text on another language's page: marked, and isolated left-to-right so its
+    words and punctuation keep their order inside right-to-left text."""
+    return Markup('<span lang="sv" dir="ltr">%s</span>') % text
+
+
+# Runs that read left to right whatever the text around them: numbers in groups, which a
+# right-to-left paragraph would turn around ("114 14", "070-123 45 67", "16:00–17:00"; a lone
+# "112" or "11:45" holds together by itself), e-mail addresses and domains ("polisen.se").
+LTR_RUN = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org)\b"
+    r"|\+?\d+(?:[:.-]\d+)*(?:[ \u00a0–]\d+(?:[:.-]\d+)*)+"
+)
+TAG = re.compile(r"(<[^>]*>)")
+
+
+def isolate(text) -> Markup:
+    """Text with every LTR_RUN wrapped in <bdi dir="ltr">, so a right-to-left page shows
+    "114 14", not "14 114". Markup keeps its tags; plain text is escaped first."""
+    html = text if isinstance(text, Markup) else escape(text)
+    parts = TAG.split(str(html))
+    for n in range(0, len(parts), 2):  # the text between tags
+        parts[n] = LTR_RUN.sub(lambda m: f'<bdi dir="ltr">{m[0]}</bdi>', parts[n])
+    return Markup("".join(parts))  # noqa: S704 - escaped above; only <bdi> tags added

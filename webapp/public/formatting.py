@@ -4,11 +4,10 @@ from datetime import date, datetime, time
 
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from webapp.i18n import direction
 from webapp.schedule.office import HOLIDAY_LANGUAGES
-from webapp.site import data_text, lang, timezone
+from webapp.site import data_text, lang, swedish, timezone
 from webapp.site import now as site_now
 
 
@@ -107,7 +106,7 @@ def change_reason_marked(day):
 def holiday_marked(day):
     """The holiday's name; in a language the holidays package lacks, the Swedish, lang="sv"."""
     if day.holiday and lang() not in HOLIDAY_LANGUAGES:
-        return Markup('<span lang="sv">%s</span>') % day.holiday
+        return swedish(day.holiday)
     return day.holiday or ""
 
 

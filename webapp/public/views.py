@@ -30,6 +30,8 @@ from webapp.schedule.slots import STATES
 
 bp.app_context_processor(site.template_context)
 bp.app_context_processor(helpers)
+# `text|isolate`: numbers, codes and addresses in running text keep their order (RTL pages).
+bp.add_app_template_filter(site.isolate, "isolate")
 # `slot is in_progress(now)`: templates ask the slot's states, they don't compare times.
 for _state in STATES:
     bp.add_app_template_test(_state.holds, _state.name)
