@@ -215,16 +215,43 @@ def test_no_swedish_left_on_pages_in_other_languages(client, lang):
             assert text not in swedish, (url, text)
 
 
-def test_holiday_named_in_swedish_marked_where_no_translation_exists(client, pin):
+def test_holiday_named_in_every_language_through_package_or_catalogue(client, pin):
     offer_languages(*ALL)
     pin(datetime(2026, 12, 25, 9, 0, tzinfo=UTC))
 
-    arabic = get_soup(client, "/ar/").select_one("#office-status")
-    ukrainian = get_soup(client, "/uk/").select_one("#office-status")
+    status = {lang: get_soup(client, f"/{lang}/").select_one("#office-status") for lang in ALL}
 
-    marked = [span.get_text() for span in arabic.select('p span[lang="sv"]')]
-    assert marked == ["Juldagen"]
-    assert "Різдво" in ukrainian.get_text() and "Juldagen" not in ukrainian.get_text()
+    assert "عيد الميلاد" in status["ar"].get_text()
+    assert "Різдво" in status["uk"].get_text()
+    assert [lang for lang in OTHERS if "Juldagen" in status[lang].get_text()] == []
+    assert [lang for lang in OTHERS if status[lang].select('p [lang="sv"]')] == []
+
+
+def test_every_holiday_the_package_names_is_in_every_catalogue():
+    from datetime import date
+
+    from webapp.schedule.holiday_words import NAMES
+    from webapp.schedule.office import holiday_names
+
+    names = holiday_names(date(2024, 1, 1), date(2035, 12, 31))
+    translated = {
+        lang: holiday_names(date(2024, 1, 1), date(2035, 12, 31), locale=lang) for lang in OTHERS
+    }
+
+    assert set(names.values()) == set(NAMES)
+    for lang, table in translated.items():
+        assert {name.lang for name in table.values()} == {lang}, lang
+        assert not set(table.values()) & set(NAMES), lang
+
+
+def test_holiday_without_a_translation_keeps_its_swedish_name_marked_as_such():
+    from webapp.schedule.office import HolidayName, _named
+
+    unknown, known = _named("Okänd helgdag", "ar"), _named("Juldagen", "ar")
+
+    assert (unknown, unknown.lang) == ("Okänd helgdag", "sv")
+    assert (known, known.lang) == ("عيد الميلاد", "ar")
+    assert isinstance(known, HolidayName)
 
 
 @pytest.mark.parametrize(

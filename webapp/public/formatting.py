@@ -6,7 +6,6 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
 from webapp.i18n import direction
-from webapp.schedule.office import HOLIDAY_LANGUAGES
 from webapp.site import data_text, lang, swedish, timezone
 from webapp.site import now as site_now
 
@@ -104,8 +103,8 @@ def change_reason_marked(day):
 
 
 def holiday_marked(day):
-    """The holiday's name; in a language the holidays package lacks, the Swedish, lang="sv"."""
-    if day.holiday and lang() not in HOLIDAY_LANGUAGES:
+    """The holiday's name; where no translation exists, the Swedish, marked lang="sv"."""
+    if day.holiday and getattr(day.holiday, "lang", lang()) != lang():
         return swedish(day.holiday)
     return day.holiday or ""
 

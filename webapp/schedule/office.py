@@ -2,17 +2,48 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays as holiday_data
+from babel.support import NullTranslations, Translations
 
-# The languages the holidays package names Swedish holidays in; others get the Swedish name.
+from webapp.config import TRANSLATIONS
+
+# The languages the holidays package names Swedish holidays in; the others look the Swedish
+# name up in their catalogue (webapp/schedule/holiday_words.py), else keep it.
 HOLIDAY_LANGUAGES = {"sv": "sv", "en": "en_US", "uk": "uk"}
+
+
+class HolidayName(str):
+    """A holiday's name that knows its language: "sv" where no translation was found."""
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str):
+        name = super().__new__(cls, text)
+        name.lang = lang
+        return name
+
+    def __reduce__(self):
+        return HolidayName, (str(self), self.lang)
+
+
+@cache
+def _catalogue(locale: str) -> NullTranslations:
+    return Translations.load(TRANSLATIONS, [locale])
+
+
+def _named(name: str, locale: str) -> HolidayName:
+    if locale in HOLIDAY_LANGUAGES:
+        return HolidayName(name, locale)
+    translated = _catalogue(locale).gettext(name)
+    return HolidayName(translated, locale if translated != name else "sv")
 
 
 def holiday_names(
     first: date, last: date, *, country="SE", categories=("public", "de_facto"), locale="sv"
-) -> dict[date, str]:
+) -> dict[date, HolidayName]:
     """Public and de facto holidays between first and last (inclusive), named in `locale`."""
     table = holiday_data.country_holidays(
         country,
@@ -20,7 +51,9 @@ def holiday_names(
         categories=categories,
         language=HOLIDAY_LANGUAGES.get(locale, "sv"),
     )
-    return {day: name for day, name in sorted(table.items()) if first <= day <= last}
+    return {
+        day: _named(name, locale) for day, name in sorted(table.items()) if first <= day <= last
+    }
 
 
 @dataclass
