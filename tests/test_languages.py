@@ -35,6 +35,9 @@ PAGES = [
     "/{lang}/feedback/torget/thanks",
     "/{lang}/editors",
     "/{lang}/presence?place=torget",
+    "/{lang}/promises",
+    "/{lang}/promises/2025-2026",
+    "/{lang}/promises/2023-2024",
 ]
 SWEDISH_LETTERS = re.compile(r"\w*[åäöÅÄÖ]\w*")
 PRODUCT_NAME = "Närvaro"  # the service's name, the same in every language

@@ -4,6 +4,7 @@ calendars/savsjo.toml changes when Sävsjö confirms its real times, so nothing 
 may read it: a test that tracked its times would break on a data edit.
 """
 
+import dataclasses
 import re
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from webapp.models import Municipality, Place, PresenceSeries, PresenceSlot, Pro
 from webapp.promise import records
 from webapp.schedule.area_file import AreaData, load_data_file
 from webapp.schedule.calendar_file import load_calendar_file
+from webapp.schedule.file_reader import Text
 
 SHIPPING = CALENDARS / "savsjo.toml"
 TESTS = Path(__file__).resolve().parent
@@ -145,3 +147,27 @@ def test_shipped_area_file_loads_in_one_run(app):
     for town in towns:
         places = select(func.count()).select_from(Place).where(Place.municipality_id == town.id)
         assert db.session.scalar(places) >= 2, town.slug
+
+
+def _texts(value, where="file"):
+    """Every translatable text in the parsed file, with where it stands."""
+    if isinstance(value, Text):
+        yield where, value
+    elif dataclasses.is_dataclass(value):
+        for item in dataclasses.fields(value):
+            yield from _texts(getattr(value, item.name), f"{where}.{item.name}")
+    elif isinstance(value, list | tuple):
+        for n, item in enumerate(value):
+            yield from _texts(item, f"{where}[{n}]")
+
+
+def test_shipping_file_has_every_public_text_in_every_offered_language():
+    data = load_calendar_file(SHIPPING)
+    others = set(data.languages) - {"sv"}
+    texts = [(where, text) for where, text in _texts(data) if text.sv]
+
+    missing = [(where, sorted(others - set(text.other))) for where, text in texts]
+
+    assert len(texts) >= 30  # promises, commitments, activities, office, closures, places
+    assert [m for m in missing if m[1]] == []
+    assert all(all(text.other[lang] for lang in others) for _where, text in texts)
