@@ -98,7 +98,8 @@ def load_calendar(session, data: CalendarData, *, now, area: PoliceArea | None =
 
 
 def _holidays(data: CalendarData, pattern) -> dict[date, Text]:
-    """The holidays on which `pattern` would put police somewhere, named in sv and en."""
+    """The holidays on which `pattern` would put police somewhere, named in every language
+    the file offers."""
     days = {
         start.astimezone(ZoneInfo(data.timezone)).date()
         for start, _end in pattern_occurrences(
@@ -114,9 +115,14 @@ def _holidays(data: CalendarData, pattern) -> dict[date, Text]:
     if not days:
         return {}
     rules = {"country": data.holiday_country, "categories": data.holiday_categories}
+    others = [lang for lang in data.languages if lang != "sv"]
+    names = {lang: holiday_names(min(days), max(days), locale=lang, **rules) for lang in others}
     sv = holiday_names(min(days), max(days), locale="sv", **rules)
-    en = holiday_names(min(days), max(days), locale="en", **rules)
-    return {day: Text(sv[day], {"en": en[day]}) for day in sorted(days) if day in sv}
+    return {
+        day: Text(sv[day], {lang: str(n[day]) for lang, n in names.items() if n[day].lang == lang})
+        for day in sorted(days)
+        if day in sv
+    }
 
 
 def load_area(session, data: AreaData, *, now) -> dict[str, dict]:
