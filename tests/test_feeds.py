@@ -9,12 +9,15 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
+from sqlalchemy import select
 from werkzeug.http import http_date, parse_date
 
 from tests.conftest import NOW, load_default_calendar
 from tests.factories import make_closure, make_slot, place
 from webapp.extensions import db
-from webapp.models import PresenceSlot
+from webapp.models import Municipality, PresenceSlot
+from webapp.schedule import store
+from webapp.schedule.office import holiday_names
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 FEEDS = ["/feeds/all.ics", "/feeds/office.ics", "/feeds/presence.ics", "/feeds/places/torget.ics"]
@@ -323,7 +326,7 @@ def test_presence_event_has_place_text_location_geo_and_page_link(client):
     event = events(calendar(client, "/feeds/presence.ics"))[f"slot-{slot.id}@narvaro.example"]
 
     assert str(event["SUMMARY"]) == "Polisen på plats: Torget"
-    assert str(event["LOCATION"]) == "Torget, Torget, Sävsjö"
+    assert str(event["LOCATION"]) == "Torget, Sävsjö"
     assert event["GEO"].latitude == pytest.approx(57.40315)
     assert event["GEO"].longitude == pytest.approx(14.66530)
     assert str(event["DESCRIPTION"]) == (
@@ -344,7 +347,7 @@ def test_english_feed_uses_the_data_files_english_text(client):
         f"slot-{slot.id}@narvaro.example"
     ]
 
-    assert str(event["LOCATION"]) == "Torget (the square), Torget, Sävsjö"
+    assert str(event["LOCATION"]) == "Torget (the square), Sävsjö"
     assert str(event["URL"]) == "https://narvaro.example/en/places/torget"
     assert "In the town centre, by the fountain." in str(event["DESCRIPTION"])
 
@@ -529,3 +532,53 @@ def test_unknown_feeds_are_404(client, url):
 
     assert response.status_code == 404
     assert response.headers["Content-Type"].startswith("text/html")
+
+
+OFFERED = ("sv", "en", "ar", "fa", "so", "ti", "uk")
+
+
+def _catalogue(lang):
+    from babel.support import Translations
+
+    from webapp.config import TRANSLATIONS
+
+    return Translations.load(TRANSLATIONS, [lang])
+
+
+@pytest.mark.parametrize("lang", OFFERED[1:])
+def test_feed_in_every_offered_language_has_its_words_and_the_same_occurrences(client, lang):
+    words = _catalogue(lang)
+    swedish = calendar(client, "/feeds/all.ics")
+    other = calendar(client, f"/feeds/all.ics?lang={lang}")
+    first, last = date(2026, 10, 26), date(2027, 5, 24)
+
+    def when(cal):
+        return sorted(
+            (uid, start, end, status) for uid, start, end, status, _s in expanded(cal, first, last)
+        )
+
+    presence = [e for e in expanded(other, first, last) if e[0].startswith("slot-")]
+    christmas = office_on(other, date(2026, 12, 25))
+    names = [p.text("name", lang) for p in store.presence_places(db.session)]
+    day = date(2026, 12, 25)
+    holiday = holiday_names(day, day, locale=lang)[day]
+
+    assert when(other) == when(swedish) and len(presence) > 20
+    town = db.session.scalar(select(Municipality)).text("name", lang)
+    assert str(other["X-WR-CALNAME"]) == str(other["NAME"])
+    assert str(other["NAME"]) == words.gettext("Polisen i %(town)s") % {"town": town}
+    assert {summary for *_e, summary in presence} == {
+        words.gettext("Polisen på plats: %(place)s") % {"place": name} for name in names
+    }
+    assert christmas[0][4] == words.gettext("Stängt: %(reason)s") % {"reason": holiday}
+
+
+def test_arabic_feed_and_slot_file_are_in_arabic(client):
+    slot = torget_slot_on(date(2026, 11, 27))
+    feed = events(calendar(client, "/feeds/places/torget.ics?lang=ar"))
+    single = events(calendar(client, f"/feeds/slots/{slot.id}.ics?lang=ar"))
+    uid = f"slot-{slot.id}@narvaro.example"
+
+    assert str(feed[uid]["SUMMARY"]) == str(single[uid]["SUMMARY"]) == "الشرطة حاضرة: Torget"
+    assert str(single[uid]["LOCATION"]) == "Torget, Sävsjö"
+    assert feed[uid]["DTSTART"].dt == single[uid]["DTSTART"].dt

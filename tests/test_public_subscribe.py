@@ -4,6 +4,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
+import icalendar
 import pytest
 
 from tests.support.html import soup
@@ -195,3 +196,25 @@ def test_subscribe_page_explains_google_outlook_and_android(client):
 
     assert "Lägg till kalender > Från webbadress" in steps
     assert page.select_one("ul.steps").find("a", string="ICSx⁵")["href"].startswith("https://")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "ar", "fa", "so", "ti", "uk"])
+def test_links_from_a_languages_pages_hand_out_that_languages_calendars(client, lang):
+    from tests.factories import make_slot
+    from tests.support.html import get_soup
+
+    make_slot()
+    subscribe = get_soup(client, f"/{lang}/subscribe")
+    torget = get_soup(client, f"/{lang}/places/torget")
+    feeds = [a["href"] for a in subscribe.select('a[href*="/feeds/"]')]
+    files = [a["href"] for a in torget.select('a[href*="/feeds/slots/"]')]
+
+    query = [] if lang == "sv" else [lang]
+    assert feeds and files
+    assert {tuple(parse_qs(urlsplit(url).query).get("lang", [])) for url in feeds + files} == {
+        tuple(query)
+    }
+    for url in files:
+        [event] = icalendar.Calendar.from_ical(client.get(url).data).walk("VEVENT")
+        location = str(event["LOCATION"])
+        assert location.endswith(", Sävsjö") and location.count("Torget") == 1, location

@@ -76,6 +76,15 @@ def _paragraphs(*parts: str) -> str:
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 
+def location(place, lang: str) -> str:
+    """Where, written once: the place's name and its address, without the name twice
+    ("Torget (the square), Sävsjö" where the address is "Torget, Sävsjö")."""
+    name, address = place.text("name", lang), place.text("address", lang)
+    if address and place.name and address.startswith(place.name):
+        return name + address[len(place.name) :]
+    return ", ".join(p for p in (name, address) if p)
+
+
 def presence_event(slot, *, host: str, lang: str, wording: Wording, url: str = "") -> Event:
     """A presence slot as an event; a cancelled one keeps its UID and says why."""
     place = slot.place
@@ -96,7 +105,7 @@ def presence_event(slot, *, host: str, lang: str, wording: Wording, url: str = "
         changed=slot.updated_at,
         sequence=slot.sequence or 0,
         description=description,
-        location=", ".join(p for p in (place.text("name", lang), place.address) if p),
+        location=location(place, lang),
         geo=_geo(place),
         url=url,
         cancelled=slot.cancelled,
@@ -144,7 +153,7 @@ def office_events(
     """One event per opening interval per day; closed days keep their usual UIDs, cancelled."""
     name = office.text("name", lang)
     common = {
-        "location": ", ".join(p for p in (name, office.address) if p),
+        "location": location(office, lang),
         "geo": _geo(office),
         "url": url,
     }

@@ -4,8 +4,8 @@ Endpoints (other blueprints link to these names):
   feeds.calendar  /feeds/<all|office|presence>.ics   subscription feeds (inline)
   feeds.place     /feeds/places/<slug>.ics           one place's presence
   feeds.slot      /feeds/slots/<id>.ics              one event, as a download
-All take an optional ?lang=en for English text; Swedish otherwise. The language never comes
-from Accept-Language, so every client gets the same bytes.
+All take an optional ?lang=<code> for the text in any language the site offers; Swedish
+otherwise. The language never comes from Accept-Language, so every client gets the same bytes.
 """
 
 import hashlib
@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.routing import BuildError
 
-from webapp import site, tenant
+from webapp import i18n, site, tenant
 from webapp.extensions import db
 from webapp.feeds import ical
 from webapp.models import Municipality, OfficeHours, PresenceSlot
@@ -32,7 +32,8 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 def _lang() -> str:
-    return "en" if request.args.get("lang") == "en" else "sv"
+    asked = request.args.get("lang")
+    return asked if asked in i18n.supported() else i18n.SOURCE
 
 
 def _page_url(endpoint, path, **values) -> str:

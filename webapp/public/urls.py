@@ -5,12 +5,10 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import gettext as _
 
-from webapp.feeds import links
+from webapp import i18n
+from webapp.feeds import ical, links
 from webapp.public.formatting import place_name
 from webapp.site import lang, municipality, public_base_url
-
-# Feeds have Swedish event text, or English with ?lang=en; one feed per URL.
-FEED_LANGUAGES = ("en",)
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -19,8 +17,8 @@ def absolute_url(endpoint: str, **values) -> str:
 
 
 def feed_url(endpoint: str, **values) -> str:
-    """A feed's https URL; English pages hand out English feeds (?lang=en)."""
-    if lang() in FEED_LANGUAGES:
+    """A feed's https URL in the page's language (?lang=ar; Swedish, the source, without)."""
+    if lang() != i18n.SOURCE:
         values["lang"] = lang()
     return absolute_url(endpoint, **values)
 
@@ -90,10 +88,10 @@ def slot_title(slot) -> str:
 def slot_calendar_links(slot) -> dict:
     """Ways to put one slot in a personal calendar: .ics file, Google, Outlook."""
     title = slot_title(slot)
-    where = slot.place.address or place_name(slot.place)
+    where = ical.location(slot.place, lang())
     details = slot.place.text("description", lang())
     ics_values = {"slot_id": slot.id}
-    if lang() in FEED_LANGUAGES:
+    if lang() != i18n.SOURCE:
         ics_values["lang"] = lang()
     return {
         "ics": url_for("feeds.slot", **ics_values),
