@@ -595,3 +595,61 @@ def test_admins_and_visitors_cannot_make_posters(app):
     assert admin.get("/sv/staff/posters").status_code == 403
     assert admin.get(f"/sv/staff/posters/{poster.code}.pdf").status_code == 403
     assert visitor.get(f"/sv/staff/posters/{poster.code}.pdf").status_code == 302
+
+
+CHRISTMAS_CHANGES = [  # the office's changed days from Sunday 6 December, four weeks on
+    "Torsdag 24 december: stängt (Julafton)",
+    "Fredag 25 december: stängt (Juldagen)",
+    "Tisdag 29 december – onsdag 30 december: 09:00–11:00 (Kortare öppettider i mellandagarna)",
+    "Torsdag 31 december: stängt (Nyårsafton)",
+    "Fredag 1 januari 2027: stängt (Nyårsdagen)",
+]
+
+
+def _changes(lines: list[str]) -> list[str]:
+    """The lines under "Ändrade tider:", a wrapped line joined again."""
+    found = []
+    for line in lines[lines.index("Ändrade tider:") + 1 :]:
+        if line.startswith("Alla tider") or line.startswith("Polisen"):
+            break
+        if found and not found[-1].startswith("Fler") and re.match(r"^\d{2}:\d{2}|^[a-zåäö]", line):
+            found[-1] += " " + line
+        else:
+            found.append(line)
+    return found
+
+
+def test_poster_prints_the_closures_in_the_weeks_it_covers_or_where_to_find_the_rest(app, pin):
+    pin(datetime(2026, 12, 6, 11, 0, tzinfo=UTC))  # Sunday 6 December, four weeks to 3 January
+    client = staff_client(app, "police")
+    place_poster = _create_poster(client, "torget")
+    office_poster = _create_poster(client, "poliskontoret")
+
+    at_place = pdf_lines(client.get(f"/sv/staff/posters/{place_poster.code}.pdf").data)
+    at_office = pdf_lines(client.get(f"/sv/staff/posters/{office_poster.code}.pdf").data)
+
+    assert at_place[at_place.index("Ingen polis här:") + 1 :][:2] == [
+        "Fredag 25 december (Juldagen)",
+        "Fredag 1 januari 2027 (Nyårsdagen)",
+    ]
+    assert _changes(at_office) == CHRISTMAS_CHANGES
+    # Beside the presence column there is room for some: the rest is on the site.
+    shown = _changes(at_place)
+    assert shown[-1] == "Fler ändringar: narvaro.example"
+    assert shown[:-1] == CHRISTMAS_CHANGES[: len(shown) - 1] and len(shown) >= 3
+    assert {"Tisdag 09:30–11:45", "Torsdag 12:00–17:30", "Fredag 08:30–11:30"} <= set(at_place)
+
+
+def test_a_cancelled_time_is_printed_with_its_reason_beside_the_pattern(app):
+    client = staff_client(app, "police")
+    slot = db.session.scalars(
+        select(PresenceSlot).where(PresenceSlot.starts_at == datetime(2026, 12, 4, 12, tzinfo=UTC))
+    ).one()
+    slot.status, slot.note = "cancelled", "Utbildning"
+    db.session.commit()
+    poster = _create_poster(client, "torget")
+
+    lines = pdf_lines(client.get(f"/sv/staff/posters/{poster.code}.pdf").data)
+
+    assert lines[lines.index("Ingen polis här:") + 1] == "Fredag 4 december (Utbildning)"
+    assert "Fredag 4 december 13:00–14:30" not in lines

@@ -17,12 +17,11 @@ from webapp.feedback.poster_pdf import PosterContent, PosterSection
 from webapp.public.formatting import clock, long_date, time_range, upper_first, weekday_name
 from webapp.public.summary import weekly_hours
 from webapp.schedule import store
-from webapp.schedule.office import OfficeDay, changed_days
-from webapp.schedule.presence import WeeklyPattern, weekly_patterns_on
+from webapp.schedule.office import OfficeDay, changed_days, holiday_names
+from webapp.schedule.presence import WeeklyPattern, days_without_presence, weekly_patterns_on
 from webapp.site import site_url
 
 WEEKS = 4  # a poster stays up for a while; it points to the web page for later times
-MAX_EXCEPTIONS = 4
 
 
 def poster_url(code: str) -> str:
@@ -59,30 +58,76 @@ def pattern_row(pattern: WeeklyPattern) -> tuple[str, str]:
     return upper_first(days), time_range(pattern.starts, pattern.ends)
 
 
-def _presence_section(session, place, now: datetime, tz) -> PosterSection:
-    slots = store.slots_between(session, now, now + timedelta(weeks=WEEKS), place=place)
+def _presence_section(session, place, municipality, now: datetime, tz) -> PosterSection:
+    until = now + timedelta(weeks=WEEKS)
+    slots = store.slots_between(session, now, until, place=place)
     rows = tuple(
         (upper_first(long_date(slot.starts_at)), time_range(slot.starts_at, slot.ends_at))
         for slot in slots
         if not slot.cancelled
     )
     today = now.astimezone(tz).date()
-    patterns = weekly_patterns_on(store.presence_series(session, place), today)
+    series = store.presence_series(session, place)
+    patterns = weekly_patterns_on(series, today)
+    in_force = [s for s in series if s.first_day <= today <= s.last_day]
+    missing = days_without_presence(in_force, slots, today, until.astimezone(tz).date(), tz)
+    note = _("Tiderna kan ändras. De senaste tiderna finns på webbplatsen.")
+    if missing:
+        note = _lines(_("Ingen polis här:"), _missing_lines(missing, slots, municipality, tz), note)
     return PosterSection(
         _("Polisen på plats här"),
         rows,
         empty=_("Inga tider är bestämda de närmaste veckorna. Se webbplatsen."),
-        note=_("Tiderna kan ändras. De senaste tiderna finns på webbplatsen."),
+        note=note,
         pattern=tuple(pattern_row(p) for p in patterns),
         rows_heading=_("De närmaste tiderna:") if patterns else "",
+        note_more=_more(),
     )
 
 
-def _exception_text(day: OfficeDay) -> str:
-    when = long_date(day.day)
-    reason = day.reason(site.lang())
-    hours = ", ".join(time_range(a, b) for a, b in day.intervals) or _("stängt")
-    return f"{upper_first(when)}: {hours}" + (f" ({reason})" if reason else "")
+def _missing_lines(days, slots, municipality, tz) -> list[str]:
+    """ "Fredag 25 december (Juldagen)": the holiday, or the cancelled time's reason."""
+    holidays = holiday_names(
+        days[0], days[-1], locale=site.lang(), **store.holiday_settings(municipality)
+    )
+    reasons = {
+        s.starts_at.astimezone(tz).date(): s.text("note", site.lang()) for s in slots if s.cancelled
+    }
+    lines = []
+    for day in days:
+        reason = holidays.get(day) or reasons.get(day) or ""
+        lines.append(upper_first(long_date(day)) + (f" ({reason})" if reason else ""))
+    return lines
+
+
+def _lines(heading: str, lines: list[str], after: str = "") -> str:
+    """A heading and its lines (the PDF shortens them if they don't fit, see note_more)."""
+    return "\n".join([heading, *lines, *([after] if after else [])])
+
+
+def _more() -> str:
+    return _("Fler ändringar: %(site)s", site=printed_url(site_url()))
+
+
+def _exception_texts(days: list[OfficeDay]) -> list[str]:
+    """ "Torsdag 24 december: stängt (Julafton)"; a run of days alike in one line
+    ("Tisdag 29 december – onsdag 30 december: 09:00–11:00 (…)")."""
+    runs = []
+    for day in days:
+        reason = day.reason(site.lang())
+        hours = ", ".join(time_range(a, b) for a, b in day.intervals) or _("stängt")
+        last = runs[-1] if runs else None
+        if last and last[2:] == (hours, reason) and (day.day - last[1].day).days == 1:
+            runs[-1] = (last[0], day, hours, reason)
+        else:
+            runs.append((day, day, hours, reason))
+    texts = []
+    for first, last, hours, reason in runs:
+        when = upper_first(long_date(first.day))
+        if last is not first:
+            when = f"{when} – {long_date(last.day)}"
+        texts.append(f"{when}: {hours}" + (f" ({reason})" if reason else ""))
+    return texts
 
 
 def _office_section(session, office, municipality, now: datetime, tz) -> PosterSection:
@@ -95,13 +140,13 @@ def _office_section(session, office, municipality, now: datetime, tz) -> PosterS
     days = store.office_days_between(
         session, today, today + timedelta(weeks=WEEKS), tz, site.lang(), municipality=municipality
     )
-    exceptions = changed_days(days)
-    note = "\n".join(_exception_text(d) for d in exceptions[:MAX_EXCEPTIONS])
+    exceptions = _exception_texts(changed_days(days))
     return PosterSection(
         _("Poliskontoret har öppet"),
         tuple(rows),
         empty=_("Öppettiderna finns på webbplatsen."),
-        note=(_("Ändrade tider:") + "\n" + note) if note else "",
+        note=_lines(_("Ändrade tider:"), exceptions) if exceptions else "",
+        note_more=_more(),
     )
 
 
@@ -113,7 +158,7 @@ def poster_content(session, poster, *, now: datetime, municipality) -> PosterCon
     office = store.get_office(session)
     sections = []
     if not place.is_office:
-        sections.append(_presence_section(session, place, now, tz))
+        sections.append(_presence_section(session, place, municipality, now, tz))
     if office is not None:
         sections.append(_office_section(session, office, municipality, now, tz))
     feed = (

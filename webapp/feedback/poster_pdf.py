@@ -26,7 +26,8 @@ class PosterSection:
     """A column of times: a heading, the weekly pattern, then (when, time) rows.
 
     `pattern` rows (e.g. ("Fredagar", "13:00–14:30")) outlast the dated `rows`: when space
-    runs short, dated rows are left out first. `empty` is said when there is neither.
+    runs short, dated rows (those under a `rows_heading`) are left out first, then the note's
+    last lines, replaced by `note_more`. `empty` is said when there is neither.
     """
 
     heading: str
@@ -35,6 +36,7 @@ class PosterSection:
     note: str = ""
     pattern: tuple[tuple[str, str], ...] = ()
     rows_heading: str = ""
+    note_more: str = ""  # printed instead of the note's last lines when they don't fit
 
 
 @dataclass(frozen=True)
@@ -134,20 +136,35 @@ def _columns(pdf: _Poster, sections, *, top: float, bottom: float) -> None:
         pdf.set_left_margin(x)
         pdf.write_line(section.heading, 15, style="B", width=width, height=7)
         pdf.ln(1.5)
+        # Dated rows make room for the note (closures, days without presence); weekly rows don't.
+        note = pdf.height_of(section.note, 10, width=width, height=5) if section.note else 0
+        room = bottom - (note + 1 if note and section.rows_heading else 0)
         if not section.rows and not section.pattern and section.empty:
             pdf.write_line(section.empty, 12, width=width, height=6)
         for when, times in section.pattern:  # one line each, wrapped: "Onsdagar varannan vecka"
-            if pdf.get_y() + 6 <= bottom:
+            if pdf.get_y() + 6 <= room:
                 pdf.write_line(f"{when} {times}", 12, style="B", width=width, height=6)
-        if section.rows and section.rows_heading and pdf.get_y() + 13 <= bottom:
+        if section.rows and section.rows_heading and pdf.get_y() + 13 <= room:
             pdf.ln(1.5)
             pdf.write_line(section.rows_heading, 11, color=MUTED, width=width, height=5.5)
-        _rows(pdf, section.rows, width=width, bottom=bottom)
-        note = pdf.height_of(section.note, 10, width=width, height=5) if section.note else 0
-        if note and pdf.get_y() + 1 + note <= bottom:
+        _rows(pdf, section.rows, width=width, bottom=room)
+        if note:
             pdf.ln(1)
-            pdf.write_line(section.note, 10, color=MUTED, width=width, height=5)
+            _note(pdf, section, width=width, bottom=bottom)
     pdf.set_left_margin(MARGIN)
+
+
+def _note(pdf: _Poster, section: PosterSection, *, width: float, bottom: float) -> None:
+    """The note's lines that fit; when some don't, the last that fit make way for note_more."""
+    lines = section.note.split("\n")
+    heights = [pdf.height_of(line, 10, width=width, height=5) for line in lines]
+    if pdf.get_y() + sum(heights) > bottom:
+        more = pdf.height_of(section.note_more, 10, width=width, height=5)
+        while lines and pdf.get_y() + sum(heights) + more > bottom:
+            lines, heights = lines[:-1], heights[:-1]
+        lines = [*lines, section.note_more] if len(lines) > 1 else []  # not a heading alone
+    for line in lines:
+        pdf.write_line(line, 10, color=MUTED, width=width, height=5)
 
 
 def _rows(pdf: _Poster, rows, *, width: float, bottom: float) -> None:

@@ -69,3 +69,20 @@ def weekly_patterns_on(series, day: date) -> list[WeeklyPattern]:
         if s.first_day <= day <= s.last_day
     }
     return sorted(found, key=lambda p: (p.weekdays, p.starts, p.ends, p.interval_weeks))
+
+
+def days_without_presence(series, slots, first: date, last: date, tz: ZoneInfo) -> list[date]:
+    """Local dates in [first, last] on which a weekly pattern in `series` would put police at
+    its place but no slot in `slots` (the place's, cancelled ones included) is held: skipped
+    holidays and cancelled times. A poster prints these beside the pattern it prints."""
+    held = {s.starts_at.astimezone(tz).date() for s in slots if not s.cancelled}
+    planned = set()
+    for s in series:
+        end = min(last, s.last_day)
+        for start, _end in pattern_occurrences(
+            s.weekdays, s.starts, s.ends, s.first_day, end, s.interval_weeks or 1, tz
+        ):
+            day = start.astimezone(tz).date()
+            if day >= first:
+                planned.add(day)
+    return sorted(planned - held)
