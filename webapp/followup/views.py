@@ -7,7 +7,7 @@ from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from webapp import ratelimits, site
+from webapp import i18n, ratelimits, site
 from webapp.extensions import db, limiter
 from webapp.promise import records
 from webapp.promise.atom import FeedEntry, build_feed
@@ -45,7 +45,8 @@ def charts(followup) -> dict:
             title = _(
                 "%(activity)s, per tertial", activity=item.activity.text("title", site.lang())
             )
-            svg = bar_chart(f"chart-{item.activity.key}", chart_title(title, rows), rows)
+            rtl = i18n.direction(site.lang()) == "rtl"
+            svg = bar_chart(f"chart-{item.activity.key}", chart_title(title, rows), rows, rtl=rtl)
             out[item.activity.key] = Markup(svg)  # noqa: S704 - built from escaped parts
     return out
 
