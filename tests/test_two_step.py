@@ -232,3 +232,24 @@ def test_an_admin_removes_a_colleagues_second_factor(app):
     assert login(client, "polis@example.se").headers["Location"] == "/sv/staff/"
     assert "two_step.remove" in _actions()
     assert db.session.scalars(select(RecoveryCode)).all() == []
+
+
+def test_setup_on_the_phone_itself_opens_the_app_with_issuer_account_and_the_stored_secret(app):
+    from webapp.accounts.sealing import SecretSealer
+
+    client = logged_in(app, "police")
+    page = soup(client.get("/sv/staff/account/two-step"))
+    href = page.find(id="otpauth-link")["href"]
+    totp = pyotp.parse_uri(href)
+    groups = [span.get_text() for span in page.find(id="secret").find_all("span")]
+
+    done = post_form(client, "/sv/staff/account/two-step", {"code": totp.at(NOW)})
+    db.session.expire_all()
+    user = db.session.scalar(select(User).where(User.email == "polis@example.se"))
+    stored, _old = SecretSealer(["test-secret"], "totp").open(user.totp_secret_sealed)
+
+    assert href.startswith("otpauth://totp/")
+    assert (totp.issuer, totp.name) == ("Närvaro Sävsjö kommun", "polis@example.se")
+    assert done.status_code == 200 and totp.secret == stored
+    assert "".join(groups) == stored and {len(g) for g in groups[:-1]} == {4}
+    assert "Skanna QR-koden, eller" not in page.get_text()

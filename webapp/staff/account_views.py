@@ -105,7 +105,10 @@ def two_step_setup(lang):
     uri = two_step.setup_uri(secret, current_user.email, _issuer())
     qr = qr_svg.__wrapped__(uri, label=_("QR-kod för appen"))  # uncached: it holds a secret
     required = two_step.required(current_user, current_app.config["STAFF_MFA"])
-    return render_form("staff/two_step_setup.html", form, secret=secret, qr=qr, required=required)
+    groups = [secret[i : i + 4] for i in range(0, len(secret), 4)]  # shown "ABCD EFGH …"
+    return render_form(
+        "staff/two_step_setup.html", form, uri=uri, secret_groups=groups, qr=qr, required=required
+    )
 
 
 def _issuer() -> str:
