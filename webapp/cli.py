@@ -50,9 +50,9 @@ def load_calendars(path):
             )
         loaded = f"{prefix}loaded" if prefix else f"Loaded {path}"
         click.echo(
-            f"{loaded}: {changes['places']} places, {changes['hours']} hour rules and "
-            f"{changes['closures']} closures changed, {changes['slots_added']} presence slots "
-            f"added, {changes['slots_cancelled']} cancelled."
+            f"{loaded}: the office and {changes['places']} places, {changes['hours']} hour "
+            f"rules and {changes['closures']} closures changed, {changes['slots_added']} "
+            f"presence slots added, {changes['slots_cancelled']} cancelled."
         )
     if isinstance(data, AreaData):
         click.echo(f"Loaded {path}: {data.name.sv}, {len(counts)} municipalities.")

@@ -89,10 +89,12 @@ def load_calendar(session, data: CalendarData, *, now, area: PoliceArea | None =
     ).all():
         cancelled += _generate_slots(session, series, tz, now, keep=False)[1]
     counts.update(
-        places=len(places),
+        places=len(data.places),  # where police are present; the office is not one of them
         slots_added=added,
         slots_cancelled=cancelled,
-        holidays_skipped=[f"{day.isoformat()} {place} ({name})" for day, place, name in skipped],
+        holidays_skipped=[
+            f"{day.isoformat()} {place} ({name})" for day, place, name in sorted(skipped)
+        ],
     )
     return counts
 
