@@ -37,6 +37,7 @@ EXPECTED = {
     "staff.slot_cancel": POLICE,
     "staff.slot_restore": POLICE,
     "staff.outcome": POLICE,
+    "staff.outcomes_held": POLICE,
     "staff.hours_edit": POLICE,
     "staff.closure_new": POLICE,
     "staff.closure_edit": POLICE,

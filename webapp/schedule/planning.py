@@ -251,13 +251,27 @@ def record_outcome(
     _audit_slot(session, slot, "slot.outcome", before=before, now=now, actor=actor)
 
 
+def record_held(session, chosen: list[PresenceSlot], *, now, actor) -> list[PresenceSlot]:
+    """Record "held as planned" for each chosen slot still waiting for an outcome; one audit
+    entry per slot. Slots reported meanwhile (by someone else) or no longer over are left."""
+    done = []
+    for slot in chosen:
+        if slots.UNREPORTED.holds(slot, now):
+            record_outcome(
+                session, slot, held=True, reason="", people_met=None, now=now, actor=actor
+            )
+            done.append(slot)
+    return done
+
+
 def slots_to_report(session, now: datetime) -> list[PresenceSlot]:
-    """Slots that are over and nobody has recorded an outcome for (schedule.slots.UNREPORTED)."""
+    """Slots that are over and nobody has recorded an outcome for (schedule.slots.UNREPORTED),
+    the latest first: the one just worked is on top."""
     return list(
         session.scalars(
             select(PresenceSlot)
             .where(slots.UNREPORTED.sql(now))
-            .order_by(PresenceSlot.starts_at, PresenceSlot.id)
+            .order_by(PresenceSlot.starts_at.desc(), PresenceSlot.id.desc())
         )
     )
 

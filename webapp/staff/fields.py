@@ -21,6 +21,7 @@ WEEKDAYS = [
     (5, _l("Lördag")),
     (6, _l("Söndag")),
 ]
+WEEKDAY_NOT_LISTED = _l("Välj bland veckodagarna i listan")
 DATE_HINT = _l("Till exempel 2026-12-04")
 TIME_HINT = _l("Till exempel 15:00")
 
@@ -62,20 +63,26 @@ class TimeRangeMixin:
 
 
 class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes; `not_listed` says what to do when a value is not one of the choices."""
+
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def __init__(self, *args, not_listed=WEEKDAY_NOT_LISTED, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.not_listed = not_listed
 
     def process_formdata(self, valuelist):
         try:
             self.data = [self.coerce(x) for x in valuelist]
         except (ValueError, TypeError):
             self.data = []
-            raise ValueError(_("Välj bland veckodagarna i listan")) from None
+            raise ValueError(str(self.not_listed)) from None
 
     def pre_validate(self, form):
         # A value that is not an option is a tampered request: say what to do, never 500.
         if self.data and any(v not in {c.value for c in self.choices} for v in self.data):
-            raise ValidationError(_("Välj bland veckodagarna i listan"))
+            raise ValidationError(str(self.not_listed))
 
 
 def set_place_choices(form, places, lang: str) -> None:

@@ -132,3 +132,15 @@ class OutcomeForm(BaseForm):
     def validate_reason(self, field):
         if self.held.data == "no" and not field.data:
             raise ValidationError(_("Skriv varför tillfället inte blev av"))
+
+
+class HeldForm(BaseForm):
+    """The past slots without an outcome that were held as planned, ticked in one list; the
+    view sets the choices (each slot waiting for an outcome)."""
+
+    slots = MultiCheckboxField(
+        _l("Tillfällen som blev av som planerat"),
+        coerce=str,
+        validators=[InputRequired(_l("Välj minst ett tillfälle som blev av"))],
+        not_listed=_l("Välj bland tillfällena i listan"),
+    )

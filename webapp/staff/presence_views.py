@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from webapp import site
 from webapp.extensions import db
+from webapp.forms import choices
 from webapp.models import PresenceSeries, PresenceSlot
 from webapp.schedule import planning
 from webapp.schedule.slots import REPORTED, is_move, slot_allows
@@ -21,6 +22,7 @@ from webapp.staff.fields import WEEKDAYS, set_place_choices
 from webapp.staff.presence_forms import (
     CancelForm,
     EndSeriesForm,
+    HeldForm,
     OutcomeForm,
     RestoreForm,
     SeriesForm,
@@ -304,10 +306,49 @@ def series_end(lang, series_id):
     return render_form("staff/series_end.html", form, series=series, tz=tz)
 
 
+def _held_form(to_report) -> HeldForm:
+    """The list of slots waiting for an outcome, all ticked at first: most were held. The
+    template writes each slot's time and place beside its box."""
+    form = HeldForm()
+    form.slots.choices = choices([(str(s.id), str(s.id)) for s in to_report])
+    if request.method == "GET":
+        form.slots.data = [str(s.id) for s in to_report]
+    return form
+
+
 @bp.get("/outcomes")
 @staff_required("schedule.read")
 def outcomes(lang):
     now = site.now()
+    to_report = planning.slots_to_report(db.session, now)
+    return _outcomes_page(_held_form(to_report), to_report, now)
+
+
+@bp.post("/outcomes")
+@staff_required("outcome.record")
+def outcomes_held(lang):
+    """ "Held as planned" for the ticked slots, in one submit; the exceptions go one by one."""
+    now = site.now()
+    to_report = planning.slots_to_report(db.session, now)
+    form = _held_form(to_report)
+    if not form.validate_on_submit():
+        return _outcomes_page(form, to_report, now)
+    chosen = set(form.slots.data)
+    done = planning.record_held(
+        db.session, [s for s in to_report if str(s.id) in chosen], now=now, actor=current_user
+    )
+    db.session.commit()
+    flash(
+        ngettext(
+            "%(num)d tillfälle är rapporterat som genomfört.",
+            "%(num)d tillfällen är rapporterade som genomförda.",
+            len(done),
+        )
+    )
+    return redirect(url_for("staff.outcomes"))
+
+
+def _outcomes_page(form, to_report, now):
     recent = list(
         db.session.scalars(
             select(PresenceSlot)
@@ -316,11 +357,8 @@ def outcomes(lang):
             .limit(50)
         )
     )
-    return render_template(
-        "staff/outcomes.html",
-        to_report=planning.slots_to_report(db.session, now),
-        recent=recent,
-        tz=timezone(),
+    return render_form(
+        "staff/outcomes.html", form, to_report=to_report, recent=recent, tz=timezone()
     )
 
 
