@@ -63,12 +63,28 @@ def record(
     return event
 
 
-def recent_events(session, *, limit=200, before_id=None) -> list[AuditEvent]:
-    """Newest first; page back with `before_id`."""
+def recent_events(
+    session, *, limit=200, before_id=None, actor_id=None, action=None, between=None
+) -> list[AuditEvent]:
+    """Newest first; page back with `before_id`. Optionally only one person's entries, one
+    action ("slot.cancel") or family of actions ("slot"), and [start, end) in time."""
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
     if before_id:
         query = query.where(AuditEvent.id < before_id)
+    if actor_id is not None:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    if action:
+        query = query.where(
+            (AuditEvent.action == action) | AuditEvent.action.startswith(action + ".")
+        )
+    if between is not None:
+        query = query.where(AuditEvent.at >= between[0], AuditEvent.at < between[1])
     return list(session.scalars(query))
+
+
+def actions_used(session) -> list[str]:
+    """Every action the log holds, for the filter: the list follows what was written."""
+    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
 
 
 def slot_state(slot) -> dict:

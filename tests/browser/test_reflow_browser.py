@@ -74,3 +74,68 @@ def test_the_presence_table_shows_that_it_scrolls_on_a_phone(context, promise_da
     assert backgrounds.count("gradient(") == 4  # two covers, two shadows
     assert attachments == "local, local, scroll, scroll"
     assert region.get_attribute("tabindex") == "0" and region.get_attribute("role") == "region"
+
+
+AUDIT_ADMIN = "reflow-admin@example.se"
+# Each word of the audit log as drawn (a hyphen may end a line): on one line, and no wider
+# than the box it is in.
+WORDS_THAT_DO_NOT_FIT = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.querySelector(".audit-list"),
+                                           NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.data.trim()) continue;
+    const box = (node.parentElement.closest("p, li") || node.parentElement).getBoundingClientRect();
+    for (const word of node.data.matchAll(/[^\\s-]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+      const right = Math.max(...rects.map((r) => r.right));
+      if (rects.length > 1 || right > box.right + 1) found.push(word[0]);
+    }
+  }
+  return found;
+}"""
+
+
+def test_the_audit_log_on_a_phone_is_cards_with_whole_words(browser, live_server):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from tests.browser.helpers import log_in
+    from tests.factories import PASSWORD
+    from webapp.extensions import db
+    from webapp.models import PresenceSlot, User
+    from webapp.schedule import planning
+
+    app = live_server.app
+    result = app.test_cli_runner().invoke(
+        args=["create-user", AUDIT_ADMIN, "--role", "admin"], input=PASSWORD + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():  # far from NOW, beyond every page's and feed's window
+        slot = db.session.scalars(
+            select(PresenceSlot).where(PresenceSlot.starts_at > datetime(2027, 8, 1, tzinfo=UTC))
+        ).first()
+        admin = db.session.scalar(select(User).where(User.email == AUDIT_ADMIN))
+        planning.cancel_slot(
+            db.session, slot, reason="Utbildning", now=app.config["NOW"], actor=admin
+        )
+        db.session.commit()
+        db.session.remove()
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    log_in(page, AUDIT_ADMIN, PASSWORD)
+
+    page.goto("/sv/staff/audit")
+    overflow = page.evaluate("document.documentElement.scrollWidth") - 360
+    cards = page.locator(".audit-entry").count()
+    broken = page.evaluate(WORDS_THAT_DO_NOT_FIT)
+    text = page.locator(".audit-list").inner_text()
+    context.close()
+
+    assert (overflow, broken) == (0, [])
+    assert cards >= 3 and page.url  # the admin's login, the cancellation, the account
+    assert f"{AUDIT_ADMIN} ställde in" in text and "status: scheduled → cancelled" in text

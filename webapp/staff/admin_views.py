@@ -8,7 +8,10 @@ from webapp.accounts import users
 from webapp.extensions import db
 from webapp.models import User
 from webapp.permissions import can
+from webapp.schedule.store import all_places, local_day_bounds
 from webapp.staff import bp, render_form
+from webapp.staff.audit_view import AuditFilterForm
+from webapp.staff.audit_view import entry as audit_entry
 from webapp.staff.auth import current_user, password_hasher, staff_required
 from webapp.staff.forms import ROLE_LABELS, UserEditForm, UserForm
 from webapp.staff.forms import _password_message as password_message
@@ -93,7 +96,26 @@ def audit_log(lang):
     before = request.args.get("before", type=int)
     if before is not None:
         before = min(max(before, 0), 2**31 - 1)  # a page link, not a way to overflow the query
-    events = audit.recent_events(db.session, limit=PAGE, before_id=before)
+    tz = site.timezone()
+    form = AuditFilterForm(formdata=request.args)
+    form.fill(users.all_users(db.session), audit.actions_used(db.session))
+    asked = any(request.args.get(name) for name in ("who", "action", "day"))
+    ok = form.validate() if asked else True
+    filters = {}
+    if ok and asked:
+        filters = {
+            "actor_id": int(form.who.data) if form.who.data else None,
+            "action": form.action.data or None,
+            "between": local_day_bounds(form.day.data, tz) if form.day.data else None,
+        }
+    events = audit.recent_events(db.session, limit=PAGE, before_id=before, **filters)
+    places = {p.id: p.text("name", site.lang()) for p in all_places(db.session)}
+    older = events[-1].id if len(events) == PAGE else None
     return render_template(
-        "staff/audit.html", events=events, older=events[-1].id if len(events) == PAGE else None
-    )
+        "staff/audit.html",
+        form=form,
+        entries=[audit_entry(e, places=places, tz=tz) for e in events],
+        older_args={**(form.link_args() if ok else {}), "before": older} if older else None,
+        filtered=asked,
+        tz=tz,
+    ), (200 if ok else 400)

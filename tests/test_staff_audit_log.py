@@ -1,0 +1,87 @@
+"""The audit log as people read it: one sentence per entry with the person and the object,
+local time, the changed fields old → new, and filters by person, action and day."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from tests.conftest import NOW
+from tests.factories import make_slot, make_user
+from tests.support.html import error_summary, get_soup
+from tests.support.staff import logged_in
+from webapp.extensions import db
+from webapp.models import User
+from webapp.schedule import planning
+from webapp.staff.audit_view import SENTENCES, sentence_for
+
+
+def _cancel_as(email, starts_at):
+    slot = make_slot(starts_at=starts_at)
+    user = db.session.scalar(select(User).where(User.email == email))
+    planning.cancel_slot(db.session, slot, reason="Sjukdom", now=NOW, actor=user)
+    db.session.commit()
+    return slot
+
+
+def test_an_entry_is_a_sentence_with_person_object_local_time_and_changes(app):
+    admin = logged_in(app, "admin")
+    police = make_user(app, "police")
+    _cancel_as(police, datetime(2026, 12, 8, 14, 0, tzinfo=UTC))  # 15:00 in Sävsjö
+
+    page = get_soup(admin, "/sv/staff/audit")
+    entry = page.select(".audit-entry")[0]
+    changes = [li.get_text(" ", strip=True) for li in entry.select(".audit-changes li")]
+
+    assert entry.select_one(".audit-text").get_text() == (
+        "polis@example.se ställde in tisdag 8 december 2026 15:00, Torget"
+    )
+    assert (
+        entry.select_one(".audit-when").get_text(strip=True) == "tis 24 nov. 2026 10:30"
+    )  # NOW, local time
+    assert "status: scheduled → cancelled" in changes
+    assert "note: – → Sjukdom" in changes
+    assert page.select("table") == [] and "slot.cancel" not in page.get_text()
+
+
+def test_filters_by_person_action_and_day(app):
+    admin = logged_in(app, "admin")
+    police = make_user(app, "police")
+    _cancel_as(police, datetime(2026, 12, 8, 14, 0, tzinfo=UTC))
+    police_id = db.session.scalar(select(User.id).where(User.email == police))
+
+    def texts(query):
+        page = get_soup(admin, f"/sv/staff/audit?{query}")
+        return [p.get_text() for p in page.select(".audit-text")]
+
+    assert texts(f"who={police_id}")[0].startswith("polis@example.se ställde in")
+    assert all(t.startswith("polis@example.se") for t in texts(f"who={police_id}"))
+    assert [t.split(" ")[1] for t in texts("action=slot.cancel")] == ["ställde"]
+    assert texts("day=2026-11-24") and texts("day=2026-11-23") == []
+
+
+def test_a_filter_value_not_offered_is_explained_and_kept(app):
+    admin = logged_in(app, "admin")
+
+    response = admin.get("/sv/staff/audit?day=24/11&who=999999")
+
+    assert response.status_code == 400
+    assert error_summary(response) == [
+        "Välj ett av alternativen i listan",
+        "Skriv datumet som 2026-12-04",
+    ]
+
+
+def test_every_action_the_code_writes_has_a_sentence():
+    import re
+    from pathlib import Path
+
+    from webapp.config import PACKAGE
+
+    written = set()
+    for path in Path(PACKAGE).rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        written |= set(re.findall(r'action="([a-z_]+(?:\.[a-z_]+)+)"', text))
+        written |= set(re.findall(r'"((?:slot|user|series)\.[a-z_]+)"', text))
+
+    assert written and [a for a in sorted(written) if sentence_for(a) is None] == []
+    assert sentence_for("password.link.admin") == SENTENCES["password.link"]

@@ -1,0 +1,158 @@
+"""The audit log as people read it: one sentence per entry in the staff's language, local
+time, and what changed (old → new). The log itself stays codes and JSON (webapp.audit)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional
+
+from webapp.forms import BaseForm, choices
+from webapp.staff.inbox import ANY
+from webapp.staff.inbox import _one_of_the_options as one_of_the_options
+
+# One sentence per action; %(who)s did it, %(what)s is the object it was done to.
+SENTENCES = {
+    "login": _l("%(who)s loggade in"),
+    "logout": _l("%(who)s loggade ut"),
+    "login.failed": _l("Misslyckad inloggning som %(who)s"),
+    "login.password": _l("%(who)s skrev rätt lösenord, koden återstod"),
+    "login.code_failed": _l("%(who)s skrev fel kod vid inloggningen"),
+    "login.unthrottle": _l("%(who)s lät %(what)s försöka logga in igen"),
+    "sessions.end": _l("%(who)s avslutade inloggningarna för %(what)s"),
+    "password.change": _l("%(who)s bytte lösenord"),
+    "password.link": _l("%(who)s skapade en länk för nytt lösenord till %(what)s"),
+    "password.set": _l("%(who)s satte ett nytt lösenord med en länk"),
+    "two_step.enable": _l("%(who)s slog på tvåstegsinloggning"),
+    "two_step.disable": _l("%(who)s stängde av tvåstegsinloggning"),
+    "two_step.remove": _l("%(who)s tog bort tvåstegsinloggningen för %(what)s"),
+    "two_step.new_codes": _l("%(who)s skapade nya reservkoder"),
+    "two_step.recovery_code": _l("%(who)s loggade in med en reservkod"),
+    "two_step.confirm_failed": _l("%(who)s skrev fel kod för att bekräfta"),
+    "user.create": _l("%(who)s lade till kontot %(what)s"),
+    "user.role": _l("%(who)s ändrade rollen för %(what)s"),
+    "user.disable": _l("%(who)s stängde av kontot %(what)s"),
+    "user.enable": _l("%(who)s slog på kontot %(what)s igen"),
+    "slot.create": _l("%(who)s lade till %(what)s"),
+    "slot.update": _l("%(who)s ändrade %(what)s"),
+    "slot.cancel": _l("%(who)s ställde in %(what)s"),
+    "slot.restore": _l("%(who)s återställde %(what)s"),
+    "slot.outcome": _l("%(who)s rapporterade resultatet för %(what)s"),
+    "series.create": _l("%(who)s lade till en serie tillfällen"),
+    "series.end": _l("%(who)s avslutade en serie tillfällen"),
+    "hours.set": _l("%(who)s ändrade öppettiderna"),
+    "closure.add": _l("%(who)s lade till en stängning eller ändrade tider"),
+    "closure.update": _l("%(who)s ändrade en stängning"),
+    "closure.remove": _l("%(who)s tog bort en stängning"),
+    "calendar.load": _l("Datafilen lästes in"),
+    "poster.create": _l("%(who)s skapade en affisch"),
+    "feedback.view": _l("%(who)s läste en synpunkt"),
+    "feedback.list": _l("%(who)s läste listan med synpunkter"),
+    "feedback.export": _l("%(who)s exporterade synpunkter"),
+    "feedback.mask": _l("%(who)s maskerade personuppgifter i en synpunkt"),
+    "feedback.purge": _l("%(who)s rensade gamla synpunkter"),
+    "promise_entry.add": _l("%(who)s rapporterade en insats"),
+    "promise_entry.edit": _l("%(who)s ändrade en rapporterad insats"),
+    "promise_entry.remove": _l("%(who)s tog bort en rapporterad insats"),
+    "promise_report.export": _l("%(who)s laddade ner rapporten till kommunstyrelsen"),
+}
+UNKNOWN = _l("%(who)s: %(action)s")
+HIDDEN = frozenset({"sequence", "via"})  # bookkeeping, not a change people made
+
+
+def sentence_for(action: str):
+    """The sentence for `action`; "password.link.admin" uses "password.link"'s."""
+    while action:
+        if action in SENTENCES:
+            return SENTENCES[action]
+        action = action.rpartition(".")[0]
+    return None
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    at: datetime
+    text: str
+    changes: list[tuple[str, str, str]]
+
+
+def _when(moment: datetime, tz) -> str:
+    local = moment.astimezone(tz)
+    return f"{format_date(local.date(), 'EEEE d MMMM y')} {local:%H:%M}"
+
+
+def _value(value, tz) -> str:
+    """A before/after value as people read it: local times, lists joined, "–" for nothing."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:
+            return _when(datetime.fromisoformat(value), tz)
+        except ValueError:
+            return value
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, list):
+        return ", ".join(_value(v, tz) for v in value) or "–"
+    return str(value)
+
+
+def _what(event, places: dict, tz) -> str:
+    state = event.after or event.before or {}
+    if event.object_type == "PresenceSlot" and state.get("starts_at"):
+        starts = datetime.fromisoformat(state["starts_at"])
+        place = places.get(state.get("place_id"), "")
+        return ", ".join(p for p in (_when(starts, tz), place) if p)
+    if event.object_type == "User" and state.get("email"):
+        return state["email"]
+    return f"{event.object_type} {event.object_id}".strip()
+
+
+def changes(event, tz) -> list[tuple[str, str, str]]:
+    """(field, old, new) for each field whose value differs between before and after."""
+    before, after = event.before or {}, event.after or {}
+    if not isinstance(before, dict) or not isinstance(after, dict) or not before:
+        return []
+    return [
+        (key, _value(before.get(key), tz), _value(after.get(key), tz))
+        for key in sorted(set(before) | set(after))
+        if key not in HIDDEN and before.get(key) != after.get(key)
+    ]
+
+
+def entry(event, *, places: dict, tz) -> Entry:
+    who = event.actor.email if event.actor else (event.actor_label or "–")
+    template = sentence_for(event.action) or UNKNOWN
+    text = str(template) % {"who": who, "what": _what(event, places, tz), "action": event.action}
+    return Entry(event.id, event.at, text, changes(event, tz))
+
+
+class AuditFilterForm(BaseForm):
+    """Who, what and which day; the view fills in the people and the actions the log holds."""
+
+    class Meta:
+        csrf = False
+
+    who = SelectField(_l("Vem"), [one_of_the_options], default="", validate_choice=False)
+    action = SelectField(_l("Vad"), [one_of_the_options], default="", validate_choice=False)
+    day = DateField(
+        _l("Dag"), [Optional()], invalid_value_message=_l("Skriv datumet som 2026-12-04")
+    )
+
+    def fill(self, people, actions) -> None:
+        self.who.choices = [ANY, *choices((str(u.id), u.email) for u in people)]
+        self.action.choices = [
+            ANY,
+            *choices(
+                (code, str(sentence_for(code) or code) % {"who": "…", "what": "…", "action": code})
+                for code in actions
+            ),
+        ]
+
+    def link_args(self) -> dict[str, str]:
+        """The filter as query arguments for the "older" link, from the validated fields."""
+        values = {"who": self.who.data, "action": self.action.data, "day": self.day.data}
+        return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items() if v}
