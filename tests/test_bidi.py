@@ -111,3 +111,15 @@ def test_swedish_data_text_on_an_arabic_page_is_isolated_left_to_right(client):
 )
 def test_isolate_wraps_numbers_codes_and_addresses_and_escapes_the_rest(text, html):
     assert str(isolate(text)) == html
+
+
+def test_an_address_with_its_own_translation_is_isolated_as_one_unit(client):
+    from tests.factories import translate
+
+    offer_languages(*ALL)
+    translate(place("poliskontoret"), "ar", address="Storgatan 1, 576 31 Sävsjö (عنوان تجريبي)")
+
+    page = get_soup(client, "/ar/office")
+    address = page.find(string="Storgatan 1, 576 31 Sävsjö (عنوان تجريبي)")
+
+    assert address.parent.name == "bdi" and not address.parent.has_attr("dir")  # dir=auto
