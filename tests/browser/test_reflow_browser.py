@@ -1,12 +1,43 @@
-"""Reflow with the text at 200 % on a 360 CSS px screen (WCAG 1.4.4 and 1.4.10): no page of
-the follow-up scrolls sideways in any language, its tables and charts grow with the text, and
-a table wider than the screen shows that it scrolls."""
+"""Reflow on a phone (WCAG 1.4.4 and 1.4.10): at 360 CSS px with the text at 200 % no page of
+the follow-up scrolls sideways in any language, its charts stay inside themselves in both
+directions and grow with the text, a table wider than the screen shows that it scrolls, and
+the staff's audit log is cards whose words are whole."""
+
+import pytest
 
 from tests.browser.helpers import overflowing_elements
 from tests.browser.pages import LANGS
-from tests.browser.test_promise_pages import promise_data  # noqa: F401 - the fixture
+from tests.conftest import NOW
 
 FOLLOW_UP = [f"/{lang}/{page}" for lang in LANGS for page in ("promises", "promises/p2026")]
+
+
+@pytest.fixture(scope="module")
+def promise_data(live_server):
+    """The promise tests' own promises on the live server, with figures for two tertials, so
+    the pages have tables and charts (loading them again replaces them: other modules may)."""
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import select
+
+    from tests.factories import load_test_promises
+    from webapp.extensions import db
+    from webapp.models import Promise, PromiseActivity, PromiseEntry, working_at
+
+    with live_server.app.app_context():
+        working_at(db.session, NOW)
+        load_test_promises()
+        activity = db.session.scalar(
+            select(PromiseActivity)
+            .join(Promise)
+            .where(Promise.key == "p2026", PromiseActivity.key == "insatser")
+        )
+        stamp = datetime(2026, 11, 1, tzinfo=UTC)
+        for day, value in ((date(2026, 2, 3), 3), (date(2026, 6, 9), 2)):
+            db.session.add(PromiseEntry(activity_id=activity.id, day=day, value=value, note="",
+                                        created_at=stamp, updated_at=stamp))  # fmt: skip
+        db.session.commit()
+        db.session.remove()
 
 
 def _at_200_percent(page, url) -> list[str]:
@@ -16,7 +47,7 @@ def _at_200_percent(page, url) -> list[str]:
     return overflowing_elements(page) if overflow > 0 else []
 
 
-def test_follow_up_reflows_at_360_px_with_200_percent_text(context, promise_data):  # noqa: F811
+def test_follow_up_reflows_at_360_px_with_200_percent_text(context, promise_data):
     page = context.new_page()
     page.set_viewport_size({"width": 360, "height": 800})
 
@@ -37,7 +68,7 @@ CHART_BOXES = """() => [...document.querySelectorAll("svg.chart")].map((svg) => 
 })"""
 
 
-def test_charts_stay_readable_in_every_direction_and_grow_with_the_text(page, promise_data):  # noqa: F811
+def test_charts_stay_readable_in_every_direction_and_grow_with_the_text(page, promise_data):
     found = {}
     for lang in ("sv", "ar", "fa"):
         page.goto(f"/{lang}/promises/p2026")
@@ -60,7 +91,7 @@ def test_charts_stay_readable_in_every_direction_and_grow_with_the_text(page, pr
         assert grown == [1.5] * len(normal), lang
 
 
-def test_the_presence_table_shows_that_it_scrolls_on_a_phone(context, promise_data):  # noqa: F811
+def test_the_presence_table_shows_that_it_scrolls_on_a_phone(context, promise_data):
     page = context.new_page()
     page.set_viewport_size({"width": 360, "height": 800})
     page.goto("/sv/promises/p2026")
