@@ -26,6 +26,7 @@ def test_import_contracts_are_kept():
         "webapp.feedback.service",
         "webapp.feedback.inbox",
         "webapp.feedback.tokens",
+        "webapp.feedback.cases",
     ],
 )
 def test_a_flask_import_in_the_domain_breaks_the_contract(tmp_path, module):
@@ -48,6 +49,7 @@ def test_importing_the_domain_loads_no_flask():
         "import sys, webapp.schedule.store, webapp.schedule.loading, webapp.schedule.planning, "
         "webapp.schedule.office_edits, webapp.audit, webapp.permissions, webapp.feeds.ical, "
         "webapp.feedback.service, webapp.feedback.inbox, webapp.feedback.tokens, "
+        "webapp.feedback.cases, webapp.feedback.receipts, webapp.feedback.word_mask, "
         "webapp.accounts.passwords, webapp.accounts.resets, webapp.accounts.sealing, "
         "webapp.accounts.sessions, webapp.accounts.throttles, webapp.accounts.two_step, "
         "webapp.accounts.users; "

@@ -38,10 +38,10 @@ def _listed_ids(response) -> list[int]:
     ]
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
+def _csv_rows(data: bytes, delimiter=";") -> list[list[str]]:
     assert data.startswith(b"\xef\xbb\xbf")
     # Semicolons, as Excel with Swedish settings splits columns.
-    return list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline=""), delimiter=";"))
+    return list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline=""), delimiter=delimiter))
 
 
 def _events(action):
@@ -138,6 +138,7 @@ def test_newest_first_with_answers_in_words(app, seeded):
     first = soup(response).select_one(f"#feedback-{seeded['a'].id}")
     assert _listed_ids(response) == ids
     assert [dd.get_text(strip=True) for dd in first.select("dd")] == [
+        "Gruppen",
         "Ja, jag pratade med polisen här",
         "5 – Mycket trygg",
         "4 – Ganska lätt",
@@ -226,79 +227,100 @@ def test_viewing_one_answer_shows_contact_details_and_is_audited(app, seeded):
     assert (event.object_type, event.object_id, event.after) == ("Feedback", str(item.id), None)
 
 
-def test_mark_as_read_and_unread(app, seeded):
+def test_opening_a_case_marks_it_read_once_and_staff_can_set_it_new_again(app, seeded):
     client = staff_client(app, "police")
     item_id = seeded["c"].id
-    url = f"{INBOX}/{item_id}/read"
+    new_before = _listed_ids(client.get(f"{INBOX}?state=new"))
 
-    token = csrf_token(client, f"{INBOX}/{item_id}")
-    read = client.post(url, data={"csrf_token": token, "read": "1"})
-    unread_list = _listed_ids(client.get(f"{INBOX}?unread=y"))
+    token = csrf_token(client, f"{INBOX}/{item_id}")  # opens it
+    new_after = _listed_ids(client.get(f"{INBOX}?state=new"))
     db.session.rollback()  # a fresh snapshot: the requests wrote in their own transactions
     item = db.session.get(Feedback, item_id)
-    state = (item.read_at, item.read_by.email)
-    client.post(url, data={"csrf_token": token, "read": "0"})
+    opened = (item.state, item.read_at, item.read_by.email, item.state_by.email)
+    back = client.post(
+        f"{INBOX}/{item_id}/case",
+        data={"csrf_token": token, "state": "new", "assignee": "team", "theme": "none"},
+    )
     db.session.rollback()
 
-    assert read.status_code == 302
-    assert state == (NOW, "polis@example.se")
-    assert item_id not in unread_list
-    assert db.session.get(Feedback, item_id).read_at is None
+    assert item_id in new_before
+    assert item_id not in new_after
+    assert opened == ("read", NOW, "polis@example.se", "polis@example.se")
+    assert back.status_code == 302
+    assert (db.session.get(Feedback, item_id).state, item.read_at) == ("new", None)
+    assert [e.after for e in _events("feedback.state")] == [{"state": "read"}, {"state": "new"}]
 
 
-def test_mark_as_read_needs_the_csrf_token(app, seeded):
+def test_changing_a_case_needs_the_csrf_token(app, seeded):
     client = staff_client(app, "police")
     item_id = seeded["c"].id
 
-    response = client.post(f"{INBOX}/{item_id}/read", data={"read": "1"})
+    response = client.post(
+        f"{INBOX}/{item_id}/case", data={"state": "handled", "assignee": "team", "theme": "none"}
+    )
 
     db.session.rollback()
     assert response.status_code == 400
-    assert db.session.get(Feedback, item_id).read_at is None
+    assert db.session.get(Feedback, item_id).state == "new"
 
 
-def test_mask_form_suggests_masks_and_keeps_the_original(app):
+def _word_boxes(response) -> dict[str, bool]:
+    """The mask page's words: text -> checked."""
+    return {
+        soup(response).find("label", attrs={"for": box["id"]}).get_text(): box.has_attr("checked")
+        for box in soup(response).select("input[name=word]")
+    }
+
+
+def test_masking_by_choosing_words_suggests_numbers_and_keeps_the_original(app):
     client = staff_client(app, "police")
     item = make_feedback(comment="Jag heter Anna Berg, ring 070-123 45 67 eller anna@example.se")
     url = f"{INBOX}/{item.id}/mask"
 
-    suggestion = soup(client.get(url)).find("textarea").get_text().strip()
+    page = client.get(url)
+    boxes = _word_boxes(page)
+    chosen = [box["value"] for box in soup(page).select("input[name=word]")]
+    anna, berg = chosen[2], chosen[3]
+    suggested = [box["value"] for box in soup(page).select("input[name=word][checked]")]
     saved = client.post(
-        url,
-        data={
-            "csrf_token": csrf_token(client, url),
-            "masked": f"Jag heter {MASK}, ring {MASK} eller {MASK}",
-        },
+        url, data={"csrf_token": csrf_token(client, url), "word": [*suggested, anna, berg]}
     )
     db.session.rollback()
     stored = db.session.get(Feedback, item.id)
+    again = _word_boxes(client.get(url))
 
-    assert suggestion == f"Jag heter Anna Berg, ring {MASK} eller {MASK}"
+    assert [text for text, checked in boxes.items() if checked] == [
+        "070-123",
+        "45",
+        "67",
+        "anna@example.se",
+    ]
     assert saved.status_code == 302
     assert stored.comment == "Jag heter Anna Berg, ring 070-123 45 67 eller anna@example.se"
     assert stored.comment_masked == f"Jag heter {MASK}, ring {MASK} eller {MASK}"
     assert (stored.masked_at, stored.masked_by.email) == (NOW, "polis@example.se")
     assert _events("feedback.mask")[-1].after == {"masks": 3}
+    assert [text for text, checked in again.items() if checked] == [
+        "Anna",
+        "Berg",
+        "070-123",
+        "45",
+        "67",
+        "anna@example.se",
+    ]
 
 
-def test_a_masked_copy_may_not_add_words(app):
+@pytest.mark.parametrize("word", ["99", "-1", "x"])
+def test_a_word_that_is_not_in_the_text_is_refused(app, word):
     client = staff_client(app, "municipality")
     item = make_feedback(comment="Polisen var inte där.")
     url = f"{INBOX}/{item.id}/mask"
 
-    response = client.post(
-        url,
-        data={
-            "csrf_token": csrf_token(client, url),
-            "masked": "Polisen var där.",
-        },
-    )
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "word": word})
     db.session.rollback()
 
     assert response.status_code == 400
-    assert error_summary(response) == [
-        f"Du kan bara byta ut delar av texten mot {MASK}. Skriv inte till eller ändra något annat"
-    ]
+    assert error_summary(response) == ["Välj bland orden i texten"]
     assert db.session.get(Feedback, item.id).comment_masked is None
 
 
@@ -319,7 +341,7 @@ def test_csv_export_is_excel_friendly_masked_and_without_contact_details(app, se
 
     response = client.get(f"{INBOX}/export.csv?place=torget")
 
-    rows = _csv_rows(response.data)
+    rows = _csv_rows(response.data, ";")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="synpunkter-20261124-1030.csv"'
@@ -337,6 +359,14 @@ def test_csv_export_is_excel_friendly_masked_and_without_contact_details(app, se
         "Kommentar",
         "Vill bli kontaktad",
         "Läst",
+        "Läge",
+        "Läget ändrat",
+        "Tema",
+        "Ansvarig",
+        "Hanterad, tid",
+        "Svar",
+        "Svar på synpunktens språk",
+        "Svar, tid",
     ]
     assert [row[8] for row in rows[1:]] == [
         f"Ring {MASK}",
@@ -357,6 +387,14 @@ def test_csv_export_is_excel_friendly_masked_and_without_contact_details(app, se
         f"Bra, {MASK}.",
         "nej",
         "nej",
+        "Ny",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
     ]
 
 
@@ -366,7 +404,7 @@ def test_csv_export_leaves_out_contact_details_and_is_audited(app, seeded):
     response = client.get(f"{INBOX}/export.csv?contact=yes")
 
     event = _events("feedback.export")[-1]
-    assert [row[-2] for row in _csv_rows(response.data)[1:]] == ["ja"]
+    assert [row[9] for row in _csv_rows(response.data)[1:]] == ["ja"]
     assert b"070" not in response.data
     assert event.after == {"filters": {"wants_contact": True}, "count": 1}
 
@@ -438,7 +476,7 @@ def test_export_command_writes_the_masked_csv_and_audits(app, seeded, tmp_path):
 
     result = app.test_cli_runner().invoke(args=["export-feedback", "--output", str(out)])
 
-    rows = _csv_rows(out.read_bytes())
+    rows = _csv_rows(out.read_bytes(), ";")
     event = _events("feedback.export")[-1]
     assert result.exit_code == 0, result.output
     assert len(rows) == 7
@@ -506,6 +544,21 @@ def test_archive_keeps_the_record_as_received():
         wants_contact, contact_consent = True, True
         contact_name, contact_details = "Anna", "=070-123 45 67"
         read_at = None
+        state, state_at = "handled", datetime(2026, 11, 3, 8, tzinfo=UTC)
+        handled_at, theme, assigned_to = state_at, "trafik", None
+        reply, reply_translated = "Vi har pratat med kommunen.", None
+        reply_at = datetime(2026, 11, 2, 8, tzinfo=UTC)
+        notes = [
+            type(
+                "N",
+                (),
+                {
+                    "created_at": datetime(2026, 11, 2, 7, tzinfo=UTC),
+                    "author": type("U", (), {"email": "polis@example.se"}),
+                    "text": "Ringde kommunen.",
+                },
+            )
+        ]
 
     from zoneinfo import ZoneInfo
 
@@ -527,6 +580,15 @@ def test_archive_keeps_the_record_as_received():
         "Kontaktuppgifter",
         "Samtycke till kontakt",
         "Läst, tid",
+        "Läge",
+        "Läget ändrat",
+        "Tema",
+        "Ansvarig",
+        "Hanterad, tid",
+        "Svar",
+        "Svar på synpunktens språk",
+        "Svar, tid",
+        "Interna anteckningar",
     ]
     assert rows[1] == [
         "1",
@@ -544,6 +606,15 @@ def test_archive_keeps_the_record_as_received():
         "'=070-123 45 67",
         "ja",
         "",
+        "Hanterad",
+        "2026-11-03 09:00",
+        "trafik",
+        "",
+        "2026-11-03 09:00",
+        "Vi har pratat med kommunen.",
+        "",
+        "2026-11-02 09:00",
+        "2026-11-02 08:00 polis@example.se: Ringde kommunen.",
     ]
 
 

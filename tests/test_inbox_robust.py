@@ -57,11 +57,11 @@ def test_a_lang_argument_does_not_break_the_inbox(app):
 def test_unknown_arguments_never_reach_the_links(app, query):
     client = logged_in(app, "police")
 
-    response = client.get(f"{INBOX}?{query}&unread=y")
+    response = client.get(f"{INBOX}?{query}&state=new")
 
     export = soup(response).select_one("a.button[href*='export.csv']")["href"]
     assert response.status_code == 200
-    assert export == "/sv/staff/feedback/export.csv?unread=y"
+    assert export == "/sv/staff/feedback/export.csv?state=new"
 
 
 def test_an_invalid_export_goes_back_to_the_form_without_foreign_arguments(app):
@@ -97,10 +97,10 @@ def test_huge_feedback_ids_are_not_found(app, suffix):
     assert client.get(f"{INBOX}/2147483648{suffix}").status_code == 404
 
 
-def test_marking_a_huge_feedback_id_as_read_is_not_found(app):
+def test_changing_a_huge_feedback_id_is_not_found(app):
     client = logged_in(app, "police")
     token = csrf_token(client, INBOX)
 
-    response = client.post(f"{INBOX}/{HUGE}/read", data={"csrf_token": token, "read": "1"})
+    response = client.post(f"{INBOX}/{HUGE}/case", data={"csrf_token": token, "state": "read"})
 
     assert response.status_code == 404

@@ -119,6 +119,7 @@ STAFF_PAGE_MODULES = (
     "webapp.staff.account_admin_views",
     "webapp.staff.account_views",
     "webapp.staff.admin_views",
+    "webapp.staff.cases",
     "webapp.staff.guards",
     "webapp.staff.inbox",
     "webapp.staff.login_views",

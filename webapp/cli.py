@@ -318,12 +318,13 @@ def export_feedback(output):
     from webapp.feedback.export import export_csv
     from webapp.feedback.inbox import Filters, audit_access, find_feedback
     from webapp.site import timezone
+    from webapp.staff.inbox import theme_names
 
     now = utcnow()
     with writing():
         items = find_feedback(db.session, Filters(), timezone())
         with force_locale("sv"):  # the headings and answers in Swedish, as on the staff pages
-            data = export_csv(items, timezone())
+            data = export_csv(items, timezone(), theme_names("sv"))
         if output:
             _write_new_file(output, data)
         else:

@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "promise.record.municipality": frozenset({"municipality"}),  # the municipality's
     "promise.record.both": frozenset({"police", "municipality"}),  # owned by both
     "feedback.read": frozenset({"police", "municipality"}),
+    "feedback.handle": frozenset({"police", "municipality"}),  # state, notes, replies, masking
     "posters.manage": frozenset({"police", "municipality"}),
     "accounts.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),

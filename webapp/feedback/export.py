@@ -1,8 +1,9 @@
 """Feedback as CSV for Excel with Swedish settings: semicolons (the list separator there, as
 decimals take the comma), UTF-8 with BOM, CRLF, formula-looking cells escaped.
 
-Pure builders: rows in, bytes out. Staff exports carry the masked text and no contact
-details; the archive written before a purge carries the record as received.
+Pure builders: rows in, bytes out. Staff exports carry the masked text, the case's state,
+theme and reply, and no contact details; the archive written before a purge carries the record
+as received, with the case's state, replies and internal notes.
 """
 
 import csv
@@ -12,8 +13,9 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
+from webapp.feedback.cases import STATE_LABELS
 from webapp.feedback.forms import MET_LABELS
-from webapp.masking import public_comment
+from webapp.masking import public_comment, suggest_mask
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -29,7 +31,18 @@ COMMON_COLUMNS = (
     "safety",
     "reach_ease",
 )
-EXPORT_COLUMNS = (*COMMON_COLUMNS, "comment", "wants_contact", "read")
+# The case's columns, after the answers in both files.
+CASE_COLUMNS = (
+    "state",
+    "state_at",
+    "theme",
+    "assigned_to",
+    "handled_at",
+    "reply",
+    "reply_translated",
+    "reply_at",
+)
+EXPORT_COLUMNS = (*COMMON_COLUMNS, "comment", "wants_contact", "read", *CASE_COLUMNS)
 # Each column's heading in the file: Swedish (English on English pages), as Excel shows it.
 HEADINGS = {
     "id": _l("Nummer"),
@@ -48,6 +61,15 @@ HEADINGS = {
     "contact_consent": _l("Samtycke till kontakt"),
     "read": _l("Läst"),
     "read_at": _l("Läst, tid"),
+    "state": _l("Läge"),
+    "state_at": _l("Läget ändrat"),
+    "theme": _l("Tema"),
+    "assigned_to": _l("Ansvarig"),
+    "handled_at": _l("Hanterad, tid"),
+    "reply": _l("Svar"),
+    "reply_translated": _l("Svar på synpunktens språk"),
+    "reply_at": _l("Svar, tid"),
+    "notes": _l("Interna anteckningar"),
 }
 YES, NO = _l("ja"), _l("nej")
 ARCHIVE_COLUMNS = (
@@ -59,6 +81,8 @@ ARCHIVE_COLUMNS = (
     "contact_details",
     "contact_consent",
     "read_at",
+    *CASE_COLUMNS,
+    "notes",
 )
 
 
@@ -107,12 +131,35 @@ def _common(item, tz):
     ]
 
 
-def export_csv(items, tz: ZoneInfo) -> bytes:
-    """What staff download: masked text, whether contact was asked for, but no contact details."""
+def _case(item, tz, themes: dict, reply) -> list:
+    """The case's state, theme, who has it, when it was handled, and the reply as `reply`
+    gives it (masked in the staff export, as written in the archive)."""
+    return [
+        str(_l(STATE_LABELS[item.state])) if item.state in STATE_LABELS else item.state,
+        _local(item.state_at, tz),
+        themes.get(item.theme, item.theme or ""),
+        item.assigned_to.email if item.assigned_to else "",
+        _local(item.handled_at, tz),
+        reply(item.reply or ""),
+        reply(item.reply_translated or ""),
+        _local(item.reply_at, tz),
+    ]
+
+
+def export_csv(items, tz: ZoneInfo, themes: dict | None = None) -> bytes:
+    """What staff download: masked text, whether contact was asked for, but no contact details;
+    the case's state, theme and reply. `themes`: each theme key's name in the file's language."""
+    themes = themes or {}
     return build_csv(
         _headings(EXPORT_COLUMNS),
         (
-            [*_common(item, tz), public_comment(item), item.wants_contact, item.read_at is not None]
+            [
+                *_common(item, tz),
+                public_comment(item),
+                item.wants_contact,
+                item.read_at is not None,
+                *_case(item, tz, themes, suggest_mask),
+            ]
             for item in items
         ),
     )
@@ -132,7 +179,17 @@ def archive_csv(items, tz: ZoneInfo) -> bytes:
                 item.contact_details,
                 item.contact_consent,
                 _local(item.read_at, tz),
+                *_case(item, tz, {}, str),
+                _notes(item, tz),
             ]
             for item in items
         ),
+    )
+
+
+def _notes(item, tz: ZoneInfo) -> str:
+    """The case's internal notes, each with its time and author, for the archive."""
+    return "\n\n".join(
+        f"{_local(note.created_at, tz)} {note.author.email if note.author else ''}: {note.text}"
+        for note in item.notes
     )

@@ -24,7 +24,9 @@ class Filters:
     safety: int | None = None
     reach_ease: int | None = None
     wants_contact: bool | None = None
-    unread: bool = False
+    state: str | None = None
+    theme: str | None = None
+    assigned_to: int | None = None  # a user's id; 0: nobody in particular (the team)
 
     def as_audit(self) -> dict:
         """The filters that were set, for the audit log."""
@@ -48,8 +50,12 @@ def _query(filters: Filters, tz: ZoneInfo):
         value = getattr(filters, column)
         if value is not None:
             query = query.where(getattr(Feedback, column) == value)
-    if filters.unread:
-        query = query.where(Feedback.read_at.is_(None))
+    if filters.state:
+        query = query.where(Feedback.state == filters.state)
+    if filters.theme:
+        query = query.where(Feedback.theme == filters.theme)
+    if filters.assigned_to is not None:
+        query = query.where(Feedback.assigned_to_id == (filters.assigned_to or None))
     return query
 
 
@@ -57,7 +63,11 @@ def find_feedback(session, filters: Filters, tz: ZoneInfo, *, limit=None, offset
     """Matching feedback, newest first, with place and poster loaded."""
     query = (
         _query(filters, tz)
-        .options(joinedload(Feedback.place), joinedload(Feedback.poster))
+        .options(
+            joinedload(Feedback.place),
+            joinedload(Feedback.poster),
+            joinedload(Feedback.assigned_to),
+        )
         .order_by(Feedback.created_at.desc(), Feedback.id.desc())
         .offset(offset)
     )
@@ -71,12 +81,8 @@ def count_feedback(session, filters: Filters, tz: ZoneInfo) -> int:
 
 
 def unread_count(session) -> int:
-    return session.scalar(select(func.count(Feedback.id)).where(Feedback.read_at.is_(None)))
-
-
-def mark_read(session, feedback: Feedback, *, read: bool, actor, now: datetime) -> None:
-    feedback.read_at = now if read else None
-    feedback.read_by_id = actor.id if read and actor else None
+    """New cases: nobody has opened them yet."""
+    return session.scalar(select(func.count(Feedback.id)).where(Feedback.state == "new"))
 
 
 class MaskError(ValueError):

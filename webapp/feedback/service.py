@@ -9,6 +9,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from webapp import audit
 from webapp.feedback.codes import new_code, normalise_code
+from webapp.feedback.receipts import receipt_hash
 from webapp.models import Feedback, Place, Poster, PosterScan, SpentFeedbackToken
 
 INSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
@@ -96,9 +97,17 @@ def feedback_counts(session) -> dict[int, int]:
 
 
 def submit_feedback(
-    session, *, place: Place, poster: Poster | None, answers: Answers, lang: str, now: datetime
+    session,
+    *,
+    place: Place,
+    poster: Poster | None,
+    answers: Answers,
+    lang: str,
+    now: datetime,
+    receipt: str | None = None,
 ) -> Feedback:
-    """Store one resident's feedback. Contact details only with a request and consent."""
+    """Store one resident's feedback, with its receipt code's hash. Contact details only with
+    a request and consent."""
     contact = answers.wants_contact and answers.contact_consent
     feedback = Feedback(
         created_at=now,
@@ -113,6 +122,7 @@ def submit_feedback(
         contact_name=(answers.contact_name or None) if contact else None,
         contact_details=(answers.contact_details or None) if contact else None,
         contact_consent=contact,
+        receipt_hash=receipt_hash(receipt) if receipt else None,
     )
     session.add(feedback)
     session.flush()

@@ -5,6 +5,7 @@ HMAC of the client address with a secret that changes every day, and the key is 
 anywhere but the limiter's own counters, which expire with their window.
 """
 
+import secrets
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -13,11 +14,12 @@ from flask_babel import gettext as _
 from webapp import ratelimits, site
 from webapp.database import begin_writes
 from webapp.extensions import db, limiter
-from webapp.feedback import service
+from webapp.feedback import receipts, service
 from webapp.feedback.forms import FeedbackForm
 from webapp.feedback.privacy import keep_addresses_out_of_logs
 from webapp.feedback.tokens import check_token, make_token, token_id
 from webapp.i18n import supported
+from webapp.masking import suggest_mask
 from webapp.schedule import store
 
 bp = Blueprint("feedback", __name__)
@@ -29,6 +31,9 @@ MAX_SECONDS = 4 * 60 * 60  # an open tab is fine; older forms are shown again to
 CLIENT_LIMIT = "10 per 10 minutes;40 per day"
 ALL_CLIENTS_LIMIT = "300 per hour"
 SCAN_LIMIT = "1 per 10 minutes"  # per client and poster: reloads and repeat scans count once
+# Receipt lookups per client, every lookup counted (a miss counted alone would let a throttled
+# client tell hits from misses): a resident checks now and then, a guesser is stopped.
+RECEIPT_LIMIT = "10 per 10 minutes;30 per day"
 
 
 def _setting(name: str, default):
@@ -134,9 +139,10 @@ def form(lang, slug, code):
     status = 200
     check = None
     if request.method == "POST":
-        thanks = url_for("feedback.thanks", slug=place.slug, contact=False)
         if form.leave_empty.data:
-            return redirect(thanks, 303)  # a bot: pretend it worked, keep nothing
+            # A bot: pretend it worked, with a receipt that leads nowhere; keep nothing.
+            fake = receipts.receipt_code(secret, secrets.token_urlsafe(16))
+            return redirect(_thanks_url(place, False, fake), 303)
         check = check_token(
             form.token.data,
             secret,
@@ -164,21 +170,89 @@ def _store(form, place, poster, lang, now):
     answers = form.answers()
     contact = answers.wants_contact and answers.contact_consent
     lifetime = timedelta(seconds=_setting("FEEDBACK_MAX_SECONDS", MAX_SECONDS))
+    # The same token gives the same receipt, so a form sent twice shows one code.
+    receipt = receipts.receipt_code(current_app.config["SECRET_KEY"], form.token.data)
     if service.spend_token(db.session, token_id(form.token.data), now=now, lifetime=lifetime):
         # Only submissions that passed every check count towards everyone's cap, so junk
         # posts can't switch the form off; over it, the 429 page (and nothing spent).
         if not ratelimits.hit(_setting("FEEDBACK_ALL_CLIENTS_LIMIT", ALL_CLIENTS_LIMIT), "all"):
             abort(429)
         service.submit_feedback(
-            db.session, place=place, poster=poster, answers=answers, lang=lang, now=now
+            db.session,
+            place=place,
+            poster=poster,
+            answers=answers,
+            lang=lang,
+            now=now,
+            receipt=receipt,
         )
     # A token sent again (a double click, a reload) stores nothing and gets the same answer.
     db.session.commit()
-    return redirect(url_for("feedback.thanks", slug=place.slug, contact=contact), 303)
+    return redirect(_thanks_url(place, contact, receipt), 303)
+
+
+def _thanks_url(place, contact: bool, receipt: str) -> str:
+    return url_for(
+        "feedback.thanks", slug=place.slug, contact=contact, receipt=receipts.shown(receipt)
+    )
 
 
 @bp.get(f"{LANG}/feedback/<slug>/thanks", defaults={"contact": False})
 @bp.get(f"{LANG}/feedback/<slug>/thanks/contact", defaults={"contact": True})
 def thanks(lang, slug, contact):
     place = _place_or_404(slug)
-    return render_template("feedback/thanks.html", place=place, contact=contact)
+    code = receipts.normalise_receipt(request.args.get("receipt"))
+    body = render_template(
+        "feedback/thanks.html",
+        place=place,
+        contact=contact,
+        receipt=receipts.shown(code) if code else None,
+    )
+    return body, 200, {"Cache-Control": "no-store"}
+
+
+# The receipt page's words for each state of a case (staff see their own labels).
+RECEIPT_STATES = {
+    "new": lambda: _("Mottagen"),
+    "read": lambda: _("Läst"),
+    "in_progress": lambda: _("Under behandling"),
+    "handled": lambda: _("Hanterad"),
+    "no_action": lambda: _("Avslutad, ingen åtgärd behövdes"),
+}
+
+
+@bp.get(f"{LANG}/feedback/receipt/<code>")
+@limiter.limit(
+    lambda: _setting("RECEIPT_CLIENT_LIMIT", RECEIPT_LIMIT),
+    key_func=ratelimits.client_key,
+    scope="receipt-client",
+)
+def receipt(lang, code):
+    """A case's state and public reply; unknown, malformed and expired codes look the same."""
+    item = receipts.find_case(
+        db.session,
+        code,
+        now=site.now(),
+        retention_days=_setting("FEEDBACK_RETENTION_DAYS", None),
+    )
+    headers = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+    if item is None:
+        return render_template("feedback/receipt_unknown.html"), 404, headers
+    page = render_template(
+        "feedback/receipt.html",
+        item=item,
+        code=receipts.shown(receipts.normalise_receipt(code)),
+        state=RECEIPT_STATES[item.state](),
+        reply=public_reply(item, lang),
+    )
+    return page, 200, headers
+
+
+def public_reply(item, lang: str) -> dict | None:
+    """The reply residents see, masked: in the page's language when staff wrote one in the
+    comment's language and that is the page's, else the Swedish text (marked as Swedish)."""
+    if not item.reply:
+        return None
+    if item.reply_translated and item.lang == lang and lang != "sv":
+        return {"text": suggest_mask(item.reply_translated), "lang": lang}
+    return {"text": suggest_mask(item.reply), "lang": "sv"}

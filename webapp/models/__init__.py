@@ -5,8 +5,10 @@ Plain SQLAlchemy models on one declarative base; nothing here imports Flask or r
 
 from webapp.models.base import NAMING, Base, Owned, Translatable, UTCDateTime
 from webapp.models.feedback import (
+    CASE_STATES,
     MET_POLICE,
     Feedback,
+    FeedbackNote,
     Poster,
     PosterScan,
     SpentFeedbackToken,
@@ -51,7 +53,9 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Closure",
+    "CASE_STATES",
     "Feedback",
+    "FeedbackNote",
     "LoginRecord",
     "Municipality",
     "OfficeHours",

@@ -19,6 +19,8 @@ from webapp.models.schedule import Place
 from webapp.models.staff import User
 
 MET_POLICE = ("met", "saw", "no")
+# A case's states (webapp/feedback/cases.py gives each its label and meaning).
+CASE_STATES = ("new", "read", "in_progress", "handled", "no_action")
 
 
 class Poster(Owned, Base):
@@ -62,6 +64,9 @@ class Feedback(Owned, Base):
         CheckConstraint("met_police IN ('met', 'saw', 'no')", name="met_police"),
         CheckConstraint("safety BETWEEN 1 AND 5", name="safety"),
         CheckConstraint("reach_ease BETWEEN 1 AND 5", name="reach_ease"),
+        CheckConstraint(
+            "state IN ('new', 'read', 'in_progress', 'handled', 'no_action')", name="state"
+        ),
     )
 
     id = Column(Integer, primary_key=True)
@@ -81,13 +86,52 @@ class Feedback(Owned, Base):
     contact_name = Column(String(200))
     contact_details = Column(String(254))
     contact_consent = Column(Boolean, nullable=False, default=False)
-    read_at = Column(UTCDateTime)
+    read_at = Column(UTCDateTime)  # first opened by staff
     read_by_id = Column(ForeignKey("staff_user.id"))
+    # The case: its state and who set it when, who has it (None: the team), its theme.
+    state = Column(String(16), nullable=False, default="new", server_default="new", index=True)
+    state_at = Column(UTCDateTime)
+    state_by_id = Column(ForeignKey("staff_user.id"))
+    handled_at = Column(UTCDateTime)  # when it was last set to handled; None while open
+    assigned_to_id = Column(ForeignKey("staff_user.id"), index=True)
+    theme = Column(String(40))  # a key from the data file's feedback_themes
+    # The resident's receipt: the SHA-256 of its code, nothing about the person.
+    receipt_hash = Column(String(64), unique=True)
+    # The public reply: Swedish, optionally in the comment's language too.
+    reply = Column(Text)
+    reply_translated = Column(Text)
+    reply_at = Column(UTCDateTime)
+    reply_by_id = Column(ForeignKey("staff_user.id"))
 
     place = relationship(Place)
     poster = relationship(Poster)
     read_by = relationship(User, foreign_keys=[read_by_id])
     masked_by = relationship(User, foreign_keys=[masked_by_id])
+    state_by = relationship(User, foreign_keys=[state_by_id])
+    assigned_to = relationship(User, foreign_keys=[assigned_to_id])
+    reply_by = relationship(User, foreign_keys=[reply_by_id])
+    notes = relationship(
+        "FeedbackNote",
+        order_by="FeedbackNote.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        back_populates="feedback",
+    )
+
+
+class FeedbackNote(Base):
+    """Staff's internal note on a case: never public, never exported, its writing audited."""
+
+    __tablename__ = "feedback_note"
+
+    id = Column(Integer, primary_key=True)
+    feedback_id = Column(ForeignKey("feedback.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at = Column(UTCDateTime, nullable=False)
+    author_id = Column(ForeignKey("staff_user.id"))
+    text = Column(Text, nullable=False)
+
+    feedback = relationship(Feedback, back_populates="notes")
+    author = relationship(User)
 
 
 class SpentFeedbackToken(Base):

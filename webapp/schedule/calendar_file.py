@@ -87,6 +87,7 @@ class CalendarData:
     patterns: list
     languages: tuple = ("sv", "en")
     hosts: tuple = ()
+    feedback_themes: tuple = ()  # (key, Text) pairs: what staff file feedback under
 
 
 def load_calendar_file(path) -> CalendarData:
@@ -119,7 +120,15 @@ def _line_from_message(message):
 
 
 def _calendar(r, data):
-    known = {"municipality", "promises", "holidays", "office", "places", "presence"}
+    known = {
+        "municipality",
+        "promises",
+        "holidays",
+        "office",
+        "places",
+        "presence",
+        "feedback_themes",
+    }
     for key in data:
         if key not in known:
             r.fail(key, f"unknown section (expected one of {', '.join(sorted(known))})")
@@ -162,6 +171,7 @@ def _calendar(r, data):
         patterns=_patterns(r, data, set(slugs)),
         languages=_languages(r, town),
         hosts=_hosts(r, town),
+        feedback_themes=_themes(r, data),
     )
 
 
@@ -174,6 +184,21 @@ def _hosts(r, town):
     if not isinstance(hosts, list) or not all(isinstance(h, str) and HOST.match(h) for h in hosts):
         r.fail("municipality.hosts", 'a list of host names like ["narvaro.kommun.se"] is required')
     return tuple(hosts)
+
+
+def _themes(r, data):
+    """The short list of themes staff file feedback under, so the follow-up can count them."""
+    themes = []
+    for i, theme in enumerate(_list(r, data, "feedback_themes")):
+        where = f"feedback_themes[{i}]"
+        _only_known(r, theme, where, "feedback_themes")
+        key = r.string(theme, "key", where)
+        if not SLUG.match(key) or len(key) > 40:
+            r.fail(f"{where}.key", "use at most 40 lower-case letters, digits and dashes")
+        if key in (k for k, _name in themes):
+            r.fail(f"{where}.key", f"{key!r} is used twice; every theme needs its own")
+        themes.append((key, r.text(theme, "name", where)))
+    return tuple(themes)
 
 
 def _languages(r, town):
@@ -215,6 +240,7 @@ PLACE_FIELDS = {
 FIELDS = {
     "municipality": {"slug", "name", "timezone", "example_data", "website", "languages", "hosts"},
     "holidays": {"country", "categories"},
+    "feedback_themes": {"key", "name"},
     "office": PLACE_FIELDS | {"hours", "closures"},
     "places": PLACE_FIELDS,
     "closures": {"first_day", "last_day", "hours", "note"},

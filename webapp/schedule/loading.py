@@ -174,6 +174,9 @@ def _load_municipality(session, data, area):
 def _municipality_translations(data):
     out = _translations(name=data.name)
     out["languages"] = list(data.languages)
+    out["feedback_themes"] = [
+        {"key": key, "name": {"sv": name.sv, **name.other}} for key, name in data.feedback_themes
+    ]
     out["holidays"] = {"country": data.holiday_country, "categories": list(data.holiday_categories)}
     return out
 

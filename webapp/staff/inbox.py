@@ -1,39 +1,42 @@
-"""The feedback inbox for police and municipality: filter, read, mask, export to CSV."""
+"""The feedback inbox for police and municipality: the cases as a list, filtered, changed
+in bulk, exported to CSV. One case's page is in webapp.staff.cases."""
 
 from datetime import date
+from functools import partial
+from urllib.parse import parse_qsl, urlencode
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from webapp import site
 from webapp.extensions import db
-from webapp.feedback import inbox
+from webapp.feedback import cases, inbox
 from webapp.feedback.codes import normalise_code
 from webapp.feedback.export import export_csv
-from webapp.feedback.forms import (
-    MET_LABELS,
-    REACH_LABELS,
-    SAFETY_LABELS,
-    choices,
-    one_kind_of_line_break,
-)
-from webapp.masking import MASK, suggest_mask
+from webapp.feedback.forms import MET_LABELS, REACH_LABELS, SAFETY_LABELS, choices
 from webapp.models import Feedback
 from webapp.schedule import store
 from webapp.site import lang as page_lang
 from webapp.site import timezone
 from webapp.staff import bp, render_form
 from webapp.staff.auth import current_user, staff_required
+from webapp.staff.case_forms import STATE_CHOICES, STATE_LABELS
+from webapp.staff.cases import LABELS, bulk_change, bulk_form, theme_choices
 from webapp.staff.forms import BaseForm
 
 PAGE = 50
 ANY = SelectChoice("", _l("Alla"))
-# The inbox filter's query arguments; "unread" is a checkbox and handled on its own.
+# The inbox filter's query arguments.
 FILTER_FIELDS = (
+    "state",
+    "theme",
+    "assigned",
     "place",
     "poster",
     "first_day",
@@ -43,7 +46,6 @@ FILTER_FIELDS = (
     "reach_ease",
     "contact",
 )
-LABELS = {"met_police": MET_LABELS, "safety": SAFETY_LABELS, "reach_ease": REACH_LABELS}
 
 
 def _one_of_the_options(_form, field):
@@ -66,6 +68,15 @@ class FilterForm(BaseForm):
     class Meta:
         csrf = False
 
+    state = SelectField(
+        _l("Läge"),
+        choices=[ANY, *STATE_CHOICES],
+        default="",
+        validate_choice=False,
+        validators=[_one_of_the_options],
+    )
+    theme = SelectField(_l("Tema"), [_one_of_the_options], default="", validate_choice=False)
+    assigned = _choice(_l("Ansvarig"), {"me": _l("Jag"), "team": _l("Gruppen")})
     place = SelectField(_l("Plats"), [_one_of_the_options], default="", validate_choice=False)
     poster = StringField(_l("Affischkod"), [Length(max=16, message=_l("Skriv högst 16 tecken"))])
     first_day = DateField(
@@ -78,7 +89,6 @@ class FilterForm(BaseForm):
     safety = _choice(_l("Trygghet"), SAFETY_LABELS)
     reach_ease = _choice(_l("Lätt att nå polisen"), REACH_LABELS)
     contact = _choice(_l("Vill bli kontaktad"), {"yes": _l("Ja"), "no": _l("Nej")})
-    unread = BooleanField(_l("Bara olästa"))
 
     def validate_poster(self, field):
         if field.data and normalise_code(field.data) is None:
@@ -101,41 +111,30 @@ class FilterForm(BaseForm):
             safety=number(self.safety.data),
             reach_ease=number(self.reach_ease.data),
             wants_contact={"yes": True, "no": False}.get(self.contact.data),
-            unread=bool(self.unread.data),
+            state=self.state.data or None,
+            theme=self.theme.data or None,
+            assigned_to={"me": current_user.id, "team": 0}.get(self.assigned.data),
         )
 
     def link_args(self) -> dict[str, str]:
         """The filter as query arguments for links, rebuilt from the validated fields: nothing
         else from the request reaches url_for (where "lang" or "_external" mean something)."""
-        args = {name: _query_value(self[name].data) for name in FILTER_FIELDS if self[name].data}
-        if self.unread.data:
-            args["unread"] = "y"
-        return args
+        return {name: _query_value(self[name].data) for name in FILTER_FIELDS if self[name].data}
 
 
 def _query_value(value) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-class ReadForm(BaseForm):
-    read = HiddenField()
-
-
-class MaskForm(BaseForm):
-    masked = TextAreaField(
-        _l("Texten som den får lämnas ut"),
-        [InputRequired(_l("Skriv texten med personuppgifterna maskerade"))],
-        filters=[one_kind_of_line_break],
-    )
-
-
-def _filter_form():
-    form = FilterForm(formdata=request.args)
+def filter_form(formdata):
+    """The filter form read from `formdata`, the filters it gives and its link arguments."""
+    form = FilterForm(formdata=formdata)
     form.place.choices = [
         ANY,
         *(SelectChoice(p.slug, p.text("name", page_lang())) for p in _places()),
     ]
-    ok = form.validate() if request.args else True
+    form.theme.choices = [ANY, *(SelectChoice(key, name) for key, name in theme_choices())]
+    ok = form.validate() if formdata else True
     return form, (form.filters() if ok else inbox.Filters()), (form.link_args() if ok else {})
 
 
@@ -143,17 +142,14 @@ def _places():
     return store.all_places(db.session)
 
 
-def _feedback_or_404(feedback_id) -> Feedback:
-    feedback = db.session.get(Feedback, feedback_id)
-    if feedback is None:
-        abort(404)
-    return feedback
-
-
 @bp.get("/feedback")
 @staff_required("feedback.read")
 def inbox_list(lang):
-    form, filters, args = _filter_form()
+    return _render_list(filter_form(request.args), bulk_form())
+
+
+def _render_list(filtered, bulk, status=None):
+    form, filters, args = filtered
     tz = timezone()
     total = inbox.count_feedback(db.session, filters, tz)
     pages = max((total + PAGE - 1) // PAGE, 1)
@@ -169,10 +165,11 @@ def inbox_list(lang):
         count=len(items),
     )
     db.session.commit()
+    bulk.back.data = bulk.back.data or _query(args, page)
     return render_form(
         "staff/inbox.html",
         form,
-        status=400 if form.errors else 200,
+        status=status or (400 if form.errors else 200),
         items=items,
         total=total,
         page=page,
@@ -180,18 +177,25 @@ def inbox_list(lang):
         args=args,
         tz=tz,
         labels=LABELS,
+        state_labels=STATE_LABELS,
+        theme_name=partial(
+            cases.theme_name, cases.themes_of(site.municipality()), lang=page_lang()
+        ),
         unread=inbox.unread_count(db.session),
+        bulk=bulk,
     )
+
+
+def _query(args: dict, page: int) -> str:
+    return urlencode({**args, **({"page": page} if page > 1 else {})})
 
 
 @bp.get("/feedback/export.csv")
 @staff_required("feedback.read")
 def inbox_export(lang):
-    form, filters, _args = _filter_form()
+    form, filters, _args = filter_form(request.args)
     if form.errors:
-        fields = {
-            name: request.args[name] for name in (*FILTER_FIELDS, "unread") if name in request.args
-        }
+        fields = {name: request.args[name] for name in FILTER_FIELDS if name in request.args}
         return redirect(url_for("staff.inbox_list", **fields))
     tz = timezone()
     items = inbox.find_feedback(db.session, filters, tz)
@@ -207,7 +211,7 @@ def inbox_export(lang):
     db.session.commit()
     name = f"synpunkter-{now.astimezone(tz):%Y%m%d-%H%M}.csv"
     return (
-        export_csv(items, tz),
+        export_csv(items, tz, theme_names(page_lang())),
         200,
         {
             "Content-Type": "text/csv; charset=utf-8",
@@ -216,60 +220,26 @@ def inbox_export(lang):
     )
 
 
-@bp.get("/feedback/<int(max=2147483647):feedback_id>")
-@staff_required("feedback.read")
-def inbox_item(lang, feedback_id):
-    feedback = _feedback_or_404(feedback_id)
-    inbox.audit_access(
-        db.session, "feedback.view", actor=current_user, now=site.now(), obj=feedback
-    )
+@bp.post("/feedback/bulk")
+@staff_required("feedback.handle")
+def inbox_bulk(lang):
+    """One change to the chosen cases; then the list again, with the filter it had."""
+    bulk = bulk_form()
+    pairs = parse_qsl((bulk.back.data or "")[:2000])
+    filtered = filter_form(MultiDict(pairs))
+    if not bulk.validate_on_submit():
+        return _render_list(filtered, bulk, status=400)
+    ids = bulk.item.data
+    items = list(db.session.scalars(select(Feedback).where(Feedback.id.in_(ids))))
+    changed = bulk_change(items, bulk.action.data)
     db.session.commit()
-    return render_template(
-        "staff/inbox_item.html",
-        item=feedback,
-        tz=timezone(),
-        labels=LABELS,
-        read_form=ReadForm(),
-        mask=MASK,
-    )
+    flash(_("%(num)d av %(total)d synpunkter ändrades.", num=changed, total=len(items)))
+    page = dict(pairs).get("page", "")
+    extra = {"page": page} if page.isdigit() and len(page) < 8 else {}
+    return redirect(url_for("staff.inbox_list", **filtered[2], **extra))
 
 
-@bp.post("/feedback/<int(max=2147483647):feedback_id>/read")
-@staff_required("feedback.read")
-def inbox_read(lang, feedback_id):
-    feedback = _feedback_or_404(feedback_id)
-    form = ReadForm()
-    if form.validate_on_submit():
-        inbox.mark_read(
-            db.session, feedback, read=form.read.data != "0", actor=current_user, now=site.now()
-        )
-        db.session.commit()
-        flash(_("Markerad som läst.") if feedback.read_at else _("Markerad som oläst."))
-    return redirect(url_for("staff.inbox_item", feedback_id=feedback.id))
-
-
-@bp.route("/feedback/<int(max=2147483647):feedback_id>/mask", methods=["GET", "POST"])
-@staff_required("feedback.read")
-def inbox_mask(lang, feedback_id):
-    feedback = _feedback_or_404(feedback_id)
-    form = MaskForm()
-    if request.method == "GET":
-        form.masked.data = feedback.comment_masked or suggest_mask(feedback.comment)
-    if form.validate_on_submit():
-        try:
-            inbox.save_masked_copy(
-                db.session, feedback, form.masked.data, actor=current_user, now=site.now()
-            )
-        except inbox.MaskError:
-            form.masked.errors.append(
-                _(
-                    "Du kan bara byta ut delar av texten mot %(mask)s. Skriv inte till eller "
-                    "ändra något annat",
-                    mask=MASK,
-                )
-            )
-        else:
-            db.session.commit()
-            flash(_("Den maskerade texten är sparad. Originalet finns kvar."))
-            return redirect(url_for("staff.inbox_item", feedback_id=feedback.id))
-    return render_form("staff/inbox_mask.html", form, item=feedback, mask=MASK, tz=timezone())
+def theme_names(lang: str) -> dict[str, str]:
+    """Each theme key's name in `lang` (Swedish where the data file has none), for the CSV."""
+    themes = cases.themes_of(site.municipality())
+    return {key: cases.theme_name(themes, key, lang) for key in themes}
