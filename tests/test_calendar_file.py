@@ -193,8 +193,8 @@ ERRORS = [
         ('[[places]]\nslug = "torget"', '[place]\nx = 1\n\n[[places]]\nslug = "torget"'),
         25,
         "place",
-        "unknown section (expected one of holidays, municipality, office, places, presence, "
-        "promises)",
+        "unknown section (expected one of feedback_themes, holidays, municipality, office, places, "
+        "presence, promises)",
     ),
     (
         "bad coordinate",
