@@ -72,3 +72,38 @@ def test_answers_out_of_range_are_refused_by_the_database(
 
     with pytest.raises(IntegrityError), db.engine.begin() as conn:
         conn.execute(insert, answers)
+
+
+def test_case_migration_makes_read_feedback_read_and_comes_back_down(empty_app):  # noqa: F811
+    upgrade(revision="0010")
+    with db.engine.begin() as conn:
+        for statement in SEED_0001:
+            conn.execute(text(statement))
+        conn.execute(
+            text(
+                "INSERT INTO feedback (id, created_at, place_id, lang, comment, wants_contact,"
+                " contact_consent, read_at) VALUES (1, '2026-11-24 09:31:00', 1, 'sv', 'Läst',"
+                " false, false, '2026-11-24 10:00:00'), (2, '2026-11-24 09:32:00', 1, 'sv',"
+                " 'Ny', false, false, NULL)"
+            )
+        )
+
+    upgrade(revision="0013")
+    with db.engine.begin() as conn:
+        states = conn.execute(text("SELECT id, state FROM feedback ORDER BY id")).all()
+        conn.execute(
+            text(
+                "INSERT INTO feedback_note (feedback_id, created_at, text) VALUES"
+                " (1, '2026-11-24 10:05:00', 'Anteckning')"
+            )
+        )
+    with pytest.raises(IntegrityError), db.engine.begin() as conn:
+        conn.execute(text("UPDATE feedback SET state = 'lost' WHERE id = 2"))
+    downgrade(revision="0010")
+    with db.engine.connect() as conn:
+        comments = conn.execute(text("SELECT comment FROM feedback ORDER BY id")).scalars().all()
+
+    assert [tuple(row) for row in states] == [(1, "read"), (2, "new")]
+    assert "feedback_note" not in _tables()
+    assert "state" not in {c["name"] for c in inspect(db.engine).get_columns("feedback")}
+    assert comments == ["Läst", "Ny"]

@@ -55,6 +55,18 @@ def test_feedback_has_no_column_for_address_agent_or_session():
         "contact_consent",
         "read_at",
         "read_by_id",
+        # The case: staff's state, assignee, theme and reply; the receipt as a hash only.
+        "state",
+        "state_at",
+        "state_by_id",
+        "handled_at",
+        "assigned_to_id",
+        "theme",
+        "receipt_hash",
+        "reply",
+        "reply_translated",
+        "reply_at",
+        "reply_by_id",
     }
 
 

@@ -4,7 +4,7 @@ bulk actions and masking by choosing words."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from webapp.feedback import cases
 from webapp.feedback.cases import NOTE_MAX, REPLY_MAX
@@ -57,7 +57,7 @@ class NoteForm(BaseForm):
     note = TextAreaField(
         _l("Intern anteckning"),
         [
-            InputRequired(_l("Skriv anteckningen")),
+            DataRequired(_l("Skriv anteckningen")),  # spaces alone are no note
             Length(max=NOTE_MAX, message=_l("Skriv högst %(max)d tecken")),
         ],
         filters=[one_kind_of_line_break],
