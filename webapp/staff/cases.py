@@ -153,7 +153,7 @@ def inbox_note(lang, feedback_id):
     cases.add_note(db.session, feedback, form.note.data, actor=current_user, now=site.now())
     db.session.commit()
     flash(_("Anteckningen är sparad. Den visas bara för personalen."))
-    return redirect(url_for("staff.inbox_item", feedback_id=feedback.id, _anchor="notes"))
+    return redirect(url_for("staff.inbox_item", feedback_id=feedback.id, _anchor="notes-heading"))
 
 
 @bp.post(f"{ITEM}/reply")
@@ -173,7 +173,7 @@ def inbox_reply(lang, feedback_id):
     )
     db.session.commit()
     flash(_("Svaret är sparat.") if feedback.reply else _("Svaret är borttaget."))
-    return redirect(url_for("staff.inbox_item", feedback_id=feedback.id, _anchor="reply"))
+    return redirect(url_for("staff.inbox_item", feedback_id=feedback.id, _anchor="reply-heading"))
 
 
 @bp.route(f"{ITEM}/mask", methods=["GET", "POST"])
