@@ -380,3 +380,65 @@ def test_the_inbox_filters_by_whoever_has_the_case(app, client):
 
     assert _listed(staff.get(f"{INBOX}?assigned=me")) == [mine]
     assert _listed(staff.get(f"{INBOX}?assigned=team")) == [theirs]
+
+
+# --- "You said, we did" on the follow-up page ---
+
+PROMISE = "/{lang}/promises/2025-2026"
+
+
+def _you_said(client, lang="sv"):
+    return soup(client.get(PROMISE.format(lang=lang))).find(id="you-said")
+
+
+def test_published_replies_and_themes_show_on_the_follow_up_page(app, client):
+    for i in range(7):
+        _send(app, client, comment=f"Trafiken nummer {i}")
+    _send(app, client, "ar", ARABIC_COMMENT)
+    staff = staff_client(app, "police")
+    db.session.rollback()
+    ids = sorted(db.session.scalars(select(Feedback.id)))
+    for item in ids[:5]:
+        _case(staff, item, theme="trafik")
+    for item in ids[5:]:
+        _case(staff, item, theme="trygghet")
+    url = f"{INBOX}/{ids[0]}/mask"
+    client_mask = {"csrf_token": csrf_token(staff, url), "word": "1"}  # "nummer"
+    staff.post(url, data=client_mask)
+    _post(
+        staff, ids[0], "reply", reply="Fler kontroller vid skolan. Ring 070-123 45 67.", publish="y"
+    )
+    _post(staff, ids[1], "reply", reply="Inte publicerad.")
+    _post(staff, ids[7], "reply", reply="Bättre ljus.", translated="إنارة أفضل.", publish="y")
+    section = _you_said(client)
+    arabic = _you_said(client, "ar")
+
+    themes = [
+        [cell.get_text(strip=True) for cell in row.find_all(["th", "td"])]
+        for row in section.select("table tbody tr")
+    ]
+    replies = [
+        [q.get_text(strip=True) for q in article.select("blockquote")]
+        for article in section.select("article")
+    ]
+    assert themes == [["Trafik", "5"], ["Trygghet", "färre än 5"]]
+    assert replies == [
+        ["Trafiken [maskerat] 0", "Fler kontroller vid skolan. Ring [maskerat]."],
+        ["Bättre ljus."],  # no masked copy saved: the comment stays unpublished
+    ]
+    assert [q["lang"] for q in arabic.select("article blockquote")] == ["sv", "sv", "ar"]
+    assert arabic.select("article blockquote")[-1].get_text() == "إنارة أفضل."
+    assert arabic.select_one("table tbody th span")["lang"] == "sv"  # no Arabic theme name
+    assert "Inte publicerad." not in client.get(PROMISE.format(lang="sv")).get_data(as_text=True)
+
+
+def test_publishing_needs_a_reply(app, client):
+    _send(app, client)
+    staff = staff_client(app, "police")
+    item = _only(Feedback)
+
+    response = _post(staff, item.id, "reply", reply="", publish="y")
+
+    assert response.status_code == 400
+    assert error_summary(response) == ["Skriv ett svar att publicera"]
+    assert _only(Feedback).published_at is None

@@ -67,6 +67,7 @@ def test_feedback_has_no_column_for_address_agent_or_session():
         "reply_translated",
         "reply_at",
         "reply_by_id",
+        "published_at",
     }
 
 

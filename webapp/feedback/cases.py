@@ -150,11 +150,19 @@ def add_note(session, feedback: Feedback, text: str, *, actor, now) -> FeedbackN
     return note
 
 
-def set_reply(session, feedback: Feedback, reply: str, translated: str, *, actor, now) -> None:
-    """The public reply in Swedish and, optionally, in the comment's language; "" removes it."""
+def set_reply(
+    session, feedback: Feedback, reply: str, translated: str, *, publish=False, actor, now
+) -> None:
+    """The public reply in Swedish and, optionally, in the comment's language; "" removes it.
+    `publish` puts it (with the comment, once staff saved a masked copy) on the follow-up page."""
     feedback.reply = reply or None
     feedback.reply_translated = (translated or None) if reply else None
     feedback.reply_at = now if reply else None
     feedback.reply_by_id = actor.id if reply and actor else None
-    after = {"length": len(reply), "translated": bool(feedback.reply_translated)}
+    feedback.published_at = (feedback.published_at or now) if reply and publish else None
+    after = {
+        "length": len(reply),
+        "translated": bool(feedback.reply_translated),
+        "published": feedback.published_at is not None,
+    }
     _record(session, feedback, "feedback.reply", None, after, actor=actor, now=now)

@@ -1,6 +1,7 @@
 """Thin views: read the world once, call webapp.promise, render."""
 
 from datetime import datetime, time, timedelta
+from functools import partial
 
 from flask import Blueprint, abort, render_template
 from flask_babel import force_locale, format_date, format_decimal
@@ -9,6 +10,7 @@ from markupsafe import Markup
 
 from webapp import i18n, ratelimits, site
 from webapp.extensions import db, limiter
+from webapp.feedback.cases import theme_name, themes_of
 from webapp.promise import records
 from webapp.promise.atom import FeedEntry, build_feed
 from webapp.promise.followup import board_report, promise_followup
@@ -91,6 +93,7 @@ def promise(lang, key):
     return render_template(
         "followup/promise.html", f=followup, promise=found, charts=charts(followup),
         tz=site.timezone(), reports=tertials_closed(whole(found), today),
+        theme_name=partial(theme_label, themes_of(site.municipality()), lang),
     )  # fmt: skip
 
 
@@ -123,6 +126,14 @@ def published_report(lang, key, period, kind):
     name = f"medborgarlofte-{found.key}-{chosen.key}.{kind}"
     return body, 200, {"Content-Type": REPORT_TYPES[kind],
                        "Content-Disposition": f'inline; filename="{name}"'}  # fmt: skip
+
+
+def theme_label(themes: dict, lang: str, key: str) -> Markup:
+    """A theme's name in the page's language, or the Swedish name marked as Swedish."""
+    names = themes.get(key) or {}
+    if lang in names:
+        return Markup.escape(names[lang])
+    return Markup('<span lang="sv">{}</span>').format(theme_name(themes, key, "sv"))
 
 
 def _feed_entries(followups, tz) -> list[FeedEntry]:

@@ -102,6 +102,8 @@ class Feedback(Owned, Base):
     reply_translated = Column(Text)
     reply_at = Column(UTCDateTime)
     reply_by_id = Column(ForeignKey("staff_user.id"))
+    # Staff chose the reply (and the masked comment, if they saved one) for the follow-up page.
+    published_at = Column(UTCDateTime)
 
     place = relationship(Place)
     poster = relationship(Poster)

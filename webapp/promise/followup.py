@@ -24,6 +24,7 @@ from webapp.promise.figures import (
 )
 from webapp.promise.periods import Period, tertial_holding, whole
 from webapp.promise.targets import Goal, activity_value, goal
+from webapp.promise.you_said import you_said_we_did
 from webapp.schedule import store
 from webapp.schedule.slots import STARTED
 
@@ -140,6 +141,7 @@ class PromiseFollowup:
     commitments: list  # [(PromiseCommitment, [ActivityFollowup])]
     feedback: list  # [FeedbackGroup], per tertial: each place, then all places (place None)
     last_updated: datetime | None
+    you_said: list = field(default_factory=list)  # [YouSaid] per tertial: themes, replies
 
     @property
     def in_force(self) -> bool:
@@ -312,6 +314,9 @@ def _followup(session, promise, tz, now, period, public) -> PromiseFollowup:
         commitments=commitments,
         feedback=feedback_groups(session, tertials, tz),
         last_updated=_last_updated(session, period, pairs, today, public, tz, now),
+        you_said=you_said_we_did(
+            session, tertials, lambda p: period_bounds(p.first_day, p.last_day, tz)
+        ),
     )
 
 

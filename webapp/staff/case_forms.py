@@ -3,7 +3,14 @@ bulk actions and masking by choosing words."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from webapp.feedback import cases
@@ -75,6 +82,12 @@ class ReplyForm(BaseForm):
         [Length(max=REPLY_MAX, message=_l("Skriv högst %(max)d tecken"))],
         filters=[one_kind_of_line_break],
     )
+
+    publish = BooleanField(_l("Publicera svaret i uppföljningen"))
+
+    def validate_publish(self, field):
+        if field.data and not self.reply.data:
+            raise ValidationError(_("Skriv ett svar att publicera"))
 
     def validate_translated(self, field):
         if field.data and not self.reply.data:

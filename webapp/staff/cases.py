@@ -81,6 +81,7 @@ def _render_case(feedback, status=200, **forms):
     reply = ReplyForm()
     if "reply_form" not in forms:
         reply.reply.data, reply.translated.data = feedback.reply, feedback.reply_translated
+        reply.publish.data = feedback.published_at is not None
     context = {
         "case_form": case_form(feedback),
         "note_form": NoteForm(),
@@ -168,6 +169,7 @@ def inbox_reply(lang, feedback_id):
         feedback,
         form.reply.data or "",
         form.translated.data or "",
+        publish=form.publish.data,
         actor=current_user,
         now=site.now(),
     )

@@ -36,6 +36,7 @@ def upgrade():
         batch_op.add_column(sa.Column("reply_translated", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("reply_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("reply_by_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("published_at", sa.DateTime(), nullable=True))
         for column in STAFF_FKS:
             batch_op.create_foreign_key(
                 batch_op.f(f"fk_feedback_{column}_staff_user"), "staff_user", [column], ["id"]
@@ -86,6 +87,7 @@ def downgrade():
                 batch_op.f(f"fk_feedback_{column}_staff_user"), type_="foreignkey"
             )
         for column in (
+            "published_at",
             "reply_by_id",
             "reply_at",
             "reply_translated",

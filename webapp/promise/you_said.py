@@ -1,0 +1,75 @@
+"""What the follow-up page shows of feedback as cases ("you said, we did"): per tertial, the
+themes residents raised (counts under MIN_GROUP only as "fewer than"), and the replies staff
+chose to publish, with the comment only where staff saved a masked copy. Pure: session and
+periods in, values out."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from webapp.masking import suggest_mask
+from webapp.models import Feedback
+
+MIN_GROUP = 5  # the follow-up's smallest group shown as a number
+
+
+@dataclass(frozen=True)
+class PublishedReply:
+    place: object
+    theme: str | None
+    received: datetime
+    comment: str | None  # staff's masked copy; None when they chose not to save one
+    comment_lang: str
+    reply: str  # Swedish, masked
+    reply_translated: str | None  # in the comment's language, masked
+
+
+@dataclass
+class YouSaid:
+    """One tertial: themes as (key, count or None for "fewer than 5"), most raised first."""
+
+    period: object
+    themes: list = field(default_factory=list)
+    replies: list = field(default_factory=list)
+
+
+def you_said_we_did(session, tertials, bounds) -> list[YouSaid]:
+    """Per tertial (`bounds(period)` gives its [start, end)), themes and published replies."""
+    out = []
+    for period in tertials:
+        start, end = bounds(period)
+        rows = list(
+            session.scalars(
+                select(Feedback)
+                .options(joinedload(Feedback.place))
+                .where(Feedback.created_at >= start, Feedback.created_at < end)
+                .where((Feedback.theme.is_not(None)) | (Feedback.published_at.is_not(None)))
+                .order_by(Feedback.created_at, Feedback.id)
+            )
+        )
+        counts = Counter(row.theme for row in rows if row.theme)
+        # Shown counts, most raised first; then the small ones in the file's key order, so
+        # their order tells nothing about their sizes.
+        themes = sorted(
+            ((key, count if count >= MIN_GROUP else None) for key, count in counts.items()),
+            key=lambda pair: (pair[1] is None, -(pair[1] or 0), pair[0]),
+        )
+        replies = [_published(row) for row in rows if row.published_at and row.reply]
+        if themes or replies:
+            out.append(YouSaid(period, themes, replies))
+    return out
+
+
+def _published(row: Feedback) -> PublishedReply:
+    return PublishedReply(
+        place=row.place,
+        theme=row.theme,
+        received=row.created_at,
+        comment=row.comment_masked or None,
+        comment_lang=row.lang,
+        reply=suggest_mask(row.reply),
+        reply_translated=suggest_mask(row.reply_translated) if row.reply_translated else None,
+    )
