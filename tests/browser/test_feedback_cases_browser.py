@@ -206,3 +206,49 @@ def test_receipt_pages_pass_axe_in_every_public_language(browser, live_server):
 
     assert len(languages) == 7
     assert problems == [] and found == {}
+
+
+def test_the_follow_up_page_with_published_replies_passes_axe_in_every_language(
+    browser, live_server
+):
+    from webapp.database import writing
+    from webapp.feedback import cases
+    from webapp.feedback.service import Answers, submit_feedback
+    from webapp.schedule.store import place_by_slug
+
+    app = live_server.app
+    with app.app_context(), writing():
+        place = place_by_slug(db.session, "torget")
+        themes = {"trafik": {"sv": "Trafik"}}
+        for i in range(6):
+            item = submit_feedback(
+                db.session,
+                place=place,
+                poster=None,
+                answers=Answers(comment=f"Bilar kör fort {i}"),
+                lang="ar" if i == 0 else "sv",
+                now=NOW,
+            )
+            cases.set_theme(db.session, item, "trafik", themes, actor=None, now=NOW)
+        item.comment_masked = "Bilar kör fort [maskerat]"
+        cases.set_reply(db.session, item, "Fler kontroller.", "", publish=True, actor=None, now=NOW)
+        db.session.commit()
+        db.session.remove()
+    # Wide: the page's other tables scroll sideways on a phone (their own tests cover that).
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    found = {}
+    try:
+        with app.test_request_context():
+            languages = supported()
+        for lang in languages:
+            page.goto(f"/{lang}/promises/2025-2026#you-said")
+            issues = _axe(page)
+            if page.locator("#you-said article").count() != 1:
+                issues.append("no published reply")
+            if issues:
+                found[lang] = issues
+    finally:
+        context.close()
+
+    assert found == {}
