@@ -442,3 +442,76 @@ def test_publishing_needs_a_reply(app, client):
     assert response.status_code == 400
     assert error_summary(response) == ["Skriv ett svar att publicera"]
     assert _only(Feedback).published_at is None
+
+
+# --- How fast answers come: one set of figures everywhere ---
+
+
+def _received_and_handled(received, waits):
+    """Feedback received at `received`, handled after each wait (None: not handled yet)."""
+    from webapp.feedback import cases
+    from webapp.feedback.service import Answers, submit_feedback
+    from webapp.schedule.store import place_by_slug
+
+    for wait in waits:
+        item = submit_feedback(
+            db.session,
+            place=place_by_slug(db.session, "torget"),
+            poster=None,
+            answers=Answers(comment="Hej"),
+            lang="sv",
+            now=received,
+        )
+        if wait is not None:
+            cases.set_state(db.session, item, "handled", actor=None, now=received + wait)
+    db.session.commit()
+
+
+def test_response_times_are_equal_on_the_page_the_api_the_pdf_and_the_workbook(app, client):
+    import io
+    from datetime import UTC, datetime
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from tests.factories import load_test_promises
+
+    load_test_promises()
+    days = timedelta(days=1)
+    _received_and_handled(datetime(2026, 6, 1, 8, tzinfo=UTC), [1.5 * days])
+    _received_and_handled(
+        datetime(2026, 9, 10, 8, tzinfo=UTC), [2 * days, 10 * days, 20 * days, None]
+    )
+    expected = {"2026-T1": (0, 0, 0, None), "2026-T2": (1, 1, 1, 1.5), "2026-T3": (4, 3, 2, 10.0)}
+
+    page = soup(client.get("/sv/promises/p2026"))
+    on_page = {
+        key: [td.get_text() for td in page.select(f"#response-times-{key} td")] for key in expected
+    }
+    api = client.get("/api/v1/promises/p2026").get_json()["response_times"]
+    staff = staff_client(app, "municipality")
+    book = load_workbook(
+        io.BytesIO(staff.get("/sv/staff/promises/p2026/report.xlsx?period=2026").data)
+    )
+    rows = [tuple(r) for sheet in book for r in sheet.iter_rows(values_only=True)]
+    start = [r[0] for r in rows].index("Hur snabbt synpunkterna hanteras") + 2
+    in_book = {r[0]: r[1:5] for r in rows[start : start + 3]}
+    pdf = PdfReader(io.BytesIO(staff.get("/sv/staff/promises/p2026/report.pdf?period=2026").data))
+    text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+
+    def shown(median):
+        return "–" if median is None else f"{median:g}".replace(".", ",")
+
+    for key, (received, handled, within, median) in expected.items():
+        label = f"T{key[-1]} 2026"
+        assert on_page[key] == [str(received), str(handled), str(within), shown(median)], key
+        assert {
+            "tertial": key,
+            "received": received,
+            "handled": handled,
+            "handled_within_14_days": within,
+            "median_days_to_handled": median,
+        } in api
+        assert in_book[label] == (received, handled, within, median), key
+        pdf_row = f"{label} {received} {handled} {within}"
+        assert pdf_row + (f" {shown(median)}" if median is not None else "") in text, key

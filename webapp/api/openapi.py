@@ -264,6 +264,17 @@ SCHEMAS |= {
             "presence": _nullable(_ref("PromisePresence")),
         }
     ),
+    "PromiseResponseTimes": _object(
+        {
+            "tertial": {"type": "string", "pattern": "^[0-9]{4}-T[123]$"},
+            "received": {"type": "integer", "description": "Feedback received in the tertial"},
+            "handled": {"type": "integer", "description": "Of those, handled by now"},
+            "handled_within_14_days": {"type": "integer"},
+            "median_days_to_handled": NUMBER
+            | {"description": "Median days from received to handled; null if none handled"},
+        },
+        "How fast residents' feedback is answered",
+    ),
     "Promise": _object(
         {
             "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
@@ -276,6 +287,7 @@ SCHEMAS |= {
             "example_data": {"type": "boolean", "description": "An example, not a signed promise"},
             "commitments": {"type": "array", "items": {"type": "string"}},
             "activities": {"type": "array", "items": _ref("PromiseActivity")},
+            "response_times": {"type": "array", "items": _ref("PromiseResponseTimes")},
         }
     ),
     "Promises": _object({"promises": {"type": "array", "items": _ref("Promise")}}),

@@ -63,6 +63,19 @@ def activity(item, position: int, lang: str) -> dict:
     }
 
 
+def response_times(followup) -> list:
+    return [
+        {
+            "tertial": t.key,
+            "received": r.received,
+            "handled": r.handled,
+            "handled_within_14_days": r.handled_within_14_days,
+            "median_days_to_handled": r.median_days,
+        }
+        for t, r in followup.response_times
+    ]
+
+
 def promise(followup, lang: str) -> dict:
     p = followup.promise
     return {
@@ -80,6 +93,7 @@ def promise(followup, lang: str) -> dict:
             for position, (_c, items) in enumerate(followup.commitments)
             for item in items
         ],
+        "response_times": response_times(followup),
     }
 
 

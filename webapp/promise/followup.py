@@ -24,7 +24,7 @@ from webapp.promise.figures import (
 )
 from webapp.promise.periods import Period, tertial_holding, whole
 from webapp.promise.targets import Goal, activity_value, goal
-from webapp.promise.you_said import you_said_we_did
+from webapp.promise.you_said import response_times, you_said_we_did
 from webapp.schedule import store
 from webapp.schedule.slots import STARTED
 
@@ -142,6 +142,7 @@ class PromiseFollowup:
     feedback: list  # [FeedbackGroup], per tertial: each place, then all places (place None)
     last_updated: datetime | None
     you_said: list = field(default_factory=list)  # [YouSaid] per tertial: themes, replies
+    response_times: list = field(default_factory=list)  # [(Period, ResponseTimes)] per tertial
 
     @property
     def in_force(self) -> bool:
@@ -304,6 +305,10 @@ def _followup(session, promise, tz, now, period, public) -> PromiseFollowup:
         for c in promise.commitments
     ]  # fmt: skip
     pairs = [(a, entries.get(a.id, [])) for a in activities]
+
+    def bounds(p: Period):
+        return period_bounds(p.first_day, p.last_day, tz)
+
     return PromiseFollowup(
         promise=promise,
         period=period,
@@ -314,9 +319,8 @@ def _followup(session, promise, tz, now, period, public) -> PromiseFollowup:
         commitments=commitments,
         feedback=feedback_groups(session, tertials, tz),
         last_updated=_last_updated(session, period, pairs, today, public, tz, now),
-        you_said=you_said_we_did(
-            session, tertials, lambda p: period_bounds(p.first_day, p.last_day, tz)
-        ),
+        you_said=you_said_we_did(session, tertials, bounds),
+        response_times=response_times(session, tertials, bounds),
     )
 
 

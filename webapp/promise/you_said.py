@@ -1,11 +1,12 @@
-"""What the follow-up page shows of feedback as cases ("you said, we did"): per tertial, the
-themes residents raised (counts under MIN_GROUP only as "fewer than"), and the replies staff
-chose to publish, with the comment only where staff saved a masked copy. Pure: session and
-periods in, values out."""
+"""What the follow-up shows of feedback as cases ("you said, we did"): per tertial, the themes
+residents raised (counts under MIN_GROUP only as "fewer than"), the replies staff chose to
+publish (the comment only where staff saved a masked copy), and how fast answers come. Pure:
+session and periods in, values out."""
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from statistics import median
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -73,3 +74,42 @@ def _published(row: Feedback) -> PublishedReply:
         reply=suggest_mask(row.reply),
         reply_translated=suggest_mask(row.reply_translated) if row.reply_translated else None,
     )
+
+
+WITHIN = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    """Feedback received in a period, how much of it is handled, how fast."""
+
+    received: int = 0
+    handled: int = 0
+    handled_within_14_days: int = 0
+    median_days: float | None = None  # to handled, of those handled; one decimal
+
+
+def response_times(session, periods, bounds) -> list:
+    """[(period, ResponseTimes)] for feedback received in each period, handled by now."""
+    out = []
+    for period in periods:
+        start, end = bounds(period)
+        rows = session.execute(
+            select(Feedback.created_at, Feedback.handled_at).where(
+                Feedback.created_at >= start, Feedback.created_at < end
+            )
+        ).all()
+        waits = [handled - created for created, handled in rows if handled is not None]
+        days = [wait.total_seconds() / 86400 for wait in waits]
+        out.append(
+            (
+                period,
+                ResponseTimes(
+                    received=len(rows),
+                    handled=len(waits),
+                    handled_within_14_days=sum(1 for wait in waits if wait <= WITHIN),
+                    median_days=round(median(days), 1) if days else None,
+                ),
+            )
+        )
+    return out

@@ -155,6 +155,16 @@ def _feedback_table(report) -> Table:
     return Table(_("Svar per plats och tertial"), header, tuple(rows))
 
 
+def _response_table(report) -> Table:
+    rows = tuple(
+        (t.label(_), r.received, r.handled, r.handled_within_14_days, r.median_days)
+        for t, r in report.response_times
+    )
+    header = (_("Tertial"), _("Inkomna"), _("Hanterade"), _("Hanterade inom 14 dagar"),
+              _("Median, dagar till hanterad"))  # fmt: skip
+    return Table(_("Hur snabbt synpunkterna hanteras"), header, rows)
+
+
 def report_document(report, town, lang) -> ReportDocument:
     """The report's content in the page's language, from the domain's figures."""
     p, period = report.promise, report.period
@@ -169,7 +179,7 @@ def report_document(report, town, lang) -> ReportDocument:
         sections.append(Section(heading, _("Löfte %(n)d", n=n), tuple(paragraphs), tuple(tables)))
     sections.append(Section(_("Vad invånarna har svarat"), _("Synpunkter"), (
         _("Grupper med färre än 5 svar visas bara som ”färre än 5”, så att ingen kan pekas ut."),
-    ), (_feedback_table(report),)))  # fmt: skip
+    ), (_feedback_table(report), _response_table(report))))  # fmt: skip
     example = p.example_data or (town is not None and town.example_data)
     running = () if report.closed else (_("Perioden har inte stängt: siffrorna är inte slutliga."),)
     return ReportDocument(
