@@ -116,10 +116,16 @@ class FeedbackGroup:
     def __init__(self, place, period, figures):
         self.place, self.period, self.responses = place, period, figures.responses
         self._figures = figures
+        self.withheld = False  # hidden too, so that a small group can't be worked out
+
+    @property
+    def small(self) -> bool:
+        """Fewer than MIN_GROUP answers: shown only as "fewer than 5"."""
+        return self.responses < MIN_GROUP
 
     @property
     def shown(self) -> bool:
-        return self.responses >= MIN_GROUP
+        return not self.small and not self.withheld
 
     def mean(self, name: str) -> float | None:
         scale = getattr(self._figures, name)
@@ -255,6 +261,45 @@ def feedback_groups(session, periods, tz) -> list[FeedbackGroup]:
         per_place, total = feedback_figures(session, places, start, end)
         groups += [FeedbackGroup(place, p, per_place[place.slug]) for place in places]
         groups.append(FeedbackGroup(None, p, total))
+    return withhold_derivable(groups)
+
+
+def _lines(groups) -> list[tuple[list, FeedbackGroup]]:
+    """Every sum a reader can use: the places of a period add up to all places, and the
+    tertials of a place (or of all places) add up to a longer period that holds them."""
+    cell = {(g.place.slug if g.place else None, g.period.key): g for g in groups}
+    periods = list({g.period.key: g.period for g in groups}.values())
+    rows = list(dict.fromkeys(g.place.slug if g.place else None for g in groups))
+    lines = []
+    for p in periods:
+        parts = [cell[(row, p.key)] for row in rows if row is not None and (row, p.key) in cell]
+        if (None, p.key) in cell:
+            lines.append((parts, cell[(None, p.key)]))
+        inner = [t for t in periods if t.kind == "tertial" and t is not p
+                 and p.first_day <= t.first_day and t.last_day <= p.last_day]  # fmt: skip
+        for row in rows if inner else ():
+            parts = [cell[(row, t.key)] for t in inner if (row, t.key) in cell]
+            if (row, p.key) in cell:
+                lines.append((parts, cell[(row, p.key)]))
+    return lines
+
+
+def withhold_derivable(groups: list[FeedbackGroup]) -> list[FeedbackGroup]:
+    """Complementary suppression, for every table of answers the public sees: wherever one
+    sum would have exactly one group not shown, the smallest shown part is withheld too, so
+    no small group can be worked out by subtracting the others from the total."""
+    lines = _lines(groups)
+    changed = True
+    while changed:
+        changed = False
+        for parts, total in lines:
+            line = (*parts, total)
+            candidates = [g for g in line if g.shown]
+            if len(line) - len(candidates) != 1 or not candidates:
+                continue
+            # The smallest shown place or tertial; the total only when nothing else is left.
+            min(candidates, key=lambda g: (g is total, g.responses)).withheld = True
+            changed = True
     return groups
 
 
@@ -332,5 +377,7 @@ def board_report(session, promise: Promise, period: Period, tz: ZoneInfo, now: d
     the same report as the website publishes it, without staff-only activities."""
     report = promise_followup(session, promise, tz, now, period=period, public=public)
     if len(report.tertials) > 1:
-        report.feedback += feedback_groups(session, [period], tz)
+        report.feedback = withhold_derivable(
+            report.feedback + feedback_groups(session, [period], tz)
+        )
     return report

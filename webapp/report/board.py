@@ -149,7 +149,8 @@ def _feedback_table(report) -> Table:
             rows.append((g.period.label(_), place, g.responses, g.mean("safety"),
                          g.mean("reach_ease")))  # fmt: skip
         else:
-            rows.append((g.period.label(_), place, _("färre än 5"), None, None))
+            hidden = _("färre än 5") if g.small else _("visas inte")
+            rows.append((g.period.label(_), place, hidden, None, None))
     header = (_("Period"), _("Plats"), _("Svar"), _("Trygghet, medel (1–5)"),
               _("Lätt att nå polisen, medel (1–5)"))  # fmt: skip
     return Table(_("Svar per plats och tertial"), header, tuple(rows))
@@ -179,6 +180,10 @@ def report_document(report, town, lang) -> ReportDocument:
         sections.append(Section(heading, _("Löfte %(n)d", n=n), tuple(paragraphs), tuple(tables)))
     sections.append(Section(_("Vad invånarna har svarat"), _("Synpunkter"), (
         _("Grupper med färre än 5 svar visas bara som ”färre än 5”, så att ingen kan pekas ut."),
+        _(
+            "När en sådan grupp annars skulle kunna räknas fram ur summan, visas inte heller "
+            "en grupp till."
+        ),
     ), (_feedback_table(report), _response_table(report))))  # fmt: skip
     example = p.example_data or (town is not None and town.example_data)
     running = () if report.closed else (_("Perioden har inte stängt: siffrorna är inte slutliga."),)
