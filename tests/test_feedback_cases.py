@@ -478,11 +478,14 @@ def test_response_times_are_equal_on_the_page_the_api_the_pdf_and_the_workbook(a
 
     load_test_promises()
     days = timedelta(days=1)
-    _received_and_handled(datetime(2026, 6, 1, 8, tzinfo=UTC), [1.5 * days])
     _received_and_handled(
-        datetime(2026, 9, 10, 8, tzinfo=UTC), [2 * days, 10 * days, 20 * days, None]
+        datetime(2026, 6, 1, 8, tzinfo=UTC), [1 * days, 2 * days, 4.5 * days, 15 * days, None]
     )
-    expected = {"2026-T1": (0, 0, 0, None), "2026-T2": (1, 1, 1, 1.5), "2026-T3": (4, 3, 2, 10.0)}
+    _received_and_handled(
+        datetime(2026, 9, 10, 8, tzinfo=UTC), [2 * days, 10 * days, 20 * days, None, None]
+    )
+    _received_and_handled(datetime(2026, 2, 1, 8, tzinfo=UTC), [1 * days])  # under 5: withheld
+    expected = {"2026-T1": None, "2026-T2": (5, 4, 3, 3.2), "2026-T3": (5, 3, 2, 10.0)}
 
     page = soup(client.get("/sv/promises/p2026"))
     on_page = {
@@ -502,11 +505,21 @@ def test_response_times_are_equal_on_the_page_the_api_the_pdf_and_the_workbook(a
     def shown(median):
         return "–" if median is None else f"{median:g}".replace(".", ",")
 
-    for key, (received, handled, within, median) in expected.items():
+    label = "T1 2026"
+    assert on_page["2026-T1"] == ["färre än 5"]
+    assert {"tertial": "2026-T1", "fewer_than_5": True, "received": None, "handled": None,
+            "handled_within_14_days": None, "median_days_to_handled": None} in api  # fmt: skip
+    assert in_book[label] == ("färre än 5", None, None, None)
+    assert f"{label} färre än 5" in text
+    for key, figures in expected.items():
+        if figures is None:
+            continue
+        received, handled, within, median = figures
         label = f"T{key[-1]} 2026"
         assert on_page[key] == [str(received), str(handled), str(within), shown(median)], key
         assert {
             "tertial": key,
+            "fewer_than_5": False,
             "received": received,
             "handled": handled,
             "handled_within_14_days": within,

@@ -267,9 +267,14 @@ SCHEMAS |= {
     "PromiseResponseTimes": _object(
         {
             "tertial": {"type": "string", "pattern": "^[0-9]{4}-T[123]$"},
-            "received": {"type": "integer", "description": "Feedback received in the tertial"},
-            "handled": {"type": "integer", "description": "Of those, handled by now"},
-            "handled_within_14_days": {"type": "integer"},
+            "fewer_than_5": {
+                "type": "boolean",
+                "description": "Under 5 received: the figures are withheld (null)",
+            },
+            "received": _nullable({"type": "integer"})
+            | {"description": "Feedback received in the tertial"},
+            "handled": _nullable({"type": "integer"}) | {"description": "Of those, handled by now"},
+            "handled_within_14_days": _nullable({"type": "integer"}),
             "median_days_to_handled": NUMBER
             | {"description": "Median days from received to handled; null if none handled"},
         },

@@ -67,10 +67,11 @@ def response_times(followup) -> list:
     return [
         {
             "tertial": t.key,
-            "received": r.received,
-            "handled": r.handled,
-            "handled_within_14_days": r.handled_within_14_days,
-            "median_days_to_handled": r.median_days,
+            "fewer_than_5": r.small,
+            "received": None if r.small else r.received,
+            "handled": None if r.small else r.handled,
+            "handled_within_14_days": None if r.small else r.handled_within_14_days,
+            "median_days_to_handled": None if r.small else r.median_days,
         }
         for t, r in followup.response_times
     ]

@@ -88,6 +88,12 @@ class ResponseTimes:
     handled_within_14_days: int = 0
     median_days: float | None = None  # to handled, of those handled; one decimal
 
+    @property
+    def small(self) -> bool:
+        """Fewer than MIN_GROUP received: the row is the answers table's "all places" group
+        and is shown, like it, only as "fewer than 5"."""
+        return self.received < MIN_GROUP
+
 
 def response_times(session, periods, bounds) -> list:
     """[(period, ResponseTimes)] for feedback received in each period, handled by now."""

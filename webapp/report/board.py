@@ -158,7 +158,9 @@ def _feedback_table(report) -> Table:
 
 def _response_table(report) -> Table:
     rows = tuple(
-        (t.label(_), r.received, r.handled, r.handled_within_14_days, r.median_days)
+        (t.label(_), _("färre än 5"), None, None, None)
+        if r.small
+        else (t.label(_), r.received, r.handled, r.handled_within_14_days, r.median_days)
         for t, r in report.response_times
     )
     header = (_("Tertial"), _("Inkomna"), _("Hanterade"), _("Hanterade inom 14 dagar"),
