@@ -528,3 +528,35 @@ def test_response_times_are_equal_on_the_page_the_api_the_pdf_and_the_workbook(a
         assert in_book[label] == (received, handled, within, median), key
         pdf_row = f"{label} {received} {handled} {within}"
         assert pdf_row + (f" {shown(median)}" if median is not None else "") in text, key
+
+
+def test_you_said_we_did_links_what_changed_in_the_same_tertial(app, client):
+    from datetime import UTC, date, datetime
+
+    from tests.factories import load_test_promises, make_entry
+    from webapp.feedback import cases
+    from webapp.feedback.service import Answers, submit_feedback
+    from webapp.schedule.store import place_by_slug
+
+    load_test_promises()
+    make_entry("moten", day=date(2026, 10, 5), note="Möte med skolan om trafiken.")
+    make_entry("moten", day=date(2026, 6, 5), note="Ett möte i juni.")
+    item = submit_feedback(
+        db.session,
+        place=place_by_slug(db.session, "torget"),
+        poster=None,
+        answers=Answers(comment="Bilarna kör fort."),
+        lang="sv",
+        now=datetime(2026, 10, 1, 9, tzinfo=UTC),
+    )
+    cases.set_reply(db.session, item, "Vi pratar med skolan.", "", publish=True, actor=None,
+                    now=NOW)  # fmt: skip
+    db.session.commit()
+
+    section = soup(client.get("/sv/promises/p2026")).find(id="you-said")
+
+    changes = section.select(".you-said-changes li")
+    assert [li.get_text(" ", strip=True) for li in changes] == [
+        "Samverkansmöten. , 5 oktober 2026 : Möte med skolan om trafiken."
+    ]
+    assert changes[0].a["href"] == "#activity-moten"

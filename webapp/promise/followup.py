@@ -354,6 +354,10 @@ def _followup(session, promise, tz, now, period, public) -> PromiseFollowup:
     def bounds(p: Period):
         return period_bounds(p.first_day, p.last_day, tz)
 
+    you_said = you_said_we_did(session, tertials, bounds)
+    for y in you_said:  # what changed: the activities' published updates in the tertial
+        y.changes = [(item.activity, u) for _c, items in commitments for item in items
+                     for u in item.updates if y.period.holds(u.day)]  # fmt: skip
     return PromiseFollowup(
         promise=promise,
         period=period,
@@ -364,7 +368,7 @@ def _followup(session, promise, tz, now, period, public) -> PromiseFollowup:
         commitments=commitments,
         feedback=feedback_groups(session, tertials, tz),
         last_updated=_last_updated(session, period, pairs, today, public, tz, now),
-        you_said=you_said_we_did(session, tertials, bounds),
+        you_said=you_said,
         response_times=response_times(session, tertials, bounds),
     )
 

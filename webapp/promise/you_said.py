@@ -35,6 +35,7 @@ class YouSaid:
     period: object
     themes: list = field(default_factory=list)
     replies: list = field(default_factory=list)
+    changes: list = field(default_factory=list)  # [(PromiseActivity, Update)] in the tertial
 
 
 def you_said_we_did(session, tertials, bounds) -> list[YouSaid]:
