@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.conftest import NOW
+from tests.support.fuzz import examples
 from tests.support.staff import csrf_token, staff_client
 from webapp.extensions import db
 from webapp.feedback.service import Answers, submit_feedback
@@ -15,7 +16,7 @@ from webapp.models import CASE_STATES, Feedback
 from webapp.schedule.store import place_by_slug
 
 SETTINGS = settings(
-    max_examples=300,
+    max_examples=examples(200),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.support.fuzz import examples
 from tests.support.html import soup
 from webapp.promise.followup import MIN_GROUP, FeedbackGroup, withhold_derivable
 from webapp.promise.periods import Period
@@ -93,7 +94,7 @@ def _table(counts: list[list[int]], with_year: bool):
     return cells, sums
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(
     counts=st.integers(1, 4).flatmap(
         lambda places: st.integers(1, 3).flatmap(
