@@ -6,11 +6,15 @@ Every test runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import NOW
 from tests.support.feedback import feedback_count, submit
 from tests.support.html import error_summary, soup
 from webapp.config import ConfigError, from_environment
+from webapp.extensions import db
+from webapp.feedback.receipts import normalise_receipt, receipt_hash
+from webapp.models import Feedback
 
 FORM = "/sv/feedback/torget"
 ANSWERS = {"met_police": "met", "safety": "4", "comment": "Bra att ni syns."}
@@ -53,11 +57,15 @@ def test_one_token_stores_one_submission(app, client):
         for n in range(25)
     ]
 
-    # A double click or a reload gets the same confirmation; only the first is stored.
-    assert {(r.status_code, r.headers["Location"]) for r in answers} == {
-        (303, "/sv/feedback/torget/thanks")
-    }
+    # A double click or a reload gets the same confirmation and receipt; only the first is
+    # stored.
+    [(status, location)] = {(r.status_code, r.headers["Location"]) for r in answers}
+    path, _sep, receipt = location.partition("?receipt=")
+    assert (status, path) == (303, "/sv/feedback/torget/thanks")
     assert feedback_count() == 1
+    assert db.session.scalars(select(Feedback)).one().receipt_hash == receipt_hash(
+        normalise_receipt(receipt)
+    )
 
 
 def test_every_shown_form_has_a_token_of_its_own(client):
