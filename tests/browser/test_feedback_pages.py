@@ -17,10 +17,12 @@ from tests.browser.helpers import (
 from tests.conftest import NOW
 from webapp.database import writing
 from webapp.extensions import db
+from webapp.feedback import cases
 from webapp.feedback.service import Answers, create_poster, submit_feedback
 from webapp.schedule.store import place_by_slug
 
 PASSWORD = "sidor om synpunkter i webbläsaren"
+RECEIPT = "ABCDEFGHJK"
 MUNICIPALITY = "feedback-kommun@example.se"
 
 
@@ -45,8 +47,17 @@ def seeded(live_server):
             contact_consent=True,
         )
         item = submit_feedback(
-            db.session, place=place, poster=poster, answers=answers, lang="sv", now=NOW
+            db.session,
+            place=place,
+            poster=poster,
+            answers=answers,
+            lang="sv",
+            now=NOW,
+            receipt=RECEIPT,
         )
+        # A case with a note and a reply, so the case and receipt pages show them.
+        cases.add_note(db.session, item, "Ringde tillbaka.", actor=None, now=NOW)
+        cases.set_reply(db.session, item, "Lampan lagas.", "", actor=None, now=NOW)
         db.session.commit()
         ids = {"poster": poster.code, "item": item.id}
         db.session.remove()
@@ -79,6 +90,9 @@ def _public_pages(live_server):
         ).get_data()
         pages[f"{url}/thanks"] = client.get(f"{url}/thanks?receipt=K7M3Q-XW2PA").get_data()
         pages[f"{url}/thanks/contact"] = client.get(f"{url}/thanks/contact").get_data()
+        found = client.get(f"/{lang}/feedback/receipt/ABCDE-FGHJK")
+        assert found.status_code == 200
+        pages[f"/{lang}/feedback/receipt"] = found.get_data()
         pages[f"/{lang}/feedback/receipt unknown"] = client.get(
             f"/{lang}/feedback/receipt/K7M3Q-XW2PA"
         ).get_data()
