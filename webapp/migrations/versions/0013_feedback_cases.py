@@ -1,5 +1,6 @@
 """feedback as cases: a state with who and when, an assignee, a theme, a receipt (its hash
-only), a public reply, and staff's internal notes in a table of their own
+only), a public reply and when it was published, and staff's internal notes in a table of
+their own
 
 Feedback already read becomes "read"; the rest "new".
 
