@@ -158,11 +158,15 @@ def test_purged_feedback_is_archived_with_its_state_and_reply(app, client, pin, 
 
     result = app.test_cli_runner().invoke(args=["purge-feedback", "--archive", str(archive)])
 
+    import csv
+    import io
+
     text = archive.read_bytes().decode("utf-8-sig")
-    header, row = text.split("\r\n")[:2]
+    header, row = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    record = dict(zip(header, row, strict=True))
     assert result.exit_code == 0, result.output
-    assert "state" in header and "reply" in header and "notes" in header
-    assert ",handled," in row and ",Lagat.," in row and "Ringde tekniska kontoret." in row
+    assert (record["Läge"], record["Svar"]) == ("Hanterad", "Lagat.")
+    assert record["Interna anteckningar"].endswith("polis@example.se: Ringde tekniska kontoret.")
     db.session.rollback()
     assert db.session.scalars(select(FeedbackNote)).all() == []
 
