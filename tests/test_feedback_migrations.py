@@ -77,6 +77,12 @@ def test_answers_out_of_range_are_refused_by_the_database(
 def test_case_migration_makes_read_feedback_read_and_comes_back_down(empty_app):  # noqa: F811
     upgrade(revision="0010")
     with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO municipality (id, slug, name, timezone, example_data, translations)"
+                " VALUES (7, 'testby', 'Testby', 'Europe/Stockholm', true, '{}')"
+            )
+        )
         for statement in SEED_0001:
             conn.execute(text(statement))
         conn.execute(
@@ -99,7 +105,7 @@ def test_case_migration_makes_read_feedback_read_and_comes_back_down(empty_app):
         )
     with pytest.raises(IntegrityError), db.engine.begin() as conn:
         conn.execute(text("UPDATE feedback SET state = 'lost' WHERE id = 2"))
-    downgrade(revision="0010")
+    downgrade(revision="0011")
     with db.engine.connect() as conn:
         comments = conn.execute(text("SELECT comment FROM feedback ORDER BY id")).scalars().all()
 
