@@ -55,15 +55,15 @@ def test_load_calendars_loads_an_area_in_one_run_and_reports_per_municipality(ap
     loaded = [line for line in result.stdout.splitlines() if "loaded" in line.lower()]
     assert loaded == [
         # Sävsjö was there already (the suite's single municipality): nothing changed.
-        "Sävsjö kommun: loaded: 4 places, 0 hour rules and 0 closures changed, 0 presence "
-        "slots added, 0 cancelled.",
-        "Västby kommun: loaded: 3 places, 1 hour rules and 0 closures changed, 82 presence "
-        "slots added, 0 cancelled.",
+        "Sävsjö kommun: loaded: the office and 3 places, 0 hour rules and 0 closures changed, "
+        "0 presence slots added, 0 cancelled.",
+        "Västby kommun: loaded: the office and 2 places, 1 hour rules and 0 closures changed, "
+        "82 presence slots added, 0 cancelled.",
         f"Loaded {AREA}: Lokalpolisområde Testområdet, 2 municipalities.",
     ]
     assert (
-        "Västby kommun: No presence on holidays: 2027-01-06 hamnen (Trettondedag jul), "
-        "2026-12-26 torget (Annandag jul), 2027-05-01 torget (Första maj), "
+        "Västby kommun: No presence on holidays: 2026-12-26 torget (Annandag jul), "
+        "2027-01-06 hamnen (Trettondedag jul), 2027-05-01 torget (Första maj), "
         "2027-06-26 torget (Midsommardagen)"
     ) in result.stdout.splitlines()
     area = db.session.scalar(select(PoliceArea))

@@ -90,45 +90,40 @@ def set_state(session, feedback: Feedback, state: str, *, actor, now) -> bool:
     return True
 
 
+def _change(session, feedback: Feedback, field: str, value, action: str, key: str, *, actor, now):
+    """Set one field of the case and audit it; False (nothing recorded) when it already had it."""
+    before = getattr(feedback, field)
+    if before == value:
+        return False
+    setattr(feedback, field, value)
+    _record(session, feedback, action, {key: before}, {key: value}, actor=actor, now=now)
+    return True
+
+
 def assign(session, feedback: Feedback, user: User | None, *, actor, now) -> bool:
     """Give the case to `user`, or to the team (None)."""
     if user is not None and user not in caseworkers(session):
         raise CaseError(user.id)
     new_id = user.id if user else None
-    if feedback.assigned_to_id == new_id:
-        return False
-    before = feedback.assigned_to_id
-    feedback.assigned_to_id = new_id
-    _record(
+    return _change(
         session,
         feedback,
+        "assigned_to_id",
+        new_id,
         "feedback.assign",
-        {"user_id": before},
-        {"user_id": new_id},
+        "user_id",
         actor=actor,
         now=now,
     )
-    return True
 
 
 def set_theme(session, feedback: Feedback, theme: str | None, themes: dict, *, actor, now) -> bool:
     """File the case under one of `themes` (the data file's), or none."""
     if theme is not None and theme not in themes:
         raise CaseError(theme)
-    if feedback.theme == theme:
-        return False
-    before = feedback.theme
-    feedback.theme = theme
-    _record(
-        session,
-        feedback,
-        "feedback.theme",
-        {"theme": before},
-        {"theme": theme},
-        actor=actor,
-        now=now,
+    return _change(
+        session, feedback, "theme", theme, "feedback.theme", "theme", actor=actor, now=now
     )
-    return True
 
 
 def add_note(session, feedback: Feedback, text: str, *, actor, now) -> FeedbackNote:

@@ -28,20 +28,10 @@ FIELDS = {
         "example_data",
         "commitments",
     },  # fmt: skip
-    "shared promise": {
-        "key",
-        "first_day",
-        "last_day",
-        "title",
-        "summary",
-        "url",
-        "example_data",
-        "commitments",
-        "municipalities",
-    },  # fmt: skip
     "commitment": {"text", "activities"},
     "activity": {"key", "owner", "text", "measure", "publish", "target", "target_per", "unit"},
 }
+FIELDS["shared promise"] = FIELDS["promise"] | {"municipalities"}
 
 
 @dataclass(frozen=True)
