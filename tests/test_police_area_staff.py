@@ -145,3 +145,25 @@ def test_audit_entries_name_the_municipality_they_happened_in(app):
     assert response.status_code == 302
     login = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert (login.actor_label, login.municipality_id) == (email, town("vastby").id)
+
+
+def test_a_case_is_assigned_only_to_its_municipalitys_staff_or_the_areas(app):
+    from tests.factories import make_feedback
+    from webapp.feedback import cases
+
+    load_test_area()
+    item = make_feedback(place="hamnen")  # Västby's
+    own = town("vastby")
+    vastby = staff_client(app, "municipality", email="kommun@vastby.example", municipality=own)
+    staff_client(app, "municipality", email="kommun@savsjo.example", municipality=town("savsjo"))
+
+    page = vastby.get(f"/vastby/sv/staff/feedback/{item.id}")
+
+    assert page.status_code == 200
+    offered = [
+        option.get_text(strip=True) for option in soup(page).select("select#assignee option")
+    ]
+    assert offered == ["Gruppen", "kommun@vastby.example"]
+    stranger = db.session.scalar(select(User).where(User.email == "kommun@savsjo.example"))
+    with pytest.raises(cases.CaseError):
+        cases.assign(db.session, item, stranger, actor=None, now=item.created_at)

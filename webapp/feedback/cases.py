@@ -4,7 +4,7 @@ Every change is audited without the feedback's or the note's text. Session, acto
 come in; functions flush at most, the view commits.
 """
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from webapp import audit
 from webapp.models import CASE_STATES, Feedback, FeedbackNote, User
@@ -45,10 +45,16 @@ def theme_name(themes: dict, key: str | None, lang: str) -> str:
     return names.get(lang) or names.get("sv") or (key or "")
 
 
-def caseworkers(session) -> list[User]:
-    """The active accounts that may handle feedback, by e-mail address."""
+def caseworkers(session, municipality_id: int) -> list[User]:
+    """The active accounts that may handle the municipality's feedback (its own and the police
+    area's), by e-mail address; never another municipality's staff."""
     roles = sorted(roles_for("feedback.read"))
-    query = select(User).where(User.active.is_(True), User.role.in_(roles)).order_by(User.email)
+    query = (
+        select(User)
+        .where(User.active.is_(True), User.role.in_(roles))
+        .where(or_(User.municipality_id.is_(None), User.municipality_id == municipality_id))
+        .order_by(User.email)
+    )
     return list(session.scalars(query))
 
 
@@ -102,7 +108,7 @@ def _change(session, feedback: Feedback, field: str, value, action: str, key: st
 
 def assign(session, feedback: Feedback, user: User | None, *, actor, now) -> bool:
     """Give the case to `user`, or to the team (None)."""
-    if user is not None and user not in caseworkers(session):
+    if user is not None and user not in caseworkers(session, feedback.municipality_id):
         raise CaseError(user.id)
     new_id = user.id if user else None
     return _change(

@@ -51,7 +51,8 @@ def theme_choices() -> list[tuple[str, str]]:
 
 
 def _assignee_choices():
-    return [(TEAM, _("Gruppen"))] + [(str(u.id), u.email) for u in cases.caseworkers(db.session)]
+    workers = cases.caseworkers(db.session, municipality().id)
+    return [(TEAM, _("Gruppen"))] + [(str(u.id), u.email) for u in workers]
 
 
 def case_form(feedback=None, formdata=None) -> CaseForm:
