@@ -1,6 +1,16 @@
 """Staff accounts, server-side sessions and the audit log."""
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, false, true
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import relationship
 
 from webapp.models.base import Base, UTCDateTime
@@ -31,6 +41,12 @@ class User(Base):
     # The one municipality whose staff pages the account may use; None: all of them (the
     # police area's staff, and every account of a one-municipality installation).
     municipality_id = Column(ForeignKey("municipality.id"), index=True)
+    # Signed in through an organisation's OpenID Provider: the account is the pair (issuer,
+    # subject), never the e-mail. An account made at such a sign-in has no password ("").
+    oidc_issuer = Column(String(255))
+    oidc_subject = Column(String(255))
+
+    __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_staff_user_oidc"),)
 
     # What the staff pages ask of whoever is logged in (webapp.staff.auth.current_user); the
     # login state itself lives in UserSession.

@@ -49,7 +49,7 @@ def municipalities_of(data: CalendarData | AreaData) -> tuple:
 
 def _area(r, data, path):
     for key in data:
-        if key not in ("police_area", "promises"):
+        if key not in ("police_area", "promises", "sign_in"):  # sign_in: accounts.providers
             r.fail(key, "unknown section (expected police_area, promises)")
     area = r.table(data, "police_area", "")
     for key, value in area.items():

@@ -128,6 +128,7 @@ def _calendar(r, data):
         "places",
         "presence",
         "feedback_themes",
+        "sign_in",  # webapp.accounts.providers
     }
     for key in data:
         if key not in known:

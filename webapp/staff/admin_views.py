@@ -1,9 +1,10 @@
 """Accounts and the audit log: admins only."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from webapp import audit, site
+from webapp.accounts import providers as sign_in
 from webapp.accounts import users
 from webapp.extensions import db
 from webapp.models import User
@@ -25,7 +26,13 @@ PAGE = 100
 @staff_required("accounts.manage")
 def user_list(lang):
     return render_template(
-        "staff/users.html", users=users.all_users(db.session), role_labels=ROLE_LABELS
+        "staff/users.html",
+        users=users.all_users(db.session),
+        role_labels=ROLE_LABELS,
+        providers=[
+            (p, sign_in.redirect_uri(current_app.config.get("PUBLIC_BASE_URL") or "", p.name))
+            for p in current_app.extensions.get("sign_in", {}).values()
+        ],
     )
 
 

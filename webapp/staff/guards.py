@@ -2,7 +2,7 @@
 mandatory second factor must be set up; and the answers when guessing is throttled or the
 password hashing of this worker is busy."""
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 
@@ -23,7 +23,9 @@ def first_step(user) -> str | None:
     if user.must_set_password:
         return "staff.account_password"
     if two_step.required(user, current_app.config["STAFF_MFA"]) and not two_step.enabled(user):
-        return "staff.two_step_setup"
+        # A second factor given at the organisation's provider (its `amr`) counts here.
+        if not session.get("oidc_second_factor"):
+            return "staff.two_step_setup"
     return None
 
 

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from webapp import audit, site
@@ -50,7 +50,12 @@ def login(lang):
             return remember_device(redirect(target), user.email)
         # One message whether the account exists or not.
         form.email.errors.append(_("Fel e-postadress eller lösenord. Kontrollera och försök igen"))
-    return render_form("staff/login.html", form)
+    return render_form("staff/login.html", form, sign_in_providers=sign_in_providers())
+
+
+def sign_in_providers() -> list:
+    """The organisations' OpenID Providers (webapp.staff.oidc_views), in the data file's order."""
+    return list(current_app.extensions.get("sign_in", {}).values())
 
 
 def _check_credentials(email: str, password: str):

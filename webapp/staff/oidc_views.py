@@ -1,0 +1,256 @@
+"""Sign-in with an organisation's account: OpenID Connect, authorization code flow with PKCE.
+
+Authlib does the protocol: discovery (issuer + /.well-known/openid-configuration), `state`,
+`nonce` and the PKCE verifier kept in the session cookie until the callback, the token request,
+and the ID token's checks (signature with the provider's JWKS, read again when an unknown
+`kid` appears; iss, aud, azp, exp, iat, nonce). Here: which provider, which account, which role.
+
+The provider returns to PUBLIC_BASE_URL + /staff/oidc/<name>/callback (one address to register,
+whatever the language); that hands the answer on to /<lang>/staff/oidc/<name>/return, the page
+in the language the sign-in began in. Nothing of a token is logged or stored server-side.
+"""
+
+import os
+
+import requests
+from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.base_client import MismatchingStateError, OAuthError
+from authlib.integrations.flask_client import OAuth
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from joserfc.errors import JoseError
+from sqlalchemy import select
+
+from webapp import audit, site
+from webapp.accounts import providers as sign_in
+from webapp.accounts import two_step
+from webapp.extensions import db
+from webapp.i18n import STAFF_LANGUAGES
+from webapp.models import Municipality, User
+from webapp.staff import bp
+from webapp.staff.auth import safe_next, start_session
+from webapp.staff.login_views import complete_login
+
+TIMEOUT_SECONDS = 5  # each request to the provider: discovery, keys, token
+RETURN_KEY = "oidc_return"  # session: the language and page the sign-in began from
+PROVIDER_MFA = "oidc_second_factor"  # session: the provider's amr showed a second factor
+
+
+@bp.record_once
+def _set_up(state):
+    app = state.app
+    production = app.config.get("ENV_NAME") == "production"
+    app.extensions["sign_in"] = sign_in.providers_in_file(
+        app.config["CALENDAR_FILE"], production=production
+    )
+    app.extensions["sign_in_clients"] = OAuth(app)
+    app.add_url_rule("/staff/oidc/<name>/callback", "staff_oidc_callback", _callback)
+
+
+def providers() -> dict:
+    return current_app.extensions.get("sign_in", {})
+
+
+def _provider(name: str) -> sign_in.Provider:
+    provider = providers().get(name)
+    if provider is None:
+        abort(404)
+    return provider
+
+
+def _client(provider: sign_in.Provider):
+    registry = current_app.extensions["sign_in_clients"]
+    client = registry.create_client(provider.name)
+    if client is None:
+        client = registry.register(
+            provider.name,
+            client_id=provider.client_id,
+            client_secret=os.environ.get(provider.client_secret_env, ""),
+            server_metadata_url=provider.metadata_url,
+            client_kwargs={
+                "scope": "openid email profile",
+                "code_challenge_method": "S256",
+                "default_timeout": TIMEOUT_SECONDS,
+            },
+        )
+    return client
+
+
+def redirect_uri(name: str) -> str:
+    return sign_in.redirect_uri(current_app.config.get("PUBLIC_BASE_URL") or "", name)
+
+
+@bp.get("/oidc/<name>/login")
+def oidc_login(lang, name):
+    provider = _provider(name)
+    target = safe_next(request.args.get("next"), url_for("staff.home"))
+    try:
+        answer = _client(provider).authorize_redirect(redirect_uri(name))
+    except (requests.RequestException, ValueError, RuntimeError):
+        return _unreachable(provider)
+    session[RETURN_KEY] = {"lang": lang, "next": target}
+    return answer
+
+
+def _callback(name):
+    """The provider's answer, handed on to the page in the sign-in's language."""
+    back = session.get(RETURN_KEY) or {}
+    lang = back.get("lang") if back.get("lang") in STAFF_LANGUAGES else "sv"
+    target = url_for("staff.oidc_return", lang=lang, name=name, **request.args.to_dict())
+    response = redirect(target, 303)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/oidc/<name>/return")
+def oidc_return(lang, name):
+    provider = _provider(name)
+    now = site.now()
+    try:
+        token = _client(provider).authorize_access_token()
+    except MismatchingStateError:
+        return _refused(provider, "state", 400)
+    except OAuthError as error:
+        return _refused(provider, error.error or "oauth", 400)
+    except requests.RequestException:
+        return _unreachable(provider)
+    except (JoseError, AuthlibBaseError) as error:
+        return _refused(provider, type(error).__name__, 403)
+    claims = token.get("userinfo")
+    if not claims or not claims.get("sub"):
+        return _refused(provider, "no_id_token", 403)
+    back = session.get(RETURN_KEY) or {}
+    user, why = _account(provider, claims, now)
+    if user is None:
+        audit.record(
+            db.session,
+            actor=None,
+            action="login.oidc_refused",
+            now=now,
+            label=(claims.get("email") or "")[:254],
+            after={"provider": provider.name, "issuer": claims["iss"], "reason": why},
+        )
+        db.session.commit()
+        return _page("no_role" if why == "no_role" else "refused", 403)
+    mfa = sign_in.second_factor(claims)
+    if two_step.enabled(user) and not mfa:
+        start_session(user, now, complete=False)
+        db.session.commit()
+        return redirect(url_for("staff.login_code", next=back.get("next")))
+    complete_login(user, now, via=f"oidc:{provider.name}")
+    db.session.commit()
+    session[PROVIDER_MFA] = mfa
+    return redirect(safe_next(back.get("next"), url_for("staff.home")))
+
+
+def _account(provider: sign_in.Provider, claims: dict, now) -> tuple[User | None, str]:
+    """The account of (issuer, sub), its role set from the claim; (None, why) when refused."""
+    issuer, subject = claims["iss"], claims["sub"]
+    role = sign_in.role_from_claims(provider, claims)
+    user = db.session.scalar(
+        select(User).where(User.oidc_issuer == issuer, User.oidc_subject == subject)
+    )
+    if role is None:
+        return None, "no_role"
+    email = (claims.get("email") or "").strip().lower()
+    if user is None and email and claims.get("email_verified") is True:
+        # Invited by an admin: the account with this address, not yet bound to a provider.
+        invited = db.session.scalar(select(User).where(User.email == email))
+        if invited is not None and invited.oidc_issuer is None:
+            user = invited
+            user.oidc_issuer, user.oidc_subject = issuer, subject
+    if user is None:
+        if not email or db.session.scalar(select(User.id).where(User.email == email)):
+            return None, "email_taken" if email else "no_email"
+        user = User(
+            email=email,
+            password_hash="",  # no password: this account signs in through its provider
+            role=role,
+            active=True,
+            created_at=now,
+            oidc_issuer=issuer,
+            oidc_subject=subject,
+            municipality_id=_municipality_id(provider),
+        )
+        db.session.add(user)
+        db.session.flush()
+        audit.record(
+            db.session,
+            actor=user,
+            action="user.create",
+            obj=user,
+            now=now,
+            after={"role": role, "issuer": issuer},
+        )
+    if not user.active:
+        return None, "disabled"
+    if user.role != role:
+        audit.record(
+            db.session,
+            actor=user,
+            action="user.role_from_provider",
+            obj=user,
+            now=now,
+            before={"role": user.role},
+            after={"role": role, "issuer": issuer},
+        )
+        user.role = role
+    audit.record(
+        db.session,
+        actor=user,
+        action="login.oidc",
+        obj=user,
+        now=now,
+        after={"provider": provider.name, "issuer": issuer, "role": role},
+    )
+    return user, ""
+
+
+def _municipality_id(provider: sign_in.Provider) -> int | None:
+    if provider.municipality is None:
+        return None
+    return db.session.scalar(
+        select(Municipality.id).where(Municipality.slug == provider.municipality)
+    )
+
+
+def _refused(provider, reason: str, status: int):
+    """A callback that cannot be trusted: audited (its reason, never the token)."""
+    db.session.rollback()
+    audit.record(
+        db.session,
+        actor=None,
+        action="login.oidc_failed",
+        now=site.now(),
+        after={"provider": provider.name, "reason": reason[:64]},
+    )
+    db.session.commit()
+    return _page("failed", status)
+
+
+def _unreachable(provider):
+    current_app.logger.warning("OpenID Provider %s did not answer", provider.name)
+    db.session.rollback()
+    audit.record(
+        db.session,
+        actor=None,
+        action="login.oidc_failed",
+        now=site.now(),
+        after={"provider": provider.name, "reason": "unreachable"},
+    )
+    db.session.commit()
+    return _page("unreachable", 503)
+
+
+def _page(kind: str, status: int):
+    titles = {
+        "failed": _("Inloggningen kunde inte slutföras"),
+        "unreachable": _("Inloggningstjänsten svarar inte"),
+        "no_role": _("Ditt konto har ingen behörighet i Närvaro"),
+        "refused": _("Ditt konto kan inte logga in här"),
+    }
+    headers = {"Cache-Control": "no-store"}
+    if status == 503:
+        headers["Retry-After"] = "60"
+    page = render_template("staff/oidc_problem.html", kind=kind, title=titles[kind])
+    return page, status, headers
