@@ -1,0 +1,170 @@
+"""Staff sign in with their organisation's account, the whole way in chromium: Närvaro's login
+page, the real OpenID Provider's login and consent pages (npm oidc-provider, OpenID Certified;
+tests/support/oidc.py), back to the staff area; on SQLite and PostgreSQL.
+
+Each test has its own app on a free port (its PUBLIC_BASE_URL is the redirect URI the provider
+knows) and its own provider."""
+
+import threading
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from tests.browser.conftest import _QuietHandler
+from tests.browser.helpers import axe_violations, describe_violations
+from tests.conftest import CALENDAR, make_app
+from tests.support.oidc import CLIENT_SECRET, SECRET_ENV, OidcProvider, sign_in_file
+from tests.support.servers import free_port
+from webapp.extensions import db
+from webapp.models import AuditEvent, User, UserSession
+
+ANNA = {"email": "anna@polisen.example", "email_verified": True, "name": "Anna Polis"}
+
+
+class Site:
+    def __init__(self, url, app, provider):
+        self.url, self.app, self.provider = url, app, provider
+
+    def account(self, subject):
+        with self.app.app_context():
+            user = db.session.scalar(
+                select(User).where(
+                    User.oidc_issuer == self.provider.issuer, User.oidc_subject == subject
+                )
+            )
+            db.session.expunge_all()
+            return user
+
+    def audit(self, action):
+        with self.app.app_context():
+            rows = db.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+            ).all()
+            return [row.after for row in rows]
+
+    def sessions(self, user_id):
+        with self.app.app_context():
+            return db.session.scalars(
+                select(UserSession.id).where(UserSession.user_id == user_id)
+            ).all()
+
+
+@pytest.fixture
+def site(database_url, tmp_path, monkeypatch):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    provider = OidcProvider(tmp_path, f"{url}/staff/oidc/polisen/callback", f"{url}/sv/staff/login")
+    provider.start()
+    monkeypatch.setenv(SECRET_ENV, CLIENT_SECRET)
+    data_file = sign_in_file(tmp_path, CALENDAR, provider.issuer)
+    app = make_app(database_url, PUBLIC_BASE_URL=url, CALENDAR_FILE=str(data_file))
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Site(url, app, provider)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        provider.stop()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def tab(browser, site):
+    context = browser.new_context(base_url=site.url, viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page, account, *, lang="sv", mfa=False, first_time=True):
+    """From Närvaro's login page through the provider's pages; the answer of the return page."""
+    page.goto(f"/{lang}/staff/login")
+    label = "Logga in med Polisens konto"
+    with page.expect_response(lambda r: "/oidc/polisen/return" in r.url) as answer:
+        page.get_by_role("link", name=label).click()
+        if first_time:
+            page.get_by_label("Account").fill(account)
+            if mfa:
+                page.get_by_label("Second factor given").check()
+            page.get_by_role("button", name="Sign-in").click()
+            page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    return answer.value
+
+
+def log_out(page):
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_url("**/staff/login")
+
+
+def test_the_whole_flow_and_roles_follow_the_group_claim(tab, site):
+    site.provider.users({"anna": {**ANNA, "groups": ["narvaro-police", "other"]}})
+    answer = sign_in(tab, "anna")
+    assert answer.status == 302
+    assert tab.url == f"{site.url}/sv/staff/"
+    assert tab.get_by_role("heading", level=1).inner_text() == "Översikt"
+    user = site.account("anna")
+    assert (user.email, user.role, user.password_hash, user.municipality_id) == (
+        "anna@polisen.example",
+        "police",
+        "",
+        None,
+    )
+    assert site.audit("login.oidc") == [
+        {"provider": "polisen", "issuer": site.provider.issuer, "role": "police"}
+    ]
+    assert site.audit("user.create") == [{"role": "police", "issuer": site.provider.issuer}]
+
+    # The group changes at the provider: the role follows at the next sign-in (the provider
+    # remembers the person and the consent, so it sends them straight back).
+    log_out(tab)
+    site.provider.users({"anna": {**ANNA, "groups": ["narvaro-admin"]}})
+    assert sign_in(tab, "anna", first_time=False).status == 302
+    assert site.account("anna").role == "admin"
+    assert site.audit("user.role_from_provider")[-1] == {
+        "role": "admin",
+        "issuer": site.provider.issuer,
+    }
+
+    # Every mapped group removed: refused with a clear page, no session.
+    log_out(tab)
+    site.provider.users({"anna": {**ANNA, "groups": ["other"]}})
+    answer = sign_in(tab, "anna", first_time=False)
+    assert answer.status == 403
+    assert tab.get_by_role("heading", level=1).inner_text() == (
+        "Ditt konto har ingen behörighet i Närvaro"
+    )
+    assert site.sessions(user.id) == []
+    assert site.audit("login.oidc_refused")[-1]["reason"] == "no_role"
+    violations = axe_violations(tab)
+    assert not violations, describe_violations(violations)
+
+
+def test_no_mapped_group_at_first_sign_in_makes_no_account(tab, site):
+    site.provider.users({"bo": {**ANNA, "email": "bo@polisen.example", "groups": ["other"]}})
+    answer = sign_in(tab, "bo", lang="en")
+    assert answer.status == 403
+    assert (
+        tab.get_by_role("heading", level=1).inner_text() == "Your account has no access to Närvaro"
+    )
+    assert site.account("bo") is None
+    violations = axe_violations(tab)
+    assert not violations, describe_violations(violations)
+
+
+def test_a_replayed_callback_is_refused(tab, site):
+    site.provider.users({"anna": {**ANNA, "groups": ["narvaro-police"]}})
+    callbacks = []
+    tab.on("request", lambda r: "/staff/oidc/polisen/callback" in r.url and callbacks.append(r.url))
+    sign_in(tab, "anna")
+    assert len(callbacks) == 1
+    answer = tab.goto(callbacks[0])
+    assert answer.status == 400
+    assert tab.get_by_role("heading", level=1).inner_text() == "Inloggningen kunde inte slutföras"
+    assert site.audit("login.oidc_failed")[-1] == {"provider": "polisen", "reason": "state"}
+    violations = axe_violations(tab)
+    assert not violations, describe_violations(violations)
