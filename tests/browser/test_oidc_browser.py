@@ -51,14 +51,24 @@ class Site:
 
 
 @pytest.fixture
-def site(database_url, tmp_path, monkeypatch):
+def site(request, database_url, tmp_path, monkeypatch):
+    """The app and its provider; `indirect` parameters: {"config": app settings, "faults":
+    the provider's faults (tests/support/oidc_provider.mjs)}."""
+    wanted = getattr(request, "param", {})
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    provider = OidcProvider(tmp_path, f"{url}/staff/oidc/polisen/callback", f"{url}/sv/staff/login")
+    provider = OidcProvider(
+        tmp_path,
+        f"{url}/staff/oidc/polisen/callback",
+        f"{url}/sv/staff/login",
+        **wanted.get("faults", {}),
+    )
     provider.start()
     monkeypatch.setenv(SECRET_ENV, CLIENT_SECRET)
     data_file = sign_in_file(tmp_path, CALENDAR, provider.issuer)
-    app = make_app(database_url, PUBLIC_BASE_URL=url, CALENDAR_FILE=str(data_file))
+    app = make_app(
+        database_url, PUBLIC_BASE_URL=url, CALENDAR_FILE=str(data_file), **wanted.get("config", {})
+    )
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -115,7 +125,12 @@ def test_the_whole_flow_and_roles_follow_the_group_claim(tab, site):
         None,
     )
     assert site.audit("login.oidc") == [
-        {"provider": "polisen", "issuer": site.provider.issuer, "role": "police"}
+        {
+            "provider": "polisen",
+            "issuer": site.provider.issuer,
+            "role": "police",
+            "second_factor": False,
+        }
     ]
     assert site.audit("user.create") == [{"role": "police", "issuer": site.provider.issuer}]
 
@@ -166,5 +181,45 @@ def test_a_replayed_callback_is_refused(tab, site):
     assert answer.status == 400
     assert tab.get_by_role("heading", level=1).inner_text() == "Inloggningen kunde inte slutföras"
     assert site.audit("login.oidc_failed")[-1] == {"provider": "polisen", "reason": "state"}
+    violations = axe_violations(tab)
+    assert not violations, describe_violations(violations)
+
+
+@pytest.mark.parametrize("site", [{"config": {"STAFF_MFA": "required"}}], indirect=True)
+def test_a_second_factor_at_the_provider_skips_the_local_one(tab, site):
+    site.provider.users({"anna": {**ANNA, "groups": ["narvaro-police"]}})
+    assert sign_in(tab, "anna", mfa=True).status == 302
+    assert site.audit("login.oidc")[-1]["second_factor"] is True
+    tab.goto("/sv/staff/")
+    assert tab.url == f"{site.url}/sv/staff/"
+    assert tab.get_by_role("heading", level=1).inner_text() == "Översikt"
+
+
+@pytest.mark.parametrize("site", [{"config": {"STAFF_MFA": "required"}}], indirect=True)
+def test_without_a_second_factor_the_local_one_is_asked_for(tab, site):
+    site.provider.users({"anna": {**ANNA, "groups": ["narvaro-police"]}})
+    assert sign_in(tab, "anna", mfa=False).status == 302
+    tab.goto("/sv/staff/")
+    assert tab.url.startswith(f"{site.url}/sv/staff/account/two-step")
+
+
+@pytest.mark.parametrize("site", [{"faults": {"token_clock_offset": -7200}}], indirect=True)
+def test_an_expired_id_token_is_refused(tab, site):
+    site.provider.users({"anna": {**ANNA, "groups": ["narvaro-police"]}})
+    answer = sign_in(tab, "anna")
+    assert answer.status == 403
+    assert tab.get_by_role("heading", level=1).inner_text() == "Inloggningen kunde inte slutföras"
+    assert site.account("anna") is None
+    assert site.audit("login.oidc_failed")[-1]["reason"] == "ExpiredTokenError"
+
+
+@pytest.mark.parametrize("site", [{"faults": {"publish_other_key": True}}], indirect=True)
+def test_a_token_signed_with_an_unknown_key_is_refused(tab, site):
+    site.provider.users({"anna": {**ANNA, "groups": ["narvaro-police"]}})
+    answer = sign_in(tab, "anna", lang="en")
+    assert answer.status == 403
+    assert tab.get_by_role("heading", level=1).inner_text() == "Sign-in could not be completed"
+    assert site.account("anna") is None
+    assert site.audit("login.oidc_failed")[-1]["reason"] == "InvalidKeyIdError"
     violations = axe_violations(tab)
     assert not violations, describe_violations(violations)

@@ -24,7 +24,7 @@ ROLES = {"narvaro-police": "police", "narvaro-admin": "admin", "narvaro-kommun":
 class OidcProvider:
     """`node oidc_provider.mjs` on its own port; users() rewrites who may sign in."""
 
-    def __init__(self, folder: Path, redirect_uri: str, post_logout_uri: str):
+    def __init__(self, folder: Path, redirect_uri: str, post_logout_uri: str, **faults):
         node = shutil.which("node")
         if node is None or not (ROOT / "node_modules" / "oidc-provider").is_dir():
             pytest.skip("the OpenID Provider tests need node and npm's oidc-provider")
@@ -45,6 +45,7 @@ class OidcProvider:
                     "post_logout_redirect_uris": [post_logout_uri],
                 }
             ],
+            **faults,  # token_clock_offset=-7200, publish_other_key=True (oidc_provider.mjs)
         }
         self.proc = None
 

@@ -7,6 +7,9 @@
 //   {"anna": {"email": "anna@polisen.example", "email_verified": true, "groups": ["narvaro-police"]}}
 // Its login page asks for the account and whether a second factor was given (the ID token's
 // `amr` is then ["pwd", "mfa"], else ["pwd"]); its consent page has one "Continue" button.
+// Faults on request: "token_clock_offset" (seconds) runs the token endpoint's clock that far off
+// (an ID token already expired), "publish_other_key" serves a JWKS without the signing key.
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 
@@ -23,7 +26,7 @@ const provider = new Provider(config.issuer, {
     return { accountId: id, async claims() { return { sub: id, ...user }; } };
   },
   claims: {
-    openid: ['sub'],
+    openid: ['sub', 'amr'], // amr in every ID token, as Entra ID sends it
     email: ['email', 'email_verified'],
     profile: ['name', 'groups'],
   },
@@ -85,8 +88,26 @@ async function interaction(req, res) {
   });
 }
 
+const realNow = Date.now;
+let offset = 0;
+Date.now = () => realNow() + offset * 1000;
+
+const otherKey = () => {
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { ...publicKey.export({ format: 'jwk' }), kid: 'not-the-signing-key', use: 'sig', alg: 'RS256' };
+};
+
 const handle = provider.callback();
 http.createServer((req, res) => {
+  if (config.publish_other_key && req.url.startsWith('/jwks')) {
+    res.setHeader('content-type', 'application/jwk-set+json');
+    res.end(JSON.stringify({ keys: [otherKey()] }));
+    return;
+  }
+  if (config.token_clock_offset && req.url.startsWith('/token')) {
+    offset = config.token_clock_offset;
+    res.on('finish', () => { offset = 0; });
+  }
   if (req.url.startsWith('/interaction/')) {
     interaction(req, res).catch((error) => {
       res.statusCode = 500;

@@ -201,7 +201,12 @@ def _account(provider: sign_in.Provider, claims: dict, now) -> tuple[User | None
         action="login.oidc",
         obj=user,
         now=now,
-        after={"provider": provider.name, "issuer": issuer, "role": role},
+        after={
+            "provider": provider.name,
+            "issuer": issuer,
+            "role": role,
+            "second_factor": sign_in.second_factor(claims),
+        },
     )
     return user, ""
 
