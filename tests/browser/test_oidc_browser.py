@@ -8,6 +8,7 @@ knows) and its own provider."""
 import threading
 
 import pytest
+import requests
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -223,3 +224,42 @@ def test_a_token_signed_with_an_unknown_key_is_refused(tab, site):
     assert site.audit("login.oidc_failed")[-1]["reason"] == "InvalidKeyIdError"
     violations = axe_violations(tab)
     assert not violations, describe_violations(violations)
+
+
+def test_signing_out_signs_out_at_the_provider_too(tab, site):
+    site.provider.users({"anna": {**ANNA, "groups": ["narvaro-police"]}})
+    sign_in(tab, "anna")
+    user = site.account("anna")
+    tab.get_by_role("button", name="Logga ut").click()
+    tab.wait_for_url(f"{site.provider.issuer}/session/end**")
+    tab.get_by_role("button", name="Yes, sign me out").click()
+    tab.wait_for_url(f"{site.url}/sv/staff/login**")
+    assert site.sessions(user.id) == []
+    # The provider forgot the person: the next sign-in asks for the account again.
+    assert sign_in(tab, "anna", first_time=True).status == 302
+    assert tab.url == f"{site.url}/sv/staff/"
+
+
+def test_back_channel_logout_ends_the_session_at_once(tab, site):
+    site.provider.users({"anna": {**ANNA, "groups": ["narvaro-police"]}})
+    sign_in(tab, "anna")
+    user = site.account("anna")
+    assert len(site.sessions(user.id)) == 1
+    # Signed out at the provider (another application, say): it tells Närvaro server to server.
+    tab.goto(f"{site.provider.issuer}/session/end")
+    tab.get_by_role("button", name="Yes, sign me out").click()
+    tab.wait_for_load_state()
+    assert site.sessions(user.id) == []
+    assert site.audit("logout.backchannel") == [{"provider": "polisen", "sessions": 1}]
+    tab.goto("/sv/staff/")
+    assert tab.url.startswith(f"{site.url}/sv/staff/login")
+
+
+def test_a_forged_logout_token_ends_nothing(site):
+    answer = requests.post(
+        f"{site.url}/staff/oidc/polisen/backchannel-logout",
+        data={"logout_token": "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbm5hIn0."},
+        timeout=10,
+    )
+    assert answer.status_code == 400
+    assert site.audit("logout.backchannel") == []

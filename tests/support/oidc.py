@@ -43,6 +43,9 @@ class OidcProvider:
                     "client_secret": CLIENT_SECRET,
                     "redirect_uris": [redirect_uri],
                     "post_logout_redirect_uris": [post_logout_uri],
+                    "backchannel_logout_uri": redirect_uri.replace(
+                        "/callback", "/backchannel-logout"
+                    ),
                 }
             ],
             **faults,  # token_clock_offset=-7200, publish_other_key=True (oidc_provider.mjs)

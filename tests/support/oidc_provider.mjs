@@ -37,9 +37,19 @@ const provider = new Provider(config.issuer, {
     rpInitiatedLogout: { enabled: true },
     backchannelLogout: { enabled: true },
   },
+  // The back-channel logout goes to Närvaro on loopback, which the provider's SSRF guard
+  // (its own dispatcher) refuses: for these tests only, plain fetch.
+  fetch: (url, { dispatcher, ...options }) => globalThis.fetch(url, options),
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   pkce: { required: () => true },
   ttl: { IdToken: config.id_token_ttl || 3600 },
+});
+
+provider.on('backchannel.error', (ctx, error, client) => {
+  process.stderr.write(`back-channel logout to ${client.clientId} failed: ${error} ${error.cause}\n`);
+});
+provider.on('backchannel.success', (ctx, client) => {
+  process.stderr.write(`back-channel logout to ${client.clientId} sent\n`);
 });
 
 const page = (title, body) => `<!doctype html><html lang="en"><head><meta charset="utf-8">

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from webapp import audit, site
@@ -117,10 +117,13 @@ def logout(lang):
         audit.record(
             db.session, actor=current_user, action="logout", obj=current_user, now=site.now()
         )
+    signed_in = session.get("oidc_signed_in")
     end_session()
     db.session.commit()
     flash(_("Du är utloggad."))
-    return redirect(url_for("staff.login"))
+    from webapp.staff.oidc_views import end_session_redirect  # it imports this module
+
+    return end_session_redirect(signed_in, lang) or redirect(url_for("staff.login"))
 
 
 @bp.get("/")

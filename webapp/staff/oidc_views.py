@@ -11,6 +11,7 @@ in the language the sign-in began in. Nothing of a token is logged or stored ser
 """
 
 import os
+from urllib.parse import urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -18,15 +19,18 @@ from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from joserfc.errors import JoseError
+from joserfc import jwt
+from joserfc.errors import InvalidKeyIdError, JoseError
+from joserfc.jwk import KeySet
 from sqlalchemy import select
 
 from webapp import audit, site
 from webapp.accounts import providers as sign_in
-from webapp.accounts import two_step
-from webapp.extensions import db
+from webapp.accounts import sessions, two_step
+from webapp.extensions import csrf, db
 from webapp.i18n import STAFF_LANGUAGES
 from webapp.models import Municipality, User
+from webapp.security import CSP
 from webapp.staff import bp
 from webapp.staff.auth import safe_next, start_session
 from webapp.staff.login_views import complete_login
@@ -34,6 +38,8 @@ from webapp.staff.login_views import complete_login
 TIMEOUT_SECONDS = 5  # each request to the provider: discovery, keys, token
 RETURN_KEY = "oidc_return"  # session: the language and page the sign-in began from
 PROVIDER_MFA = "oidc_second_factor"  # session: the provider's amr showed a second factor
+SIGNED_IN_WITH = "oidc_signed_in"  # session: the provider's name and ID token, for signing out
+BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
 @bp.record_once
@@ -45,6 +51,30 @@ def _set_up(state):
     )
     app.extensions["sign_in_clients"] = OAuth(app)
     app.add_url_rule("/staff/oidc/<name>/callback", "staff_oidc_callback", _callback)
+    app.add_url_rule(
+        "/staff/oidc/<name>/backchannel-logout",
+        "staff_oidc_backchannel",
+        _backchannel_logout,
+        methods=["POST"],
+    )
+    csrf.exempt(_backchannel_logout)  # the provider's signed logout token is its proof
+
+
+@bp.after_request
+def _sign_out_may_go_to_the_provider(response):
+    """Signing out is a form whose answer redirects to the provider's end-session endpoint;
+    browsers hold a form's redirects to the page's form-action, so staff pages allow the
+    providers' origins there (and only there)."""
+    origins = sorted({_origin(p.issuer) for p in providers().values()})
+    if origins and "Content-Security-Policy" not in response.headers:
+        allowed = " ".join(["form-action 'self'", *origins])
+        response.headers["Content-Security-Policy"] = CSP.replace("form-action 'self'", allowed)
+    return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def providers() -> dict:
@@ -140,6 +170,7 @@ def oidc_return(lang, name):
     complete_login(user, now, via=f"oidc:{provider.name}")
     db.session.commit()
     session[PROVIDER_MFA] = mfa
+    session[SIGNED_IN_WITH] = {"name": provider.name, "id_token": token.get("id_token")}
     return redirect(safe_next(back.get("next"), url_for("staff.home")))
 
 
@@ -259,3 +290,76 @@ def _page(kind: str, status: int):
         headers["Retry-After"] = "60"
     page = render_template("staff/oidc_problem.html", kind=kind, title=titles[kind])
     return page, status, headers
+
+
+def end_session_redirect(signed_in: dict | None, lang: str):
+    """After the local sign-out: the provider's end-session endpoint (RP-initiated logout),
+    back to the login page; None when the session was not a provider's or it has no such
+    endpoint, or does not answer (the local session is ended either way)."""
+    provider = providers().get((signed_in or {}).get("name"))
+    if provider is None:
+        return None
+    back = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/") + f"/{lang}/staff/login"
+    try:
+        logout = _client(provider).create_logout_url(
+            post_logout_redirect_uri=back,
+            id_token_hint=signed_in.get("id_token"),
+            client_id=provider.client_id,
+        )
+    except (requests.RequestException, ValueError, RuntimeError) as error:
+        current_app.logger.warning("no sign-out at %s: %s", provider.name, type(error).__name__)
+        return None
+    return redirect(logout["url"], 303)
+
+
+def _backchannel_logout(name):
+    """OpenID Connect Back-Channel Logout: the provider says a person signed out there; every
+    Närvaro session of that account ends at once."""
+    provider = _provider(name)
+    try:
+        claims = _logout_claims(provider, request.form.get("logout_token", ""))
+    except requests.RequestException:
+        return _plain("provider unreachable", 503)
+    except (JoseError, ValueError, KeyError):
+        return _plain("invalid logout token", 400)
+    user = db.session.scalar(
+        select(User).where(User.oidc_issuer == claims["iss"], User.oidc_subject == claims["sub"])
+    )
+    ended = sessions.end_all_sessions(db.session, user) if user is not None else 0
+    audit.record(
+        db.session,
+        actor=user,
+        action="logout.backchannel",
+        obj=user,
+        now=site.now(),
+        after={"provider": provider.name, "sessions": ended},
+    )
+    db.session.commit()
+    return _plain("", 200)
+
+
+def _logout_claims(provider: sign_in.Provider, value: str) -> dict:
+    """The checked claims of a logout token (OpenID Connect Back-Channel Logout 1.0, 2.6)."""
+    client = _client(provider)
+    metadata = client.load_server_metadata()
+    algorithms = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
+    try:
+        token = jwt.decode(value, KeySet.import_key_set(client.fetch_jwk_set()), algorithms)
+    except InvalidKeyIdError:
+        keys = KeySet.import_key_set(client.fetch_jwk_set(force=True))
+        token = jwt.decode(value, keys, algorithms)
+    jwt.JWTClaimsRegistry(
+        leeway=120,
+        iss={"essential": True, "value": metadata.get("issuer", provider.issuer)},
+        aud={"essential": True, "value": provider.client_id},
+        iat={"essential": True},
+        sub={"essential": True},
+    ).validate(token.claims)
+    events = token.claims.get("events")
+    if not isinstance(events, dict) or BACKCHANNEL_EVENT not in events or "nonce" in token.claims:
+        raise ValueError("not a logout token")
+    return token.claims
+
+
+def _plain(text: str, status: int):
+    return text, status, {"Cache-Control": "no-store", "Content-Type": "text/plain"}
