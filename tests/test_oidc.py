@@ -188,3 +188,47 @@ def test_the_admin_page_shows_the_redirect_uri(oidc_app):
     page = staff_client(oidc_app, "admin").get("/sv/staff/users")
     cells = [code.get_text() for code in soup(page).find_all("code")]
     assert cells == [f"{BASE}/staff/oidc/polisen/callback"]
+
+
+@pytest.fixture
+def passwords_off_app(database_url, tmp_path):
+    """Password login switched off for the organisation but for one named admin (no provider
+    needs to run for password logins)."""
+    data = sign_in_file(
+        tmp_path, CALENDAR, "http://127.0.0.1:9", passwords_for=["Admin@example.se"]
+    )
+    app = make_app(database_url, CALENDAR_FILE=str(data))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_password_login_off_but_for_named_admins(passwords_off_app):
+    from tests.factories import make_user
+    from tests.support.staff import login
+
+    app = passwords_off_app
+    police, admin = make_user(app, "police"), make_user(app, "admin")
+    refused = login(app.test_client(), police)
+    assert refused.status_code == 400
+    assert (
+        soup(refused)
+        .find(id="email-error")
+        .get_text(" ", strip=True)
+        .endswith("Ditt konto loggar in med organisationens konto. Använd knappen ovan")
+    )
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "login.failed")).one()
+    assert event.after == {"reason": "password_off"}
+    assert login(app.test_client(), admin).status_code == 302
+    # A wrong password is still just a wrong password.
+    wrong = login(app.test_client(), police, password="fel lösenord helt och hållet")
+    assert "Fel e-postadress eller lösenord" in wrong.get_data(as_text=True)
+
+
+def test_passwords_for_must_be_addresses():
+    with pytest.raises(providers.SignInError) as error:
+        providers.read_sign_in(
+            [{**ENTRY, "passwords_for": "admin"}], municipality=None, production=True
+        )
+    assert error.value.where == "sign_in[0].passwords_for"

@@ -69,7 +69,9 @@ class OidcProvider:
             self.proc = None
 
 
-def sign_in_file(folder: Path, calendar: Path, issuer: str, name: str = "polisen") -> Path:
+def sign_in_file(
+    folder: Path, calendar: Path, issuer: str, name: str = "polisen", passwords_for=None
+) -> Path:
     """The tests' data file with a `[[sign_in]]` entry for the provider at `issuer`."""
     roles = ", ".join(f'"{group}" = "{role}"' for group, role in ROLES.items())
     text = calendar.read_text(encoding="utf-8") + (
@@ -82,6 +84,8 @@ def sign_in_file(folder: Path, calendar: Path, issuer: str, name: str = "polisen
         'roles_claim = "groups"\n'
         f"roles = {{ {roles} }}\n"
     )
+    if passwords_for is not None:
+        text += f"passwords_for = {json.dumps(passwords_for)}\n"
     path = folder / "with_sign_in.toml"
     path.write_text(text, encoding="utf-8")
     return path

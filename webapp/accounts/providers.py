@@ -11,6 +11,8 @@ in webapp.staff.oidc_views.
     client_secret_env = "NARVARO_OIDC_POLISEN_SECRET"   # the secret itself never in the file
     roles_claim = "groups"
     roles = { "narvaro-police" = "police", "narvaro-admin" = "admin" }
+    passwords_for = ["it-admin@polisen.example"]   # optional: password login is then off for
+                                                   # the organisation's other accounts
 
 In a police area's file the provider is the area's (its accounts belong to no one municipality);
 in a municipality's file it is that municipality's.
@@ -27,6 +29,7 @@ from webapp.permissions import ROLES
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 FIELDS = {"name", "label", "issuer", "client_id", "client_secret_env", "roles_claim", "roles"}
+OPTIONAL = {"passwords_for"}
 # `amr` values that mean a second factor was given at the provider (RFC 8176).
 SECOND_FACTORS = frozenset({"mfa", "otp", "hwk", "sms", "swk", "sc", "fpt", "face", "iris"})
 # When several mapped groups give several roles, the account gets the first of these.
@@ -51,6 +54,8 @@ class Provider:
     roles_claim: str
     roles: dict = field(hash=False)
     municipality: str | None = None  # the slug of the municipality whose file named it
+    # None: password login stays for everyone; else only these accounts (break-glass admins).
+    passwords_for: frozenset | None = None
 
     @property
     def metadata_url(self) -> str:
@@ -69,9 +74,11 @@ def read_sign_in(entries, *, municipality: str | None, production: bool) -> tupl
         if not isinstance(entry, dict):
             raise SignInError(where, "a table is expected")
         for key in entry:
-            if key not in FIELDS:
-                raise SignInError(f"{where}.{key}", f"unknown field ({', '.join(sorted(FIELDS))})")
+            if key not in FIELDS | OPTIONAL:
+                known = ", ".join(sorted(FIELDS | OPTIONAL))
+                raise SignInError(f"{where}.{key}", f"unknown field ({known})")
         text = {key: _string(entry, key, where) for key in FIELDS - {"roles"}}
+        passwords_for = _emails(entry.get("passwords_for"), f"{where}.passwords_for")
         if not NAME.match(text["name"]):
             raise SignInError(f"{where}.name", "lower-case letters, digits and '-' only")
         if text["name"] in {p.name for p in providers}:
@@ -83,7 +90,11 @@ def read_sign_in(entries, *, municipality: str | None, production: bool) -> tupl
         for group, role in roles.items():
             if role not in ROLES:
                 raise SignInError(f"{where}.roles.{group}", f"one of {', '.join(ROLES)}")
-        providers.append(Provider(**text, roles=dict(roles), municipality=municipality))
+        providers.append(
+            Provider(
+                **text, roles=dict(roles), municipality=municipality, passwords_for=passwords_for
+            )
+        )
     return tuple(providers)
 
 
@@ -96,6 +107,25 @@ def combine(*groups) -> dict:
                 raise SignInError("sign_in.name", f"{provider.name!r} is named twice")
             out[provider.name] = provider
     return out
+
+
+def _emails(value, where) -> frozenset | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) and "@" in v for v in value):
+        raise SignInError(where, 'a list of e-mail addresses like ["admin@example.se"]')
+    return frozenset(v.strip().lower() for v in value)
+
+
+def password_login_allowed(providers, organisation: str | None, email: str) -> bool:
+    """Whether the account `email` of `organisation` (a municipality's slug; None: the area's,
+    or the one municipality's) may log in with its password: yes, unless a provider of its
+    organisation switched passwords off and does not name it."""
+    for provider in providers:
+        if provider.municipality == organisation and provider.passwords_for is not None:
+            if email not in provider.passwords_for:
+                return False
+    return True
 
 
 def _string(entry, key, where) -> str:

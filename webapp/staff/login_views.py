@@ -6,7 +6,7 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 
 from webapp import audit, site
-from webapp.accounts import two_step
+from webapp.accounts import providers, two_step
 from webapp.accounts.passwords import (
     hash_password,
     needs_rehash,
@@ -16,6 +16,7 @@ from webapp.accounts.passwords import (
 from webapp.accounts.sessions import record_login
 from webapp.accounts.users import find_user, normalise_email
 from webapp.extensions import db
+from webapp.models import Municipality
 from webapp.permissions import can
 from webapp.schedule.planning import slots_starting_between, slots_to_report
 from webapp.site import lang as page_lang
@@ -48,8 +49,15 @@ def login(lang):
             if two_step.enabled(user):
                 return redirect(url_for("staff.login_code", next=target))
             return remember_device(redirect(target), user.email)
-        # One message whether the account exists or not.
-        form.email.errors.append(_("Fel e-postadress eller lösenord. Kontrollera och försök igen"))
+        if g.get("password_off"):
+            form.email.errors.append(
+                _("Ditt konto loggar in med organisationens konto. Använd knappen ovan")
+            )
+        else:
+            # One message whether the account exists or not.
+            form.email.errors.append(
+                _("Fel e-postadress eller lösenord. Kontrollera och försök igen")
+            )
     return render_form("staff/login.html", form, sign_in_providers=sign_in_providers())
 
 
@@ -72,7 +80,7 @@ def _check_credentials(email: str, password: str):
         matches = False
     else:
         matches = verify_password(stored_hash, password, hasher)
-    if user is not None and user.active and matches:
+    if user is not None and user.active and matches and not _passwords_off(user):
         if needs_rehash(user.password_hash, hasher):
             user.password_hash = hash_password(password, hasher)
         if two_step.enabled(user):
@@ -84,6 +92,7 @@ def _check_credentials(email: str, password: str):
         db.session.commit()
         return user
     g.login_failed = True
+    g.password_off = _why_refused(user, matches) == "password_off"
     record_login(db.session, user, success=False, now=now)
     audit.record(
         db.session,
@@ -92,10 +101,24 @@ def _check_credentials(email: str, password: str):
         obj=user,
         now=now,
         label=email[:254],
-        after={"reason": "disabled" if user and matches else "mismatch"},
+        after={"reason": _why_refused(user, matches)},
     )
     db.session.commit()
     return None
+
+
+def _passwords_off(user) -> bool:
+    """The account's organisation signs in through its provider, and this is no named admin."""
+    town = db.session.get(Municipality, user.municipality_id) if user.municipality_id else None
+    return not providers.password_login_allowed(
+        sign_in_providers(), town.slug if town else None, user.email
+    )
+
+
+def _why_refused(user, matches: bool) -> str:
+    if user is None or not matches:
+        return "mismatch"
+    return "disabled" if not user.active else "password_off"
 
 
 def complete_login(user, now, *, via: str = "password") -> None:
