@@ -144,9 +144,9 @@ def logout(lang):
     end_session()
     db.session.commit()
     flash(_("Du är utloggad."))
-    from webapp.staff.oidc_views import end_session_redirect  # it imports this module
-
-    return end_session_redirect(signed_in, lang) or redirect(url_for("staff.login"))
+    # The provider's end-session page, when the session was a provider's (oidc_views).
+    to_provider = current_app.extensions["sign_out_redirect"](signed_in, lang)
+    return to_provider or redirect(url_for("staff.login"))
 
 
 @bp.get("/")

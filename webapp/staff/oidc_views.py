@@ -50,6 +50,7 @@ def _set_up(state):
         app.config["CALENDAR_FILE"], production=production
     )
     app.extensions["sign_in_clients"] = OAuth(app)
+    app.extensions["sign_out_redirect"] = end_session_redirect  # for login_views.logout
     app.add_url_rule("/staff/oidc/<name>/callback", "staff_oidc_callback", _callback)
     app.add_url_rule(
         "/staff/oidc/<name>/backchannel-logout",
