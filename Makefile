@@ -16,13 +16,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-# npm brings the Nu Html Checker (vnu-jar) for tests/browser/test_html_valid.py; without npm
-# those tests skip.
+# npm brings the Nu Html Checker (vnu-jar) for tests/browser/test_html_valid.py and the OpenID
+# Provider (oidc-provider) for the sign-in tests (tests/support/oidc.py); without npm they skip.
 $(VENV)/.installed-test: pyproject.toml package.json $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent \
-	  || echo "npm install failed: the HTML validity tests will skip"; \
-	else echo "npm not found: the HTML validity tests will skip"; fi
+	  || echo "npm install failed: the HTML validity and OpenID tests will skip"; \
+	else echo "npm not found: the HTML validity and OpenID tests will skip"; fi
 	touch $@
 
 install: $(VENV)/.installed translations
