@@ -1,7 +1,7 @@
 """staff accounts signed in through an organisation's OpenID Provider: (issuer, subject)
 
 Revision ID: 0016
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-07 14:55:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0016"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
