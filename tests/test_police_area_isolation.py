@@ -15,6 +15,7 @@ from tests.support.servers import redis_server
 from tests.test_police_area_data import load_test_area
 from webapp.extensions import db
 from webapp.feedback import service
+from webapp.feeds.ical import location
 from webapp.models import Municipality, Place
 
 # What each municipality's own data is (tests/data/savsjo-tests.toml, tests/data/area/).
@@ -47,11 +48,11 @@ def place_links(html) -> set[str]:
 
 
 def place_names(site) -> set[str]:
-    """Each place's name and address, read from the database for this site's municipality."""
+    """Each place's location as the feeds write it (ical.location), for this site's places."""
     slug = "vastby" if site else "savsjo"
     town = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
     rows = db.session.scalars(select(Place).where(Place.municipality_id == town.id))
-    return {f"{p.name}, {p.address}" for p in rows}
+    return {location(p, "sv") for p in rows}
 
 
 @pytest.mark.parametrize("site", SITES)
