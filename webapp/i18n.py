@@ -12,7 +12,8 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, has_request_context, request
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.routing import BaseConverter
 
@@ -141,7 +142,26 @@ def listed() -> tuple[str, ...]:
         db.session.rollback()
         town = None
     codes = ((town.translations or {}).get("languages") if town else None) or DEFAULT_LANGUAGES
+    if town is not None and town.police_area is not None and _area_request():
+        codes = _area_languages(db.session, town.police_area_id)
     return (SOURCE, *(c for c in codes if c != SOURCE))
+
+
+def _area_request() -> bool:
+    from webapp.addresses import AREA  # noqa: PLC0415 - the address layer imports the models
+
+    return has_request_context() and request.environ.get(AREA) is not None
+
+
+def _area_languages(session, area_id) -> list[str]:
+    """A police area's own pages are in every language one of its municipalities lists."""
+    from webapp.models import Municipality  # noqa: PLC0415
+
+    rows = session.scalars(
+        select(Municipality.translations).where(Municipality.police_area_id == area_id)
+    )
+    codes = [c for row in rows for c in (row or {}).get("languages") or DEFAULT_LANGUAGES]
+    return list(dict.fromkeys(codes))
 
 
 def supported() -> tuple[str, ...]:

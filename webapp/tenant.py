@@ -13,8 +13,9 @@ from webapp.extensions import db
 from webapp.models import Municipality, PoliceArea, scope_to
 
 UNSCOPED = ("health",)
-# What a police area's own address serves: its feed of every municipality's presence.
-AREA_PAGES = {("feeds.calendar", "presence")}
+# What a police area's own address serves: its start page and its feed of every
+# municipality's presence.
+AREA_PAGES = {("public.root", None), ("public.home", None), ("feeds.calendar", "presence")}
 
 
 def municipality() -> Municipality | None:

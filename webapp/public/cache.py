@@ -35,6 +35,8 @@ def cached_page(view=None, *, params: tuple[str, ...] = ()):
 
 def _valid_until(now: datetime) -> datetime:
     """When what the page says may change without the data changing."""
+    if "wording_until" in g:  # a page that read several schedules (a police area's)
+        return g.wording_until
     if "public_schedule" in g:
         return schedule().wording_changes_at()
     return next_midnight(now, site.timezone())

@@ -2,10 +2,11 @@
 
 from flask import abort, redirect, render_template, request, url_for
 
-from webapp import site
+from webapp import site, tenant
 from webapp.extensions import db
 from webapp.i18n import supported
 from webapp.public import LANG, bp, structured
+from webapp.public.area import area_home
 from webapp.public.cache import cached_page
 from webapp.public.formatting import change_reason, helpers, place_name
 from webapp.public.reads import last_shown_day, schedule
@@ -75,6 +76,8 @@ def office_json_ld(office, days):
 @bp.get(f"{LANG}/")
 @cached_page
 def home(lang):
+    if tenant.police_area() is not None:  # /<area slug>/<lang>/: the area's own start page
+        return area_home(lang)
     now = schedule()
     return render_template(
         "public/home.html",

@@ -1,0 +1,97 @@
+"""A police area's start page, /<area slug>/<lang>/: each municipality with its office's
+status and its next presence as its own start page has them, linking to its site, in every
+language one of the area's municipalities offers."""
+
+import pytest
+
+from tests.support.html import get_soup, soup
+from tests.test_police_area_data import load_test_area
+
+AREA_PAGE = "/testomradet/{lang}/"
+
+
+@pytest.fixture
+def area(app):
+    load_test_area()
+    return app
+
+
+def card(html, slug):
+    return html.select_one(f"[data-municipality='{slug}']")
+
+
+def own_status(client, site):
+    """The state and first presence the municipality's own start page shows."""
+    home = get_soup(client, f"{site}/sv/")
+    first = home.select_one(".upcoming li")
+    place = first.select_one("a[href*='/places/']")
+    return (
+        home.select_one("#office-status")["data-state"],
+        first.select_one("strong").get_text(strip=True),
+        place["href"],
+        place.get_text(strip=True),
+    )
+
+
+def area_status(html, slug):
+    town = card(html, slug)
+    place = town.select_one(".area-presence a")
+    return (
+        town.select_one(".status-line")["data-state"],
+        town.select_one(".area-presence strong").get_text(strip=True),
+        place["href"],
+        place.get_text(strip=True),
+    )
+
+
+def test_the_area_page_lists_each_municipality_as_its_own_start_page_has_it(area, client):
+    for _ in range(2):  # rendered, then served again by the front cache
+        html = get_soup(client, AREA_PAGE.format(lang="sv"))
+
+        assert [h.get_text(strip=True) for h in html.select("h1")] == [
+            "Lokalpolisområde Testområdet"
+        ]
+        assert html.title.get_text().startswith("Lokalpolisområde Testområdet – ")
+        assert [c["data-municipality"] for c in html.select("[data-municipality]")] == [
+            "savsjo",
+            "vastby",
+        ]
+        sites = {c["data-municipality"]: c.select_one("h2 a")["href"] for c in html.select("li")
+                 if c.has_attr("data-municipality")}  # fmt: skip
+        assert sites == {"savsjo": "/sv/", "vastby": "/vastby/sv/"}
+        assert area_status(html, "savsjo") == own_status(client, "")
+        assert area_status(html, "vastby") == own_status(client, "/vastby")
+
+
+def test_the_area_page_works_without_javascript_and_links_only_to_pages_that_answer(area, client):
+    html = get_soup(client, AREA_PAGE.format(lang="sv"))
+
+    assert [s for s in html.select("script") if s.get("type") != "application/ld+json"] == []
+    links = {a["href"] for a in html.select("a[href^='/']")}
+    assert "/sv/accessibility" in links
+    assert {link: client.get(link).status_code for link in links} == dict.fromkeys(links, 200)
+
+
+def test_the_area_page_is_in_every_language_one_of_its_municipalities_offers(area, client):
+    tigrinya = get_soup(client, AREA_PAGE.format(lang="ti"))  # Sävsjö's only
+    somali = get_soup(client, AREA_PAGE.format(lang="so"))  # both offer it
+
+    assert tigrinya.html["lang"] == "ti"
+    assert card(tigrinya, "vastby").select_one("h2 a")["href"] == "/vastby/sv/"
+    assert card(tigrinya, "savsjo").select_one("h2 a")["href"] == "/ti/"
+    assert card(somali, "vastby").select_one("h2 a")["href"] == "/vastby/so/"
+    switch = {a["hreflang"]: a["href"] for a in somali.select(".lang-switch a")}
+    assert switch == {c: f"/testomradet/{c}/" for c in ("sv", "en", "ar", "fa", "ti", "uk")}
+    assert client.get(AREA_PAGE.format(lang="de")).status_code == 404
+
+
+def test_the_areas_address_sends_visitors_to_their_language(area, client):
+    response = client.get("/testomradet/", headers={"Accept-Language": "en"})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/testomradet/en/"
+
+
+def test_a_single_municipality_has_no_area_page(app, client):
+    assert client.get(AREA_PAGE.format(lang="sv")).status_code == 404
+    assert soup(client.get("/sv/")).select("[data-municipality]") == []

@@ -1,0 +1,72 @@
+"""A police area's start page, /<area slug>/<lang>/: each of its municipalities with its
+office's status and its next presence, linking to the municipality's own site."""
+
+from dataclasses import dataclass
+
+from flask import g, render_template, request
+from sqlalchemy import select
+
+from webapp import site, tenant
+from webapp.extensions import db
+from webapp.i18n import offered_by
+from webapp.models import Municipality, scope_of, scope_to
+from webapp.public.reads import PublicSchedule
+from webapp.public.summary import OfficeSummary, next_presences, office_summary
+
+
+@dataclass(frozen=True)
+class TownCard:
+    """What the area page says about one municipality."""
+
+    town: Municipality
+    site: str  # its start page, in the page's language if it offers it
+    root: str  # where its addresses begin, for links to its places
+    lang: str  # the language its links are in
+    office: object
+    summary: OfficeSummary | None
+    upcoming: list
+
+
+def area_towns(area) -> list[Municipality]:
+    """The area's municipalities, by name."""
+    query = select(Municipality).where(Municipality.police_area_id == area.id)
+    return list(db.session.scalars(query.order_by(Municipality.name, Municipality.id)))
+
+
+def site_root(town: Municipality, area) -> str:
+    """Where `town`'s addresses begin, relative to this installation (the default keeps the
+    unprefixed ones)."""
+    base = request.script_root.removesuffix("/" + area.slug)
+    return base if tenant.is_default(town) else f"{base}/{town.slug}"
+
+
+def town_card(town: Municipality, area, lang: str) -> tuple[TownCard, PublicSchedule]:
+    """The municipality's office and next presence, read with the session limited to it."""
+    outer = scope_of(db.session)
+    scope_to(db.session, [town.id])
+    try:
+        now = PublicSchedule(site.now(), site.timezone(), town, lang)
+        summary = office_summary(now.days, now.now, now.tz) if now.office else None
+        upcoming = next_presences(now.listing(), now.now, count=1)
+        office = now.office
+    finally:
+        scope_to(db.session, outer)
+    own = lang if lang in offered_by(town) else "sv"
+    root = site_root(town, area)
+    return TownCard(town, f"{root}/{own}/", root, own, office, summary, upcoming), now
+
+
+def area_home(lang: str) -> str:
+    """The page; its copy holds until the first municipality's wording changes by itself."""
+    area = tenant.police_area()
+    read = [town_card(town, area, lang) for town in area_towns(area)]
+    if read:
+        g.wording_until = min(schedule.wording_changes_at() for _card, schedule in read)
+    return render_template(
+        "public/area.html",
+        area=area,
+        cards=[card for card, _schedule in read],
+        now=site.now(),
+        home_root=request.script_root.removesuffix("/" + area.slug),
+        municipality=None,  # the page is the area's, not its default municipality's
+    )
