@@ -10,7 +10,8 @@ from sqlalchemy import select, text
 from tests.conftest import NOW
 from webapp.database import writing
 from webapp.extensions import db
-from webapp.models import PresenceSlot, ScheduleStamp, working_at
+from webapp.models import PresenceSlot, working_at
+from webapp.schedule import store
 
 
 def _lock_waiters() -> int:
@@ -28,6 +29,7 @@ def test_two_concurrent_edits_move_the_stamp_twice(app, database_url):
         pytest.skip("SQLite serialises writes with BEGIN IMMEDIATE")
     first_flushed, errors = threading.Event(), []
     slot_ids = db.session.scalars(select(PresenceSlot.id).order_by(PresenceSlot.id).limit(2)).all()
+    before = store.schedule_changed_at(db.session)
 
     def edit(slot_id, *, hold=None):
         try:
@@ -59,4 +61,4 @@ def test_two_concurrent_edits_move_the_stamp_twice(app, database_url):
 
     db.session.expire_all()
     assert errors == []
-    assert db.session.get(ScheduleStamp, 1).changed_at == NOW + timedelta(seconds=2)
+    assert store.schedule_changed_at(db.session) == before + timedelta(seconds=2)

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event
 
 from tests.factories import make_closure
+from tests.test_police_area_data import load_test_area
 from webapp.extensions import db
 from webapp.models import Municipality
 from webapp.schedule import store
@@ -62,7 +63,7 @@ def test_office_days_keep_the_holidays_of_the_municipality_they_are_given(app):
     assert [d.holiday for d in fewer] == [None]
 
 
-def test_the_address_table_is_read_once_per_change_of_the_data(app, client):
+def test_the_address_table_is_read_once_per_change_of_the_municipalities(app, client):
     reads = []
 
     def count(_conn, _cursor, statement, *_args):
@@ -77,9 +78,13 @@ def test_the_address_table_is_read_once_per_change_of_the_data(app, client):
         client.get("/sv/")
         client.get("/api/v1/status")
         first = len(reads)
-        make_closure()  # a change: the stamp moves
+        make_closure()  # one municipality's change: its own stamp moves, not the shared one
         client.get("/sv/")
+        after_closure = len(reads)
+        load_test_area()  # a municipality more: the shared stamp moves
+        client.get("/sv/")
+        assert client.get("/vastby/sv/").status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", count)
 
-    assert (first, len(reads)) == (1, 2)
+    assert (first, after_closure, len(reads)) == (1, 1, 2)

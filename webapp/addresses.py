@@ -69,6 +69,21 @@ def read_addresses(connection) -> Addresses:
     return Addresses(default, frozenset(ids), hosts, ids, areas)
 
 
+def _route(table: Addresses, environ) -> tuple:
+    """(the municipality's slug, the prefix that named it, the area's ids if it is an area's
+    address, whether its own host named it) for a request."""
+    host = (environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "").lower()
+    slug = table.hosts.get(host.rsplit(":", 1)[0] if "]" not in host else host)
+    if slug is not None:
+        return slug, None, None, True
+    first = environ.get("PATH_INFO", "").lstrip("/").partition("/")[0]
+    if first in table.areas:
+        return table.areas[first][0], first, table.areas[first][1], False
+    if first in table.prefixes:
+        return first, first, None, False
+    return table.default, None, None, False
+
+
 class MunicipalityAddresses:
     """WSGI middleware: the request's municipality from its host or its first path segment."""
 
@@ -80,26 +95,29 @@ class MunicipalityAddresses:
 
     def __call__(self, environ, start_response):
         table = self.addresses()
-        host = (environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "").lower()
-        slug = table.hosts.get(host.rsplit(":", 1)[0] if "]" not in host else host)
-        if slug is not None:
+        slug, first, area, via_host = _route(table, environ)
+        if via_host:
             environ[VIA_HOST] = True
-        else:
-            path = environ.get("PATH_INFO", "")
-            first, slash, rest = path.lstrip("/").partition("/")
-            if first in table.prefixes or first in table.areas:
-                if first == table.default:
-                    environ[UNPREFIXED] = True  # webapp.tenant redirects to it
-                slug = first
-                if first in table.areas:  # the area's own pages, in its default's words
-                    slug, environ[AREA] = table.areas[first][0], table.areas[first][1]
-                environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/" + first
-                environ["PATH_INFO"] = slash + rest
-            else:
-                slug = table.default
+        if first is not None:
+            if first == table.default:
+                environ[UNPREFIXED] = True  # webapp.tenant redirects to it
+            if area is not None:  # the area's own pages, in its default's words
+                environ[AREA] = area
+            _first, slash, rest = environ.get("PATH_INFO", "").lstrip("/").partition("/")
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/" + first
+            environ["PATH_INFO"] = slash + rest
         if slug is not None:
             environ[TENANT], environ[TENANT_ID] = slug, table.ids[slug]
         return self.wsgi_app(environ, start_response)
+
+    def towns_for(self, environ) -> tuple | None:
+        """The ids of the municipalities a request's answer is made from, by the table last
+        read (the front cache asks before this layer runs); None when it cannot tell."""
+        table = self._known[1]
+        slug, _first, area, _via_host = _route(table, environ)
+        if area is not None:
+            return area
+        return (table.ids[slug],) if slug in table.ids else None
 
     def addresses(self) -> Addresses:
         """The table, read again after every change of the schedule stamp."""
@@ -108,7 +126,7 @@ class MunicipalityAddresses:
                 self._engine = db.engine
         try:
             with self._engine.connect() as connection:
-                stamp = store.schedule_changed_at(connection)
+                stamp = store.schedule_changed_at(connection, ())
                 if stamp == self._known[0]:
                     return self._known[1]
                 table = read_addresses(connection)

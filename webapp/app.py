@@ -43,6 +43,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # kept under the scheme and host the client asked for.
     app.wsgi_app = app.extensions["narvaro_addresses"] = MunicipalityAddresses(app.wsgi_app, app)
     app.wsgi_app = app.extensions["narvaro_front_cache"] = FrontCache(app.wsgi_app, app)
+    app.wsgi_app.towns_for = app.extensions["narvaro_addresses"].towns_for
     if app.config.get("PROXY_HOPS"):
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)

@@ -147,13 +147,15 @@ class FrontCache:
         self._engine = None
         url = app.config.get("PAGE_CACHE_REDIS_URL")
         self.shared = SharedCopies(url, _prefix(app.config)) if url else None
+        # Whose data a request's answer is made of (webapp.addresses): its stamp is theirs.
+        self.towns_for = lambda environ: None
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
         if method not in ("GET", "HEAD"):
             return self.wsgi_app(environ, start_response)
         key = _key(environ)
-        kept = self._lookup(key)
+        kept = self._lookup(key, environ)
         if kept is None:
             return self._fill(key, environ, start_response)
         if method == "HEAD" or any(h in environ for h in CONDITIONAL):
@@ -168,7 +170,7 @@ class FrontCache:
             self._items.clear()
             self._bytes = 0
 
-    def _lookup(self, key) -> CachedResponse | None:
+    def _lookup(self, key, environ) -> CachedResponse | None:
         now = now_for(self.app.config)
         with self._lock:
             kept = self._items.get(key)
@@ -178,7 +180,7 @@ class FrontCache:
             return None
         try:
             with self._connect() as connection:
-                stamp = store.schedule_changed_at(connection)
+                stamp = store.schedule_changed_at(connection, self.towns_for(environ))
         except SQLAlchemyError:  # the view meets the same fault, answers and logs it once
             log.debug("page cache: the schedule stamp could not be read")
             return None

@@ -22,7 +22,7 @@ from werkzeug.routing import BuildError
 from webapp import i18n, site, tenant
 from webapp.extensions import db
 from webapp.feeds import ical
-from webapp.models import Municipality, OfficeHours, PresenceSlot
+from webapp.models import Municipality, OfficeHours, PresenceSlot, scope_of
 from webapp.pagecache import cacheable
 from webapp.schedule import store
 from webapp.site import municipality, public_base_url, timezone, uid_domain
@@ -197,7 +197,8 @@ def _respond(body, etag, last_modified, *, download=None):
 def _serve_feed(feed, place=None):
     lang = _lang()
     window = ical.feed_window(site.now(), timezone())
-    stamp = store.schedule_changed_at(db.session)  # before the data: never newer than it
+    # Before the data, so never newer than it; the request's municipalities' own.
+    stamp = store.schedule_changed_at(db.session, scope_of(db.session))
     body = _render_feed(feed, lang, window, place)
     # The front cache (webapp.pagecache) serves this response again while the stamp holds.
     given = request.args.get("lang")

@@ -16,6 +16,8 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     event,
+    func,
+    select,
 )
 from sqlalchemy.orm import Session, relationship
 
@@ -232,13 +234,18 @@ class PresenceSlot(Owned, Translatable, Base):
 class ScheduleStamp(Base):
     """When public schedule data last changed; feeds use it as Last-Modified.
 
-    Kept in its own row so it never goes backwards, not even after a deletion.
+    One row per municipality whose places, hours, closures or presence changed, and one
+    without a municipality for changes that are no single municipality's (areas,
+    municipalities, promises). A municipality's data last changed at the later of its own
+    row and that one. Kept in rows of their own so they never go backwards, not even after
+    a deletion.
     """
 
     __tablename__ = "schedule_stamp"
 
     id = Column(Integer, primary_key=True)
     changed_at = Column(UTCDateTime, nullable=False)
+    municipality_id = Column(ForeignKey("municipality.id"), unique=True)
 
 
 def working_at(session: Session, now: datetime) -> None:
@@ -264,24 +271,61 @@ SCHEDULE_MODELS = (
 
 @event.listens_for(Session, "before_flush")
 def _stamp_schedule_changes(session, flush_context, instances):
-    """Move the stamp once per transaction that changes schedule data, never backwards."""
-    if session.info.get("schedule_stamped"):
-        return
+    """Move the stamps of what changed, once per transaction and stamp, never backwards."""
     touched = (*session.new, *session.dirty, *session.deleted)
-    if not any(isinstance(obj, SCHEDULE_MODELS) for obj in touched):
-        return
-    session.info["schedule_stamped"] = True
-    # Locked until commit, so two concurrent edits can't compute the same stamp (PostgreSQL;
-    # SQLite writes are already serialised by BEGIN IMMEDIATE).
-    stamp = session.get(ScheduleStamp, 1, with_for_update=True, populate_existing=True)
-    now = changed_at(session).replace(microsecond=0)
-    if stamp is None:
-        session.add(ScheduleStamp(id=1, changed_at=now))
+    towns = {_town_of(session, obj) for obj in touched if isinstance(obj, SCHEDULE_MODELS)}
+    stamped = session.info.setdefault("schedule_stamped", set())
+    now = changed_at(session).replace(microsecond=0) if towns - stamped else None
+    for town in sorted(towns - stamped, key=lambda t: (t is not None, t or 0)):
+        stamped.add(town)
+        _move_stamp(session, town, now)
+
+
+BEFORE = "schedule_shared_before"
+
+
+def _move_stamp(session, town: int | None, now: datetime) -> None:
+    """Move `town`'s stamp (None: the shared one) past every stamp that its pages read, so
+    they all see the change: a municipality's past its own and the shared one, the shared one
+    past every municipality's."""
+    shared = ScheduleStamp.municipality_id.is_(None)
+    own = shared if town is None else ScheduleStamp.municipality_id == town
+    # The shared row is locked until commit by every edit, so two concurrent edits can't
+    # compute the same stamp nor both add a municipality's first one (PostgreSQL; SQLite
+    # writes are already serialised by BEGIN IMMEDIATE).
+    session.execute(select(ScheduleStamp.id).where(shared).with_for_update())
+    stamp = session.scalar(
+        select(ScheduleStamp).where(own).order_by(ScheduleStamp.id).limit(1).with_for_update()
+        .execution_options(populate_existing=True)
+    )  # fmt: skip
+    newest = select(func.max(ScheduleStamp.changed_at))
+    if BEFORE not in session.info:  # the shared stamp as this transaction found it
+        session.info[BEFORE] = session.scalar(newest.where(shared))
+    if town is None:
+        floor = session.scalar(newest)
     else:
-        stamp.changed_at = max(now, stamp.changed_at + timedelta(seconds=1))
+        found = (session.scalar(newest.where(own)), session.info[BEFORE])
+        floor = max((f for f in found if f is not None), default=None)
+    changed = max(now, floor + timedelta(seconds=1)) if floor is not None else now
+    if stamp is None:
+        session.add(ScheduleStamp(changed_at=changed, municipality_id=town))
+    else:
+        stamp.changed_at = changed
+
+
+def _town_of(session, row) -> int | None:
+    """The municipality whose data `row` is; None for what is no single municipality's."""
+    if isinstance(row, Owned) and row.municipality_id is not None:
+        return row.municipality_id
+    place_id = getattr(row, "place_id", None)  # hours and closures; new rows not yet owned
+    place = getattr(row, "place", None) or (
+        session.get(Place, place_id) if place_id is not None else None
+    )
+    return place.municipality_id if isinstance(place, Place) else None
 
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget_stamp(session):
     session.info.pop("schedule_stamped", None)
+    session.info.pop(BEFORE, None)

@@ -9,6 +9,7 @@ from flask import g, request
 
 from webapp import site
 from webapp.extensions import db
+from webapp.models import scope_of
 from webapp.pagecache import cacheable
 from webapp.public.reads import next_midnight, schedule
 from webapp.schedule import store
@@ -23,7 +24,8 @@ def cached_page(view=None, *, params: tuple[str, ...] = ()):
 
     @functools.wraps(view)
     def serve(**kwargs):
-        stamp = store.schedule_changed_at(db.session)  # before the data: never newer than it
+        # Before the data, so never newer than it; the request's municipalities' own.
+        stamp = store.schedule_changed_at(db.session, scope_of(db.session))
         body = view(**kwargs)
         if isinstance(body, str):  # a page, not a redirect or an error
             query = {name: request.args[name] for name in params if name in request.args}

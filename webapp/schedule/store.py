@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from webapp.models import (
@@ -129,16 +129,28 @@ def slots_moved_from_between(session, first: datetime, last: datetime) -> list[P
     )
 
 
-def schedule_changed_at(session) -> datetime | None:
-    """When public schedule data last changed; never goes backwards.
+def schedule_changed_at(session, towns=None) -> datetime | None:
+    """When public schedule data of the municipalities `towns` last changed (None: of any;
+    (): only what is no single municipality's, such as the list of municipalities); never
+    goes backwards.
 
     `session` may be a Session or a bare Connection (the page cache reads it before any
     session exists).
     """
-    return session.scalar(_STAMP)
+    if towns is None:
+        return session.scalar(_NEWEST)
+    if not towns:
+        return session.scalar(_SHARED)
+    return session.scalar(
+        _NEWEST.where(
+            or_(ScheduleStamp.municipality_id.is_(None), ScheduleStamp.municipality_id.in_(towns))
+        )
+    )
 
 
-_STAMP = select(ScheduleStamp.changed_at).where(ScheduleStamp.id == 1)  # built once: read often
+# Built once: read on every request.
+_NEWEST = select(func.max(ScheduleStamp.changed_at))
+_SHARED = _NEWEST.where(ScheduleStamp.municipality_id.is_(None))
 
 
 def local_day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
