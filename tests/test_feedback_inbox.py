@@ -349,6 +349,7 @@ def test_csv_export_is_excel_friendly_masked_and_without_contact_details(app, se
     assert response.data.count(b"\r\n") == 6
     assert rows[0] == [  # Swedish headings, as Excel in Sweden shows them
         "Nummer",
+        "Kommun",
         "Mottagen",
         "Plats",
         "Affischkod",
@@ -368,7 +369,7 @@ def test_csv_export_is_excel_friendly_masked_and_without_contact_details(app, se
         "Svar på synpunktens språk",
         "Svar, tid",
     ]
-    assert [row[8] for row in rows[1:]] == [
+    assert [row[9] for row in rows[1:]] == [
         f"Ring {MASK}",
         '\'=HYPERLINK("http://evil.example")',
         "Bra att ni syns.",
@@ -377,6 +378,7 @@ def test_csv_export_is_excel_friendly_masked_and_without_contact_details(app, se
     ]
     assert rows[-1] == [
         str(seeded["a"].id),
+        "Sävsjö kommun",
         "2026-11-10 10:00",
         "torget",
         seeded["posters"][0],
@@ -511,7 +513,7 @@ def test_purge_archives_first_then_deletes_and_audits(app, seeded, tmp_path):
     assert result.exit_code == 0, result.output
     assert [row[0] for row in rows] == ["Nummer", str(ids["a"]), str(ids["b"])]
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
-    assert rows[0][9] == "Kommentar, maskerad"
+    assert rows[0][10] == "Kommentar, maskerad"
     assert left == sorted(ids[k] for k in "cdef")
     assert (event.actor_label, event.action) == ("cli", "feedback.purge")
     assert event.after == {
@@ -539,6 +541,7 @@ def test_archive_keeps_the_record_as_received():
         id, lang, met_police, safety, reach_ease = 1, "sv", None, 3, None
         created_at = datetime(2026, 11, 1, 12, tzinfo=UTC)
         place = type("P", (), {"slug": "torget"})
+        municipality = type("M", (), {"name": "Sävsjö kommun"})
         poster = None
         comment, comment_masked = "Ring Anna 070-123 45 67", f"Ring {MASK}"
         wants_contact, contact_consent = True, True
@@ -566,6 +569,7 @@ def test_archive_keeps_the_record_as_received():
 
     assert rows[0] == [
         "Nummer",
+        "Kommun",
         "Mottagen",
         "Plats",
         "Affischkod",
@@ -592,6 +596,7 @@ def test_archive_keeps_the_record_as_received():
     ]
     assert rows[1] == [
         "1",
+        "Sävsjö kommun",
         "2026-11-01 13:00",
         "torget",
         "",

@@ -6,11 +6,13 @@ import pytest
 from sqlalchemy import select
 from werkzeug.routing import AnyConverter, IntegerConverter
 
+from tests.factories import make_feedback
 from tests.support.html import soup
 from tests.support.staff import staff_client
+from tests.test_feedback_inbox import _csv_rows
 from tests.test_police_area_data import load_test_area
 from webapp.extensions import db
-from webapp.models import Municipality, User
+from webapp.models import AuditEvent, Municipality, Place, User
 
 SITES = {"savsjo": "", "vastby": "/vastby"}
 
@@ -167,3 +169,31 @@ def test_a_case_is_assigned_only_to_its_municipalitys_staff_or_the_areas(app):
     stranger = db.session.scalar(select(User).where(User.email == "kommun@savsjo.example"))
     with pytest.raises(cases.CaseError):
         cases.assign(db.session, item, stranger, actor=None, now=item.created_at)
+
+
+def test_the_feedback_commands_take_one_municipality_and_name_it(app, tmp_path):
+    load_test_area()
+    for slug, name in (("savsjo", "Sävsjö kommun"), ("vastby", "Västby kommun")):
+        place = db.session.scalar(
+            select(Place)
+            .join(Municipality)
+            .where(Municipality.slug == slug, Place.slug == "torget")
+        )
+        make_feedback(place_id=place.id, comment=f"Om {name}")
+    out = tmp_path / "vastby.csv"
+
+    result = app.test_cli_runner().invoke(
+        args=["export-feedback", "--municipality", "vastby", "--output", str(out)]
+    )
+
+    assert result.exit_code == 0, result.output
+    rows = _csv_rows(out.read_bytes())
+    assert rows[0][:2] == ["Nummer", "Kommun"]
+    assert [(row[1], row[9]) for row in rows[1:]] == [("Västby kommun", "Om Västby kommun")]
+    db.session.rollback()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "feedback.export").order_by(AuditEvent.id)
+    ).all()[-1]
+    assert (event.municipality_id, event.after) == (town("vastby").id, {"count": 1})
+    unknown = app.test_cli_runner().invoke(args=["export-feedback", "--municipality", "nowhere"])
+    assert unknown.exit_code == 2 and "no municipality 'nowhere'" in unknown.output

@@ -12,7 +12,7 @@ from webapp import audit
 from webapp.clock import utcnow
 from webapp.database import writing
 from webapp.extensions import db
-from webapp.models import Municipality
+from webapp.models import Municipality, scope_to
 from webapp.permissions import ROLES, actions_of
 from webapp.schedule.area_file import AreaData, load_data_file
 from webapp.schedule.file_reader import CalendarFileError
@@ -149,6 +149,34 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+def _municipality_named(slug: str | None) -> Municipality | None:
+    """The municipality a command's --municipality names (None: not given); a usage error
+    listing them all when there is none by that name."""
+    if not slug:
+        return None
+    town = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
+    if town is None:
+        slugs = ", ".join(db.session.scalars(select(Municipality.slug).order_by("slug")))
+        raise click.UsageError(f"no municipality {slug!r} (there are: {slugs})")
+    return town
+
+
+def _scope_to_municipality(slug: str | None) -> None:
+    """--municipality: the command reads and audits that municipality's rows only (the one
+    scoping layer, webapp.models.scope); without it, every municipality's."""
+    town = _municipality_named(slug)
+    if town is not None:
+        scope_to(db.session, [town.id])
+
+
+MUNICIPALITY_ONLY = click.option(
+    "--municipality",
+    "municipality_slug",
+    metavar="SLUG",
+    help="Only this municipality's feedback (default: every municipality's).",
+)
+
+
 @click.command("create-user")
 @with_appcontext
 @click.argument("email")
@@ -173,12 +201,7 @@ def create_user(email, role, municipality_slug, area):
     """Create a staff account; the password is read from standard input."""
     if municipality_slug and area:
         raise click.UsageError("give --municipality or --area, not both")
-    town = None
-    if municipality_slug:
-        town = db.session.scalar(select(Municipality).where(Municipality.slug == municipality_slug))
-        if town is None:
-            slugs = ", ".join(db.session.scalars(select(Municipality.slug).order_by("slug")))
-            raise click.UsageError(f"no municipality {municipality_slug!r} (there are: {slugs})")
+    town = _municipality_named(municipality_slug)
     from webapp.accounts.passwords import hasher
     from webapp.accounts.users import AccountError
     from webapp.accounts.users import create_user as create_account
@@ -311,7 +334,8 @@ def _write_new_file(path, data: bytes) -> None:
 @click.command("export-feedback")
 @with_appcontext
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File (default: stdout).")
-def export_feedback(output):
+@MUNICIPALITY_ONLY
+def export_feedback(output, municipality_slug):
     """Feedback as CSV for Excel, with personal data masked and no contact details."""
     from flask_babel import force_locale
 
@@ -321,6 +345,7 @@ def export_feedback(output):
     from webapp.staff.inbox import theme_names
 
     now = utcnow()
+    _scope_to_municipality(municipality_slug)
     with writing():
         items = find_feedback(db.session, Filters(), timezone())
         with force_locale("sv"):  # the headings and answers in Swedish, as on the staff pages
@@ -344,7 +369,8 @@ def export_feedback(output):
     type=click.Path(dir_okay=False),
     help="Where to write the rows before deleting them (default: instance/).",
 )
-def purge_feedback(archive):
+@MUNICIPALITY_ONLY
+def purge_feedback(archive, municipality_slug):
     """Delete feedback older than FEEDBACK_RETENTION_DAYS, after writing it to an archive CSV."""
     from flask_babel import force_locale
 
@@ -374,6 +400,7 @@ def purge_feedback(archive):
         folder = Path(current_app.instance_path)
         folder.mkdir(parents=True, exist_ok=True)
         archive = str(folder / f"feedback-purge-{now:%Y%m%dT%H%M%SZ}.csv")
+    _scope_to_municipality(municipality_slug)
     with writing():
         items = feedback_before(db.session, cutoff)
         try:

@@ -23,6 +23,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The columns _common() fills, first in both files.
 COMMON_COLUMNS = (
     "id",
+    "municipality",
     "received",
     "place",
     "poster",
@@ -46,6 +47,7 @@ EXPORT_COLUMNS = (*COMMON_COLUMNS, "comment", "wants_contact", "read", *CASE_COL
 # Each column's heading in the file: Swedish (English on English pages), as Excel shows it.
 HEADINGS = {
     "id": _l("Nummer"),
+    "municipality": _l("Kommun"),
     "received": _l("Mottagen"),
     "place": _l("Plats"),
     "poster": _l("Affischkod"),
@@ -121,6 +123,7 @@ def _local(moment: datetime | None, tz: ZoneInfo) -> str:
 def _common(item, tz):
     return [
         item.id,
+        item.municipality.name if item.municipality else "",
         _local(item.created_at, tz),
         item.place.slug,
         item.poster.code if item.poster else "",

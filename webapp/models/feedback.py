@@ -15,7 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from webapp.models.base import Base, Owned, UTCDateTime
-from webapp.models.schedule import Place
+from webapp.models.schedule import Municipality, Place
 from webapp.models.staff import User
 
 MET_POLICE = ("met", "saw", "no")
@@ -107,6 +107,7 @@ class Feedback(Owned, Base):
 
     place = relationship(Place)
     poster = relationship(Poster)
+    municipality = relationship(Municipality)  # whose record it is: exports name it
     read_by = relationship(User, foreign_keys=[read_by_id])
     masked_by = relationship(User, foreign_keys=[masked_by_id])
     state_by = relationship(User, foreign_keys=[state_by_id])
