@@ -406,7 +406,7 @@ def test_csv_export_leaves_out_contact_details_and_is_audited(app, seeded):
     response = client.get(f"{INBOX}/export.csv?contact=yes")
 
     event = _events("feedback.export")[-1]
-    assert [row[9] for row in _csv_rows(response.data)[1:]] == ["ja"]
+    assert [row[10] for row in _csv_rows(response.data)[1:]] == ["ja"]
     assert b"070" not in response.data
     assert event.after == {"filters": {"wants_contact": True}, "count": 1}
 

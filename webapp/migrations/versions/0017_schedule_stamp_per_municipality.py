@@ -4,7 +4,7 @@ other municipality's cached pages and feeds are dropped; the row without a munic
 promises)
 
 Revision ID: 0017
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-07 15:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0017"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
