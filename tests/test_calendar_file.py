@@ -194,7 +194,7 @@ ERRORS = [
         25,
         "place",
         "unknown section (expected one of feedback_themes, holidays, municipality, office, places, "
-        "presence, promises)",
+        "presence, promises, sign_in)",
     ),
     (
         "bad coordinate",

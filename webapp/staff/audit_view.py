@@ -33,6 +33,7 @@ SENTENCES = {
     "two_step.confirm_failed": _l("%(who)s skrev fel kod för att bekräfta"),
     "user.create": _l("%(who)s lade till kontot %(what)s"),
     "user.role": _l("%(who)s ändrade rollen för %(what)s"),
+    "user.role_from_provider": _l("Rollen för %(what)s följde organisationens inloggning"),
     "user.disable": _l("%(who)s stängde av kontot %(what)s"),
     "user.enable": _l("%(who)s slog på kontot %(what)s igen"),
     "slot.create": _l("%(who)s lade till %(what)s"),
