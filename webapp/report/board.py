@@ -246,8 +246,7 @@ def _chart(table: Table, n: str) -> Markup | None:
     if not rows:
         return None
     title = f"{table.title}: " + "; ".join(f"{label} {text}" for label, _v, text in rows)
-    label_width = 8 * max(len(label) for label, _v, _t in rows) + 8
-    return Markup(bar_chart(f"chart-{n}", title, rows, label_width=label_width))  # noqa: S704 - built from escaped parts
+    return Markup(bar_chart(f"chart-{n}", title, rows))  # noqa: S704 - built from escaped parts
 
 
 def report_html(doc: ReportDocument) -> str:
