@@ -25,6 +25,10 @@ from ipaddress import ip_address
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
+
+from webapp import audit
+from webapp.models import User
 from webapp.permissions import ROLES
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
@@ -197,3 +201,74 @@ def _toml(path: Path) -> dict:
             return tomllib.load(f)
     except FileNotFoundError:
         return {}
+
+
+def account_for(
+    session, provider: Provider, claims: dict, *, now, municipality_id: int | None
+) -> tuple[User | None, str]:
+    """The account of (issuer, sub), its role set from the claim and audited; (None, why) when
+    refused. A new account belongs to `municipality_id` (None: the police area). Flushes only."""
+    issuer, subject = claims["iss"], claims["sub"]
+    role = role_from_claims(provider, claims)
+    user = session.scalar(
+        select(User).where(User.oidc_issuer == issuer, User.oidc_subject == subject)
+    )
+    if role is None:
+        return None, "no_role"
+    email = (claims.get("email") or "").strip().lower()
+    if user is None and email and claims.get("email_verified") is True:
+        # Invited by an admin: the account with this address, not yet bound to a provider.
+        invited = session.scalar(select(User).where(User.email == email))
+        if invited is not None and invited.oidc_issuer is None:
+            user = invited
+            user.oidc_issuer, user.oidc_subject = issuer, subject
+    if user is None:
+        if not email or session.scalar(select(User.id).where(User.email == email)):
+            return None, "email_taken" if email else "no_email"
+        user = User(
+            email=email,
+            password_hash="",  # no password: this account signs in through its provider
+            role=role,
+            active=True,
+            created_at=now,
+            oidc_issuer=issuer,
+            oidc_subject=subject,
+            municipality_id=municipality_id,
+        )
+        session.add(user)
+        session.flush()
+        audit.record(
+            session,
+            actor=user,
+            action="user.create",
+            obj=user,
+            now=now,
+            after={"role": role, "issuer": issuer},
+        )
+    if not user.active:
+        return None, "disabled"
+    if user.role != role:
+        audit.record(
+            session,
+            actor=user,
+            action="user.role_from_provider",
+            obj=user,
+            now=now,
+            before={"role": user.role},
+            after={"role": role, "issuer": issuer},
+        )
+        user.role = role
+    audit.record(
+        session,
+        actor=user,
+        action="login.oidc",
+        obj=user,
+        now=now,
+        after={
+            "provider": provider.name,
+            "issuer": issuer,
+            "role": role,
+            "second_factor": second_factor(claims),
+        },
+    )
+    return user, ""

@@ -151,7 +151,9 @@ def oidc_return(lang, name):
     if not claims or not claims.get("sub"):
         return _refused(provider, "no_id_token", 403)
     back = session.get(RETURN_KEY) or {}
-    user, why = _account(provider, claims, now)
+    user, why = sign_in.account_for(
+        db.session, provider, claims, now=now, municipality_id=_municipality_id(provider)
+    )
     if user is None:
         audit.record(
             db.session,
@@ -173,74 +175,6 @@ def oidc_return(lang, name):
     session[PROVIDER_MFA] = mfa
     session[SIGNED_IN_WITH] = {"name": provider.name, "id_token": token.get("id_token")}
     return redirect(safe_next(back.get("next"), url_for("staff.home")))
-
-
-def _account(provider: sign_in.Provider, claims: dict, now) -> tuple[User | None, str]:
-    """The account of (issuer, sub), its role set from the claim; (None, why) when refused."""
-    issuer, subject = claims["iss"], claims["sub"]
-    role = sign_in.role_from_claims(provider, claims)
-    user = db.session.scalar(
-        select(User).where(User.oidc_issuer == issuer, User.oidc_subject == subject)
-    )
-    if role is None:
-        return None, "no_role"
-    email = (claims.get("email") or "").strip().lower()
-    if user is None and email and claims.get("email_verified") is True:
-        # Invited by an admin: the account with this address, not yet bound to a provider.
-        invited = db.session.scalar(select(User).where(User.email == email))
-        if invited is not None and invited.oidc_issuer is None:
-            user = invited
-            user.oidc_issuer, user.oidc_subject = issuer, subject
-    if user is None:
-        if not email or db.session.scalar(select(User.id).where(User.email == email)):
-            return None, "email_taken" if email else "no_email"
-        user = User(
-            email=email,
-            password_hash="",  # no password: this account signs in through its provider
-            role=role,
-            active=True,
-            created_at=now,
-            oidc_issuer=issuer,
-            oidc_subject=subject,
-            municipality_id=_municipality_id(provider),
-        )
-        db.session.add(user)
-        db.session.flush()
-        audit.record(
-            db.session,
-            actor=user,
-            action="user.create",
-            obj=user,
-            now=now,
-            after={"role": role, "issuer": issuer},
-        )
-    if not user.active:
-        return None, "disabled"
-    if user.role != role:
-        audit.record(
-            db.session,
-            actor=user,
-            action="user.role_from_provider",
-            obj=user,
-            now=now,
-            before={"role": user.role},
-            after={"role": role, "issuer": issuer},
-        )
-        user.role = role
-    audit.record(
-        db.session,
-        actor=user,
-        action="login.oidc",
-        obj=user,
-        now=now,
-        after={
-            "provider": provider.name,
-            "issuer": issuer,
-            "role": role,
-            "second_factor": sign_in.second_factor(claims),
-        },
-    )
-    return user, ""
 
 
 def _municipality_id(provider: sign_in.Provider) -> int | None:
