@@ -71,12 +71,33 @@ class _QuietHandler(WSGIRequestHandler):
         pass  # one line per request would bury the test output
 
 
+def _closed_before_sending(app):
+    """The answer read whole and its iterable closed before werkzeug writes a byte.
+
+    werkzeug's development server skips `close()` on the app's iterable when the browser drops
+    the connection mid-answer (it fails draining the socket first), so a static file stays open
+    and its ResourceWarning surfaces in whichever test runs next. gunicorn, which production
+    uses, closes it; here the answers are small, so reading them whole costs nothing."""
+
+    def buffered(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+
+    return buffered
+
+
 @pytest.fixture(scope="session")
 def live_server(sqlite_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("live") / "narvaro.db"
     shutil.copy(sqlite_template, path)
     app = make_app(f"sqlite:///{path}")
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    server = make_server(
+        "127.0.0.1", 0, _closed_before_sending(app), threaded=True, request_handler=_QuietHandler
+    )
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
