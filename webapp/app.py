@@ -9,6 +9,7 @@ from webapp import config as settings
 from webapp.config import PACKAGE, TEMPLATES
 from webapp.database import configure_engine, end_writes
 from webapp.extensions import babel, csrf, db, limiter, migrate
+from webapp.routing import LazyBuildRule
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -19,6 +20,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder=str(PACKAGE / "static"),
         instance_path=str(settings.instance_dir()),
     )
+    app.url_rule_class = LazyBuildRule
     app.config.update(settings.BASE)
     app.config.update(settings.from_environment())
     app.config.update(overrides or {})
