@@ -10,6 +10,7 @@ from webapp.config import PACKAGE, TEMPLATES
 from webapp.database import configure_engine, end_writes
 from webapp.extensions import babel, csrf, db, limiter, migrate
 from webapp.routing import LazyBuildRule
+from webapp.template_code import TEMPLATE_CODE
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -21,6 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         instance_path=str(settings.instance_dir()),
     )
     app.url_rule_class = LazyBuildRule
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": TEMPLATE_CODE}
     app.config.update(settings.BASE)
     app.config.update(settings.from_environment())
     app.config.update(overrides or {})
