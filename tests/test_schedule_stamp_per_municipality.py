@@ -15,6 +15,7 @@ from tests.test_police_area_data import load_test_area, town
 from webapp.database import writing
 from webapp.extensions import db
 from webapp.models import PresenceSlot, working_at
+from webapp.schedule import planning
 
 LATER = NOW + timedelta(minutes=5)
 SAVSJO = ["/sv/", "/feeds/all.ics", "/feeds/presence.ics"]
@@ -92,3 +93,50 @@ def test_deleting_an_event_never_moves_last_modified_backwards(area, client):
 
     assert modified(client, "/vastby/feeds/presence.ics") == edited + timedelta(seconds=1)
     assert modified(client, AREA_FEED) == edited + timedelta(seconds=1)
+
+
+def remove_by_deleting(slot):
+    db.session.delete(slot)
+
+
+def remove_by_cancelling(slot):
+    planning.cancel_slot(db.session, slot, reason="Bilen behövs annat", now=NOW, actor=None)
+
+
+@pytest.mark.parametrize("remove", [remove_by_deleting, remove_by_cancelling])
+def test_removing_the_newest_event_is_no_reason_for_a_304(area, client, remove):
+    """The feed's newest event goes (deleted, or cancelled by staff) under a clock behind its
+    last change: Last-Modified still moves on, and a client revalidating with the date or
+    the ETag it holds gets the new feed, not a 304 keeping the event in its calendar."""
+    path = "/vastby/feeds/presence.ics"
+    newest = first_slot_of("vastby")
+    edit(newest, lambda slot: (setattr(slot, "note", "Sist ändrad"), slot.touch(LATER)))
+    before = client.get(path)
+    assert client.get(path).data == before.data  # served again from the kept copy
+    events = icalendar.Calendar.from_ical(before.data).walk("VEVENT")
+    changes = {str(e["UID"]): e.decoded("LAST-MODIFIED") for e in events}
+    uid = max(changes, key=changes.get)  # the event whose change is the feed's newest
+    assert changes[uid] == LATER.replace(microsecond=0)
+    old_date = before.headers["Last-Modified"]
+
+    db.session.rollback()
+    with writing():
+        working_at(db.session, NOW)  # a clock behind the last edit's
+        remove(db.session.get(PresenceSlot, newest))
+        db.session.commit()
+
+    by_date = client.get(path, headers={"If-Modified-Since": old_date})
+    by_tag = client.get(path, headers={"If-None-Match": before.headers["ETag"]})
+    assert by_date.status_code == by_tag.status_code == 200
+    assert by_date.data == by_tag.data != before.data
+    assert parsedate_to_datetime(by_date.headers["Last-Modified"]) == (
+        parsedate_to_datetime(old_date) + timedelta(seconds=1)
+    )
+    after = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(by_date.data).walk("VEVENT")}
+    if remove is remove_by_deleting:
+        assert uid not in after and set(after) == set(changes) - {uid}
+    else:
+        assert str(after[uid]["STATUS"]) == "CANCELLED"
+        assert "Bilen behövs annat" in str(after[uid]["DESCRIPTION"])
+    again = client.get(path, headers={"If-Modified-Since": by_date.headers["Last-Modified"]})
+    assert again.status_code == 304  # the new date does revalidate
