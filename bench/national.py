@@ -8,8 +8,8 @@ all of it. Asserts nothing. The database is a schema of its own, dropped and mad
 
     python bench/national.py postgresql+psycopg://postgres@127.0.0.1:5432/DB [--count 290]
 
-Not measured here: the polling mix through nginx (serve_bench.py measures nginx and the app
-for one municipality).
+The polling mix through nginx and gunicorn over every municipality's feeds is
+national_polling.py's (serve_bench.py measures nginx and the app for one municipality).
 """
 
 import argparse
@@ -57,27 +57,41 @@ def load(app, path) -> float:
     return time.perf_counter() - started
 
 
+def schema_url(database: str) -> str:
+    """`database` with the bench's own schema as the search path."""
+    return f"{database}?options=-csearch_path%3D{SCHEMA}"
+
+
+def fresh_app(database: str):
+    """An app on the bench's schema, dropped and migrated again (no data yet)."""
+    settings = {"SQLALCHEMY_DATABASE_URI": schema_url(database), "SECRET_KEY": "bench-only"}
+    app = create_app({**settings, "NOW": NOW, "PUBLIC_BASE_URL": "https://narvaro.example"})
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}"))
+        upgrade()
+    return app
+
+
+def load_all_areas(app, folder: Path, count: int) -> tuple[list[range], list[Path], float]:
+    """Write `count` municipalities' files in police areas under `folder` and load them all:
+    the areas, their files and the seconds the loading took."""
+    groups = areas(count)
+    paths = [write_area(folder / f"lpo-{i}", f"lpo-{i:02d}", g) for i, g in enumerate(groups)]
+    started = time.perf_counter()
+    for path in paths:
+        load(app, path)
+    return groups, paths, time.perf_counter() - started
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("database", help="a PostgreSQL URL (a schema of its own is used)")
     parser.add_argument("--count", type=int, default=290)
     args = parser.parse_args()
-    url = f"{args.database}?options=-csearch_path%3D{SCHEMA}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-only", "NOW": NOW,
-                      "PUBLIC_BASE_URL": "https://narvaro.example"})  # fmt: skip
-    with app.app_context():
-        with db.engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}"))
-        upgrade()
-    groups = areas(args.count)
+    app = fresh_app(args.database)
     with tempfile.TemporaryDirectory() as folder:
-        paths = [
-            write_area(Path(folder) / f"lpo-{i}", f"lpo-{i:02d}", g) for i, g in enumerate(groups)
-        ]
-        started = time.perf_counter()
-        for path in paths:
-            load(app, path)
-        load_all = time.perf_counter() - started
+        groups, paths, load_all = load_all_areas(app, Path(folder), args.count)
         reload_same = load(app, paths[0])
         changed = Path(folder) / "lpo-0" / "kommun-001.toml"  # one pattern ends a month earlier
         edited = changed.read_text().replace("2027-06-30", "2027-05-31", 1)

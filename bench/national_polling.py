@@ -1,0 +1,632 @@
+"""Calendar clients polling every municipality's feeds, through the production stack.
+
+national.py's 290 generated municipalities in police areas are loaded into PostgreSQL (a
+schema of its own, dropped and made again); gunicorn runs with deploy/gunicorn.conf.py and
+nginx with deploy/nginx/narvaro.conf itself (its TLS server turned into a plain loopback
+one, every placeholder pointed into a temporary folder, the snippets included as they are),
+with the page cache shared through Redis when --redis is given. Then:
+
+1. A polling mix over every municipality's three feeds (all, office, presence), sent at a
+   fixed rate (default 600 req/s for 60 s) by an open-loop client in this process: each
+   request has its time on a fixed schedule and its latency is counted from that time, so a
+   slow answer or a late client shows in the figures rather than lowering the rate. 60 % are
+   conditional (half If-None-Match, half If-Modified-Since, taken from a first unconditional
+   fetch of each feed), the rest unconditional. Prints the achieved rate, p50/p99 latency,
+   errors, the 304 share and nginx's X-Cache-Status.
+2. The same client and mix against nginx serving each feed's bytes as a static file, and
+   wrk's closed-loop maximum for both (the ratio feed/static; target >= 0.95).
+3. Halfway through the feed run, staff cancel a slot in one municipality (as the staff page
+   does, schedule.planning.cancel_slot). Printed: whether gunicorn's next answer for that
+   municipality's feed has it, how long until nginx's microcache serves it (at most its
+   10 s), and that no other municipality's kept copy was dropped: their shared copies in
+   Redis keep their stamps, gunicorn answers their conditional requests with 304 from the
+   kept copies, and nginx's cache status for them in the 15 s after the edit.
+
+Asserts nothing; every process it starts is stopped at the end. Usage:
+
+    python bench/national_polling.py postgresql+psycopg://postgres@127.0.0.1:5432/DB \\
+        [--redis redis://127.0.0.1:6379/N] [--count 290] [--rate 600] [--duration 60]
+
+Figures on the 2-core development machine (shared with other work) are in deploy/README.md.
+"""
+
+import argparse
+import asyncio
+import hashlib
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+import national  # noqa: E402 - bench/ siblings, after the path set-up above
+import serve_bench  # noqa: E402
+from serve_bench import DEPLOY, ROOT, SNIPPETS, Processes, free_port, request  # noqa: E402
+
+FEEDS = ("all", "office", "presence")
+EDITED = "kommun-150"  # the municipality whose slot staff cancel halfway
+MARKER = "Inställt i mätningen"
+AS_NGINX = {"Host": "127.0.0.1"}  # nginx passes $host: gunicorn direct, the same kept copies
+
+NGINX_CONF = """\
+worker_processes auto;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+{user}
+events {{ worker_connections 4096; }}
+http {{
+    types {{ text/html html; text/calendar ics; text/css css; image/svg+xml svg; }}
+    default_type application/octet-stream;
+    charset utf-8;
+    charset_types text/html text/calendar text/css;
+    sendfile on;
+    tcp_nopush on;
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+
+{site}
+
+    server {{   # every feed's bytes as a file, with the app's security headers
+        listen 127.0.0.1:{static_port};
+        server_tokens off;
+        access_log {tmp}/static-access.log narvaro_privacy;
+        root {tmp}/static;
+        include {snippets}/narvaro-static-headers.conf;
+    }}
+}}
+"""
+
+
+def site_config(tmp: Path, port: int, app_port: int) -> str:
+    """deploy/nginx/narvaro.conf on a loopback port: the http-level lines and the TLS server,
+    without TLS (the redirecting port-80 server left out), placeholders in `tmp`."""
+    text = (DEPLOY / "nginx" / "narvaro.conf").read_text()
+    head, _plain, tls = text.split("\nserver {")
+    replacements = {
+        "include snippets/": f"include {SNIPPETS}/",
+        "/var/cache/nginx/narvaro": str(tmp / "cache"),
+        "/var/log/nginx/": f"{tmp}/",
+        "/srv/narvaro/app/": f"{ROOT}/",
+        "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
+    }
+    site = head + "\nserver {" + tls
+    for placeholder, real in replacements.items():
+        if placeholder not in site:
+            raise RuntimeError(f"deploy/nginx/narvaro.conf no longer has {placeholder!r}")
+        site = site.replace(placeholder, real)
+    kept = []
+    for line in site.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("listen 443"):
+            kept.append(f"    listen 127.0.0.1:{port};")
+        elif stripped.startswith(("listen [::]:443", "ssl_")):
+            continue
+        else:
+            kept.append(line)
+    return "\n".join("    " + line if line else line for line in kept)
+
+
+def start_nginx(tmp: Path, app_port: int, processes: Processes) -> dict:
+    ports = {"site": free_port(), "static": free_port()}
+    conf = tmp / "nginx.conf"
+    conf.write_text(
+        NGINX_CONF.format(
+            tmp=tmp,
+            snippets=SNIPPETS,
+            site=site_config(tmp, ports["site"], app_port),
+            static_port=ports["static"],
+            user="user root;" if os.geteuid() == 0 else "",
+        )
+    )
+    args = ["nginx", "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "nginx-error.log")]
+    processes.start("nginx", [*args, "-g", "daemon off;"], tmp / "nginx.log")
+    for port in ports.values():
+        serve_bench.wait_until_serving(port, processes)
+    return ports
+
+
+def start_gunicorn(tmp: Path, url: str, redis_url: str | None, processes: Processes) -> int:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "NARVARO_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "PUBLIC_BASE_URL": "http://127.0.0.1",
+        "PROXY_HOPS": "1",
+        "PORT": str(port),
+        "GUNICORN_ACCESS_LOG": str(tmp / "gunicorn-access.log"),
+    }
+    env.pop("NOW", None)
+    if redis_url:
+        env["REDIS_URL"] = env["PAGE_CACHE_REDIS_URL"] = redis_url
+    else:
+        for name in ("REDIS_URL", "PAGE_CACHE_REDIS_URL"):
+            env.pop(name, None)
+    args = [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py")]
+    processes.start("gunicorn", [*args, "webapp:create_app()"], tmp / "gunicorn.log", env)
+    serve_bench.wait_until_serving(port, processes, seconds=120)
+    return port
+
+
+# --- the open-loop client --------------------------------------------------------------
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection; `get` reads one whole answer."""
+
+    def __init__(self, reader, writer):
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, port):
+        return cls(*await asyncio.open_connection("127.0.0.1", port))
+
+    async def get(self, path: str, headers: dict) -> tuple[int, dict, bytes]:
+        lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+        status = int((await self.reader.readline()).split()[1])
+        found = {}
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            found[name.strip().lower()] = value.strip()
+        body = b""
+        if "content-length" in found:
+            body = await self.reader.readexactly(int(found["content-length"]))
+        elif found.get("transfer-encoding") == "chunked":
+            while (chunk := int((await self.reader.readline()).split(b";")[0], 16)) > 0:
+                body += (await self.reader.readexactly(chunk + 2))[:-2]
+            await self.reader.readline()
+        return status, found, body
+
+    def close(self):
+        self.writer.close()
+
+
+def plan(urls: list[str], known: dict, count: int, conditional: float, seed=17) -> list:
+    """`count` requests: (path, headers), a share `conditional` of them revalidating."""
+    chooser = random.Random(seed)  # noqa: S311 - a repeatable mix, not a secret
+    out = []
+    for _ in range(count):
+        path = chooser.choice(urls)
+        draw = chooser.random()
+        etag, modified = known[path]
+        if draw < conditional / 2:
+            out.append((path, {"If-None-Match": etag}))
+        elif draw < conditional:
+            out.append((path, {"If-Modified-Since": modified}))
+        else:
+            out.append((path, {}))
+    return out
+
+
+async def paced(port: int, requests: list, rate: float, halfway=None) -> dict:
+    """Send `requests` at `rate` a second on a fixed schedule, each on an idle keep-alive
+    connection (a new one when none is idle); latency counts from the scheduled time.
+    `halfway` (a coroutine function) runs at the middle of the schedule."""
+    loop = asyncio.get_running_loop()
+    idle: list[Connection] = []
+    records = []
+    start = loop.time() + 0.5
+    late = []
+
+    async def one(index, path, headers, at):
+        late.append(loop.time() - at)
+        connection = idle.pop() if idle else None
+        try:
+            if connection is None:
+                connection = await Connection.open(port)
+            status, found, body = await asyncio.wait_for(connection.get(path, headers), 10)
+        except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as e:
+            if connection is not None:
+                connection.close()
+            records.append((index, at, loop.time(), path, None, type(e).__name__, 0))
+            return
+        idle.append(connection)
+        done = loop.time()
+        records.append((index, at, done, path, status, found.get("x-cache-status", "-"), len(body)))
+
+    tasks = set()
+    side = None
+    middle = len(requests) // 2
+    for index, (path, headers) in enumerate(requests):
+        at = start + index / rate
+        wait = at - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        if index == middle and halfway is not None:
+            side = asyncio.ensure_future(halfway(at))
+        task = asyncio.ensure_future(one(index, path, headers, at))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+    if tasks:
+        await asyncio.wait(tasks)
+    extra = await side if side is not None else None
+    for connection in idle:
+        connection.close()
+    return {"records": records, "start": start, "late": late, "extra": extra, "rate": rate}
+
+
+def summary(run: dict) -> dict:
+    records = run["records"]
+    ok = [r for r in records if r[4] in (200, 304)]
+    latencies = sorted((r[2] - r[1]) * 1000 for r in ok)
+    last = max(r[2] for r in records)
+    quantile = statistics.quantiles(latencies, n=100, method="inclusive") if latencies else []
+    return {
+        "sent": len(records),
+        "achieved": len(ok) / (last - run["start"]),
+        "p50": quantile[49] if quantile else float("nan"),
+        "p99": quantile[98] if quantile else float("nan"),
+        "max": latencies[-1] if latencies else float("nan"),
+        "errors": len(records) - len(ok),
+        "share304": sum(r[4] == 304 for r in ok) / max(len(ok), 1),
+        "late10": sum(lag > 0.010 for lag in run["late"]) / max(len(run["late"]), 1),
+        "cache": Counter(r[5] for r in ok),
+        "bytes": sum(r[6] for r in ok),
+    }
+
+
+def print_run(label: str, rate: float, duration: int, s: dict) -> None:
+    print(f"\n{label}: {s['sent']} requests scheduled at {rate:.0f}/s for {duration} s")
+    print(f"  achieved {s['achieved']:.1f} req/s (answered 200/304 over the run's span)")
+    print(f"  latency from the scheduled time: p50 {s['p50']:.1f} ms, p99 {s['p99']:.1f} ms, "
+          f"max {s['max']:.0f} ms  (target p99 <= 50 ms)")  # fmt: skip
+    print(f"  errors (not 200/304, refused, reset, > 10 s): {s['errors']}  (target 0)")
+    print(f"  304 share {s['share304'] * 100:.1f} %; {s['bytes'] / 1e6:.0f} MB of bodies; "
+          f"{s['late10'] * 100:.1f} % sent > 10 ms after their time")  # fmt: skip
+    total = sum(s["cache"].values())
+    tally = ", ".join(f"{k} {v * 100 / total:.1f} %" for k, v in s["cache"].most_common())
+    print(f"  X-Cache-Status: {tally}")
+
+
+# --- wrk: the closed-loop maximum -------------------------------------------------------
+
+WRK_LUA = """\
+local requests = {}
+local i = 0
+init = function(args)
+  for line in io.lines(args[1]) do
+    local path, name, value = line:match("^([^\\t]*)\\t([^\\t]*)\\t(.*)$")
+    local headers = {}
+    if name ~= "" then headers[name] = value end
+    requests[#requests + 1] = wrk.format("GET", path, headers)
+  end
+  i = math.random(#requests)
+end
+request = function()
+  i = i % #requests + 1
+  return requests[i]
+end
+"""
+
+
+def wrk_max(tmp: Path, port: int, requests: list, duration: int, name: str) -> dict:
+    lines = tmp / f"wrk-{name}.txt"
+    lines.write_text(
+        "".join(f"{p}\t{next(iter(h), '')}\t{next(iter(h.values()), '')}\n" for p, h in requests)
+    )
+    script = tmp / "mix.lua"
+    script.write_text(WRK_LUA)
+    args = ["wrk", "-t2", "-c32", f"-d{duration}s", "-s", str(script)]
+    out = subprocess.run(
+        [*args, f"http://127.0.0.1:{port}", "--", str(lines)],
+        capture_output=True, text=True, check=True, timeout=duration + 60,
+    ).stdout  # fmt: skip
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "bad": int(errors.group(1)) if errors else 0,
+        "socket": socket_errors.group(1) if socket_errors else "none",
+    }
+
+
+# --- the edit and what it drops ---------------------------------------------------------
+
+
+def shared_name(url: str, path: str) -> str:
+    """The Redis key webapp.pagecache gives the copy of `path` nginx asked for (Host
+    127.0.0.1, no port: narvaro-proxy.conf passes $host)."""
+    prefix = "narvaro:page:" + hashlib.sha256(url.encode()).hexdigest()[:16]
+    key = ("http", "127.0.0.1", "", path, "")
+    return f"{prefix}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
+
+
+def shared_stamps(client, url: str, paths: list[str]) -> dict:
+    """path: the stamp its shared copy was made under (None: no copy in Redis)."""
+    names = [shared_name(url, p) for p in paths]
+    metas = client.pipeline()
+    for name in names:
+        metas.hget(name, "meta")
+    return {p: m and json.loads(m)["stamp"] for p, m in zip(paths, metas.execute(), strict=True)}
+
+
+def cancel_a_slot(app) -> str:
+    """Staff cancel EDITED's next slot (schedule.planning.cancel_slot); its start, in UTC."""
+    from sqlalchemy import select
+
+    from webapp.database import writing
+    from webapp.extensions import db
+    from webapp.models import Municipality, PresenceSlot
+    from webapp.schedule import planning
+
+    now = datetime.now(UTC)
+    with app.app_context(), writing():
+        town = db.session.scalar(select(Municipality.id).where(Municipality.slug == EDITED))
+        slot = db.session.scalar(
+            select(PresenceSlot)
+            .where(PresenceSlot.municipality_id == town, PresenceSlot.starts_at > now)
+            .order_by(PresenceSlot.starts_at)
+            .limit(1)
+        )
+        planning.cancel_slot(db.session, slot, reason=MARKER, now=now, actor=None)
+        db.session.commit()
+        return slot.starts_at.isoformat()
+
+
+def marker_in(body: bytes) -> bool:
+    """MARKER in the unfolded text: quick enough to run beside the paced client."""
+    return MARKER.encode() in body.replace(b"\r\n ", b"")
+
+
+def has_marker(body: bytes) -> bool:
+    """A cancelled event with MARKER in its description (the feed parsed)."""
+    import icalendar
+
+    events = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    return any(
+        str(e.get("STATUS")) == "CANCELLED" and MARKER in str(e.get("DESCRIPTION", ""))
+        for e in events
+    )
+
+
+def edit_and_watch(app, ports: dict, gunicorn: int, url: str, redis_client, paths):
+    """The halfway edit, run beside the polling; what it shows, as printable lines."""
+    edited = f"/{EDITED}/feeds/all.ics"
+    others = [p for p in paths if not p.startswith(f"/{EDITED}/")]
+
+    async def watch(_at):
+        loop = asyncio.get_running_loop()
+        before = await loop.run_in_executor(None, shared_stamps, redis_client, url, others)
+        started = time.monotonic()
+        slot_start = await loop.run_in_executor(None, cancel_a_slot, app)
+        edit_ms = (time.monotonic() - started) * 1000
+        answered = time.monotonic()
+        status, _h, body = await loop.run_in_executor(None, request, gunicorn, edited, AS_NGINX)
+        next_ok = status == 200 and await loop.run_in_executor(None, has_marker, body)
+        seen, statuses = None, []
+        connection = await Connection.open(ports["site"])
+        deadline = answered + 20
+        while time.monotonic() < deadline:  # nginx: poll the edited feed until it has it
+            _status, found, body = await connection.get(edited, {})
+            statuses.append(found.get("x-cache-status", "-"))
+            if marker_in(body):
+                seen = time.monotonic() - answered
+                break
+            await asyncio.sleep(0.25)
+        connection.close()
+        return {"before": before, "slot": slot_start, "edit_ms": edit_ms, "next_ok": next_ok,
+                "seen": seen, "statuses": statuses, "at": answered}  # fmt: skip
+
+    return watch, others
+
+
+def others_checks(result, run, redis_client, url, others, gunicorn, known) -> list[str]:
+    after = shared_stamps(redis_client, url, others) if redis_client else {}
+    out = []
+    if redis_client:
+        kept = [p for p, stamp in result["before"].items() if stamp is not None]
+        same = sum(after.get(p) == result["before"][p] for p in kept)
+        out.append(f"shared copies in Redis of the other municipalities' feeds: {len(kept)} "
+                   f"before the edit, {same} of them still there under the same stamp after "
+                   "the run")  # fmt: skip
+    times, statuses = [], Counter()
+    for path in others:
+        started = time.perf_counter()
+        status, _h, _b = request(gunicorn, path, {**AS_NGINX, "If-None-Match": known[path][0]})
+        times.append((time.perf_counter() - started) * 1000)
+        statuses[status] += 1
+    out.append(f"gunicorn direct, the other {len(others)} feeds revalidated with their first "
+               f"ETag after the run: {dict(statuses)}; median {statistics.median(times):.1f} "
+               f"ms, max {max(times):.0f} ms")  # fmt: skip
+    window = [r for r in run["records"] if 0 <= r[1] - result["at"] < 15 and r[4] is not None]
+    tally = Counter(r[5] for r in window if not r[3].startswith(f"/{EDITED}/"))
+    out.append(f"nginx X-Cache-Status for the other municipalities' feeds in the 15 s after "
+               f"the edit: {dict(tally.most_common())}")  # fmt: skip
+    return out
+
+
+# --- the run ----------------------------------------------------------------------------
+
+
+def feed_paths(app) -> list[str]:
+    from sqlalchemy import select
+
+    from webapp.extensions import db
+    from webapp.models import Municipality
+
+    with app.app_context():
+        slugs = db.session.scalars(select(Municipality.slug).order_by(Municipality.id)).all()
+    default = slugs[0]  # webapp.addresses: the first municipality when areas differ
+    return [
+        f"{'' if slug == default else '/' + slug}/feeds/{feed}.ics"
+        for slug in slugs
+        for feed in FEEDS
+    ]
+
+
+def first_fetch(port: int, paths: list[str], store: Path | None = None) -> tuple[dict, Counter]:
+    """Each path once, unconditionally (4 at a time): its ETag and Last-Modified; with
+    `store`, the body is written there as a file of the same path."""
+    local = threading.local()
+
+    def fetch(path):
+        if not hasattr(local, "conn"):
+            local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        local.conn.request("GET", path)
+        response = local.conn.getresponse()
+        body = response.read()
+        if store is not None:
+            target = store / path.lstrip("/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(body)
+        return path, response.status, response.headers["ETag"], response.headers["Last-Modified"]
+
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(fetch, paths))
+    return {p: (etag, modified) for p, _s, etag, modified in found}, Counter(
+        s for _p, s, _e, _m in found
+    )
+
+
+def run(options):
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the start")
+    app = national.fresh_app(options.database)
+    url = national.schema_url(options.database)
+    redis_client = None
+    if options.redis:
+        import redis
+
+        redis_client = redis.Redis.from_url(options.redis)
+    processes = Processes()
+    tmp = Path(tempfile.mkdtemp(prefix="narvaro-national-"))
+    try:
+        groups, _paths, load_all = national.load_all_areas(app, tmp / "areas", options.count)
+        print(f"{options.count} municipalities in {len(groups)} police areas loaded in "
+              f"{load_all:.1f} s")  # fmt: skip
+        forget_shared(redis_client, url)
+        gunicorn = start_gunicorn(tmp, url, options.redis, processes)
+        ports = start_nginx(tmp, gunicorn, processes)
+        paths = feed_paths(app)
+        started = time.perf_counter()
+        known, statuses = first_fetch(ports["site"], paths, tmp / "static")
+        sizes = min_med_max([(tmp / "static" / p[1:]).stat().st_size for p in paths])
+        print(f"first fetch of {len(paths)} feeds through nginx: {dict(statuses)} in "
+              f"{time.perf_counter() - started:.1f} s; bodies {sizes}")  # fmt: skip
+        static_known, static_statuses = first_fetch(ports["static"], paths)
+        print(f"first fetch of their static copies: {dict(static_statuses)}")
+        count = int(options.rate * options.duration)
+        feed_plan = plan(paths, known, count, options.conditional)
+        static_plan = plan(paths, static_known, count, options.conditional)
+
+        watch, others = edit_and_watch(app, ports, gunicorn, url, redis_client, paths)
+        access = tmp / "gunicorn-access.log"
+        before = access.read_bytes().count(b"\n")
+        feed_run = asyncio.run(paced(ports["site"], feed_plan, options.rate, watch))
+        processes.check_alive()
+        feed = summary(feed_run)
+        print_run("feeds through nginx (narvaro.conf) and gunicorn", options.rate,
+                  options.duration, feed)  # fmt: skip
+        reached = access.read_bytes().count(b"\n") - before
+        print(f"  gunicorn answered {reached} requests meanwhile (nginx updating expired "
+              f"copies, the edit's one): {reached / options.duration:.0f} a second")  # fmt: skip
+        edit = feed_run["extra"]
+        print(f"\nhalfway, staff cancelled the slot at {edit['slot']} in {EDITED} "
+              f"({edit['edit_ms']:.0f} ms to commit):")  # fmt: skip
+        print(f"  gunicorn's next answer for /{EDITED}/feeds/all.ics has it: "
+              f"{'yes' if edit['next_ok'] else 'NO'}")  # fmt: skip
+        seen = f"{edit['seen']:.1f} s" if edit["seen"] is not None else "NOT within 20 s"
+        print(f"  through nginx it is served after {seen} (microcache: at most 10 s); "
+              f"cache status while polling: {' '.join(edit['statuses'])}")  # fmt: skip
+        for line in others_checks(edit, feed_run, redis_client, url, others, gunicorn, known):
+            print("  " + line)
+
+        static_run = asyncio.run(paced(ports["static"], static_plan, options.rate))
+        static = summary(static_run)
+        print_run("the same bytes as static files from nginx", options.rate, options.duration,
+                  static)  # fmt: skip
+        print(
+            f"\npaced ratio feed/static, achieved rate: {feed['achieved'] / static['achieved']:.3f}"
+        )
+
+        # Closed loop: the mix, and one median-sized feed alone (its copy never expires for
+        # long under load: what the microcache costs without the revalidations of 870 keys).
+        one = sorted(paths, key=lambda p: (tmp / "static" / p[1:]).stat().st_size)[len(paths) // 2]
+        mixes = {"mix": (feed_plan, static_plan), f"{one} alone": ([(one, {})], [(one, {})])}
+        print(f"\nwrk -t2 -c32, closed loop, best of 2 interleaved runs of {options.wrk} s:")
+        for label, (feeds, copies) in mixes.items():
+            runs = {"feed": [], "static": []}
+            for _round in range(2):
+                runs["feed"].append(wrk_max(tmp, ports["site"], feeds, options.wrk, "feed"))
+                runs["static"].append(wrk_max(tmp, ports["static"], copies, options.wrk, "static"))
+            best = {k: max(v, key=lambda r: r["rps"]) for k, v in runs.items()}
+            bad = sum(r["bad"] for r in runs["feed"])
+            print(f"  {label}: feeds {best['feed']['rps']:.0f} req/s ({bad} not 2xx/3xx, socket "
+                  f"errors {best['feed']['socket']}), static {best['static']['rps']:.0f} req/s; "
+                  f"ratio feed/static {best['feed']['rps'] / best['static']['rps']:.3f}  "
+                  "(target >= 0.95)")  # fmt: skip
+        if redis_client:
+            names = list(redis_client.scan_iter(match=shared_prefix(url) + ":*", count=1000))
+            used = sum(redis_client.memory_usage(n) or 0 for n in names)
+            print(f"page cache in Redis: {len(names)} entries, {used / 1e6:.1f} MB")
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    finally:
+        processes.stop()
+        forget_shared(redis_client, url)
+        shutil.rmtree(tmp, ignore_errors=True)
+        with app.app_context():
+            from webapp.extensions import db
+
+            db.engine.dispose()
+
+
+def min_med_max(values):
+    low, middle, high = (v / 1e3 for v in (min(values), statistics.median(values), max(values)))
+    return f"{low:.0f}/{middle:.0f}/{high:.0f} KB (min/median/max)"
+
+
+def shared_prefix(url: str) -> str:
+    return "narvaro:page:" + hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def forget_shared(client, url: str) -> None:
+    """Drop this bench's shared copies (its prefix only) from Redis."""
+    if client is not None:
+        for name in client.scan_iter(match=shared_prefix(url) + ":*", count=1000):
+            client.delete(name)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("database", help="a PostgreSQL URL (a schema of its own is used)")
+    parser.add_argument("--redis", help="Redis for the page cache and rate limits (optional)")
+    parser.add_argument("--count", type=int, default=290)
+    parser.add_argument("--rate", type=float, default=600.0, help="requests per second")
+    parser.add_argument("--duration", type=int, default=60, help="seconds of polling")
+    parser.add_argument("--conditional", type=float, default=0.6)
+    parser.add_argument("--wrk", type=int, default=10, help="seconds per wrk run")
+    options = parser.parse_args()
+    for tool in ("nginx", "wrk"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is not installed; the benchmark needs nginx and wrk")
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        run(options)
+    except KeyboardInterrupt:
+        sys.exit("interrupted; every server this run started has been stopped")
+
+
+if __name__ == "__main__":
+    main()
