@@ -57,7 +57,9 @@ sys.path.insert(0, str(BENCH))
 
 import national  # noqa: E402 - bench/ siblings, after the path set-up above
 import serve_bench  # noqa: E402
-from serve_bench import DEPLOY, ROOT, SNIPPETS, Processes, free_port, request  # noqa: E402
+from serve_bench import DEPLOY, Processes, free_port, request  # noqa: E402
+
+from tests.support.nginx_site import SNIPPETS, site_config  # noqa: E402 - national.py set the path
 
 FEEDS = ("all", "office", "presence")
 EDITED = "kommun-150"  # the municipality whose slot staff cancel halfway
@@ -94,35 +96,6 @@ http {{
     }}
 }}
 """
-
-
-def site_config(tmp: Path, port: int, app_port: int) -> str:
-    """deploy/nginx/narvaro.conf on a loopback port: the http-level lines and the TLS server,
-    without TLS (the redirecting port-80 server left out), placeholders in `tmp`."""
-    text = (DEPLOY / "nginx" / "narvaro.conf").read_text()
-    head, _plain, tls = text.split("\nserver {")
-    replacements = {
-        "include snippets/": f"include {SNIPPETS}/",
-        "/var/cache/nginx/narvaro": str(tmp / "cache"),
-        "/var/log/nginx/": f"{tmp}/",
-        "/srv/narvaro/app/": f"{ROOT}/",
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
-    }
-    site = head + "\nserver {" + tls
-    for placeholder, real in replacements.items():
-        if placeholder not in site:
-            raise RuntimeError(f"deploy/nginx/narvaro.conf no longer has {placeholder!r}")
-        site = site.replace(placeholder, real)
-    kept = []
-    for line in site.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("listen 443"):
-            kept.append(f"    listen 127.0.0.1:{port};")
-        elif stripped.startswith(("listen [::]:443", "ssl_")):
-            continue
-        else:
-            kept.append(line)
-    return "\n".join("    " + line if line else line for line in kept)
 
 
 def start_nginx(tmp: Path, app_port: int, processes: Processes) -> dict:
@@ -171,6 +144,12 @@ def start_gunicorn(tmp: Path, url: str, redis_url: str | None, processes: Proces
 # --- the open-loop client --------------------------------------------------------------
 
 
+class Closed(Exception):
+    """The server had closed a kept-alive connection before this request (nginx closes one
+    after keepalive_requests); as any HTTP client does, the request is sent again on a new
+    connection."""
+
+
 class Connection:
     """One keep-alive HTTP/1.1 connection; `get` reads one whole answer."""
 
@@ -185,7 +164,13 @@ class Connection:
         lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1"]
         lines += [f"{name}: {value}" for name, value in headers.items()]
         self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
-        status = int((await self.reader.readline()).split()[1])
+        try:
+            first = await self.reader.readline()
+        except ConnectionResetError as e:
+            raise Closed() from e
+        if not first:
+            raise Closed()
+        status = int(first.split()[1])
         found = {}
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
             name, _, value = line.decode("latin-1").partition(":")
@@ -230,16 +215,21 @@ async def paced(port: int, requests: list, rate: float, halfway=None) -> dict:
     start = loop.time() + 0.5
     late = []
 
+    async def ask(path, headers):
+        connection = idle.pop() if idle else None
+        if connection is not None:
+            try:
+                return connection, *await connection.get(path, headers)
+            except Closed:
+                connection.close()
+        connection = await Connection.open(port)
+        return connection, *await connection.get(path, headers)
+
     async def one(index, path, headers, at):
         late.append(loop.time() - at)
-        connection = idle.pop() if idle else None
         try:
-            if connection is None:
-                connection = await Connection.open(port)
-            status, found, body = await asyncio.wait_for(connection.get(path, headers), 10)
-        except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as e:
-            if connection is not None:
-                connection.close()
+            connection, status, found, body = await asyncio.wait_for(ask(path, headers), 10)
+        except Exception as e:  # noqa: BLE001 - every failure is counted, none stops the run
             records.append((index, at, loop.time(), path, None, type(e).__name__, 0))
             return
         idle.append(connection)
@@ -264,7 +254,12 @@ async def paced(port: int, requests: list, rate: float, halfway=None) -> dict:
     extra = await side if side is not None else None
     for connection in idle:
         connection.close()
-    return {"records": records, "start": start, "late": late, "extra": extra, "rate": rate}
+    return {"records": records, "start": start, "late": late, "extra": extra, "rate": rate,
+            "count": len(requests)}  # fmt: skip
+
+
+def _p99(values):
+    return statistics.quantiles(values, n=100, method="inclusive")[98] if len(values) > 1 else 0
 
 
 def summary(run: dict) -> dict:
@@ -273,13 +268,18 @@ def summary(run: dict) -> dict:
     latencies = sorted((r[2] - r[1]) * 1000 for r in ok)
     last = max(r[2] for r in records)
     quantile = statistics.quantiles(latencies, n=100, method="inclusive") if latencies else []
+    by_status = {}
+    for r in ok:
+        by_status.setdefault(r[5], []).append((r[2] - r[1]) * 1000)
     return {
-        "sent": len(records),
+        "sent": run["count"],
+        "p99_by": {k: _p99(v) for k, v in by_status.items()},
         "achieved": len(ok) / (last - run["start"]),
         "p50": quantile[49] if quantile else float("nan"),
         "p99": quantile[98] if quantile else float("nan"),
         "max": latencies[-1] if latencies else float("nan"),
-        "errors": len(records) - len(ok),
+        "errors": run["count"] - len(ok),
+        "kinds": Counter(r[4] or r[5] for r in records if r not in ok),
         "share304": sum(r[4] == 304 for r in ok) / max(len(ok), 1),
         "late10": sum(lag > 0.010 for lag in run["late"]) / max(len(run["late"]), 1),
         "cache": Counter(r[5] for r in ok),
@@ -292,11 +292,13 @@ def print_run(label: str, rate: float, duration: int, s: dict) -> None:
     print(f"  achieved {s['achieved']:.1f} req/s (answered 200/304 over the run's span)")
     print(f"  latency from the scheduled time: p50 {s['p50']:.1f} ms, p99 {s['p99']:.1f} ms, "
           f"max {s['max']:.0f} ms  (target p99 <= 50 ms)")  # fmt: skip
-    print(f"  errors (not 200/304, refused, reset, > 10 s): {s['errors']}  (target 0)")
+    print(f"  errors (not 200/304, refused, reset, > 10 s): {s['errors']} {dict(s['kinds'])}"
+          "  (target 0)")  # fmt: skip
     print(f"  304 share {s['share304'] * 100:.1f} %; {s['bytes'] / 1e6:.0f} MB of bodies; "
           f"{s['late10'] * 100:.1f} % sent > 10 ms after their time")  # fmt: skip
     total = sum(s["cache"].values())
-    tally = ", ".join(f"{k} {v * 100 / total:.1f} %" for k, v in s["cache"].most_common())
+    tally = ", ".join(f"{k} {v * 100 / total:.1f} % (p99 {s['p99_by'][k]:.0f} ms)"
+                      for k, v in s["cache"].most_common())  # fmt: skip
     print(f"  X-Cache-Status: {tally}")
 
 

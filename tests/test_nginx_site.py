@@ -1,0 +1,112 @@
+"""deploy/nginx/narvaro.conf run by nginx itself, in front of an upstream that names the path
+it was asked for: every rule holds for the default municipality's unprefixed addresses and
+for each other municipality or police area under its /<slug>/ (feeds, API and public pages
+microcached; staff, feedback and poster scans always reaching the app; one login budget)."""
+
+import http.client
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from tests.support.nginx_site import site_config
+from tests.support.servers import free_port, stop, wait_for_port
+
+pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
+
+CONF = """\
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+{user}
+events {{ worker_connections 64; }}
+http {{
+    default_type text/plain;
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+{site}
+    server {{
+        listen 127.0.0.1:{app_port};
+        return 200 "answered $request_uri";
+    }}
+}}
+"""
+
+CACHED = [
+    "/feeds/all.ics",
+    "/kommun-002/feeds/all.ics",
+    "/kommun-002/feeds/places/torget.ics",
+    "/lpo-01/feeds/presence.ics",
+    "/api/v1/places",
+    "/kommun-002/api/v1/places",
+    "/sv/",
+    "/kommun-002/en/places/torget",
+]
+PASSED = [
+    "/q/ABC123",
+    "/kommun-002/q/ABC123",
+    "/sv/staff/",
+    "/kommun-002/sv/staff/inbox",
+    "/sv/feedback",
+    "/kommun-002/ar/feedback/new",
+    "/kommun-002/",
+    "/robots.txt",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("nginx")
+    port, app_port = free_port(), free_port()
+    conf = tmp / "nginx.conf"
+    conf.write_text(
+        CONF.format(
+            tmp=tmp,
+            site=site_config(tmp, port, app_port),
+            app_port=app_port,
+            # As root, nginx would hand the workers to "nobody", who can't read tmp.
+            user="user root;" if os.geteuid() == 0 else "",
+        )
+    )
+    args = ["nginx", "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "error.log")]
+    proc = subprocess.Popen([*args, "-g", "daemon off;"], stderr=subprocess.DEVNULL)  # noqa: S603
+    try:
+        wait_for_port(port, proc, seconds=10)
+        wait_for_port(app_port, proc, seconds=10)
+        yield port
+    finally:
+        stop(proc)
+
+
+def get(port, path):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.getheader("X-Cache-Status"), response.read().decode()
+    finally:
+        conn.close()
+
+
+def test_public_addresses_are_microcached_with_or_without_a_prefix(site):
+    first = {path: get(site, path) for path in CACHED}
+    again = {path: get(site, path) for path in CACHED}
+
+    assert first == {path: (200, "MISS", f"answered {path}") for path in CACHED}
+    assert again == {path: (200, "HIT", f"answered {path}") for path in CACHED}
+
+
+def test_staff_feedback_and_scans_always_reach_the_app_with_or_without_a_prefix(site):
+    answers = {path: [get(site, path) for _ in range(2)] for path in PASSED}
+
+    assert answers == {path: [(200, None, f"answered {path}")] * 2 for path in PASSED}
+
+
+def test_one_login_budget_for_every_municipalitys_login_page(site):
+    pages = ["/sv/staff/login", "/kommun-002/sv/staff/login", "/lpo-01/en/staff/password/x"]
+    statuses = [get(site, pages[n % 3])[0] for n in range(12)]
+
+    assert statuses == [200] * 11 + [429]  # 1 + a burst of 10, then 429 (narvaro.conf)
