@@ -79,7 +79,7 @@ http {{
     charset utf-8;
     charset_types text/html text/calendar text/css;
     sendfile on;
-    tcp_nopush on;
+    tcp_nopush {tcp_nopush};
     client_body_temp_path {tmp}/client_body;
     proxy_temp_path {tmp}/proxy;
     fastcgi_temp_path {tmp}/fastcgi;
@@ -99,7 +99,7 @@ http {{
 """
 
 
-def start_nginx(tmp: Path, app_port: int, processes: Processes) -> dict:
+def start_nginx(tmp: Path, app_port: int, processes: Processes, tcp_nopush="on") -> dict:
     ports = {"site": free_port(), "static": free_port()}
     conf = tmp / "nginx.conf"
     conf.write_text(
@@ -108,6 +108,7 @@ def start_nginx(tmp: Path, app_port: int, processes: Processes) -> dict:
             snippets=SNIPPETS,
             site=site_config(tmp, ports["site"], app_port),
             static_port=ports["static"],
+            tcp_nopush=tcp_nopush,
             user="user root;" if os.geteuid() == 0 else "",
         )
     )
@@ -542,7 +543,7 @@ def run(options):
               f"{load_all:.1f} s")  # fmt: skip
         forget_shared(redis_client, url)
         gunicorn = start_gunicorn(tmp, url, options.redis, processes)
-        ports = start_nginx(tmp, gunicorn, processes)
+        ports = start_nginx(tmp, gunicorn, processes, options.tcp_nopush)
         paths = feed_paths(app)
         started = time.perf_counter()
         known, statuses = first_fetch(ports["site"], paths, tmp / "static")
@@ -644,6 +645,8 @@ def main():
     parser.add_argument("--duration", type=int, default=60, help="seconds of polling")
     parser.add_argument("--conditional", type=float, default=0.6)
     parser.add_argument("--wrk", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--tcp-nopush", choices=("on", "off"), default="on",
+                        help="nginx's tcp_nopush (on in Debian's nginx.conf)")  # fmt: skip
     options = parser.parse_args()
     for tool in ("nginx", "wrk"):
         if shutil.which(tool) is None:
