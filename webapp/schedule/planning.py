@@ -251,17 +251,28 @@ def record_outcome(
     _audit_slot(session, slot, "slot.outcome", before=before, now=now, actor=actor)
 
 
-def record_held(session, chosen: list[PresenceSlot], *, now, actor) -> list[PresenceSlot]:
+def record_held(
+    session, chosen: list[PresenceSlot], *, now, actor
+) -> tuple[list[PresenceSlot], list[PresenceSlot]]:
     """Record "held as planned" for each chosen slot still waiting for an outcome; one audit
-    entry per slot. Slots reported meanwhile (by someone else) or no longer over are left."""
-    done = []
+    entry per slot. The slots are read again under a row lock first: one reported meanwhile
+    (someone's single edit, committed after the list was read) or no longer over is skipped,
+    never overwritten. Returns (recorded, skipped), each in the chosen order."""
+    waiting = set(
+        session.scalars(
+            select(PresenceSlot.id)
+            .where(PresenceSlot.id.in_([s.id for s in chosen]), slots.UNREPORTED.sql(now))
+            .with_for_update()  # PostgreSQL; SQLite's writes are serialised by BEGIN IMMEDIATE
+        )
+    )
+    done, skipped = [], []
     for slot in chosen:
-        if slots.UNREPORTED.holds(slot, now):
-            record_outcome(
-                session, slot, held=True, reason="", people_met=None, now=now, actor=actor
-            )
-            done.append(slot)
-    return done
+        if slot.id not in waiting:
+            skipped.append(slot)
+            continue
+        record_outcome(session, slot, held=True, reason="", people_met=None, now=now, actor=actor)
+        done.append(slot)
+    return done, skipped
 
 
 def slots_to_report(session, now: datetime) -> list[PresenceSlot]:

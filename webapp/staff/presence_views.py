@@ -334,7 +334,7 @@ def outcomes_held(lang):
     if not form.validate_on_submit():
         return _outcomes_page(form, to_report, now)
     chosen = set(form.slots.data)
-    done = planning.record_held(
+    done, skipped = planning.record_held(
         db.session, [s for s in to_report if str(s.id) in chosen], now=now, actor=current_user
     )
     db.session.commit()
@@ -345,6 +345,14 @@ def outcomes_held(lang):
             len(done),
         )
     )
+    if skipped:
+        flash(
+            ngettext(
+                "%(num)d tillfälle hade någon annan redan rapporterat. Det ändrades inte.",
+                "%(num)d tillfällen hade någon annan redan rapporterat. De ändrades inte.",
+                len(skipped),
+            )
+        )
     return redirect(url_for("staff.outcomes"))
 
 
