@@ -9,6 +9,7 @@ from tests.conftest import NOW
 from tests.factories import make_slot, make_user
 from tests.support.html import error_summary, get_soup
 from tests.support.staff import logged_in
+from webapp.accounts.users import change_user
 from webapp.extensions import db
 from webapp.models import User
 from webapp.schedule import planning
@@ -38,9 +39,43 @@ def test_an_entry_is_a_sentence_with_person_object_local_time_and_changes(app):
     assert (
         entry.select_one(".audit-when").get_text(strip=True) == "tis 24 nov. 2026 10:30"
     )  # NOW, local time
-    assert "status: scheduled → cancelled" in changes
-    assert "note: – → Sjukdom" in changes
+    assert "Status: Planerat → Inställt" in changes
+    assert "Meddelande till invånarna: – → Sjukdom" in changes
     assert page.select("table") == [] and "slot.cancel" not in page.get_text()
+
+
+def _changes(page, action_text: str) -> list[str]:
+    """The "field: old → new" lines of the newest entry whose sentence has `action_text`."""
+    entry = next(e for e in page.select(".audit-entry") if action_text in e.get_text())
+    return [li.get_text(" ", strip=True) for li in entry.select(".audit-changes li")]
+
+
+def test_changed_values_are_in_the_staff_pages_words_in_the_readers_language(app):
+    admin = logged_in(app, "admin")
+    police = db.session.scalar(select(User).where(User.email == make_user(app, "police")))
+    change_user(db.session, police, role="municipality", active=False, now=NOW, actor=police)
+    slot = make_slot(starts_at=datetime(2026, 11, 20, 14, 0, tzinfo=UTC))
+    planning.record_outcome(
+        db.session, slot, held=True, reason="", people_met=12, now=NOW, actor=police
+    )
+    db.session.commit()
+
+    swedish = get_soup(admin, "/sv/staff/audit")
+    english = get_soup(admin, "/en/staff/audit")
+
+    assert _changes(swedish, "stängde av kontot") == ["Aktivt: Ja → Nej", "Roll: Polis → Kommunen"]
+    assert _changes(swedish, "rapporterade resultatet") == ["Blev av: – → Ja", "Samtal: – → 12"]
+    assert _changes(english, "turned off the account") == [
+        "Active: Yes → No",
+        "Role: Police → The municipality",
+    ]
+    assert _changes(english, "reported the outcome") == [
+        "Took place: – → Yes",
+        "Conversations: – → 12",
+    ]
+    shown = set(swedish.select_one(".audit-list").get_text(" ").replace(":", " ").split())
+    codes = {"police", "municipality", "scheduled", "cancelled", "held", "True", "False"}
+    assert codes & shown == set()
 
 
 def test_filters_by_person_action_and_day(app):

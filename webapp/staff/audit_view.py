@@ -10,6 +10,9 @@ from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
 from webapp.forms import BaseForm, choices
+from webapp.models import SlotStatus
+from webapp.staff.case_forms import STATE_LABELS
+from webapp.staff.forms import ROLE_LABELS
 from webapp.staff.inbox import ANY
 from webapp.staff.inbox import _one_of_the_options as one_of_the_options
 
@@ -62,6 +65,39 @@ SENTENCES = {
 UNKNOWN = _l("%(who)s: %(action)s")
 HIDDEN = frozenset({"sequence", "via"})  # bookkeeping, not a change people made
 
+SLOT_STATUS_LABELS = {
+    SlotStatus.SCHEDULED.value: _l("Planerat"),
+    SlotStatus.CANCELLED.value: _l("Inställt"),
+}
+YES_NO = {True: _l("Ja"), False: _l("Nej")}
+PLACES = object()  # the value is a place's id: its name, in the reader's language
+# The fields of the logged states (audit.slot_state, user_state, closures, series, cases):
+# what the staff pages call each and, for a coded value, their words for each code. The log
+# itself keeps the codes; a field not listed here is shown as it is stored.
+FIELDS = {
+    "place_id": (_l("Plats"), PLACES),
+    "starts_at": (_l("Börjar"), None),
+    "ends_at": (_l("Slutar"), None),
+    "status": (_l("Status"), SLOT_STATUS_LABELS),
+    "note": (_l("Meddelande till invånarna"), None),
+    "held": (_l("Blev av"), YES_NO),
+    "outcome_reason": (_l("Orsak"), None),
+    "reason": (_l("Orsak"), None),
+    "people_met": (_l("Samtal"), None),
+    "email": (_l("E-postadress"), None),
+    "role": (_l("Roll"), ROLE_LABELS),
+    "active": (_l("Aktivt"), YES_NO),
+    "first_day": (_l("Första dagen"), None),
+    "last_day": (_l("Sista dagen"), None),
+    "weekdays": (_l("Veckodagar"), None),
+    "starts": (_l("Börjar kl."), None),
+    "ends": (_l("Slutar kl."), None),
+    "interval_weeks": (_l("Varje hur många veckor"), None),
+    "state": (_l("Läge"), STATE_LABELS),
+    "theme": (_l("Tema"), None),
+    "user_id": (_l("Ansvarig"), None),
+}
+
 
 def sentence_for(action: str):
     """The sentence for `action`; "password.link.admin" uses "password.link"'s."""
@@ -112,23 +148,38 @@ def _what(event, places: dict, tz) -> str:
     return f"{event.object_type} {event.object_id}".strip()
 
 
-def changes(event, tz) -> list[tuple[str, str, str]]:
-    """(field, old, new) for each field whose value differs between before and after."""
+def _field(key: str, places: dict):
+    """(name, value words) for a logged field: FIELDS' words, the places' names for ids."""
+    name, words = FIELDS.get(key, (key, None))
+    return str(name), places if words is PLACES else words
+
+
+def _word(value, words, tz) -> str:
+    if words is not None and isinstance(value, str | int | bool) and value in words:
+        return str(words[value])
+    return _value(value, tz)
+
+
+def changes(event, tz, places: dict | None = None) -> list[tuple[str, str, str]]:
+    """(field, old, new) for each field whose value differs between before and after, in the
+    staff pages' words."""
     before, after = event.before or {}, event.after or {}
     if not isinstance(before, dict) or not isinstance(after, dict) or not before:
         return []
-    return [
-        (key, _value(before.get(key), tz), _value(after.get(key), tz))
-        for key in sorted(set(before) | set(after))
-        if key not in HIDDEN and before.get(key) != after.get(key)
-    ]
+    found = []
+    for key in sorted(set(before) | set(after)):
+        if key in HIDDEN or before.get(key) == after.get(key):
+            continue
+        name, words = _field(key, places or {})
+        found.append((name, _word(before.get(key), words, tz), _word(after.get(key), words, tz)))
+    return found
 
 
 def entry(event, *, places: dict, tz) -> Entry:
     who = event.actor.email if event.actor else (event.actor_label or "–")
     template = sentence_for(event.action) or UNKNOWN
     text = str(template) % {"who": who, "what": _what(event, places, tz), "action": event.action}
-    return Entry(event.id, event.at, text, changes(event, tz))
+    return Entry(event.id, event.at, text, changes(event, tz, places))
 
 
 class AuditFilterForm(BaseForm):
