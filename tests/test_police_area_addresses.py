@@ -187,3 +187,48 @@ def test_the_area_feed_holds_every_municipalitys_presence_as_their_own_feeds_hav
         "/testomradet/api/v1/places",
     ):
         assert client.get(path).status_code == 404, path
+
+
+def _events(client, path):
+    calendar = icalendar.Calendar.from_ical(client.get(path).data)
+    events = {
+        str(e["UID"]): (str(e["SUMMARY"]), str(e["URL"]), e.decoded("DTSTART"))
+        for e in calendar.walk("VEVENT")
+    }
+    return calendar, events
+
+
+def test_the_area_feed_speaks_the_asked_language_and_links_where_each_site_offers_it(app, client):
+    load_test_area()
+
+    _sv, swedish = _events(client, "/testomradet/feeds/presence.ics")
+    somali_feed, somali = _events(client, "/testomradet/feeds/presence.ics?lang=so")
+    arabic_feed, arabic = _events(client, "/testomradet/feeds/presence.ics?lang=ar")
+
+    assert str(somali_feed["X-WR-CALNAME"]) == (
+        "Booliska goobta jooga Lokalpolisområde Testområdet"
+    )
+    assert str(somali_feed["DESCRIPTION"]) == (
+        "Goorta iyo meesha ay booliska joogaan. Waqtiyadu waa tusaale, weli lama xaqiijin."
+    )
+    assert str(arabic_feed["X-WR-CALNAME"]) == "الشرطة حاضرة في Lokalpolisområde Testområdet"
+    assert str(arabic_feed["DESCRIPTION"]) == ("متى وأين تحضر الشرطة. الأوقات أمثلة ولم تُؤكَّد بعد.")
+    # The same occurrences in every language; only the words and the links' language differ.
+    assert {u: e[2] for u, e in somali.items()} == {u: e[2] for u, e in swedish.items()}
+    assert arabic.keys() == swedish.keys()
+    harbour = [u for u, e in swedish.items() if e[1].endswith("/vastby/sv/places/hamnen")]
+    torget = [u for u, e in swedish.items() if e[1] == "https://narvaro.example/sv/places/torget"]
+    assert harbour and torget
+    assert {somali[u][:2] for u in harbour} == {
+        (
+            "Booliska goobta jooga: Hamnen (dekedda)",
+            "https://narvaro.example/vastby/so/places/hamnen",
+        )
+    }
+    # Västby offers no Arabic: its page is linked in Swedish; Sävsjö's in Arabic.
+    assert {arabic[u][:2] for u in harbour} == {
+        ("الشرطة حاضرة: Hamnen", "https://narvaro.example/vastby/sv/places/hamnen")
+    }
+    assert {arabic[u][1] for u in torget} == {"https://narvaro.example/ar/places/torget"}
+    assert all(client.get(arabic[u][1].removeprefix("https://narvaro.example")).status_code
+               == 200 for u in harbour[:1] + torget[:1])  # fmt: skip

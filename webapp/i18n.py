@@ -37,6 +37,7 @@ PUBLIC_SOURCES = (
     "webapp/forms.py",
     "webapp/public",
     "webapp/followup",
+    "webapp/feeds",
     "webapp/report/wording.py",
     "webapp/promise/periods.py",
     "webapp/feedback/forms.py",

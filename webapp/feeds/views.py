@@ -123,13 +123,15 @@ def _area_presence_events(slots, lang, wording):
         town = towns[slot.municipality_id]
         own = tenant.is_default(town)
         root = site.public_base_url() + ("" if own else f"/{town.slug}")
+        # Its page in the feed's language where the municipality offers it (as the area page).
+        page_lang = lang if lang in i18n.offered_by(town) else i18n.SOURCE
         events.append(
             ical.presence_event(
                 slot,
                 host=base if own else f"{town.slug}.{base}",
                 lang=lang,
                 wording=wording,
-                url=f"{root}/{lang}/places/{slot.place.slug}",
+                url=f"{root}/{page_lang}/places/{slot.place.slug}",
             )
         )
     return events
