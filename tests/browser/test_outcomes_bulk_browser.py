@@ -1,6 +1,7 @@
-"""Outcomes in bulk on a phone: at 360 CSS px in Chromium, a few past slots ticked and saved as
-"held as planned" in one submit, the unticked ones kept in the list for their own report; the
-page after it shows both, passes axe-core and does not scroll sideways, in Swedish and English."""
+"""Outcomes in bulk on a phone: at 360 CSS px in Chromium, the exceptions unticked and every
+other past slot saved as "held as planned" in one submit, the exceptions kept in the list for
+their own report; the page after it shows both, passes axe-core and does not scroll sideways,
+in Swedish and in English."""
 
 import pytest
 
