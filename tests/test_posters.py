@@ -228,6 +228,41 @@ def test_right_to_left_lines_are_right_aligned_in_their_column(tmp_path):
     assert min(w[1] for w in arabic) > 100  # not left-aligned
 
 
+# An Arabic poster: numbers inside right-to-left sentences and rows. (Staff print posters in
+# Swedish or English today; the builder is ready for any language's text.)
+ARABIC_POSTER = dataclasses.replace(
+    CONTENT,
+    lang="ar",
+    sections=(
+        PosterSection(
+            "الشرطة هنا",
+            (("الجمعة 4 ديسمبر", "13:00–18:00"),),
+            pattern=(("أيام الجمعة", "13:00–18:00"),),
+            rows_heading="المواعيد القادمة:",
+        ),
+    ),
+    emergency="لا تبلّغ عن جريمة هنا. في الطوارئ اتصل بـ 112، وإلا اتصل بـ 114 14.",
+)
+
+
+def test_numbers_in_right_to_left_lines_read_in_their_own_order(tmp_path):
+    pdf = build_poster_pdf(ARABIC_POSTER)
+    words = [(w[0].strip(".,،"), w[1], (w[2] + w[4]) / 2) for w in word_boxes(pdf, tmp_path)]
+    lines = pdf_lines(pdf)
+
+    def digits_beside(word):  # the numbers drawn on `word`'s line, left to right
+        middle = next(w[2] for w in words if w[0] == word)
+        beside = [w for w in words if abs(w[2] - middle) < 3 and w[0][:1].isdigit()]
+        return [w[0] for w in sorted(beside, key=lambda w: w[1])]
+
+    assert digits_beside("14") == ["114", "14", "112"]  # "114 14", not "14 114"
+    assert digits_beside("مايأ") == ["13:00–18:00"]  # the pattern line's time, not "18:00–13:00"
+    assert "13:00–18:00 الجمعة أيام" in lines  # words drawn right to left, the time kept
+    assert "ديسمبر 4 الجمعة 13:00–18:00" in lines
+    assert any(".114 14 بـ اتصل" in line for line in lines)
+    assert not any(c in line for line in lines for c in "\u2066\u2069")  # the isolates unseen
+
+
 def test_the_same_content_gives_the_same_bytes():
     assert build_poster_pdf(CONTENT) == build_poster_pdf(CONTENT)
 

@@ -9,7 +9,11 @@ HarfBuzz (uharfbuzz) so that Arabic letters join and right-to-left lines read ri
 
 from pathlib import Path
 
+import fpdf.fpdf
 from fpdf import FPDF
+from fpdf.bidi import BidiParagraph
+
+from webapp.bidi import ISOLATES
 
 MARGIN = 15.0  # mm, A4
 FONTS = Path(__file__).parent / "fonts"
@@ -32,3 +36,19 @@ def use_bundled_fonts(pdf: FPDF, *, shaping: bool = True) -> str:
     pdf.set_fallback_fonts(FALLBACKS, exact_match=False)
     pdf.set_text_shaping(shaping)
     return FAMILY
+
+
+class _IsolatesUnseen(BidiParagraph):
+    """fpdf2 resolves the isolates (LRI … PDI around "114 14" in a right-to-left line) as the
+    bidirectional algorithm says, then draws them as zero-width glyphs; in the text a reader
+    extracts they split the run ("1" and "3:00–18:00"). They are invisible by definition, so
+    each resolved fragment is drawn without them."""
+
+    def get_bidi_fragments(self):
+        fragments = ((text.translate(_NO_ISOLATES), d) for text, d in super().get_bidi_fragments())
+        return tuple((text, direction) for text, direction in fragments if text)
+
+
+_NO_ISOLATES = dict.fromkeys(map(ord, ISOLATES))
+# FPDF looks the class up in its module when it lays out a line of text.
+fpdf.fpdf.BidiParagraph = _IsolatesUnseen

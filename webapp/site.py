@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 from webapp import i18n
 from webapp.addresses import VIA_HOST
+from webapp.bidi import LTR_RUN
 from webapp.clock import utcnow
 from webapp.tenant import is_default, municipality
 
@@ -107,19 +108,11 @@ def swedish(text: str) -> Markup:
     return Markup('<span lang="sv" dir="ltr">%s</span>') % text
 
 
-# Runs that read left to right whatever the text around them: numbers in groups, which a
-# right-to-left paragraph would turn around ("114 14", "070-123 45 67", "16:00–17:00"; a lone
-# "112" or "11:45" holds together by itself), e-mail addresses and domains ("polisen.se").
-LTR_RUN = re.compile(
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org)\b"
-    r"|\+?\d+(?:[:.-]\d+)*(?:[ \u00a0–]\d+(?:[:.-]\d+)*)+"
-)
 TAG = re.compile(r"(<[^>]*>)")
 
 
 def isolate(text) -> Markup:
-    """Text with every LTR_RUN wrapped in <bdi dir="ltr">, so a right-to-left page shows
+    """Text with every bidi.LTR_RUN wrapped in <bdi dir="ltr">, so a right-to-left page shows
     "114 14", not "14 114". Markup keeps its tags; plain text is escaped first."""
     html = text if isinstance(text, Markup) else escape(text)
     parts = TAG.split(str(html))

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from fpdf import FPDF
 
+from webapp.bidi import isolate_runs
 from webapp.pdf_text import MARGIN, use_bundled_fonts
 from webapp.public.qr import QUIET_ZONE, qr_matrix
 
@@ -72,6 +73,10 @@ class PosterContent:
 
 
 class _Poster(FPDF):
+    """Every text is drawn with its numbers, codes and addresses isolated (bidi.isolate_runs):
+    in a right-to-left line "114 14" and "13:00–18:00" keep their order; in a left-to-right
+    one nothing changes."""
+
     family = ""
 
     def write_line(self, text, size, *, style="", color=INK, align="L", height=None, width=0):
@@ -80,7 +85,7 @@ class _Poster(FPDF):
         self.multi_cell(
             width or self.epw,
             height or size * 0.5,
-            text,
+            isolate_runs(text),
             align=align,
             new_x="LMARGIN",
             new_y="NEXT",
@@ -89,7 +94,9 @@ class _Poster(FPDF):
     def height_of(self, text, size, *, style="", height=None, width=0) -> float:
         """How tall write_line would draw `text`, without drawing it."""
         self.set_font(self.family, style, size)
-        lines = self.multi_cell(width or self.epw, text=text, dry_run=True, output="LINES")
+        lines = self.multi_cell(
+            width or self.epw, text=isolate_runs(text), dry_run=True, output="LINES"
+        )
         return len(lines) * (height or size * 0.5)
 
 
@@ -173,9 +180,9 @@ def _rows(pdf: _Poster, rows, *, width: float, bottom: float) -> None:
             break
         pdf.set_font(pdf.family, "", 12)
         pdf.set_text_color(*INK)
-        pdf.cell(width * 0.62, 6, when)
+        pdf.cell(width * 0.62, 6, isolate_runs(when))
         pdf.set_font(pdf.family, "B", 12)
-        pdf.cell(width * 0.38, 6, times, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width * 0.38, 6, isolate_runs(times), new_x="LMARGIN", new_y="NEXT")
 
 
 def _language_rows(languages) -> int:
