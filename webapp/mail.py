@@ -11,6 +11,9 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from webapp import i18n
+from webapp.bidi import LRI, PDI, isolate_runs
+
 TIMEOUT = 10  # seconds: a slow mail server must not hold a worker for long
 
 
@@ -22,6 +25,18 @@ def configured(config) -> bool:
     return bool(config.get("MAIL_SERVER"))
 
 
+def plain_text(text: str, lang: str) -> str:
+    """A mail's text part as a right-to-left reader's mail program shows it in order: each
+    line's numbers, codes and addresses, and each line that is only a link, between the
+    isolates LRI … PDI. Left-to-right languages' text is left as it is."""
+    if i18n.direction(lang) != "rtl":
+        return text
+    lines = text.split("\n")
+    return "\n".join(
+        f"{LRI}{line}{PDI}" if line.startswith("https://") else isolate_runs(line) for line in lines
+    )
+
+
 def password_link_message(*, to: str, sender: str, link: str, purpose: str, lang: str, hours: int):
     """The mail with a one-time set-password link, in `lang`."""
     with force_locale(lang):
@@ -31,8 +46,10 @@ def password_link_message(*, to: str, sender: str, link: str, purpose: str, lang
             else _("Välj ett lösenord till ditt konto i Närvaro")
         )
         context = {"link": link, "purpose": purpose, "hours": hours, "lang": lang}
-        text = render_template("mail/password_link.txt", **context)
-        html = render_template("mail/password_link.html", subject=subject, **context)
+        text = plain_text(render_template("mail/password_link.txt", **context), lang)
+        html = render_template(
+            "mail/password_link.html", subject=subject, dir=i18n.direction(lang), **context
+        )
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = sender
