@@ -193,3 +193,35 @@ def pin(app):
         working_at(db.session, moment)
 
     return _pin
+
+
+@pytest.fixture(scope="session")
+def oidc_site():
+    """Where browser tests serve an app that signs in through `oidc_provider`: one port for
+    the session, because the provider knows its redirect URI."""
+    from tests.support.servers import free_port
+
+    return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory, oidc_site):
+    """The real OpenID Provider for the whole session (tests/support/oidc.py), for apps at
+    PUBLIC_BASE_URL (make_app's) and at `oidc_site`; its users and faults are reset for
+    each test that asks for `provider`."""
+    from tests.support.oidc import OidcProvider
+
+    provider = OidcProvider(
+        tmp_path_factory.mktemp("oidc"), ["https://narvaro.example", oidc_site]
+    )
+    provider.start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def provider(oidc_provider):
+    oidc_provider.users({})
+    oidc_provider.faults({})
+    yield oidc_provider
+    oidc_provider.faults({})

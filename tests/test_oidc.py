@@ -11,6 +11,7 @@ from sqlalchemy import select
 from tests.conftest import CALENDAR, make_app
 from tests.support.html import soup
 from tests.support.oidc import CLIENT_SECRET, SECRET_ENV, OidcProvider, sign_in_file
+from tests.support.servers import free_port
 from webapp.accounts import providers
 from webapp.extensions import db
 from webapp.models import AuditEvent
@@ -92,19 +93,29 @@ def test_amr_shows_a_second_factor(amr, second):
 
 
 @pytest.fixture
-def provider(tmp_path):
-    op = OidcProvider(tmp_path, f"{BASE}/staff/oidc/polisen/callback", f"{BASE}/sv/staff/login")
+def oidc_app(database_url, provider, tmp_path, monkeypatch):
+    """The app signing in through the session's provider (tests/conftest.py)."""
+    yield from _app_for(provider, database_url, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def own_provider(tmp_path):
+    """A provider of this test's own, to stop mid-flow."""
+    op = OidcProvider(tmp_path, [BASE])
     op.start()
     yield op
     op.stop()
 
 
 @pytest.fixture
-def oidc_app(database_url, provider, tmp_path, monkeypatch):
+def own_app(database_url, own_provider, tmp_path, monkeypatch):
+    yield from _app_for(own_provider, database_url, tmp_path, monkeypatch)
+
+
+def _app_for(provider, database_url, tmp_path, monkeypatch, **config):
     monkeypatch.setenv(SECRET_ENV, CLIENT_SECRET)
-    app = make_app(
-        database_url, CALENDAR_FILE=str(sign_in_file(tmp_path, CALENDAR, provider.issuer))
-    )
+    data = sign_in_file(tmp_path, CALENDAR, provider.issuer)
+    app = make_app(database_url, CALENDAR_FILE=str(data), **config)
     with app.app_context():
         yield app
         db.session.remove()
@@ -158,24 +169,28 @@ def test_a_callback_in_english_is_answered_in_english(oidc_app, provider):
     assert soup(page).h1.get_text() == "Sign-in could not be completed"
 
 
-def test_the_provider_stopped_mid_flow_gives_503(oidc_app, provider):
-    client = oidc_app.test_client()
+def test_the_provider_stopped_mid_flow_gives_503(own_app, own_provider):
+    client = own_app.test_client()
     start = client.get("/sv/staff/oidc/polisen/login")
     state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
-    provider.stop()
+    own_provider.stop()
     answer = client.get(f"/staff/oidc/polisen/callback?code=abc&state={state}")
     page = client.get(answer.headers["Location"])
     assert page.status_code == 503
     assert soup(page).h1.get_text() == "Inloggningstjänsten svarar inte"
     assert page.headers["Retry-After"] == "60"
-    assert _reasons(oidc_app) == ["unreachable"]
+    assert _reasons(own_app) == ["unreachable"]
 
 
-def test_the_provider_down_before_the_flow_gives_503(oidc_app, provider):
-    provider.stop()
-    page = oidc_app.test_client().get("/en/staff/oidc/polisen/login")
-    assert page.status_code == 503
-    assert soup(page).h1.get_text() == "The sign-in service does not answer"
+def test_the_provider_down_before_the_flow_gives_503(database_url, tmp_path, monkeypatch):
+    class Nobody:  # nothing listens on this port
+        issuer = f"http://127.0.0.1:{free_port()}"
+
+    for app in _app_for(Nobody, database_url, tmp_path, monkeypatch):
+        page = app.test_client().get("/en/staff/oidc/polisen/login")
+        assert page.status_code == 503
+        assert soup(page).h1.get_text() == "The sign-in service does not answer"
+        assert _reasons(app) == ["unreachable"]
 
 
 def test_an_unknown_provider_is_404(oidc_app):

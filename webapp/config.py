@@ -102,6 +102,9 @@ def from_environment() -> dict:
         # request reached it, so a known address (a link written, a mail sent) answers as
         # soon as an unknown one. 0 turns it off.
         "FORGOT_ANSWER_FLOOR": _seconds("FORGOT_ANSWER_FLOOR", 0.4),
+        # Each request to an OpenID Provider (discovery, keys, token) gives up after this many
+        # seconds: a slow provider gets a 503 page, not a hung worker.
+        "OIDC_TIMEOUT": _seconds("OIDC_TIMEOUT", 5),
         **mail_settings(),
     }
 

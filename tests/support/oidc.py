@@ -1,16 +1,26 @@
 """A real OpenID Provider (npm oidc-provider, tests/support/oidc_provider.mjs) on a free loopback
-port, with its own client and users; and a data file that names it in `[[sign_in]]`.
+port, with its own client and users; a data file that names it in `[[sign_in]]`; and a sign-in
+through it without a browser (its login and consent pages are plain forms).
 
+One provider serves the whole test session (tests/conftest.py, `oidc_provider`): its client
+knows every site a test serves the app at, users() and faults() change it between tests, and
+it signs with a key the tests hold (sign() makes a logout token it could have sent).
 Skips when node or the npm package is missing (`make install-test` runs npm install)."""
 
 import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
+import requests
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 
+from tests.support.html import soup
 from tests.support.servers import free_port, stop, wait_for_port
 from webapp.config import ROOT
 
@@ -19,41 +29,63 @@ CLIENT_ID = "narvaro"
 CLIENT_SECRET = "test-client-secret"  # noqa: S105 - the test provider's, read from SECRET_ENV
 SECRET_ENV = "NARVARO_OIDC_POLISEN_SECRET"  # noqa: S105 - a variable's name
 ROLES = {"narvaro-police": "police", "narvaro-admin": "admin", "narvaro-kommun": "municipality"}
+BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
 class OidcProvider:
-    """`node oidc_provider.mjs` on its own port; users() rewrites who may sign in."""
+    """`node oidc_provider.mjs` on its own port for the Närvaro sites at `sites` (base URLs;
+    the last one receives back-channel logouts); users() rewrites who may sign in."""
 
-    def __init__(self, folder: Path, redirect_uri: str, post_logout_uri: str, **faults):
+    def __init__(self, folder: Path, sites: list[str]):
         node = shutil.which("node")
         if node is None or not (ROOT / "node_modules" / "oidc-provider").is_dir():
             pytest.skip("the OpenID Provider tests need node and npm's oidc-provider")
         self.node, self.folder = node, folder
         self.port = free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
-        self.users_file = folder / "users.json"
+        self.users_file, self.faults_file = folder / "users.json", folder / "faults.json"
         self.users({})
+        self.faults({})
+        self.key = RSAKey.generate_key(2048, parameters={"kid": "test-signing-key", "use": "sig"})
         self.config = {
             "issuer": self.issuer,
             "port": self.port,
             "users_file": str(self.users_file),
+            "faults_file": str(self.faults_file),
+            "jwks": {"keys": [self.key.as_dict(private=True)]},
             "clients": [
                 {
                     "client_id": CLIENT_ID,
                     "client_secret": CLIENT_SECRET,
-                    "redirect_uris": [redirect_uri],
-                    "post_logout_redirect_uris": [post_logout_uri],
-                    "backchannel_logout_uri": redirect_uri.replace(
-                        "/callback", "/backchannel-logout"
-                    ),
+                    "redirect_uris": [f"{site}/staff/oidc/polisen/callback" for site in sites],
+                    "post_logout_redirect_uris": [
+                        f"{site}/{lang}/staff/login" for site in sites for lang in ("sv", "en")
+                    ],
+                    "backchannel_logout_uri": f"{sites[-1]}/staff/oidc/polisen/backchannel-logout",
+                    # the ID token carries the provider's session id (`sid`), as Entra ID's does
+                    "backchannel_logout_session_required": True,
                 }
             ],
-            **faults,  # token_clock_offset=-7200, publish_other_key=True (oidc_provider.mjs)
         }
         self.proc = None
 
     def users(self, users: dict) -> None:
         self.users_file.write_text(json.dumps(users), encoding="utf-8")
+
+    def faults(self, faults: dict) -> None:
+        """{"token_clock_offset": -7200} or {"publish_other_key": True}; {}: none."""
+        self.faults_file.write_text(json.dumps(faults), encoding="utf-8")
+
+    def sign(self, claims: dict) -> str:
+        """A JWT signed with the provider's own key (RS256)."""
+        return jwt.encode({"alg": "RS256", "kid": self.key.kid}, claims, self.key)
+
+    def logout_token(self, **claims) -> str:
+        """A back-channel logout token from this provider for Närvaro's client."""
+        now = int(time.time())
+        body = {"iss": self.issuer, "aud": CLIENT_ID, "iat": now, "exp": now + 120}
+        body |= {"jti": f"jti-{now}-{id(claims)}", "events": {BACKCHANNEL_EVENT: {}}}
+        return self.sign(body | claims)
 
     def start(self) -> None:
         env = {**os.environ, "OIDC_CONFIG": json.dumps(self.config), "NODE_ENV": "test"}
@@ -89,3 +121,32 @@ def sign_in_file(
     path = folder / "with_sign_in.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def provider_sign_in(client, site: str, account: str, *, lang: str = "sv", mfa: bool = False):
+    """Sign in as `account` through the provider's login and consent forms (requests, no
+    browser), the Flask test `client` playing the browser's part at Närvaro (`site`, its
+    PUBLIC_BASE_URL); Närvaro's answer on its return page."""
+    start = client.get(f"/{lang}/staff/oidc/polisen/login")
+    assert start.status_code == 302, start.status_code
+    at_provider = requests.Session()
+    url = start.headers["Location"]
+    for _step in range(12):
+        if url.startswith(site):
+            break
+        answer = at_provider.get(url, allow_redirects=False, timeout=10)
+        if answer.status_code == 200:  # the provider's login or consent form
+            form = soup(answer.text).form
+            fields = {"login": account, **({"mfa": "1"} if mfa else {})}
+            answer = at_provider.post(
+                urljoin(url, form["action"]),
+                data=fields if form.find("input", attrs={"name": "login"}) else {},
+                allow_redirects=False,
+                timeout=10,
+            )
+        assert answer.status_code in (302, 303), (answer.status_code, answer.text[:300])
+        url = urljoin(url, answer.headers["Location"])
+    callback = urlsplit(url)
+    back = client.get(f"{callback.path}?{callback.query}")
+    assert back.status_code == 303, back.status_code
+    return client.get(back.headers["Location"])

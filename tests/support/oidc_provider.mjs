@@ -7,8 +7,11 @@
 //   {"anna": {"email": "anna@polisen.example", "email_verified": true, "groups": ["narvaro-police"]}}
 // Its login page asks for the account and whether a second factor was given (the ID token's
 // `amr` is then ["pwd", "mfa"], else ["pwd"]); its consent page has one "Continue" button.
-// Faults on request: "token_clock_offset" (seconds) runs the token endpoint's clock that far off
-// (an ID token already expired), "publish_other_key" serves a JWKS without the signing key.
+// Faults, read from faults_file at every request so one provider serves a whole test session:
+// {"token_clock_offset": -7200} runs the token endpoint's clock that far off (an ID token
+// already expired), {"publish_other_key": true} serves a JWKS without the signing key.
+// "jwks" (private keys) in OIDC_CONFIG: the provider signs with them, so a test can sign a
+// logout token the provider could have sent.
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -17,6 +20,7 @@ import Provider from 'oidc-provider';
 
 const config = JSON.parse(process.env.OIDC_CONFIG);
 const users = () => JSON.parse(readFileSync(config.users_file, 'utf-8'));
+const faults = () => JSON.parse(readFileSync(config.faults_file, 'utf-8'));
 
 const provider = new Provider(config.issuer, {
   clients: config.clients,
@@ -40,6 +44,7 @@ const provider = new Provider(config.issuer, {
   // The back-channel logout goes to Närvaro on loopback, which the provider's SSRF guard
   // (its own dispatcher) refuses: for these tests only, plain fetch.
   fetch: (url, { dispatcher, ...options }) => globalThis.fetch(url, options),
+  ...(config.jwks ? { jwks: config.jwks } : {}),
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   pkce: { required: () => true },
   ttl: { IdToken: config.id_token_ttl || 3600 },
@@ -109,13 +114,14 @@ const otherKey = () => {
 
 const handle = provider.callback();
 http.createServer((req, res) => {
-  if (config.publish_other_key && req.url.startsWith('/jwks')) {
+  const fault = faults();
+  if (fault.publish_other_key && req.url.startsWith('/jwks')) {
     res.setHeader('content-type', 'application/jwk-set+json');
     res.end(JSON.stringify({ keys: [otherKey()] }));
     return;
   }
-  if (config.token_clock_offset && req.url.startsWith('/token')) {
-    offset = config.token_clock_offset;
+  if (fault.token_clock_offset && req.url.startsWith('/token')) {
+    offset = fault.token_clock_offset;
     res.on('finish', () => { offset = 0; });
   }
   if (req.url.startsWith('/interaction/')) {

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from webapp import audit
-from webapp.models import User
+from webapp.models import Municipality, User
 from webapp.permissions import ROLES
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
@@ -203,6 +203,13 @@ def _toml(path: Path) -> dict:
         return {}
 
 
+def municipality_id(session, provider: Provider) -> int | None:
+    """The municipality whose accounts `provider` signs in (None: the police area's)."""
+    if provider.municipality is None:
+        return None
+    return session.scalar(select(Municipality.id).where(Municipality.slug == provider.municipality))
+
+
 def account_for(
     session, provider: Provider, claims: dict, *, now, municipality_id: int | None
 ) -> tuple[User | None, str]:
@@ -217,11 +224,21 @@ def account_for(
         return None, "no_role"
     email = (claims.get("email") or "").strip().lower()
     if user is None and email and claims.get("email_verified") is True:
-        # Invited by an admin: the account with this address, not yet bound to a provider.
-        invited = session.scalar(select(User).where(User.email == email))
-        if invited is not None and invited.oidc_issuer is None:
-            user = invited
-            user.oidc_issuer, user.oidc_subject = issuer, subject
+        # Invited by an admin to this provider (accounts.users.invite_user): bound to the first
+        # (issuer, sub) that signs in with the address verified; never a password account,
+        # nor an account another provider or another sub already holds.
+        user = session.scalar(
+            select(User).where(
+                User.email == email,
+                User.oidc_issuer == issuer,
+                User.oidc_subject.is_(None),
+                User.active.is_(True),
+            )
+        )
+        if user is not None:
+            user.oidc_subject = subject
+            after = {"email": email, "issuer": issuer}
+            audit.record(session, actor=user, action="user.bind", obj=user, now=now, after=after)
     if user is None:
         if not email or session.scalar(select(User.id).where(User.email == email)):
             return None, "email_taken" if email else "no_email"

@@ -93,6 +93,27 @@ def end_session(session_, token) -> None:
         session_.execute(delete(UserSession).where(UserSession.token_hash == token_hash(token)))
 
 
+def note_provider_session(session_, token, sid) -> None:
+    """The session of `token` was opened through an OpenID Provider whose session is `sid`."""
+    row = find_session(session_, token)
+    if row is not None and isinstance(sid, str) and sid:
+        row.oidc_sid = sid[:255]
+
+
+def end_provider_sessions(session_, *, issuer: str, sid: str) -> tuple[list[User], int]:
+    """Back-channel logout naming only the provider's session: the sessions opened through
+    `issuer`'s session `sid` end; their accounts and how many ended."""
+    rows = session_.scalars(
+        select(UserSession)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.oidc_sid == sid, User.oidc_issuer == issuer)
+    ).all()
+    users = list({row.user_id: row.user for row in rows}.values())
+    for row in rows:
+        session_.delete(row)
+    return users, len(rows)
+
+
 def end_all_sessions(session_, user: User, *, keep: str | None = None) -> int:
     """Every login of `user` ends now (an account disabled, a password changed); `keep` is
     the token hash of a session to leave alive (the one that changed the password)."""

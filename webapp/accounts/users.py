@@ -77,6 +77,44 @@ def create_user(
     return user
 
 
+def invite_user(
+    session, *, email, role, issuer: str, municipality_id: int | None, now, actor
+) -> User:
+    """An account that signs in through the provider at `issuer` only: no password, bound to
+    the person's (issuer, sub) at their first sign-in there with this e-mail verified
+    (accounts.providers.account_for). Raises AccountError("role"|"exists")."""
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise AccountError("role")
+    if find_user(session, email) is not None:
+        raise AccountError("exists")
+    user = User(
+        email=email,
+        password_hash="",  # signs in through its provider only
+        role=role,
+        active=True,
+        created_at=now,
+        municipality_id=municipality_id,
+        oidc_issuer=issuer,  # oidc_subject stays empty until the first sign-in
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="user.invite",
+        obj=user,
+        now=now,
+        after={**audit.user_state(user), "issuer": issuer},
+    )
+    return user
+
+
+def invited(user: User) -> bool:
+    """Invited to sign in through a provider, and not signed in there yet."""
+    return bool(user.oidc_issuer) and not user.oidc_subject
+
+
 def change_user(session, user: User, *, role: str, active: bool, now, actor) -> bool:
     """Set role and active; disabling ends every session of the user at once."""
     before = audit.user_state(user)

@@ -69,6 +69,9 @@ class UserSession(Base):
     last_seen_at = Column(UTCDateTime, nullable=False)
     # False between the password and the second step: such a session opens no staff page.
     complete = Column(Boolean, nullable=False, default=True, server_default=true())
+    # Signed in through an OpenID Provider: its session id (`sid`), which a back-channel
+    # logout token may name instead of the account.
+    oidc_sid = Column(String(255), index=True)
 
     user = relationship(User)
 

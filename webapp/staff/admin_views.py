@@ -7,6 +7,7 @@ from webapp import audit, site
 from webapp.accounts import providers as sign_in
 from webapp.accounts import users
 from webapp.extensions import db
+from webapp.forms import choices
 from webapp.models import User
 from webapp.permissions import can
 from webapp.schedule.store import all_places, local_day_bounds
@@ -14,7 +15,7 @@ from webapp.staff import bp, render_form
 from webapp.staff.audit_view import AuditFilterForm
 from webapp.staff.audit_view import entry as audit_entry
 from webapp.staff.auth import current_user, password_hasher, staff_required
-from webapp.staff.forms import ROLE_LABELS, UserEditForm, UserForm
+from webapp.staff.forms import ROLE_LABELS, InviteForm, UserEditForm, UserForm
 from webapp.staff.forms import _password_message as password_message
 
 PASSWORD_PROBLEMS = ("short", "long", "common", "personal")
@@ -28,12 +29,55 @@ def user_list(lang):
     return render_template(
         "staff/users.html",
         users=users.all_users(db.session),
+        invited=users.invited,
         role_labels=ROLE_LABELS,
         providers=[
             (p, sign_in.redirect_uri(current_app.config.get("PUBLIC_BASE_URL") or "", p.name))
-            for p in current_app.extensions.get("sign_in", {}).values()
+            for p in _providers().values()
         ],
     )
+
+
+def _providers() -> dict:
+    return current_app.extensions.get("sign_in", {})
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@staff_required("accounts.manage")
+def user_invite(lang):
+    providers = _providers()
+    if not providers:
+        abort(404)
+    form = InviteForm()
+    form.provider.choices = choices((p.name, p.label) for p in providers.values())
+    if request.method == "GET" and len(providers) == 1:
+        form.provider.data = next(iter(providers))
+    if form.validate_on_submit():
+        provider = providers[form.provider.data]
+        try:
+            users.invite_user(
+                db.session,
+                email=form.email.data,
+                role=form.role.data,
+                issuer=provider.issuer,
+                municipality_id=sign_in.municipality_id(db.session, provider),
+                now=site.now(),
+                actor=current_user,
+            )
+        except users.AccountError as error:
+            if error.code != "exists":
+                raise
+            form.email.errors.append(_("Det finns redan ett konto med den e-postadressen"))
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Inbjudan är sparad. Personen loggar in med organisationens konto; "
+                    "kontot knyts till det vid första inloggningen."
+                )
+            )
+            return redirect(url_for("staff.user_list"))
+    return render_form("staff/user_invite.html", form)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -35,6 +35,8 @@ SENTENCES = {
     "two_step.recovery_code": _l("%(who)s loggade in med en reservkod"),
     "two_step.confirm_failed": _l("%(who)s skrev fel kod för att bekräfta"),
     "user.create": _l("%(who)s lade till kontot %(what)s"),
+    "user.invite": _l("%(who)s bjöd in %(what)s att logga in med organisationens konto"),
+    "user.bind": _l("%(what)s loggade in med organisationens konto första gången"),
     "user.role": _l("%(who)s ändrade rollen för %(what)s"),
     "user.role_from_provider": _l("Rollen för %(what)s följde organisationens inloggning"),
     "user.disable": _l("%(who)s stängde av kontot %(what)s"),

@@ -52,6 +52,42 @@ def _password_message(code):
     }[code]
 
 
+class InviteForm(BaseForm):
+    """Invite someone to sign in through one of the organisations' providers."""
+
+    email = EmailField(
+        _l("E-postadress"),
+        [
+            InputRequired(_l("Skriv en e-postadress")),
+            Length(max=254, message=_l("Skriv en kortare e-postadress")),
+        ],
+    )
+    role = RadioField(
+        validate_choice=False,
+        label=_l("Roll"),
+        choices=choices((r, ROLE_LABELS[r]) for r in ROLES),
+        validators=[InputRequired(_l("Välj en roll"))],
+    )
+    provider = RadioField(
+        validate_choice=False,
+        label=_l("Inloggningstjänst"),
+        validators=[InputRequired(_l("Välj inloggningstjänst"))],
+    )
+
+    def validate_email(self, field):
+        local, at, domain = field.data.partition("@")
+        if not (local and at and "." in domain) or " " in field.data:
+            raise ValidationError(_("Skriv e-postadressen som namn@exempel.se"))
+
+    def validate_role(self, field):
+        if field.data not in ROLES:
+            raise ValidationError(_("Välj en roll"))
+
+    def validate_provider(self, field):
+        if field.data not in {choice[0] for choice in field.choices}:
+            raise ValidationError(_("Välj inloggningstjänst"))
+
+
 class UserForm(BaseForm):
     email = EmailField(
         _l("E-postadress"),

@@ -20,7 +20,7 @@ from authlib.integrations.flask_client import OAuth
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from joserfc import jwt
-from joserfc.errors import InvalidKeyIdError, JoseError
+from joserfc.errors import ClaimError, ExpiredTokenError, InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 from sqlalchemy import select
 
@@ -29,13 +29,12 @@ from webapp.accounts import providers as sign_in
 from webapp.accounts import sessions, two_step
 from webapp.extensions import csrf, db
 from webapp.i18n import STAFF_LANGUAGES
-from webapp.models import Municipality, User
+from webapp.models import User
 from webapp.security import CSP
 from webapp.staff import bp
-from webapp.staff.auth import safe_next, start_session
+from webapp.staff.auth import TOKEN_KEY, safe_next, start_session
 from webapp.staff.login_views import complete_login
 
-TIMEOUT_SECONDS = 5  # each request to the provider: discovery, keys, token
 RETURN_KEY = "oidc_return"  # session: the language and page the sign-in began from
 PROVIDER_MFA = "oidc_second_factor"  # session: the provider's amr showed a second factor
 SIGNED_IN_WITH = "oidc_signed_in"  # session: the provider's name and ID token, for signing out
@@ -101,7 +100,8 @@ def _client(provider: sign_in.Provider):
             client_kwargs={
                 "scope": "openid email profile",
                 "code_challenge_method": "S256",
-                "default_timeout": TIMEOUT_SECONDS,
+                # each request to the provider: discovery, keys, token
+                "default_timeout": current_app.config.get("OIDC_TIMEOUT", 5),
             },
         )
     return client
@@ -138,7 +138,7 @@ def oidc_return(lang, name):
     provider = _provider(name)
     now = site.now()
     try:
-        token = _client(provider).authorize_access_token()
+        token = _client(provider).authorize_access_token(claims_options=_id_token_checks(provider))
     except MismatchingStateError:
         return _refused(provider, "state", 400)
     except OAuthError as error:
@@ -146,13 +146,17 @@ def oidc_return(lang, name):
     except requests.RequestException:
         return _unreachable(provider)
     except (JoseError, AuthlibBaseError) as error:
-        return _refused(provider, type(error).__name__, 403)
+        return _refused(provider, _why(error), 403)
     claims = token.get("userinfo")
     if not claims or not claims.get("sub"):
         return _refused(provider, "no_id_token", 403)
     back = session.get(RETURN_KEY) or {}
     user, why = sign_in.account_for(
-        db.session, provider, claims, now=now, municipality_id=_municipality_id(provider)
+        db.session,
+        provider,
+        claims,
+        now=now,
+        municipality_id=sign_in.municipality_id(db.session, provider),
     )
     if user is None:
         audit.record(
@@ -171,18 +175,29 @@ def oidc_return(lang, name):
         db.session.commit()
         return redirect(url_for("staff.login_code", next=back.get("next")))
     complete_login(user, now, via=f"oidc:{provider.name}")
+    sessions.note_provider_session(db.session, session.get(TOKEN_KEY), claims.get("sid"))
     db.session.commit()
     session[PROVIDER_MFA] = mfa
     session[SIGNED_IN_WITH] = {"name": provider.name, "id_token": token.get("id_token")}
     return redirect(safe_next(back.get("next"), url_for("staff.home")))
 
 
-def _municipality_id(provider: sign_in.Provider) -> int | None:
-    if provider.municipality is None:
-        return None
-    return db.session.scalar(
-        select(Municipality.id).where(Municipality.slug == provider.municipality)
-    )
+def _id_token_checks(provider: sign_in.Provider) -> dict:
+    """What the ID token must say besides Authlib's own checks (nonce, azp, exp, iat): issued by
+    this provider (as its discovery names itself) for this client. Authlib checks `aud` only
+    when asked."""
+    issuer = _client(provider).load_server_metadata().get("issuer", provider.issuer)
+    return {
+        "iss": {"essential": True, "values": [issuer]},
+        "aud": {"essential": True, "values": [provider.client_id]},
+    }
+
+
+def _why(error) -> str:
+    """The audit's reason for a refused ID token: the error and the claim it names."""
+    if isinstance(error, ClaimError) and not isinstance(error, ExpiredTokenError):
+        return f"{error.error}:{error.claim}"
+    return type(error).__name__
 
 
 def _refused(provider, reason: str, status: int):
@@ -257,18 +272,27 @@ def _backchannel_logout(name):
         return _plain("provider unreachable", 503)
     except (JoseError, ValueError, KeyError):
         return _plain("invalid logout token", 400)
-    user = db.session.scalar(
-        select(User).where(User.oidc_issuer == claims["iss"], User.oidc_subject == claims["sub"])
-    )
-    ended = sessions.end_all_sessions(db.session, user) if user is not None else 0
-    audit.record(
-        db.session,
-        actor=user,
-        action="logout.backchannel",
-        obj=user,
-        now=site.now(),
-        after={"provider": provider.name, "sessions": ended},
-    )
+    if "sub" in claims:  # the account: every session of it ends
+        user = db.session.scalar(
+            select(User).where(
+                User.oidc_issuer == claims["iss"], User.oidc_subject == claims["sub"]
+            )
+        )
+        accounts = [user] if user is not None else []
+        ended = sessions.end_all_sessions(db.session, user) if user is not None else 0
+    else:  # only the provider's session: the sessions it opened end
+        accounts, ended = sessions.end_provider_sessions(
+            db.session, issuer=claims["iss"], sid=claims["sid"]
+        )
+    for user in accounts or [None]:
+        audit.record(
+            db.session,
+            actor=user,
+            action="logout.backchannel",
+            obj=user,
+            now=site.now(),
+            after={"provider": provider.name, "sessions": ended},
+        )
     db.session.commit()
     return _plain("", 200)
 
@@ -288,11 +312,12 @@ def _logout_claims(provider: sign_in.Provider, value: str) -> dict:
         iss={"essential": True, "value": metadata.get("issuer", provider.issuer)},
         aud={"essential": True, "value": provider.client_id},
         iat={"essential": True},
-        sub={"essential": True},
     ).validate(token.claims)
     events = token.claims.get("events")
     if not isinstance(events, dict) or BACKCHANNEL_EVENT not in events or "nonce" in token.claims:
         raise ValueError("not a logout token")
+    if not any(isinstance(token.claims.get(key), str) for key in ("sub", "sid")):
+        raise ValueError("a logout token names the account (sub), its session (sid) or both")
     return token.claims
 
 
