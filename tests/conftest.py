@@ -211,9 +211,7 @@ def oidc_provider(tmp_path_factory, oidc_site):
     each test that asks for `provider`."""
     from tests.support.oidc import OidcProvider
 
-    provider = OidcProvider(
-        tmp_path_factory.mktemp("oidc"), ["https://narvaro.example", oidc_site]
-    )
+    provider = OidcProvider(tmp_path_factory.mktemp("oidc"), ["https://narvaro.example", oidc_site])
     provider.start()
     yield provider
     provider.stop()

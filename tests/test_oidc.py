@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests.conftest import CALENDAR, make_app
 from tests.support.html import soup
-from tests.support.oidc import CLIENT_SECRET, SECRET_ENV, OidcProvider, sign_in_file
+from tests.support.oidc import OidcProvider, app_for_provider, sign_in_file
 from tests.support.servers import free_port
 from webapp.accounts import providers
 from webapp.extensions import db
@@ -112,14 +112,8 @@ def own_app(database_url, own_provider, tmp_path, monkeypatch):
     yield from _app_for(own_provider, database_url, tmp_path, monkeypatch)
 
 
-def _app_for(provider, database_url, tmp_path, monkeypatch, **config):
-    monkeypatch.setenv(SECRET_ENV, CLIENT_SECRET)
-    data = sign_in_file(tmp_path, CALENDAR, provider.issuer)
-    app = make_app(database_url, CALENDAR_FILE=str(data), **config)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def _app_for(provider, database_url, tmp_path, monkeypatch):
+    yield from app_for_provider(provider.issuer, database_url, tmp_path, monkeypatch)
 
 
 def _reasons(app):

@@ -123,6 +123,21 @@ def sign_in_file(
     return path
 
 
+def app_for_provider(issuer, database_url, folder, monkeypatch, **config):
+    """The tests' app (make_app) with a `[[sign_in]]` entry for the provider at `issuer`, in
+    an app context until the generator resumes."""
+    from tests.conftest import CALENDAR, make_app
+    from webapp.extensions import db
+
+    monkeypatch.setenv(SECRET_ENV, CLIENT_SECRET)
+    data = sign_in_file(folder, CALENDAR, issuer)
+    app = make_app(database_url, CALENDAR_FILE=str(data), **config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
 def provider_sign_in(client, site: str, account: str, *, lang: str = "sv", mfa: bool = False):
     """Sign in as `account` through the provider's login and consent forms (requests, no
     browser), the Flask test `client` playing the browser's part at Närvaro (`site`, its

@@ -84,7 +84,7 @@ class InviteForm(BaseForm):
             raise ValidationError(_("Välj en roll"))
 
     def validate_provider(self, field):
-        if field.data not in {choice[0] for choice in field.choices}:
+        if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_("Välj inloggningstjänst"))
 
 
