@@ -2,8 +2,8 @@
 page, the real OpenID Provider's login and consent pages (npm oidc-provider, OpenID Certified;
 tests/support/oidc.py), back to the staff area; on SQLite and PostgreSQL.
 
-Each test has its own app on a free port (its PUBLIC_BASE_URL is the redirect URI the provider
-knows) and its own provider."""
+Each test has its own app, served at the session's `oidc_site` (the redirect URI the session's
+provider knows; tests/conftest.py); the provider's users and faults are set per test."""
 
 import threading
 
@@ -15,8 +15,8 @@ from werkzeug.serving import make_server
 from tests.browser.conftest import _QuietHandler
 from tests.browser.helpers import axe_violations, describe_violations
 from tests.conftest import CALENDAR, make_app
-from tests.support.oidc import CLIENT_SECRET, SECRET_ENV, OidcProvider, sign_in_file
-from tests.support.servers import free_port
+from tests.factories import PASSWORD, make_user
+from tests.support.oidc import CLIENT_SECRET, SECRET_ENV, sign_in_file
 from webapp.extensions import db
 from webapp.models import AuditEvent, User, UserSession
 
@@ -52,19 +52,13 @@ class Site:
 
 
 @pytest.fixture
-def site(request, database_url, tmp_path, monkeypatch):
-    """The app and its provider; `indirect` parameters: {"config": app settings, "faults":
-    the provider's faults (tests/support/oidc_provider.mjs)}."""
+def site(request, database_url, provider, oidc_site, tmp_path, monkeypatch):
+    """The app and the session's provider; `indirect` parameters: {"config": app settings,
+    "faults": the provider's faults (tests/support/oidc_provider.mjs)}."""
     wanted = getattr(request, "param", {})
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    provider = OidcProvider(
-        tmp_path,
-        f"{url}/staff/oidc/polisen/callback",
-        f"{url}/sv/staff/login",
-        **wanted.get("faults", {}),
-    )
-    provider.start()
+    url = oidc_site
+    port = int(url.rsplit(":", 1)[1])
+    provider.faults(wanted.get("faults", {}))
     monkeypatch.setenv(SECRET_ENV, CLIENT_SECRET)
     data_file = sign_in_file(tmp_path, CALENDAR, provider.issuer)
     app = make_app(
@@ -79,7 +73,6 @@ def site(request, database_url, tmp_path, monkeypatch):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-        provider.stop()
         with app.app_context():
             db.engine.dispose()
 
@@ -160,8 +153,6 @@ def test_the_whole_flow_and_roles_follow_the_group_claim(tab, site):
     )
     assert site.sessions(user.id) == []
     assert site.audit("login.oidc_refused")[-1]["reason"] == "no_role"
-    violations = axe_violations(tab)
-    assert not violations, describe_violations(violations)
 
 
 def test_no_mapped_group_at_first_sign_in_makes_no_account(tab, site):
@@ -172,8 +163,6 @@ def test_no_mapped_group_at_first_sign_in_makes_no_account(tab, site):
         tab.get_by_role("heading", level=1).inner_text() == "Your account has no access to Närvaro"
     )
     assert site.account("bo") is None
-    violations = axe_violations(tab)
-    assert not violations, describe_violations(violations)
 
 
 def test_a_replayed_callback_is_refused(tab, site):
@@ -266,3 +255,55 @@ def test_a_forged_logout_token_ends_nothing(site):
     )
     assert answer.status_code == 400
     assert site.audit("logout.backchannel") == []
+
+
+WALK = {
+    "sv": {
+        "refused": "Ditt konto har ingen behörighet i Närvaro",
+        "invite": "Bjud in till inloggning med organisationens konto",
+        "problem": "Det finns ett problem",
+    },
+    "en": {
+        "refused": "Your account has no access to Närvaro",
+        "invite": "Invite someone to sign in with the organisation's account",
+        "problem": "There is a problem",
+    },
+}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # axe reads pages, not rows
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_sign_in_pages_have_no_axe_violations(tab, site, lang):
+    """One page walks the login page with the provider's button, the refusal (no mapped
+    group), the accounts page with the redirect-URI table and the invite form (empty and with
+    its errors); axe-core checks each."""
+    words, violations = WALK[lang], {}
+    tab.goto(f"/{lang}/staff/login")
+    assert tab.get_by_role("link", name="Logga in med Polisens konto").is_visible()
+    violations["login"] = axe_violations(tab)
+
+    site.provider.users({"bo": {**ANNA, "email": "bo@polisen.example", "groups": ["other"]}})
+    assert sign_in(tab, "bo", lang=lang).status == 403
+    assert tab.get_by_role("heading", level=1).inner_text() == words["refused"]
+    violations["refused"] = axe_violations(tab)
+
+    admin = make_user(site.app, "admin")
+    tab.goto(f"/{lang}/staff/login")
+    tab.fill("#email", admin)
+    tab.fill("#password", PASSWORD)
+    tab.click("#submit")
+    tab.wait_for_url(f"**/{lang}/staff/")
+    tab.goto(f"/{lang}/staff/users")
+    assert tab.locator("td code").all_inner_texts() == [f"{site.url}/staff/oidc/polisen/callback"]
+    violations["users"] = axe_violations(tab)
+
+    tab.goto(f"/{lang}/staff/users/invite")
+    assert tab.get_by_role("heading", level=1).inner_text() == words["invite"]
+    violations["invite"] = axe_violations(tab)
+    tab.click("#submit")
+    tab.wait_for_load_state()
+    assert tab.get_by_role("heading", level=2, name=words["problem"]).is_visible()
+    violations["invite with errors"] = axe_violations(tab)
+
+    found = {page: v for page, v in violations.items() if v}
+    assert not found, "\n".join(f"{page}: {describe_violations(v)}" for page, v in found.items())
