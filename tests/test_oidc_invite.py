@@ -3,6 +3,8 @@ first sign-in there with that address verified binds the account to (issuer, sub
 other sign-in takes it. And the provider's back-channel logout naming only its session (`sid`).
 Against the session's real provider (tests/support/oidc.py), on SQLite and PostgreSQL."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -191,3 +193,36 @@ def test_the_provider_signs_out_with_sub_and_sid(app, provider):
     )
     assert posted.status_code == 200
     assert client.get("/sv/staff/").status_code == 302
+
+
+def test_the_sid_survives_the_local_second_step(database_url, provider, tmp_path, monkeypatch):
+    """Without a second factor at the provider the local code is asked for; the session the
+    code completes still carries the provider's sid, so a sid-only logout ends it."""
+    import pyotp
+
+    from tests.conftest import NOW
+    from tests.test_two_step import _code_step, _setup
+
+    for app in app_for_provider(
+        provider.issuer, database_url, tmp_path, monkeypatch, STAFF_MFA="required"
+    ):
+        provider.users({"anna-sub": ANNA})
+        first = app.test_client()
+        assert provider_sign_in(first, BASE, "anna-sub").status_code == 302
+        secret, _codes = _setup(first)  # the local second step, set up once
+        app.config["NOW"] = NOW + timedelta(minutes=1)  # a code works once: the next one
+        client = app.test_client()
+        asked = provider_sign_in(client, BASE, "anna-sub")
+        assert asked.headers["Location"] == "/sv/staff/login/code?next=/sv/staff/"
+        done = _code_step(client, pyotp.TOTP(secret).at(NOW + timedelta(minutes=1)))
+        assert (done.status_code, done.headers["Location"]) == (302, "/sv/staff/")
+        db.session.rollback()
+        rows = db.session.scalars(select(UserSession).order_by(UserSession.id)).all()
+        assert [row.complete for row in rows] == [True, True] and all(r.oidc_sid for r in rows)
+        token = provider.logout_token(sid=rows[-1].oidc_sid)
+        ended = app.test_client().post(
+            "/staff/oidc/polisen/backchannel-logout", data={"logout_token": token}
+        )
+        assert ended.status_code == 200
+        assert client.get("/sv/staff/").status_code == 302
+        assert first.get("/sv/staff/").status_code == 200

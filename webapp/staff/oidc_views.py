@@ -172,6 +172,7 @@ def oidc_return(lang, name):
     mfa = sign_in.second_factor(claims)
     if two_step.enabled(user) and not mfa:
         start_session(user, now, complete=False)
+        sessions.note_provider_session(db.session, session.get(TOKEN_KEY), claims.get("sid"))
         db.session.commit()
         return redirect(url_for("staff.login_code", next=back.get("next")))
     complete_login(user, now, via=f"oidc:{provider.name}")

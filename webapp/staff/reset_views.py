@@ -6,11 +6,11 @@ import secrets
 import time
 from types import SimpleNamespace
 
-from flask import current_app, g, redirect, render_template, request, url_for
+from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from webapp import audit, mail, site
-from webapp.accounts import resets, two_step
+from webapp.accounts import resets, sessions, two_step
 from webapp.accounts.sessions import record_login
 from webapp.accounts.throttles import account_key
 from webapp.accounts.users import AccountError, find_user
@@ -20,7 +20,13 @@ from webapp.site import lang as page_lang
 from webapp.site import public_base_url
 from webapp.staff import bp, render_form
 from webapp.staff.account_forms import CodeForm, ForgotForm, LinkForm, SetPasswordForm
-from webapp.staff.auth import current_user, password_hasher, pending_session, safe_next
+from webapp.staff.auth import (
+    TOKEN_KEY,
+    current_user,
+    password_hasher,
+    pending_session,
+    safe_next,
+)
 from webapp.staff.forms import _password_message as password_message
 from webapp.staff.login_views import complete_login
 from webapp.staff.throttle import form_account_key, remember_device, throttled
@@ -187,8 +193,10 @@ def login_code(lang):
         sealer = two_step.sealer_for(current_app.config)
         via = two_step.check_code(db.session, user, form.code.data, now=now, sealer=sealer)
         if via:
+            sid = row.oidc_sid  # signed in through a provider: its session goes on
             db.session.delete(row)
             complete_login(user, now, via=via)
+            sessions.note_provider_session(db.session, session.get(TOKEN_KEY), sid)
             db.session.commit()
             target = safe_next(form.next.data, url_for("staff.home"))
             return remember_device(redirect(target), user.email)
