@@ -241,3 +241,17 @@ def test_passwords_for_must_be_addresses():
             [{**ENTRY, "passwords_for": "admin"}], municipality=None, production=True
         )
     assert error.value.where == "sign_in[0].passwords_for"
+
+
+def test_without_a_provider_there_is_no_invite(app):
+    from tests.support.staff import staff_client
+
+    admin = staff_client(app, "admin")
+    assert (
+        soup(admin.get("/sv/staff/users")).find("a", string="Bjud in med organisationens konto")
+        is None
+    )
+    page = admin.get("/en/staff/users/invite")
+    assert page.status_code == 200
+    assert soup(page).find("form", action="/en/staff/users/invite") is None
+    assert "There is no sign-in service in the data file ([[sign_in]])." in soup(page).get_text()

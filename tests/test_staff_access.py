@@ -74,6 +74,7 @@ EXPECTED = {
     "staff.recovery_codes_new": READERS,
     "staff.user_list": ADMIN,
     "staff.user_new": ADMIN,
+    "staff.user_invite": ADMIN,
     "staff.user_edit": ADMIN,
     "staff.user_password_link": ADMIN,
     "staff.user_two_step_remove": ADMIN,
