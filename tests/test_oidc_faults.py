@@ -2,17 +2,18 @@
 wrong `nonce` or for another client. Each gets a clear page in the sign-in's language (503 or
 403, never a 500, never a hang), an audit entry naming the fault, and nothing of a token or
 code in the logs. The provider is tests/support/tiny_provider.py (a certified provider does
-not make these faults); on SQLite and PostgreSQL."""
+not make these faults), but for a code the real provider gave another application; on SQLite
+and PostgreSQL."""
 
 import logging
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from sqlalchemy import select
 
 from tests.support.html import soup
-from tests.support.oidc import app_for_provider
+from tests.support.oidc import OTHER_CLIENT, OTHER_REDIRECT, app_for_provider, through_the_provider
 from tests.support.tiny_provider import TinyProvider
 from webapp.extensions import db
 from webapp.models import AuditEvent, User
@@ -123,3 +124,35 @@ def test_a_slow_discovery_gives_503_not_a_hang(app, tiny, logs):
     assert soup(page).h1.get_text() == "Inloggningstjänsten svarar inte"
     assert _failures() == [{"provider": "polisen", "reason": "unreachable"}]
     assert "OpenID Provider polisen did not answer" in logs.text
+
+
+def test_a_code_the_real_provider_gave_another_application_is_refused(
+    database_url, provider, tmp_path, monkeypatch, logs
+):
+    """Code injection: a code the certified provider issued to another client, pasted into
+    Närvaro's callback with Närvaro's own state. The provider refuses to exchange it for
+    Närvaro (the code is bound to its client): 400, audited, nothing of it logged."""
+    provider.users({"anna": {"email": "anna@polisen.example", "email_verified": True}})
+    other = f"{provider.issuer}/auth?" + urlencode(
+        {
+            "client_id": OTHER_CLIENT,
+            "response_type": "code",
+            "scope": "openid email",
+            "redirect_uri": OTHER_REDIRECT,
+            "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            "code_challenge_method": "S256",
+            "nonce": "theirs",
+            "state": "theirs",
+        }
+    )
+    code = parse_qs(urlsplit(through_the_provider(other, OTHER_REDIRECT, "anna")).query)["code"]
+    for app in app_for_provider(provider.issuer, database_url, tmp_path, monkeypatch):
+        client = app.test_client()
+        start = client.get("/en/staff/oidc/polisen/login")
+        state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
+        back = client.get(f"/staff/oidc/polisen/callback?code={code[0]}&state={state}")
+        page = client.get(back.headers["Location"])
+        assert page.status_code == 400
+        assert soup(page).h1.get_text() == "Sign-in could not be completed"
+        assert _failures() == [{"provider": "polisen", "reason": "invalid_grant"}]
+        assert code[0] not in logs.text + "".join(str(r.args) for r in logs.records)

@@ -29,6 +29,7 @@ CLIENT_ID = "narvaro"
 CLIENT_SECRET = "test-client-secret"  # noqa: S105 - the test provider's, read from SECRET_ENV
 SECRET_ENV = "NARVARO_OIDC_POLISEN_SECRET"  # noqa: S105 - a variable's name
 ROLES = {"narvaro-police": "police", "narvaro-admin": "admin", "narvaro-kommun": "municipality"}
+OTHER_CLIENT, OTHER_REDIRECT = "other-app", "https://other.example/callback"
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
@@ -64,7 +65,12 @@ class OidcProvider:
                     "backchannel_logout_uri": f"{sites[-1]}/staff/oidc/polisen/backchannel-logout",
                     # the ID token carries the provider's session id (`sid`), as Entra ID's does
                     "backchannel_logout_session_required": True,
-                }
+                },
+                {  # another application at the same provider: its codes are not Närvaro's
+                    "client_id": OTHER_CLIENT,
+                    "client_secret": "other-secret",
+                    "redirect_uris": [OTHER_REDIRECT],
+                },
             ],
         }
         self.proc = None
@@ -144,11 +150,19 @@ def provider_sign_in(client, site: str, account: str, *, lang: str = "sv", mfa: 
     PUBLIC_BASE_URL); Närvaro's answer on its return page."""
     start = client.get(f"/{lang}/staff/oidc/polisen/login")
     assert start.status_code == 302, start.status_code
+    callback = urlsplit(through_the_provider(start.headers["Location"], site, account, mfa=mfa))
+    back = client.get(f"{callback.path}?{callback.query}")
+    assert back.status_code == 303, back.status_code
+    return client.get(back.headers["Location"])
+
+
+def through_the_provider(url: str, back_to: str, account: str, *, mfa: bool = False) -> str:
+    """Follow an authorization request `url` through the provider's login (as `account`) and
+    consent forms until it redirects to an address starting with `back_to`; that address."""
     at_provider = requests.Session()
-    url = start.headers["Location"]
     for _step in range(12):
-        if url.startswith(site):
-            break
+        if url.startswith(back_to):
+            return url
         answer = at_provider.get(url, allow_redirects=False, timeout=10)
         if answer.status_code == 200:  # the provider's login or consent form
             form = soup(answer.text).form
@@ -161,7 +175,4 @@ def provider_sign_in(client, site: str, account: str, *, lang: str = "sv", mfa: 
             )
         assert answer.status_code in (302, 303), (answer.status_code, answer.text[:300])
         url = urljoin(url, answer.headers["Location"])
-    callback = urlsplit(url)
-    back = client.get(f"{callback.path}?{callback.query}")
-    assert back.status_code == 303, back.status_code
-    return client.get(back.headers["Location"])
+    raise AssertionError(f"the provider did not send the browser back: {url}")
