@@ -128,6 +128,7 @@ STAFF_PAGE_MODULES = (
     "webapp.staff.guards",
     "webapp.staff.inbox",
     "webapp.staff.login_views",
+    "webapp.staff.oidc_logout",
     "webapp.staff.oidc_views",
     "webapp.staff.office_views",
     "webapp.staff.posters",

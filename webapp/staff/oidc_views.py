@@ -8,6 +8,7 @@ and the ID token's checks (signature with the provider's JWKS, read again when a
 The provider returns to PUBLIC_BASE_URL + /staff/oidc/<name>/callback (one address to register,
 whatever the language); that hands the answer on to /<lang>/staff/oidc/<name>/return, the page
 in the language the sign-in began in. Nothing of a token is logged or stored server-side.
+Signing out (the provider's end-session page, back-channel logout): oidc_logout.py.
 """
 
 import os
@@ -19,17 +20,13 @@ from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from joserfc import jwt
-from joserfc.errors import ClaimError, ExpiredTokenError, InvalidKeyIdError, JoseError
-from joserfc.jwk import KeySet
-from sqlalchemy import select
+from joserfc.errors import ClaimError, ExpiredTokenError, JoseError
 
 from webapp import audit, site
 from webapp.accounts import providers as sign_in
 from webapp.accounts import sessions, two_step
-from webapp.extensions import csrf, db
+from webapp.extensions import db
 from webapp.i18n import STAFF_LANGUAGES
-from webapp.models import User
 from webapp.security import CSP
 from webapp.staff import bp
 from webapp.staff.auth import TOKEN_KEY, safe_next, start_session
@@ -38,7 +35,6 @@ from webapp.staff.login_views import complete_login
 RETURN_KEY = "oidc_return"  # session: the language and page the sign-in began from
 PROVIDER_MFA = "oidc_second_factor"  # session: the provider's amr showed a second factor
 SIGNED_IN_WITH = "oidc_signed_in"  # session: the provider's name and ID token, for signing out
-BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
 @bp.record_once
@@ -49,15 +45,7 @@ def _set_up(state):
         app.config["CALENDAR_FILE"], production=production
     )
     app.extensions["sign_in_clients"] = OAuth(app)
-    app.extensions["sign_out_redirect"] = end_session_redirect  # for login_views.logout
     app.add_url_rule("/staff/oidc/<name>/callback", "staff_oidc_callback", _callback)
-    app.add_url_rule(
-        "/staff/oidc/<name>/backchannel-logout",
-        "staff_oidc_backchannel",
-        _backchannel_logout,
-        methods=["POST"],
-    )
-    csrf.exempt(_backchannel_logout)  # the provider's signed logout token is its proof
 
 
 @bp.after_request
@@ -81,14 +69,14 @@ def providers() -> dict:
     return current_app.extensions.get("sign_in", {})
 
 
-def _provider(name: str) -> sign_in.Provider:
+def provider_named(name: str) -> sign_in.Provider:
     provider = providers().get(name)
     if provider is None:
         abort(404)
     return provider
 
 
-def _client(provider: sign_in.Provider):
+def client_for(provider: sign_in.Provider):
     registry = current_app.extensions["sign_in_clients"]
     client = registry.create_client(provider.name)
     if client is None:
@@ -113,10 +101,10 @@ def redirect_uri(name: str) -> str:
 
 @bp.get("/oidc/<name>/login")
 def oidc_login(lang, name):
-    provider = _provider(name)
+    provider = provider_named(name)
     target = safe_next(request.args.get("next"), url_for("staff.home"))
     try:
-        answer = _client(provider).authorize_redirect(redirect_uri(name))
+        answer = client_for(provider).authorize_redirect(redirect_uri(name))
     except (requests.RequestException, ValueError, RuntimeError):
         return _unreachable(provider)
     session[RETURN_KEY] = {"lang": lang, "next": target}
@@ -135,10 +123,11 @@ def _callback(name):
 
 @bp.get("/oidc/<name>/return")
 def oidc_return(lang, name):
-    provider = _provider(name)
+    provider = provider_named(name)
     now = site.now()
     try:
-        token = _client(provider).authorize_access_token(claims_options=_id_token_checks(provider))
+        checks = _id_token_checks(provider)
+        token = client_for(provider).authorize_access_token(claims_options=checks)
     except MismatchingStateError:
         return _refused(provider, "state", 400)
     except OAuthError as error:
@@ -187,7 +176,7 @@ def _id_token_checks(provider: sign_in.Provider) -> dict:
     """What the ID token must say besides Authlib's own checks (nonce, azp, exp, iat): issued by
     this provider (as its discovery names itself) for this client. Authlib checks `aud` only
     when asked."""
-    issuer = _client(provider).load_server_metadata().get("issuer", provider.issuer)
+    issuer = client_for(provider).load_server_metadata().get("issuer", provider.issuer)
     return {
         "iss": {"essential": True, "values": [issuer]},
         "aud": {"essential": True, "values": [provider.client_id]},
@@ -241,86 +230,3 @@ def _page(kind: str, status: int):
         headers["Retry-After"] = "60"
     page = render_template("staff/oidc_problem.html", kind=kind, title=titles[kind])
     return page, status, headers
-
-
-def end_session_redirect(signed_in: dict | None, lang: str):
-    """After the local sign-out: the provider's end-session endpoint (RP-initiated logout),
-    back to the login page; None when the session was not a provider's or it has no such
-    endpoint, or does not answer (the local session is ended either way)."""
-    provider = providers().get((signed_in or {}).get("name"))
-    if provider is None:
-        return None
-    back = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/") + f"/{lang}/staff/login"
-    try:
-        logout = _client(provider).create_logout_url(
-            post_logout_redirect_uri=back,
-            id_token_hint=signed_in.get("id_token"),
-            client_id=provider.client_id,
-        )
-    except (requests.RequestException, ValueError, RuntimeError) as error:
-        current_app.logger.warning("no sign-out at %s: %s", provider.name, type(error).__name__)
-        return None
-    return redirect(logout["url"], 303)
-
-
-def _backchannel_logout(name):
-    """OpenID Connect Back-Channel Logout: the provider says a person signed out there; every
-    Närvaro session of that account ends at once."""
-    provider = _provider(name)
-    try:
-        claims = _logout_claims(provider, request.form.get("logout_token", ""))
-    except requests.RequestException:
-        return _plain("provider unreachable", 503)
-    except (JoseError, ValueError, KeyError):
-        return _plain("invalid logout token", 400)
-    if "sub" in claims:  # the account: every session of it ends
-        user = db.session.scalar(
-            select(User).where(
-                User.oidc_issuer == claims["iss"], User.oidc_subject == claims["sub"]
-            )
-        )
-        accounts = [user] if user is not None else []
-        ended = sessions.end_all_sessions(db.session, user) if user is not None else 0
-    else:  # only the provider's session: the sessions it opened end
-        accounts, ended = sessions.end_provider_sessions(
-            db.session, issuer=claims["iss"], sid=claims["sid"]
-        )
-    for user in accounts or [None]:
-        audit.record(
-            db.session,
-            actor=user,
-            action="logout.backchannel",
-            obj=user,
-            now=site.now(),
-            after={"provider": provider.name, "sessions": ended},
-        )
-    db.session.commit()
-    return _plain("", 200)
-
-
-def _logout_claims(provider: sign_in.Provider, value: str) -> dict:
-    """The checked claims of a logout token (OpenID Connect Back-Channel Logout 1.0, 2.6)."""
-    client = _client(provider)
-    metadata = client.load_server_metadata()
-    algorithms = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
-    try:
-        token = jwt.decode(value, KeySet.import_key_set(client.fetch_jwk_set()), algorithms)
-    except InvalidKeyIdError:
-        keys = KeySet.import_key_set(client.fetch_jwk_set(force=True))
-        token = jwt.decode(value, keys, algorithms)
-    jwt.JWTClaimsRegistry(
-        leeway=120,
-        iss={"essential": True, "value": metadata.get("issuer", provider.issuer)},
-        aud={"essential": True, "value": provider.client_id},
-        iat={"essential": True},
-    ).validate(token.claims)
-    events = token.claims.get("events")
-    if not isinstance(events, dict) or BACKCHANNEL_EVENT not in events or "nonce" in token.claims:
-        raise ValueError("not a logout token")
-    if not any(isinstance(token.claims.get(key), str) for key in ("sub", "sid")):
-        raise ValueError("a logout token names the account (sub), its session (sid) or both")
-    return token.claims
-
-
-def _plain(text: str, status: int):
-    return text, status, {"Cache-Control": "no-store", "Content-Type": "text/plain"}
