@@ -80,6 +80,14 @@ def test_an_invite_is_bound_at_the_first_verified_sign_in_and_only_then(app, pro
     )
     assert bound.role == "admin"  # from the first sign-in the role follows the groups
     assert _audit("user.bind") == [{"email": "anna@polisen.example", "issuer": provider.issuer}]
+    texts = [p.get_text() for p in soup(admin.get("/en/staff/audit")).select(".audit-text")]
+    assert (
+        "anna@polisen.example signed in with the organisation's account for the first time" in texts
+    )
+    assert (
+        "admin@example.se invited anna@polisen.example to sign in with the organisation's account"
+        in texts
+    )
 
     # Another account at the provider with the same (verified) address takes nothing.
     provider.users({"someone-else": ANNA})
