@@ -244,7 +244,7 @@ def test_passwords_for_must_be_addresses():
 
 
 def test_without_a_provider_there_is_no_invite(app):
-    from tests.support.staff import staff_client
+    from tests.support.staff import post_form, staff_client
 
     admin = staff_client(app, "admin")
     assert (
@@ -255,3 +255,10 @@ def test_without_a_provider_there_is_no_invite(app):
     assert page.status_code == 200
     assert soup(page).find("form", action="/en/staff/users/invite") is None
     assert "There is no sign-in service in the data file ([[sign_in]])." in soup(page).get_text()
+    posted = post_form(
+        admin,
+        "/en/staff/users/invite",
+        {"email": "x@polisen.example"},
+        token_from="/en/staff/users",
+    )
+    assert posted.status_code == 200 and soup(posted).find(class_="error-summary") is None

@@ -50,7 +50,7 @@ def user_invite(lang):
     form.provider.choices = choices((p.name, p.label) for p in providers.values())
     if request.method == "GET" and len(providers) == 1:
         form.provider.data = next(iter(providers))
-    if form.validate_on_submit():
+    if providers and form.validate_on_submit():
         provider = providers[form.provider.data]
         try:
             users.invite_user(
