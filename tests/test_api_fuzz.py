@@ -112,10 +112,26 @@ def assert_json_answer(response):
         assert isinstance(body["error"]["message"], str)
 
 
-@pytest.mark.parametrize("path", list(ENDPOINTS))
+# Endpoints with dates and places to combine get the most examples; those that take only the
+# language (the promise follow-ups among them, the costliest answers) need far fewer to reach
+# every kind of value the language strategy draws.
+RANGES = [path for path, names in ENDPOINTS.items() if len(names) > 1]
+AT_MOST_A_LANGUAGE = [path for path, names in ENDPOINTS.items() if len(names) <= 1]
+
+
+@pytest.mark.parametrize("path", RANGES)
 @settings(FUZZ, max_examples=examples(150))
 @given(data=st.data())
 def test_fuzz_every_parameter_answers_json_never_500(client, path, data):
+    query = data.draw(queries(ENDPOINTS[path]), label="query")
+
+    assert_json_answer(client.get(f"{path}?{query}"))
+
+
+@pytest.mark.parametrize("path", AT_MOST_A_LANGUAGE)
+@settings(FUZZ, max_examples=examples(40))
+@given(data=st.data())
+def test_fuzz_the_language_answers_json_never_500(client, path, data):
     query = data.draw(queries(ENDPOINTS[path]), label="query")
 
     assert_json_answer(client.get(f"{path}?{query}"))

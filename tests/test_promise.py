@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from tests.conftest import NOW
 from tests.factories import load_test_promises, make_answer, make_entry, make_slot, place
+from tests.support.fuzz import examples
 from tests.support.html import get_soup
 from webapp.config import ROOT
 from webapp.extensions import db
@@ -325,7 +326,7 @@ def test_atom_feed_lists_published_notes_and_closed_tertials(client, promises, p
     assert "Set-Cookie" not in response.headers
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+@settings(max_examples=examples(50), deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(
     key=st.one_of(

@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from tests.conftest import NOW
 from tests.factories import load_test_promises, make_entry, make_slot
 from tests.support import tagged_pdf
+from tests.support.fuzz import examples
 from tests.support.html import soup
 from tests.support.staff import staff_client
 from webapp.extensions import db
@@ -69,6 +70,11 @@ WINDOWS = {  # period -> (first day, last day, its name on the cover)
 
 @pytest.fixture
 def figures(app):
+    load_figures()
+
+
+def load_figures():
+    """The test promises with SLOTS and ENTRIES as their only presence and reports."""
     load_test_promises()
     db.session.execute(delete(PresenceSlot))
     db.session.commit()
@@ -434,7 +440,7 @@ def test_the_report_is_only_for_staff_who_may_read_it(app, figures):
     assert response.status_code == 302 and "/sv/staff/login" in response.headers["Location"]
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+@settings(max_examples=examples(50), deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(period=st.one_of(st.text(max_size=30), st.from_regex(r"20[0-9]{2}(-T[0-9])?",
                                                                fullmatch=True)))  # fmt: skip

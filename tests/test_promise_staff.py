@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from tests.factories import load_test_promises, make_entry, make_slot
 from tests.support import tagged_pdf
+from tests.support.fuzz import examples
 from tests.support.html import error_summary, soup
 from tests.support.staff import post_form, staff_client
 from tests.test_report import _csv_rows as csv_rows
@@ -290,7 +291,7 @@ def test_the_staff_report_names_only_the_promise_in_force_in_its_period(app, pro
     assert "Löfte" not in lead("year=2027&tertial=1")  # between promises
 
 
-@settings(max_examples=120, deadline=None, derandomize=True, database=None,
+@settings(max_examples=examples(60), deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(
     day=st.one_of(st.text(max_size=20), st.dates().map(str)),

@@ -7,36 +7,55 @@ veraPDF, the reference checker, is a Java download from outside the package regi
 project reaches, so it is not run here; pdfua checks its machine-checkable subset."""
 
 import io
+import shutil
 
 import pdfplumber
 import pikepdf
 import pytest
 from pdfua import Severity, validate
 
+from tests.conftest import NOW, make_app
 from tests.support import tagged_pdf
 from tests.support.staff import staff_client
-from tests.test_promise_report import (
-    WINDOWS,
-    figures,  # noqa: F401 - the fixture
-)
+from tests.test_promise_report import WINDOWS, load_figures
+from webapp.extensions import db
+from webapp.models import working_at
 
 PERIODS = ["2026-T3", "2026", "all"]  # a tertial, a year, the whole promise
 
 
-def report_pdf(app, period) -> bytes:
-    response = staff_client(app, "police").get(
-        f"/sv/staff/promises/p2026/report.pdf?period={period}"
-    )
+def report_pdf(staff, period) -> bytes:
+    response = staff.get(f"/sv/staff/promises/p2026/report.pdf?period={period}")
     assert response.status_code == 200
     return response.data
 
 
+@pytest.fixture(scope="session")
+def reports(sqlite_template, tmp_path_factory) -> dict:
+    """Each period's PDF, rendered once per session from the test figures: every check here
+    reads the document, none changes it (the figures in it, per database: test_promise_report)."""
+    folder = tmp_path_factory.mktemp("reports")
+    database = folder / "narvaro.db"
+    shutil.copy(sqlite_template, database)
+    app = make_app(f"sqlite:///{database}")
+    rendered = {}
+    with app.app_context():
+        working_at(db.session, NOW)
+        load_figures()
+        staff = staff_client(app, "police")
+        for period in PERIODS:
+            data = report_pdf(staff, period)
+            path = folder / f"report-{period}.pdf"
+            path.write_bytes(data)
+            rendered[period] = (period, data, path)
+        db.session.remove()
+        db.engine.dispose()
+    return rendered
+
+
 @pytest.fixture(params=PERIODS)
-def pdf(request, app, figures, tmp_path):  # noqa: F811 - the fixture imported above
-    data = report_pdf(app, request.param)
-    path = tmp_path / "report.pdf"
-    path.write_bytes(data)
-    return request.param, data, path
+def pdf(request, reports):
+    return reports[request.param]
 
 
 def test_every_report_pdf_passes_the_pdf_ua_checks(pdf):
