@@ -53,26 +53,41 @@ def create_user(
     problem = password_problem(password, email, local_words(local_names(session)))
     if problem:
         raise AccountError(problem)
+    _unused(session, email)  # before the costly hash
+    return _new_account(
+        session,
+        User(
+            email=email,
+            password_hash=hash_password(password, hasher),
+            role=role,
+            municipality_id=municipality.id if municipality is not None else None,
+        ),
+        now=now,
+        actor=actor,
+        action="user.create",
+        after={"via": via},
+        label="" if actor else via,
+    )
+
+
+def _unused(session, email: str) -> None:
     if find_user(session, email) is not None:
         raise AccountError("exists")
-    user = User(
-        email=email,
-        password_hash=hash_password(password, hasher),
-        role=role,
-        active=True,
-        created_at=now,
-        municipality_id=municipality.id if municipality is not None else None,
-    )
+
+
+def _new_account(session, user: User, *, now, actor, action, after, label="") -> User:
+    """Add `user` (active from `now`; its e-mail checked by _unused) and audit it as `action`."""
+    user.active, user.created_at = True, now
     session.add(user)
     session.flush()
     audit.record(
         session,
         actor=actor,
-        action="user.create",
+        action=action,
         obj=user,
         now=now,
-        after={**audit.user_state(user), "via": via},
-        label="" if actor else via,
+        after={**audit.user_state(user), **after},
+        label=label,
     )
     return user
 
@@ -86,28 +101,17 @@ def invite_user(
     email = normalise_email(email)
     if role not in ROLES:
         raise AccountError("role")
-    if find_user(session, email) is not None:
-        raise AccountError("exists")
+    _unused(session, email)
     user = User(
         email=email,
         password_hash="",  # signs in through its provider only
         role=role,
-        active=True,
-        created_at=now,
         municipality_id=municipality_id,
         oidc_issuer=issuer,  # oidc_subject stays empty until the first sign-in
     )
-    session.add(user)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="user.invite",
-        obj=user,
-        now=now,
-        after={**audit.user_state(user), "issuer": issuer},
+    return _new_account(
+        session, user, now=now, actor=actor, action="user.invite", after={"issuer": issuer}
     )
-    return user
 
 
 def invited(user: User) -> bool:

@@ -52,8 +52,8 @@ def _password_message(code):
     }[code]
 
 
-class InviteForm(BaseForm):
-    """Invite someone to sign in through one of the organisations' providers."""
+class _AccountForm(BaseForm):
+    """The e-mail and role every new account is given, checked one way."""
 
     email = EmailField(
         _l("E-postadress"),
@@ -68,50 +68,35 @@ class InviteForm(BaseForm):
         choices=choices((r, ROLE_LABELS[r]) for r in ROLES),
         validators=[InputRequired(_l("Välj en roll"))],
     )
+
+    def validate_email(self, field):
+        local, at, domain = field.data.partition("@")
+        if not (local and at and "." in domain) or " " in field.data:
+            raise ValidationError(_("Skriv e-postadressen som namn@exempel.se"))
+
+    def validate_role(self, field):
+        if field.data not in ROLES:
+            raise ValidationError(_("Välj en roll"))
+
+
+class InviteForm(_AccountForm):
+    """Invite someone to sign in through one of the organisations' providers."""
+
     provider = RadioField(
         validate_choice=False,
         label=_l("Inloggningstjänst"),
         validators=[InputRequired(_l("Välj inloggningstjänst"))],
     )
 
-    def validate_email(self, field):
-        local, at, domain = field.data.partition("@")
-        if not (local and at and "." in domain) or " " in field.data:
-            raise ValidationError(_("Skriv e-postadressen som namn@exempel.se"))
-
-    def validate_role(self, field):
-        if field.data not in ROLES:
-            raise ValidationError(_("Välj en roll"))
-
     def validate_provider(self, field):
         if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_("Välj inloggningstjänst"))
 
 
-class UserForm(BaseForm):
-    email = EmailField(
-        _l("E-postadress"),
-        [
-            InputRequired(_l("Skriv en e-postadress")),
-            Length(max=254, message=_l("Skriv en kortare e-postadress")),
-        ],
-    )
-    role = RadioField(
-        validate_choice=False,
-        label=_l("Roll"),
-        choices=choices((r, ROLE_LABELS[r]) for r in ROLES),
-        validators=[InputRequired(_l("Välj en roll"))],
-    )
+class UserForm(_AccountForm):
+    """A new account with a password."""
+
     password = PasswordField(_l("Lösenord"), [InputRequired(_l("Skriv ett lösenord"))])
-
-    def validate_email(self, field):
-        local, at, domain = field.data.partition("@")
-        if not (local and at and "." in domain) or " " in field.data:
-            raise ValidationError(_("Skriv e-postadressen som namn@exempel.se"))
-
-    def validate_role(self, field):
-        if field.data not in ROLES:
-            raise ValidationError(_("Välj en roll"))
 
     def validate_password(self, field):
         from webapp.accounts.passwords import password_problem
