@@ -29,6 +29,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
+from interrupts import run_with_servers
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serve_bench import (  # noqa: E402 - the sibling script's process handling
     ROOT,
@@ -221,14 +223,7 @@ def main():
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--database-url", help="PostgreSQL URL instead of a new SQLite file")
     options = parser.parse_args()
-    if shutil.which("redis-server") is None:
-        sys.exit("redis-server is not installed; the fault bench needs it")
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    try:
-        run(options)
-    except KeyboardInterrupt:
-        sys.exit("interrupted; every server this run started has been stopped")
+    run_with_servers(run, options, tools=("redis-server",))
 
 
 if __name__ == "__main__":

@@ -41,7 +41,6 @@ import random
 import re
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -52,6 +51,8 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+
+from interrupts import run_with_servers
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
@@ -648,15 +649,7 @@ def main():
     parser.add_argument("--tcp-nopush", choices=("on", "off"), default="on",
                         help="nginx's tcp_nopush (on in Debian's nginx.conf)")  # fmt: skip
     options = parser.parse_args()
-    for tool in ("nginx", "wrk"):
-        if shutil.which(tool) is None:
-            sys.exit(f"{tool} is not installed; the benchmark needs nginx and wrk")
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    try:
-        run(options)
-    except KeyboardInterrupt:
-        sys.exit("interrupted; every server this run started has been stopped")
+    run_with_servers(run, options, tools=("nginx", "wrk"))
 
 
 if __name__ == "__main__":

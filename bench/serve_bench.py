@@ -35,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from interrupts import run_with_servers
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 SNIPPETS = DEPLOY / "nginx" / "snippets"
@@ -531,17 +533,7 @@ def main():
     if unknown:
         parser.error(f"unknown targets: {', '.join(sorted(unknown))}")
     options.targets = tuple(t for t in TARGETS if t in {"static", "bare flask", *options.targets})
-    for tool in ("nginx", "wrk"):
-        if shutil.which(tool) is None:
-            sys.exit(f"{tool} is not installed; the benchmark needs nginx and wrk")
-    # Ctrl-C and SIGTERM end the run through the finally that stops the servers (SIGINT
-    # explicitly too: a shell's background job inherits it ignored).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    try:
-        run(options)
-    except KeyboardInterrupt:
-        sys.exit("interrupted; every server this run started has been stopped")
+    run_with_servers(run, options, tools=("nginx", "wrk"))
 
 
 if __name__ == "__main__":
