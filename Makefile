@@ -46,9 +46,10 @@ PYTEST_WORKERS ?= auto
 test: install-test
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-# The Hypothesis fuzzers with ten times the suite's examples (tests/support/fuzz.py).
+# The Hypothesis fuzzers and schemathesis with ten times the suite's examples (tests/support/fuzz.py).
 fuzz: install-test
-	FUZZ_DEPTH=10 $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) tests/test_*fuzz*.py tests/test_staff_forms.py
+	FUZZ_DEPTH=10 $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) tests/test_*fuzz*.py tests/test_staff_forms.py \
+	  tests/test_api_schemathesis.py
 
 lint: install-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -222,6 +222,21 @@ def test_office_hours_accept_a_range_of_exactly_366_days(client):
     assert len(body["days"]) == 366
 
 
+@pytest.mark.parametrize(
+    ("query", "first", "last"),
+    [
+        ("to=2026-11-20", "2026-11-20", "2026-11-20"),  # before today: from moves to it
+        ("to=2026-12-01", "2026-11-24", "2026-12-01"),  # after today: from is today
+        ("to=2099-12-31", "2098-12-31", "2099-12-31"),  # far off: the 366 days ending on it
+    ],
+)
+def test_office_hours_only_to_is_a_valid_range_ending_on_it(client, query, first, last):
+    body = get_json(client, f"/api/v1/office-hours?{query}")
+
+    assert (body["from"], body["to"]) == (first, last)
+    assert (body["days"][0]["date"], body["days"][-1]["date"]) == (first, last)
+
+
 # --- /api/v1/presence ------------------------------------------------------------------------
 
 
@@ -542,6 +557,17 @@ def test_lang_enum_follows_the_data_file(client):
     assert get_json(client, "/api/v1/places?lang=fa", status=400) == {
         "error": {"status": 400, "message": "Okänt språk. Välj ett av: sv, uk, ar."}
     }
+
+
+def test_the_place_parameter_lists_exactly_the_places_the_api_accepts(client):
+    document = get_json(client, "/api/v1/openapi.json")
+
+    schema = document["components"]["parameters"]["place"]["schema"]
+    assert schema == {"type": "string", "enum": PLACE_SLUGS}
+    for slug in PLACE_SLUGS:
+        assert get_json(client, f"/api/v1/presence?place={slug}")["place"] == slug
+    body = get_json(client, "/api/v1/presence?place=0", status=400)
+    assert body["error"]["message"] == "Det finns ingen plats med den beteckningen."
 
 
 def test_documented_error_schema_matches_a_400(client):

@@ -2,15 +2,7 @@
 
 import copy
 
-from webapp.api.params import (
-    DEFAULT_DAYS,
-    EARLIEST,
-    LATEST,
-    MAX_DAYS,
-    MAX_QUERY,
-    MAX_VALUE,
-    STATUS_DAYS,
-)
+from webapp.api.params import MAX_QUERY, MAX_VALUE, STATUS_DAYS, declared
 from webapp.promise.targets import STATES
 from webapp.schedule.slots import SlotStatus
 
@@ -312,36 +304,6 @@ SCHEMAS |= {
     "Municipalities": _object({"municipalities": {"type": "array", "items": _ref("Municipality")}}),
 }
 
-_RANGE = (
-    f"Dates YYYY-MM-DD from {EARLIEST} to {LATEST}, inclusive; at most {MAX_DAYS} days. "
-    f"Default: today and the {DEFAULT_DAYS} days after `from`."
-)
-PARAMETERS = {
-    "lang": {
-        "name": "lang",
-        "in": "query",
-        "required": False,
-        "description": "Language of names and notes",
-        # The enum is the site's offered languages, filled in per request by document().
-        "schema": {"type": "string", "enum": ["sv"], "default": "sv"},
-    },
-    "from": {
-        "name": "from",
-        "in": "query",
-        "required": False,
-        "description": _RANGE,
-        "schema": DATE,
-    },
-    "to": {"name": "to", "in": "query", "required": False, "description": _RANGE, "schema": DATE},
-    "place": {
-        "name": "place",
-        "in": "query",
-        "required": False,
-        "description": "Only this place's slots (a slug from /api/v1/places)",
-        "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
-    },
-}
-
 
 def _json(schema: str, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
@@ -472,7 +434,8 @@ DOCUMENT = {
     },
     "components": {
         "schemas": SCHEMAS,
-        "parameters": PARAMETERS,
+        # The query parameters, filled in per request by document() from params.declared.
+        "parameters": {},
         "responses": {
             "BadRequest": _json("Error", "A parameter is unknown, repeated or invalid"),
             "NotFound": _json("Error", "No such path under /api/"),
@@ -481,11 +444,14 @@ DOCUMENT = {
 }
 
 
-def document(languages: tuple[str, ...], server: str | None = None) -> dict:
-    """A copy of the document for a site offering `languages` (the `lang` parameter's enum);
-    for a municipality whose site has a prefix, `server` is where its paths begin."""
+def document(languages: tuple[str, ...], places: list[str], server: str | None = None) -> dict:
+    """A copy of the document for a site offering `languages` and `places` (their slugs), the
+    parameters declared as the API checks them; for a municipality whose site has a prefix,
+    `server` is where its paths begin."""
     copied = copy.deepcopy(DOCUMENT)
-    copied["components"]["parameters"]["lang"]["schema"]["enum"] = list(languages)
+    copied["components"]["parameters"] = {
+        name: parameter.openapi() for name, parameter in declared(languages, places).items()
+    }
     if server is not None:
         copied["servers"] = [{"url": server}]
     return copied

@@ -6,8 +6,7 @@ Errors are {"error": {"status", "message"}} (webapp/errors.py); see /api/v1/open
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, jsonify, request
-from flask_babel import gettext as _
+from flask import Blueprint, jsonify, request
 
 from webapp import site
 from webapp.addresses import VIA_HOST
@@ -75,11 +74,10 @@ def office_hours():
 @bp.get("/presence")
 def presence():
     values = params.query(("from", "to", "place", "lang"))
-    lang, tz, slug = params.language(values), timezone(), params.place_slug(values)
+    known = {row.slug: row for row in store.all_places(db.session)} if "place" in values else {}
+    lang, tz, slug = params.language(values), timezone(), params.place_slug(values, list(known))
     first, last = params.day_range(values, site.now().astimezone(tz).date())
-    place = store.place_by_slug(db.session, slug) if slug else None
-    if slug and place is None:
-        abort(400, description=_("Det finns ingen plats med den beteckningen."))
+    place = known[slug] if slug else None
     start = store.local_day_bounds(first, tz)[0]
     end = store.local_day_bounds(last, tz)[1]
     slots = store.slots_between(db.session, start, end, place=place)
@@ -132,4 +130,5 @@ def status():
 def openapi():
     params.query(())
     prefixed = request.script_root and not request.environ.get(VIA_HOST)
-    return jsonify(document(supported(), site.site_url() if prefixed else None))
+    places = [row.slug for row in store.all_places(db.session)]
+    return jsonify(document(supported(), places, site.site_url() if prefixed else None))
