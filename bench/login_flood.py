@@ -4,7 +4,7 @@ Starts gunicorn with deploy/gunicorn.conf.py on a throwaway SQLite database (as
 bench/serve_bench.py does), then measures the start page's median and 90th percentile latency
 alone, and again while N threads post logins as fast as they can (each from its own
 X-Forwarded-For, for unknown accounts, so neither rate limit stops them before Argon2 runs).
-It does this once with Argon2 bounded per worker (ARGON2_SLOTS, the default 1) and once
+It does this once with Argon2 bounded per worker (ARGON2_SLOTS=--slots, 1 unless given) and once
 effectively unbounded (ARGON2_SLOTS=64), and prints how many logins were answered and how
 many were told to come back (503) meanwhile.
 

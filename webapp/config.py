@@ -94,8 +94,9 @@ def from_environment() -> dict:
         # Two-step login: "required-for-admin" (default), "required" or "optional".
         # Password hashes at a time per worker process, seconds to wait for one, and the
         # hashing threads' nice value (accounts.passwords.HashingLimits).
-        "ARGON2_SLOTS": int(os.environ.get("ARGON2_SLOTS", 1)),
-        "ARGON2_WAIT": float(os.environ.get("ARGON2_WAIT", 0.5)),
+        # Measured with bench/login_capacity.py (deploy/README.md, "Logins under load").
+        "ARGON2_SLOTS": int(os.environ.get("ARGON2_SLOTS", 2)),
+        "ARGON2_WAIT": float(os.environ.get("ARGON2_WAIT", 3)),
         "ARGON2_NICE": int(os.environ.get("ARGON2_NICE", 10)),
         "STAFF_MFA": os.environ.get("STAFF_MFA", "required-for-admin"),
         # The forgotten-password page answers no sooner than this many seconds after the

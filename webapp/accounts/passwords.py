@@ -39,8 +39,8 @@ class HashingLimits:
     of CPU priority lowered by `nice` (the Argon2 lanes they start inherit it), so pages go
     first; a request that cannot get a slot within `wait` seconds is asked to retry."""
 
-    slots: int = 1
-    wait: float = 0.5
+    slots: int = 2  # the defaults bench/login_capacity.py measured (deploy/README.md)
+    wait: float = 3.0
     nice: int = 10
 
     @classmethod
