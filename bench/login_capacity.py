@@ -10,7 +10,7 @@ back (503), and the login's median and 99th percentile latency (the POST alone).
 The highest rate with no 503 and a p99 under a few seconds is what the setting sustains on this
 machine with this many workers; deploy/README.md records the figures.
 
-Usage: python bench/login_capacity.py [--settings 1:0.5,1:2,2:2] [--rates 2,4,6,8]
+Usage: python bench/login_capacity.py [--settings 1:0.5,1:3,2:3] [--rates 2,4,6,8]
        [--seconds 15] [--workers N]
 """
 
@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from interrupts import run_with_servers  # noqa: E402
 from login_flood import _get  # noqa: E402
 from serve_bench import Processes, build_database, start_gunicorn  # noqa: E402
 
@@ -115,11 +116,14 @@ def _report(rate, run):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--settings", default="1:0.5,1:2,2:2", help="SLOTS:WAIT,...")
+    parser.add_argument("--settings", default="1:0.5,1:3,2:3", help="SLOTS:WAIT,...")
     parser.add_argument("--rates", default="2,4,6,8", help="logins a second to offer")
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=None, help="WEB_CONCURRENCY")
-    options = parser.parse_args()
+    run_with_servers(run, parser.parse_args())
+
+
+def run(options):
     rates = [float(r) for r in options.rates.split(",")]
     number = 0
     with tempfile.TemporaryDirectory() as folder:
@@ -137,9 +141,9 @@ def main():
                     for warm in range(10):  # every worker has its Argon2 threads and templates
                         _login(port, 10_000_000 + warm)
                     for rate in rates:
-                        run = _offer(port, rate, options.seconds, number)
-                        number += len(run["results"])
-                        _report(rate, run)
+                        offered = _offer(port, rate, options.seconds, number)
+                        number += len(offered["results"])
+                        _report(rate, offered)
                 finally:
                     processes.stop()
 
