@@ -7,7 +7,7 @@ from sqlalchemy import select
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from tests.factories import make_feedback
-from tests.support.html import soup
+from tests.support.html import error_summary, soup
 from tests.support.staff import staff_client
 from tests.test_feedback_inbox import _csv_rows
 from tests.test_police_area_data import load_test_area
@@ -69,13 +69,190 @@ def test_an_account_of_one_municipality_gets_403_on_every_staff_url_of_another(a
     assert client.get(f"{SITES[own]}/sv/staff/").status_code in (200, 302)
 
 
-def test_an_account_of_one_municipality_does_not_manage_accounts_or_read_the_audit_log(app):
-    load_test_area()
-    client = staff_client(app, "admin", email="admin@vastby.example", municipality=town("vastby"))
+def account_urls(app) -> list[tuple[str, str, str]]:
+    """(endpoint, method, rule) for every staff URL about one account, from the URL map."""
+    return [
+        (rule.endpoint, method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("staff.") and "user_id" in rule.arguments
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
 
-    assert client.get("/vastby/sv/staff/users").status_code == 403
-    assert client.get("/vastby/sv/staff/audit").status_code == 403
-    assert client.get("/vastby/sv/staff/account").status_code == 200
+
+def account_path(rule: str, prefix: str, user_id: int) -> str:
+    return prefix + rule.replace("<any(sv,en):lang>", "sv").replace(
+        "<int(max=2147483647):user_id>", str(user_id)
+    )
+
+
+def accounts_world(app):
+    """The area with an account of each municipality and of the area, and an audit entry
+    in each municipality; returns the users by e-mail."""
+    from webapp import audit
+
+    load_test_area()
+    people = {
+        "kommun@vastby.example": town("vastby"),
+        "kommun@savsjo.example": town("savsjo"),
+        "polis@omradet.example": None,
+    }
+    rows = {}
+    for email, home in people.items():
+        rows[email] = User(
+            email=email,
+            password_hash="not-used",
+            role="police",
+            created_at=app.config["NOW"],
+            municipality_id=home.id if home else None,
+        )
+        db.session.add(rows[email])
+    db.session.flush()
+    for slug in SITES:
+        audit.record(
+            db.session, actor=None, action="calendar.load", obj=town(slug), now=app.config["NOW"]
+        )
+    db.session.commit()
+    return {email: row.id for email, row in rows.items()}
+
+
+def listed_accounts(client, prefix):
+    page = client.get(f"{prefix}/sv/staff/users")
+    assert page.status_code == 200
+    table = soup(page).select_one("table")
+    heads = [th.get_text(strip=True) for th in table.select("thead th")]
+    return {
+        row.select("td")[0].get_text(strip=True): row.select("td")[heads.index("Kommun")].get_text(
+            strip=True
+        )
+        for row in table.select("tbody tr")
+    }
+
+
+def audit_places(client, url, status=200):
+    page = client.get(url)
+    assert page.status_code == status, url
+    return [
+        (e.select_one(".audit-where").get_text(strip=True), e.select_one(".audit-text").get_text())
+        for e in soup(page).select(".audit-entry")
+    ]
+
+
+def test_a_municipalitys_admin_manages_its_own_accounts_and_reads_its_own_audit_entries(app):
+    ids = accounts_world(app)
+    admin = staff_client(app, "admin", email="admin@vastby.example", municipality=town("vastby"))
+    token = csrf_from(admin, "/vastby/sv/staff/users/new")
+    urls = account_urls(app)
+    assert {endpoint for endpoint, _m, _r in urls} >= {
+        "staff.user_edit", "staff.user_password_link", "staff.user_two_step_remove",
+        "staff.user_throttle_clear",
+    }  # fmt: skip
+
+    def answers(email):
+        out = {}
+        for endpoint, method, rule in urls:
+            url = account_path(rule, "/vastby", ids[email])
+            if method == "GET":
+                out[endpoint, method] = admin.get(url).status_code
+            else:
+                data = {"csrf_token": token, "role": "municipality", "active": "y"}
+                out[endpoint, method] = admin.post(url, data=data).status_code
+        return out
+
+    # Another municipality's account and the area's: not there for this admin.
+    assert set(answers("kommun@savsjo.example").values()) == {404}
+    assert set(answers("polis@omradet.example").values()) == {404}
+    # Its own municipality's: every action works (a page, or back to the account).
+    assert set(answers("kommun@vastby.example").values()) <= {200, 302}
+    changed = db.session.get(User, ids["kommun@vastby.example"])
+    db.session.refresh(changed)
+    assert changed.role == "municipality"
+
+    assert listed_accounts(admin, "/vastby") == {
+        "admin@vastby.example": "Västby kommun",
+        "kommun@vastby.example": "Västby kommun",
+    }
+    entries = audit_places(admin, "/vastby/sv/staff/audit")
+    assert entries and {where for where, _text in entries} == {"Västby kommun"}
+    assert ("Västby kommun", "Datafilen lästes in") in entries
+    # Filtering on someone out of reach is a wrong choice, not a way to see them.
+    other = ids["kommun@savsjo.example"]
+    refused = audit_places(admin, f"/vastby/sv/staff/audit?who={other}", status=400)
+    assert {where for where, _text in refused} == {"Västby kommun"}
+    assert audit_places(admin, "/vastby/sv/staff/audit?municipality=savsjo") == entries
+
+    # A new account is the admin's municipality's, whatever the form says.
+    form = soup(admin.get("/vastby/sv/staff/users/new"))
+    assert form.select_one("select#municipality") is None
+    made = admin.post(
+        "/vastby/sv/staff/users/new",
+        data={
+            "csrf_token": token,
+            "email": "ny@vastby.example",
+            "role": "police",
+            "password": "lagom lång lösenfras för test",
+            "municipality": "",
+        },
+    )
+    assert made.status_code == 302
+    db.session.rollback()  # the test's own read began before the account was made
+    assert db.session.scalar(
+        select(User.municipality_id).where(User.email == "ny@vastby.example")
+    ) == (town("vastby").id)
+    # An address taken in another municipality is taken: a message, not a crash.
+    taken = admin.post(
+        "/vastby/sv/staff/users/new",
+        data={
+            "csrf_token": token,
+            "email": "kommun@savsjo.example",
+            "role": "police",
+            "password": "lagom lång lösenfras för test",
+        },
+    )
+    assert taken.status_code == 400
+    assert "Det finns redan ett konto med den e-postadressen" in error_summary(taken)
+
+
+def test_an_area_admin_manages_every_account_and_filters_the_audit_log_by_municipality(app):
+    ids = accounts_world(app)
+    admin = staff_client(app, "admin", email="admin@omradet.example")
+    token = csrf_from(admin, "/vastby/sv/staff/users/new")
+
+    assert listed_accounts(admin, "/vastby") == {
+        "admin@omradet.example": "Lokalpolisområde Testområdet",
+        "kommun@savsjo.example": "Sävsjö kommun",
+        "kommun@vastby.example": "Västby kommun",
+        "polis@omradet.example": "Lokalpolisområde Testområdet",
+    }
+    for email in ids:
+        assert admin.get(f"/vastby/sv/staff/users/{ids[email]}").status_code == 200
+    form = soup(admin.get("/vastby/sv/staff/users/new"))
+    offered = [(o["value"], o.get_text(strip=True)) for o in form.select("#municipality option")]
+    assert offered == [
+        ("", "Lokalpolisområde Testområdet"), ("savsjo", "Sävsjö kommun"), ("vastby", "Västby kommun")
+    ]  # fmt: skip
+    assert form.select_one("#municipality option[selected]")["value"] == "vastby"
+    made = admin.post(
+        "/vastby/sv/staff/users/new",
+        data={
+            "csrf_token": token,
+            "email": "ny@savsjo.example",
+            "role": "police",
+            "password": "lagom lång lösenfras för test",
+            "municipality": "savsjo",
+        },
+    )
+    assert made.status_code == 302
+    db.session.rollback()  # the test's own read began before the account was made
+    assert db.session.scalar(
+        select(User.municipality_id).where(User.email == "ny@savsjo.example")
+    ) == (town("savsjo").id)
+
+    everything = audit_places(admin, "/vastby/sv/staff/audit")
+    assert {"Sävsjö kommun", "Västby kommun"} <= {where for where, _text in everything}
+    only = audit_places(admin, "/vastby/sv/staff/audit?municipality=savsjo")
+    assert only and {where for where, _text in only} == {"Sävsjö kommun"}
+    assert ("Sävsjö kommun", "Datafilen lästes in") in only
+    assert admin.get("/vastby/sv/staff/audit?municipality=norrby").status_code == 400
 
 
 def test_an_account_of_the_area_plans_presence_in_every_municipality(app):

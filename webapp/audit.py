@@ -64,11 +64,21 @@ def record(
 
 
 def recent_events(
-    session, *, limit=200, before_id=None, actor_id=None, action=None, between=None
+    session,
+    *,
+    limit=200,
+    before_id=None,
+    actor_id=None,
+    action=None,
+    between=None,
+    municipality_id=None,
 ) -> list[AuditEvent]:
     """Newest first; page back with `before_id`. Optionally only one person's entries, one
-    action ("slot.cancel") or family of actions ("slot"), and [start, end) in time."""
+    action ("slot.cancel") or family of actions ("slot"), [start, end) in time, and one
+    municipality's."""
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if municipality_id is not None:
+        query = query.where(AuditEvent.municipality_id == municipality_id)
     if before_id:
         query = query.where(AuditEvent.id < before_id)
     if actor_id is not None:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from webapp.addresses import AREA, TENANT, TENANT_ID, UNPREFIXED
 from webapp.extensions import db
-from webapp.models import Municipality, PoliceArea, scope_to
+from webapp.models import Municipality, PoliceArea, scope_accounts_to, scope_to
 
 UNSCOPED = ("health",)
 # What a police area's own address serves: its start page and its feed of every
@@ -62,6 +62,32 @@ def scope_request():
     town_id = municipality_id()
     scope_to(db.session, None if town_id is None else [town_id])
     return None
+
+
+def accounts_reach(user) -> tuple | None:
+    """The municipalities whose accounts and audit entries `user` administers: its own, or
+    every one and the area's own (None) for an account of the whole police area."""
+    return None if user.municipality_id is None else (user.municipality_id,)
+
+
+def scope_accounts(user) -> None:
+    """Limit every query of the request for accounts and audit entries to `user`'s reach."""
+    scope_accounts_to(db.session, accounts_reach(user))
+
+
+def towns() -> list[Municipality]:
+    """Every municipality this installation serves, by name."""
+    return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
+
+
+def home_for_new_account(actor, chosen: str | None) -> Municipality | None:
+    """The municipality an account made by `actor` belongs to: the actor's own, or, made by
+    an account of the whole area, the one chosen by slug ("" or None: the whole area)."""
+    if actor.municipality_id is not None:
+        return db.session.get(Municipality, actor.municipality_id)
+    if not chosen:
+        return None
+    return db.session.scalar(select(Municipality).where(Municipality.slug == chosen))
 
 
 def police_area() -> PoliceArea | None:

@@ -34,7 +34,13 @@ from webapp.models.schedule import (
     changed_at,
     working_at,
 )
-from webapp.models.scope import scope_of, scope_to, signatories_of
+from webapp.models.scope import (
+    EVERY_ACCOUNT,
+    scope_accounts_to,
+    scope_of,
+    scope_to,
+    signatories_of,
+)
 from webapp.models.staff import (
     ROLES,
     AuditEvent,
@@ -46,6 +52,7 @@ from webapp.models.staff import (
 )
 
 __all__ = [
+    "EVERY_ACCOUNT",
     "MET_POLICE",
     "NAMING",
     "ROLES",
@@ -81,6 +88,7 @@ __all__ = [
     "UserSession",
     "changed_at",
     "promise_municipality",
+    "scope_accounts_to",
     "scope_of",
     "scope_to",
     "signatories_of",

@@ -5,6 +5,10 @@ promise owner's) when flushed: the one rule for who owns a new row. A session sc
 `scope_to(session, ids)` reads only those municipalities' owned rows and promises, in every
 ORM query, relationship load and `session.get`: the tenant is applied here, once, rather
 than by each query.
+
+Accounts and audit entries have a reach of their own (`scope_accounts_to`): an admin of one
+municipality reads that municipality's accounts and audit entries only, on the pages that
+administer them.
 """
 
 from contextlib import contextmanager
@@ -15,8 +19,13 @@ from sqlalchemy.orm import Session, with_loader_criteria
 from webapp.models.base import Owned
 from webapp.models.promise import Promise, PromiseActivity, PromiseEntry, promise_municipality
 from webapp.models.schedule import Place
+from webapp.models.staff import AuditEvent, User
 
 SCOPE = "municipality_ids"
+ACCOUNTS = "account_municipality_ids"
+# An execution option: this one query reads every account (a new address must be unique in
+# the whole installation, whoever asks).
+EVERY_ACCOUNT = "every_account"
 
 
 def scope_to(session: Session, ids) -> None:
@@ -26,6 +35,12 @@ def scope_to(session: Session, ids) -> None:
 
 def scope_of(session: Session) -> tuple | None:
     return session.info.get(SCOPE)
+
+
+def scope_accounts_to(session: Session, ids) -> None:
+    """Limit the accounts and audit entries `session` reads to those of the municipalities
+    `ids` (None: every one, and the police area's own)."""
+    session.info[ACCOUNTS] = None if ids is None else tuple(sorted(ids))
 
 
 @contextmanager
@@ -43,8 +58,20 @@ def signatories_of(session: Session, promise: Promise):
 
 @event.listens_for(Session, "do_orm_execute")
 def _scoped(state) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    accounts = state.session.info.get(ACCOUNTS)
+    if accounts is not None and not state.execution_options.get(EVERY_ACCOUNT):
+        state.statement = state.statement.options(
+            with_loader_criteria(
+                User, lambda cls: cls.municipality_id.in_(accounts), include_aliases=True
+            ),
+            with_loader_criteria(
+                AuditEvent, lambda cls: cls.municipality_id.in_(accounts), include_aliases=True
+            ),
+        )
     ids = state.session.info.get(SCOPE)
-    if ids is None or not (state.is_select or state.is_update or state.is_delete):
+    if ids is None:
         return
     signed = select(promise_municipality.c.promise_id).where(
         promise_municipality.c.municipality_id.in_(ids)

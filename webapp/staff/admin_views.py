@@ -3,7 +3,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from webapp import audit, site
+from webapp import audit, site, tenant
 from webapp.accounts import providers as sign_in
 from webapp.accounts import users
 from webapp.extensions import db
@@ -23,6 +23,19 @@ PASSWORD_PROBLEMS = ("short", "long", "common", "personal")
 PAGE = 100
 
 
+def town_names() -> dict | None:
+    """{municipality id: its name} to name where an account or entry belongs, None naming
+    the police area; None itself when the installation serves one municipality."""
+    towns = tenant.towns()
+    if len(towns) < 2:
+        return None
+    areas = {town.police_area for town in towns}
+    area = areas.pop() if len(areas) == 1 else None
+    names = {town.id: town.text("name", site.lang()) for town in towns}
+    names[None] = area.text("name", site.lang()) if area is not None else _("Polisområdet")
+    return names
+
+
 @bp.get("/users")
 @staff_required("accounts.manage")
 def user_list(lang):
@@ -30,6 +43,7 @@ def user_list(lang):
         "staff/users.html",
         users=users.all_users(db.session),
         invited=users.invited,
+        towns=town_names(),
         role_labels=ROLE_LABELS,
         providers=[
             (p, sign_in.redirect_uri(current_app.config.get("PUBLIC_BASE_URL") or "", p.name))
@@ -82,7 +96,16 @@ def user_invite(lang):
 @staff_required("accounts.manage")
 def user_new(lang):
     form = UserForm()
+    names = town_names()
+    if names is None or current_user.municipality_id is not None:
+        del form.municipality  # one's own municipality's, or the only one there is
+    else:
+        towns = [(town.slug, names[town.id]) for town in tenant.towns()]
+        form.municipality.choices = choices([("", names[None]), *towns])
+        if not form.is_submitted():
+            form.municipality.data = tenant.municipality().slug
     if form.validate_on_submit():
+        chosen = form.municipality.data if form.municipality else None
         try:
             users.create_user(
                 db.session,
@@ -92,6 +115,7 @@ def user_new(lang):
                 now=site.now(),
                 hasher=password_hasher(),
                 actor=current_user,
+                municipality=tenant.home_for_new_account(current_user, chosen),
             )
         except users.AccountError as error:
             if error.code == "exists":
@@ -136,7 +160,14 @@ def user_edit(lang, user_id):
             db.session.commit()
             flash(_("Kontot är ändrat.") if changed else _("Inget ändrades."))
             return redirect(url_for("staff.user_list"))
-    return render_form("staff/user_edit.html", form, user=user, role_labels=ROLE_LABELS)
+    names = town_names()
+    return render_form(
+        "staff/user_edit.html",
+        form,
+        user=user,
+        role_labels=ROLE_LABELS,
+        home=names[user.municipality_id] if names else None,
+    )
 
 
 @bp.get("/audit")
@@ -146,16 +177,25 @@ def audit_log(lang):
     if before is not None:
         before = min(max(before, 0), 2**31 - 1)  # a page link, not a way to overflow the query
     tz = site.timezone()
+    names = town_names()
+    towns = tenant.towns()
     form = AuditFilterForm(formdata=request.args)
-    form.fill(users.all_users(db.session), audit.actions_used(db.session))
-    asked = any(request.args.get(name) for name in ("who", "action", "day"))
+    offered = names is not None and current_user.municipality_id is None
+    form.fill(
+        users.all_users(db.session),
+        audit.actions_used(db.session),
+        towns=[(town.slug, names[town.id]) for town in towns] if offered else None,
+    )
+    asked = any(request.args.get(name) for name in ("who", "action", "day", "municipality"))
     ok = form.validate() if asked else True
     filters = {}
     if ok and asked:
+        chosen = form.municipality.data if form.municipality else ""
         filters = {
             "actor_id": int(form.who.data) if form.who.data else None,
             "action": form.action.data or None,
             "between": local_day_bounds(form.day.data, tz) if form.day.data else None,
+            "municipality_id": next((t.id for t in towns if t.slug == chosen), None),
         }
     events = audit.recent_events(db.session, limit=PAGE, before_id=before, **filters)
     places = {p.id: p.text("name", site.lang()) for p in all_places(db.session)}
@@ -163,7 +203,7 @@ def audit_log(lang):
     return render_template(
         "staff/audit.html",
         form=form,
-        entries=[audit_entry(e, places=places, tz=tz) for e in events],
+        entries=[audit_entry(e, places=places, tz=tz, towns=names) for e in events],
         older_args={**(form.link_args() if ok else {}), "before": older} if older else None,
         filtered=asked,
         tz=tz,

@@ -127,6 +127,7 @@ class Entry:
     at: datetime
     text: str
     changes: list[tuple[str, str, str]]
+    where: str = ""  # the municipality (or the police area) it happened in
 
 
 def _when(moment: datetime, tz) -> str:
@@ -188,11 +189,14 @@ def changes(event, tz, places: dict | None = None) -> list[tuple[str, str, str]]
     return found
 
 
-def entry(event, *, places: dict, tz) -> Entry:
+def entry(event, *, places: dict, tz, towns: dict | None = None) -> Entry:
+    """The entry as people read it; `towns` names where it happened ({id: name}, None the
+    police area's), left out when the installation serves one municipality."""
     who = event.actor.email if event.actor else (event.actor_label or "–")
     template = sentence_for(event.action) or UNKNOWN
     text = str(template) % {"who": who, "what": _what(event, places, tz), "action": event.action}
-    return Entry(event.id, event.at, text, changes(event, tz, places))
+    where = towns.get(event.municipality_id, "") if towns else ""
+    return Entry(event.id, event.at, text, changes(event, tz, places), where)
 
 
 class AuditFilterForm(BaseForm):
@@ -206,8 +210,17 @@ class AuditFilterForm(BaseForm):
     day = DateField(
         _l("Dag"), [Optional()], invalid_value_message=_l("Skriv datumet som 2026-12-04")
     )
+    # For an account of the whole area in an installation of several municipalities only.
+    municipality = SelectField(
+        _l("Kommun"), [one_of_the_options], default="", validate_choice=False
+    )
 
-    def fill(self, people, actions) -> None:
+    def fill(self, people, actions, towns=None) -> None:
+        """The choices; `towns` as (slug, name) pairs, or None to leave the municipality out."""
+        if towns is None:
+            del self.municipality
+        else:
+            self.municipality.choices = [ANY, *choices(towns)]
         self.who.choices = [ANY, *choices((str(u.id), u.email) for u in people)]
         self.action.choices = [
             ANY,
@@ -220,4 +233,6 @@ class AuditFilterForm(BaseForm):
     def link_args(self) -> dict[str, str]:
         """The filter as query arguments for the "older" link, from the validated fields."""
         values = {"who": self.who.data, "action": self.action.data, "day": self.day.data}
+        if self.municipality:
+            values["municipality"] = self.municipality.data
         return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items() if v}

@@ -8,6 +8,7 @@ from wtforms import (
     HiddenField,
     PasswordField,
     RadioField,
+    SelectField,
 )
 from wtforms.validators import InputRequired, Length, ValidationError
 
@@ -97,6 +98,12 @@ class UserForm(_AccountForm):
     """A new account with a password."""
 
     password = PasswordField(_l("Lösenord"), [InputRequired(_l("Skriv ett lösenord"))])
+    # Only for an admin of the whole area (the view removes it otherwise): whose account.
+    municipality = SelectField(_l("Kommun"), default="", validate_choice=False)
+
+    def validate_municipality(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_("Välj ett av alternativen i listan"))
 
     def validate_password(self, field):
         from webapp.accounts.passwords import password_problem

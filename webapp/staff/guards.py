@@ -29,24 +29,27 @@ def first_step(user) -> str | None:
     return None
 
 
-# Accounts and the audit log span the installation: only accounts of the whole area manage
-# them (an admin of one municipality does not, until accounts are listed per municipality).
-AREA_ONLY_MODULES = ("webapp.staff.admin_views", "webapp.staff.account_admin_views")
+# Accounts and the audit log: an admin reads and changes those of its own municipality only
+# (an admin of the whole area, every one), limited once for the whole request here.
+ACCOUNT_MODULES = ("webapp.staff.admin_views", "webapp.staff.account_admin_views")
 
 
 @bp.before_request
 def _own_municipality():
-    """An account of one municipality gets 403 on every staff page of another, and on the
-    installation-wide pages (accounts, audit log)."""
-    if not current_user.is_authenticated or current_user.municipality_id is None:
+    """An account of one municipality gets 403 on every staff page of another; on the
+    account and audit pages, every query reads only the accounts and entries in its reach."""
+    if not current_user.is_authenticated:
         return
-    if current_user.municipality_id != tenant.municipality_id() or _area_only(request.endpoint):
+    own = current_user.municipality_id
+    if own is not None and own != tenant.municipality_id():
         abort(403)
+    if _administers_accounts(request.endpoint):
+        tenant.scope_accounts(current_user)
 
 
-def _area_only(endpoint) -> bool:
+def _administers_accounts(endpoint) -> bool:
     view = current_app.view_functions.get(endpoint)
-    return view is not None and view.__module__ in AREA_ONLY_MODULES
+    return view is not None and view.__module__ in ACCOUNT_MODULES
 
 
 @bp.before_request
