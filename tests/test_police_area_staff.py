@@ -228,8 +228,10 @@ def test_an_area_admin_manages_every_account_and_filters_the_audit_log_by_munici
     form = soup(admin.get("/vastby/sv/staff/users/new"))
     offered = [(o["value"], o.get_text(strip=True)) for o in form.select("#municipality option")]
     assert offered == [
-        ("", "Lokalpolisområde Testområdet"), ("savsjo", "Sävsjö kommun"), ("vastby", "Västby kommun")
-    ]  # fmt: skip
+        ("", "Lokalpolisområde Testområdet"),
+        ("savsjo", "Sävsjö kommun"),
+        ("vastby", "Västby kommun"),
+    ]
     assert form.select_one("#municipality option[selected]")["value"] == "vastby"
     made = admin.post(
         "/vastby/sv/staff/users/new",
