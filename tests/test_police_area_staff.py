@@ -376,3 +376,64 @@ def test_the_feedback_commands_take_one_municipality_and_name_it(app, tmp_path):
     assert (event.municipality_id, event.after) == (town("vastby").id, {"count": 1})
     unknown = app.test_cli_runner().invoke(args=["export-feedback", "--municipality", "nowhere"])
     assert unknown.exit_code == 2 and "no municipality 'nowhere'" in unknown.output
+
+
+def week_rows(client, url, status=200):
+    """(day, time, municipality, place, status, link) of each row of the week's table."""
+    page = client.get(url)
+    assert page.status_code == status, url
+    return [
+        (
+            *(
+                row.select_one(f".week-{name}").get_text(strip=True)
+                for name in ("day", "time", "town", "place", "status")
+            ),
+            row.select_one("a")["href"],
+        )
+        for row in soup(page).select(".week-table tbody tr")
+    ]
+
+
+def test_the_areas_staff_see_one_week_across_municipalities_filtered_by_municipality(app):
+    from datetime import UTC, datetime
+
+    from tests.factories import make_slot
+
+    load_test_area()
+    ours = {
+        "savsjo": make_slot(place="biblioteket", starts_at=datetime(2026, 11, 25, 13, tzinfo=UTC)),
+        "vastby": make_slot(place="hamnen", starts_at=datetime(2026, 11, 26, 9, tzinfo=UTC)),
+    }
+    area = staff_client(app, "police")
+    one = staff_client(app, "police", email="polis@vastby.example", municipality=town("vastby"))
+
+    rows = week_rows(area, "/vastby/sv/staff/week?from=2026-11-25")
+    # Every slot of the week, both municipalities', each row naming its own.
+    assert {row[2] for row in rows} == {"Sävsjö kommun", "Västby kommun"}
+    assert (
+        "ons 25 nov. 2026", "14:00–15:00", "Sävsjö kommun", "Biblioteket", "Planerat",
+        f"/sv/staff/presence/slots/{ours['savsjo'].id}",
+    ) in rows  # fmt: skip
+    assert (
+        "tors 26 nov. 2026", "10:00–11:00", "Västby kommun", "Hamnen", "Planerat",
+        f"/vastby/sv/staff/presence/slots/{ours['vastby'].id}",
+    ) in rows  # fmt: skip
+    assert len(rows) == len({row[5] for row in rows})  # each slot once
+    links = [row[5] for row in rows]  # in time order, whichever municipality
+    assert links.index(f"/sv/staff/presence/slots/{ours['savsjo'].id}") < links.index(
+        f"/vastby/sv/staff/presence/slots/{ours['vastby'].id}"
+    )
+    for slot in ours.values():  # each link opens its slot, at its municipality's address
+        link = next(row[5] for row in rows if row[5].endswith(f"/slots/{slot.id}"))
+        assert area.get(link).status_code == 200, link
+
+    only = week_rows(area, "/sv/staff/week?from=2026-11-25&municipality=vastby")
+    assert only == [row for row in rows if row[2] == "Västby kommun"]
+    assert week_rows(area, "/sv/staff/week?municipality=norrby", status=400)
+    # An account of one municipality reads only its own week, wherever it asks.
+    assert week_rows(one, "/vastby/sv/staff/week?from=2026-11-25") == only
+    assert area.get("/sv/staff/").status_code == 200
+    nav = soup(area.get("/vastby/sv/staff/presence")).select(".staff-nav a")
+    assert "Veckan i området" in [a.get_text(strip=True) for a in nav]
+    nav = soup(one.get("/vastby/sv/staff/presence")).select(".staff-nav a")
+    assert "Veckan i området" not in [a.get_text(strip=True) for a in nav]

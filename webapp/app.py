@@ -136,6 +136,7 @@ STAFF_PAGE_MODULES = (
     "webapp.staff.promise_views",
     "webapp.staff.reset_views",
     "webapp.staff.two_step_views",
+    "webapp.staff.week_views",
 )
 
 

@@ -10,7 +10,13 @@ from sqlalchemy import func, select
 
 from webapp.addresses import AREA, TENANT, TENANT_ID, UNPREFIXED
 from webapp.extensions import db
-from webapp.models import Municipality, PoliceArea, scope_accounts_to, scope_to
+from webapp.models import (
+    Municipality,
+    PoliceArea,
+    scope_accounts_to,
+    scope_of,
+    scope_to,
+)
 
 UNSCOPED = ("health",)
 # What a police area's own address serves: its start page and its feed of every
@@ -78,6 +84,23 @@ def scope_accounts(user) -> None:
 def towns() -> list[Municipality]:
     """Every municipality this installation serves, by name."""
     return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
+
+
+def towns_in_reach() -> list[Municipality]:
+    """The municipalities the request's queries read, by name: one, or a police area's."""
+    every = towns()
+    scope = scope_of(db.session)
+    return every if scope is None else [town for town in every if town.id in scope]
+
+
+def scope_to_area(user) -> None:
+    """For an account of the whole area, widen the request's queries to every municipality
+    of the police area of its address (pages that list the area's week)."""
+    town = municipality()
+    if user.municipality_id is not None or town is None or town.police_area_id is None:
+        return
+    ids = select(Municipality.id).where(Municipality.police_area_id == town.police_area_id)
+    scope_to(db.session, db.session.scalars(ids).all())
 
 
 def home_for_new_account(actor, chosen: str | None) -> Municipality | None:

@@ -21,7 +21,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from webapp import outage
+from webapp import outage, tenant
 from webapp.database import begin_writes
 from webapp.extensions import db
 from webapp.i18n import STAFF_LANGUAGES
@@ -62,8 +62,19 @@ def _staff_context():
         """The navigation shows a page when the guard of its view lets this role in."""
         return role in getattr(current_app.view_functions[endpoint], "staff_roles", ())
 
+    def sees_the_area() -> bool:
+        """An account of the whole area, at the address of a municipality of a police area."""
+        town = tenant.municipality()
+        return (
+            current_user.is_authenticated
+            and current_user.municipality_id is None
+            and town is not None
+            and town.police_area_id is not None
+        )
+
     return {
         "current_user": current_user,
+        "sees_the_area": sees_the_area,
         "can": lambda action: can(role, action),
         "slot_allows": slot_allows,
         "may_open": may_open,

@@ -45,6 +45,15 @@ def _own_municipality():
         abort(403)
     if _administers_accounts(request.endpoint):
         tenant.scope_accounts(current_user)
+    if getattr(current_app.view_functions.get(request.endpoint), "across_the_area", False):
+        tenant.scope_to_area(current_user)
+
+
+def across_the_area(view):
+    """Marks a page that reads every municipality of the police area for an account of the
+    whole area (the guard above widens its queries; an account of one reads its own)."""
+    view.across_the_area = True
+    return view
 
 
 def _administers_accounts(endpoint) -> bool:
