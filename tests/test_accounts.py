@@ -75,7 +75,7 @@ def test_forgot_password_mail_link_new_password_then_login(app, smtp):  # noqa: 
     assert answer.status_code == 200
     assert soup(answer).h1.get_text(strip=True) == "Titta i din e-post"
     assert (message["To"], message["From"]) == ("polis@example.se", "narvaro@kommun.example")
-    assert message["Subject"] == "Välj ett nytt lösenord till Närvaro"
+    assert message["Subject"] == "Välj ett nytt lösenord till Närvaro för Sävsjö kommun"
     assert message["Content-Language"] == "sv"
     assert link in message.get_body(("html",)).get_content()
     assert "img" not in message.get_body(("html",)).get_content()
@@ -97,7 +97,7 @@ def test_the_mail_is_in_the_language_of_the_page(app, smtp):  # noqa: F811
     _forgot(app.test_client(), "polis@example.se", lang="en")
 
     [message] = inbox.messages
-    assert message["Subject"] == "Choose a new password for Närvaro"
+    assert message["Subject"] == "Choose a new password for Närvaro at Sävsjö Municipality"
     assert "The link works once and for 1 hour." in message.get_body(("plain",)).get_content()
     assert _link_in(message).startswith("https://narvaro.example/en/staff/password/set#")
 
@@ -500,7 +500,9 @@ def test_mail_follows_the_language_the_colleague_logs_in_with(app, smtp):  # noq
     _admin_link(admin, _user_id("polis@example.se"))  # the admin works in Swedish
 
     [message] = inbox.messages
-    assert message["Subject"] == "Choose a password for your Närvaro account"
+    assert message["Subject"] == (
+        "Choose a password for your Närvaro account at Sävsjö Municipality"
+    )
     assert "/en/staff/password/set#" in _link_in(message)
 
 

@@ -141,3 +141,57 @@ def test_known_and_unknown_addresses_cost_the_mail_server_as_many_round_trips(
     assert inbox.commands[:2] == ["MAIL", "RSET"]
     assert round_trips == 4
     assert len(inbox.messages) == (email == KNOWN)
+
+
+def test_a_password_mail_names_the_municipality_or_the_area_in_the_readers_language(app, smtp):  # noqa: F811
+    from tests.support.staff import staff_client
+    from tests.test_police_area_data import load_test_area, town
+
+    inbox, port = smtp
+    _mail_to(app, port)
+    load_test_area()
+    admin = staff_client(app, "admin", email="admin@omradet.example")
+    token = csrf_token(admin, "/vastby/sv/staff/users")
+    people = {
+        "kommun@vastby.example": (town("vastby"), "en"),
+        "polis@omradet.example": (None, "sv"),
+    }
+    for email, (home, lang) in people.items():
+        db.session.add(
+            User(
+                email=email,
+                password_hash="not-used",
+                role="police",
+                created_at=app.config["NOW"],
+                municipality_id=home.id if home else None,
+                language=lang,
+            )
+        )
+    db.session.commit()
+
+    for email in people:
+        user_id = db.session.scalar(select(User.id).where(User.email == email))
+        answer = admin.post(
+            f"/vastby/sv/staff/users/{user_id}/password-link", data={"csrf_token": token}
+        )
+        assert answer.status_code == 200
+
+    vastby, area = inbox.messages
+    assert (vastby["To"], vastby["Content-Language"], vastby["Subject"]) == (
+        "kommun@vastby.example",
+        "en",
+        "Choose a password for your Närvaro account at Västby Municipality",
+    )
+    plain = vastby.get_body(("plain",)).get_content()
+    assert (
+        "An administrator has given you a link to choose a password for your Närvaro account "
+        "at Västby Municipality." in plain.replace("\n", " ")
+    )
+    html = soup(vastby.get_body(("html",)).get_content())
+    assert html.title.get_text() == vastby["Subject"]
+    assert (area["To"], area["Content-Language"], area["Subject"]) == (
+        "polis@omradet.example",
+        "sv",
+        "Välj ett lösenord till ditt konto i Närvaro för Lokalpolisområde Testområdet",
+    )
+    assert "Sävsjö" not in area.as_string() and "Västby" not in area.as_string()

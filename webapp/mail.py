@@ -37,15 +37,18 @@ def plain_text(text: str, lang: str) -> str:
     )
 
 
-def password_link_message(*, to: str, sender: str, link: str, purpose: str, lang: str, hours: int):
-    """The mail with a one-time set-password link, in `lang`."""
+def password_link_message(
+    *, to: str, sender: str, link: str, purpose: str, lang: str, hours: int, name: str
+):
+    """The mail with a one-time set-password link, in `lang`, naming `name`: the
+    municipality or police area the account works for, in `lang`."""
     with force_locale(lang):
         subject = (
-            _("Välj ett nytt lösenord till Närvaro")
+            _("Välj ett nytt lösenord till Närvaro för %(name)s", name=name)
             if purpose == "forgot"
-            else _("Välj ett lösenord till ditt konto i Närvaro")
+            else _("Välj ett lösenord till ditt konto i Närvaro för %(name)s", name=name)
         )
-        context = {"link": link, "purpose": purpose, "hours": hours, "lang": lang}
+        context = {"link": link, "purpose": purpose, "hours": hours, "lang": lang, "name": name}
         text = plain_text(render_template("mail/password_link.txt", **context), lang)
         html = render_template(
             "mail/password_link.html", subject=subject, dir=i18n.direction(lang), **context

@@ -103,6 +103,17 @@ def scope_to_area(user) -> None:
     scope_to(db.session, db.session.scalars(ids).all())
 
 
+def organisation_of(user) -> Municipality | PoliceArea | None:
+    """Whom an account works for, as its mails name it: its municipality; for an account of
+    the whole area, the police area of the request's municipality, else that municipality."""
+    if user.municipality_id is not None:
+        return db.session.get(Municipality, user.municipality_id)
+    town = municipality()
+    if town is not None and town.police_area is not None:
+        return town.police_area
+    return town
+
+
 def home_for_new_account(actor, chosen: str | None) -> Municipality | None:
     """The municipality an account made by `actor` belongs to: the actor's own, or, made by
     an account of the whole area, the one chosen by slug ("" or None: the whole area)."""

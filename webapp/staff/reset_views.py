@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from webapp import audit, mail, site
+from webapp import audit, mail, site, tenant
 from webapp.accounts import resets, sessions, two_step
 from webapp.accounts.sessions import record_login
 from webapp.accounts.throttles import account_key
@@ -43,7 +43,9 @@ def _link_message(user, token: str, *, purpose: str, lang: str):
     config = current_app.config
     lang = user.language if user.language in STAFF_LANGUAGES else lang
     hours = int(resets.LINK_LIFETIME[purpose].total_seconds() // 3600)
+    works_for = tenant.organisation_of(user)
     return mail.password_link_message(
+        name=works_for.text("name", lang) if works_for is not None else "",
         to=user.email,
         sender=mail.sender(config),
         link=link_url(token, lang),
@@ -67,7 +69,9 @@ def _forgot_mail(user, lang: str):
     """What to send once the mail server is open: a link for `user` (an active account, or
     None), else None after the same rendering work, thrown away."""
     if user is None:
-        stand_in = SimpleNamespace(id=None, email="nobody@invalid", language=None)
+        stand_in = SimpleNamespace(
+            id=None, email="nobody@invalid", language=None, municipality_id=None
+        )
         _link_message(stand_in, secrets.token_urlsafe(32), purpose="forgot", lang=lang)
         return None
     token = resets.issue_link(db.session, user, purpose="forgot", now=site.now())
