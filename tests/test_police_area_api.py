@@ -2,8 +2,6 @@
 municipality's API, each entry's addresses answer for that municipality, and the OpenAPI
 document of a prefixed municipality names where its paths begin."""
 
-from urllib.parse import urlsplit
-
 import icalendar
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
@@ -36,24 +34,33 @@ def test_an_area_lists_every_municipality_and_each_address_answers_for_it(app, c
     listed = client.get("/api/v1/municipalities").get_json()["municipalities"]
 
     assert client.get("/vastby/api/v1/municipalities").get_json()["municipalities"] == listed
-    assert [(m["slug"], m["police_area"], m["site"]) for m in listed] == [
-        ("savsjo", "testomradet", f"{BASE}/sv/"),
-        ("vastby", "testomradet", f"{BASE}/vastby/sv/"),
+    # Västby has a host of its own (`hosts` in its file): its addresses are there.
+    own = "https://narvaro.vastby.example"
+    assert [(m["slug"], m["police_area"], m["site"], m["api"]) for m in listed] == [
+        ("savsjo", "testomradet", f"{BASE}/sv/", f"{BASE}/api/v1"),
+        ("vastby", "testomradet", f"{own}/sv/", f"{own}/api/v1"),
     ]
+    assert listed[1]["feeds"] == {k: f"{own}/feeds/{k}.ics" for k in ("all", "office", "presence")}
     vastby = listed[1]
     assert (vastby["languages"], vastby["example_data"]) == (["sv", "en", "so"], False)
     for entry in listed:
-        places = client.get(urlsplit(entry["api"]).path + "/places").get_json()["places"]
-        status = client.get(urlsplit(entry["api"]).path + "/status").get_json()
+        # Each address, asked as a client would (its host and path), answers for its own.
+        places = client.get(entry["api"] + "/places").get_json()["places"]
+        status = client.get(entry["api"] + "/status").get_json()
         assert {
             p["urls"]["page"].rsplit("/places/", 1)[0] for p in places if p["kind"] == "place"
         } == {entry["site"].removesuffix("/")}
         assert status["now"]
         for url in entry["feeds"].values():
-            feed = client.get(urlsplit(url).path)
+            feed = client.get(url)
             assert feed.status_code == 200, url
-            icalendar.Calendar.from_ical(feed.data)
-        assert client.get(urlsplit(entry["site"]).path).status_code == 200
+            names = {
+                str(event.get("location", ""))
+                for event in icalendar.Calendar.from_ical(feed.data).walk("VEVENT")
+            }
+            vastby = any("Västby" in name or "Hamnen" in name for name in names)
+            assert vastby == (entry["slug"] == "vastby"), url
+        assert client.get(entry["site"]).status_code == 200
 
 
 def test_the_openapi_document_of_a_prefixed_municipality_names_its_server(app, client):

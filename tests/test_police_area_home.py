@@ -2,12 +2,15 @@
 status and its next presence as its own start page has them, linking to its site, in every
 language one of the area's municipalities offers."""
 
+import re
+
 import pytest
 
 from tests.support.html import get_soup, soup
 from tests.test_police_area_data import load_test_area
 
 AREA_PAGE = "/testomradet/{lang}/"
+TIMES = re.compile(r"\d\d:\d\d–\d\d:\d\d")
 
 
 @pytest.fixture
@@ -95,3 +98,39 @@ def test_the_areas_address_sends_visitors_to_their_language(area, client):
 def test_a_single_municipality_has_no_area_page(app, client):
     assert client.get(AREA_PAGE.format(lang="sv")).status_code == 404
     assert soup(client.get("/sv/")).select("[data-municipality]") == []
+
+
+def test_each_card_says_open_now_and_next_presence_in_its_own_municipalitys_time(
+    app, client, tmp_path
+):
+    """Västby moved to New York's time: at 10:30 in Sävsjö it is 04:30 there, and its card
+    says what its own start page says, not what Sävsjö's clock would."""
+    import shutil
+
+    from tests.test_police_area_data import AREA
+
+    data = tmp_path / "data"
+    shutil.copytree(AREA.parent, data / "area")
+    shutil.copy(AREA.parent.parent / "savsjo-tests.toml", data / "savsjo-tests.toml")
+    vastby = data / "area" / "vastby.toml"
+    vastby.write_text(
+        vastby.read_text().replace('timezone = "Europe/Stockholm"', 'timezone = "America/New_York"')
+    )
+    load_test_area()
+    stockholm = card(get_soup(client, AREA_PAGE.format(lang="sv")), "vastby").get_text(" ")
+    load_test_area(data / "area" / "area.toml")
+
+    html = get_soup(client, AREA_PAGE.format(lang="sv"))
+
+    assert area_status(html, "vastby") == own_status(client, "/vastby")
+    assert area_status(html, "savsjo") == own_status(client, "")
+    home = get_soup(client, "/vastby/sv/")
+    own_times = TIMES.findall(home.select_one(".upcoming li").get_text(" ", strip=True))
+    card_times = TIMES.findall(card(html, "vastby").select_one(".area-presence").get_text())
+    assert card_times[0] == own_times[0] == "11:00–12:30"  # New York's clock
+    assert "11:00–12:30" not in stockholm  # the same moment on Sävsjö's clock is 17:00
+    opens = re.compile(r"Öppnar [^.]*\.")
+    own_opening = opens.findall(home.select_one("#office-status").get_text(" ", strip=True))
+    assert opens.findall(
+        card(html, "vastby").select_one(".status-line").get_text(" ", strip=True)
+    ) == (own_opening)

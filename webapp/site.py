@@ -1,6 +1,7 @@
 """What every page needs: the municipality, the language, links to the other language."""
 
 import re
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -47,8 +48,22 @@ def uid_domain() -> str:
 
 
 def timezone() -> ZoneInfo:
+    """The request's municipality's time zone (or, within `in_zone`, the one given)."""
+    if g.get("zone") is not None:
+        return g.zone
     town = municipality()
     return ZoneInfo(town.timezone if town else "Europe/Stockholm")
+
+
+@contextmanager
+def in_zone(tz: ZoneInfo):
+    """Within: times are read and shown in `tz` (another municipality's, on an area page)."""
+    outer = g.get("zone")
+    g.zone = tz
+    try:
+        yield tz
+    finally:
+        g.zone = outer
 
 
 def lang() -> str:

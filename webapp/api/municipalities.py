@@ -1,6 +1,8 @@
 """/api/v1/municipalities: every municipality this installation serves, with the absolute
 addresses of its site, its API and its feeds. The same list under every municipality's API."""
 
+from urllib.parse import urlsplit
+
 from flask import current_app, jsonify, request
 from sqlalchemy import select
 
@@ -15,9 +17,13 @@ FEEDS = ("all", "office", "presence")
 
 
 def site_root(town: Municipality) -> str:
-    """Where `town`'s site begins: the installation's address, with /<slug> unless it is the
-    default municipality (PUBLIC_BASE_URL, which production sets, or this request's host)."""
+    """Where `town`'s site begins: its own first host when it has one (in a police area,
+    where hosts route), with the installation's scheme; else the installation's address,
+    with /<slug> unless it is the default municipality (PUBLIC_BASE_URL, which production
+    sets, or this request's host)."""
     base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
+    if town.hosts and town.police_area is not None:
+        return f"{urlsplit(base).scheme}://{town.hosts[0]}"
     return base if tenant.is_default(town) else f"{base}/{town.slug}"
 
 

@@ -294,7 +294,8 @@ SCHEMAS |= {
             "name": {"type": "string"},
             "police_area": _nullable({"type": "string"})
             | {"description": "The police area's slug, when the installation serves one"},
-            "site": URL | {"description": "Its start page (Swedish)"},
+            "site": URL
+            | {"description": "Its start page (Swedish), on its own host when it has one"},
             "api": URL | {"description": "The base of its API: every path here, after it"},
             "feeds": _object({name: URL for name in ("all", "office", "presence")}),
             "languages": {"type": "array", "items": {"type": "string"}},

@@ -2,8 +2,10 @@
 office's status and its next presence, linking to the municipality's own site."""
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from flask import g, render_template, request
+from markupsafe import Markup
 from sqlalchemy import select
 
 from webapp import site, tenant
@@ -45,7 +47,7 @@ def town_card(town: Municipality, area, lang: str) -> tuple[TownCard, PublicSche
     outer = scope_of(db.session)
     scope_to(db.session, [town.id])
     try:
-        now = PublicSchedule(site.now(), site.timezone(), town, lang)
+        now = PublicSchedule(site.now(), ZoneInfo(town.timezone), town, lang)
         summary = office_summary(now.days, now.now, now.tz) if now.office else None
         upcoming = next_presences(now.listing(), now.now, count=1)
         office = now.office
@@ -56,16 +58,26 @@ def town_card(town: Municipality, area, lang: str) -> tuple[TownCard, PublicSche
     return TownCard(town, f"{root}/{own}/", root, own, office, summary, upcoming), now
 
 
+def _card_html(card: TownCard):
+    """One municipality's card, its times in its own zone (its office's "open now" and its
+    next presence are its local time, as its own start page says them)."""
+    with site.in_zone(ZoneInfo(card.town.timezone)):
+        html = render_template("public/_area_card.html", card=card, now=site.now())
+    return Markup(html)  # noqa: S704 - Jinja's output, escaped as it rendered
+
+
 def area_home(lang: str) -> str:
     """The page; its copy holds until the first municipality's wording changes by itself."""
     area = tenant.police_area()
     read = [town_card(town, area, lang) for town in area_towns(area)]
     if read:
         g.wording_until = min(schedule.wording_changes_at() for _card, schedule in read)
+    cards = [card for card, _schedule in read]
     return render_template(
         "public/area.html",
         area=area,
-        cards=[card for card, _schedule in read],
+        cards=cards,
+        card_html=[_card_html(card) for card in cards],
         now=site.now(),
         home_root=request.script_root.removesuffix("/" + area.slug),
         municipality=None,  # the page is the area's, not its default municipality's
