@@ -1,0 +1,87 @@
+"""The police area's staff pages in chromium: the week across municipalities, accounts with
+their municipality and the audit log's municipality filter, axe-core WCAG 2.2 AA in Swedish
+and English, one h1, and the week's table reflowing at 320 CSS px. On a server of their own,
+with the tests' police area loaded (the shared live server stays one municipality)."""
+
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.browser.conftest import _closed_before_sending, _QuietHandler
+from tests.browser.helpers import (
+    axe_violations,
+    describe_violations,
+    log_in,
+    overflowing_elements,
+    title_starts_with,
+)
+from tests.conftest import make_app
+from tests.test_police_area_data import load_test_area
+from webapp.extensions import db
+
+PASSWORD = "webbläsartest med lång fras"
+ADMIN = "omrade-admin@example.se"
+PAGES = (
+    "/{lang}/staff/week",
+    "/vastby/{lang}/staff/week?municipality=vastby",
+    "/{lang}/staff/users",
+    "/{lang}/staff/users/new",
+    "/{lang}/staff/audit?municipality=savsjo",
+)
+
+
+@pytest.fixture(scope="module")
+def area_server(sqlite_template, tmp_path_factory):
+    path = tmp_path_factory.mktemp("area-live") / "narvaro.db"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
+        load_test_area()
+        db.session.remove()
+    result = app.test_cli_runner().invoke(
+        args=["create-user", ADMIN, "--role", "admin", "--area"], input=PASSWORD + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    server = make_server(
+        "127.0.0.1", 0, _closed_before_sending(app), threaded=True, request_handler=_QuietHandler
+    )
+    thread = threading.Thread(target=server.serve_forever, name="area-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_the_area_staff_pages_pass_axe_in_swedish_and_english(browser, area_server):
+    context = browser.new_context(base_url=area_server, service_workers="block")
+    page = context.new_page()
+    log_in(page, ADMIN, PASSWORD)
+    problems, rows = {}, {}
+    try:
+        for url in [p.format(lang=lang) for lang in ("sv", "en") for p in PAGES]:
+            for width in (1280, 320) if "/week" in url else (1280,):  # the new wide table
+                page.set_viewport_size({"width": width, "height": 800})
+                page.goto(url)
+                violations = axe_violations(page) if width == 1280 else []
+                overflow = page.evaluate("document.documentElement.scrollWidth") - width
+                h1s = page.locator("h1").all_inner_texts()
+                found = {
+                    "axe": describe_violations(violations) if violations else "",
+                    "overflow": overflowing_elements(page) if overflow > 0 else [],
+                    "h1": "" if len(h1s) == 1 and title_starts_with(page.title(), h1s[0]) else h1s,
+                }
+                if any(found.values()):
+                    problems[(url, width)] = found
+            rows[url] = page.locator("tbody tr, .audit-entry, #municipality option").count()
+    finally:
+        context.close()
+
+    assert problems == {}
+    assert all(rows.values()), rows  # every page was checked with rows on it, not empty
