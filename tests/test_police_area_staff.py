@@ -255,6 +255,22 @@ def test_an_area_admin_manages_every_account_and_filters_the_audit_log_by_munici
     assert only and {where for where, _text in only} == {"Sävsjö kommun"}
     assert ("Sävsjö kommun", "Datafilen lästes in") in only
     assert admin.get("/vastby/sv/staff/audit?municipality=norrby").status_code == 400
+    # At Sävsjö's address, an entry about Västby's slot names Västby's place.
+    from datetime import UTC, datetime
+
+    from tests.factories import make_slot
+    from webapp import audit
+
+    slot = make_slot(place="hamnen", starts_at=datetime(2026, 12, 8, 14, tzinfo=UTC))
+    audit.record(
+        db.session, actor=None, action="slot.cancel", obj=slot, now=app.config["NOW"],
+        after=audit.slot_state(slot), label="polis@omradet.example",
+    )  # fmt: skip
+    db.session.commit()
+    newest = audit_places(admin, "/sv/staff/audit")[0]
+    assert newest == (
+        "Västby kommun", "polis@omradet.example ställde in tisdag 8 december 2026 15:00, Hamnen"
+    )  # fmt: skip
 
 
 def test_an_account_of_the_area_plans_presence_in_every_municipality(app):

@@ -17,6 +17,7 @@ from webapp.staff.audit_view import entry as audit_entry
 from webapp.staff.auth import current_user, password_hasher, staff_required
 from webapp.staff.forms import ROLE_LABELS, InviteForm, UserEditForm, UserForm
 from webapp.staff.forms import _password_message as password_message
+from webapp.staff.guards import across_the_area
 
 PASSWORD_PROBLEMS = ("short", "long", "common", "personal")
 
@@ -172,6 +173,7 @@ def user_edit(lang, user_id):
 
 @bp.get("/audit")
 @staff_required("audit.read")
+@across_the_area  # an area admin's entries name every municipality's places
 def audit_log(lang):
     before = request.args.get("before", type=int)
     if before is not None:
