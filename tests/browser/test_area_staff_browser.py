@@ -1,7 +1,8 @@
 """The police area's staff pages in chromium: the week across municipalities, accounts with
 their municipality and the audit log's municipality filter, axe-core WCAG 2.2 AA in Swedish
-and English, one h1, and the week's table reflowing at 320 CSS px. On a server of their own,
-with the tests' police area loaded (the shared live server stays one municipality)."""
+and English, valid HTML, one h1, and the week's table reflowing at 320 CSS px. On a server
+of their own, with the tests' police area loaded (the shared live server stays one
+municipality)."""
 
 import shutil
 import threading
@@ -13,6 +14,7 @@ from tests.browser.conftest import _closed_before_sending, _QuietHandler
 from tests.browser.helpers import (
     axe_violations,
     describe_violations,
+    html_errors,
     log_in,
     overflowing_elements,
     title_starts_with,
@@ -59,14 +61,14 @@ def area_server(sqlite_template, tmp_path_factory):
             db.engine.dispose()
 
 
-def test_the_area_staff_pages_pass_axe_in_swedish_and_english(browser, area_server):
+def test_the_area_staff_pages_pass_axe_in_swedish_and_english(browser, area_server, tmp_path):
     context = browser.new_context(base_url=area_server, service_workers="block")
     page = context.new_page()
     log_in(page, ADMIN, PASSWORD)
-    problems, rows = {}, {}
+    problems, rows, sources = {}, {}, {}
     try:
         for url in [p.format(lang=lang) for lang in ("sv", "en") for p in PAGES]:
-            for width in (1280, 320) if "/week" in url else (1280,):  # the new wide table
+            for width in (1280, 320) if "/sv/staff/week" in url else (1280,):  # the wide table
                 page.set_viewport_size({"width": width, "height": 800})
                 page.goto(url)
                 violations = axe_violations(page) if width == 1280 else []
@@ -80,8 +82,10 @@ def test_the_area_staff_pages_pass_axe_in_swedish_and_english(browser, area_serv
                 if any(found.values()):
                     problems[(url, width)] = found
             rows[url] = page.locator("tbody tr, .audit-entry, #municipality option").count()
+            sources[url] = context.request.get(url).body()  # as served, for the HTML checker
     finally:
         context.close()
 
     assert problems == {}
     assert all(rows.values()), rows  # every page was checked with rows on it, not empty
+    assert html_errors(sources, tmp_path) == []
