@@ -31,6 +31,7 @@ EXPECTED = {
     "staff.oidc_return": PUBLIC,
     "staff.home": READERS,
     "staff.presence_list": READERS,
+    "staff.area_week": READERS,
     "staff.outcomes": READERS,
     "staff.office_overview": READERS,
     "staff.series_new": POLICE,
