@@ -249,6 +249,35 @@ def test_an_area_admin_manages_every_account_and_filters_the_audit_log_by_munici
         select(User.municipality_id).where(User.email == "ny@savsjo.example")
     ) == (town("savsjo").id)
 
+    # It moves an account to another municipality (and not its own out of the area).
+    moving = ids["kommun@vastby.example"]
+    edit = soup(admin.get(f"/vastby/sv/staff/users/{moving}"))
+    assert edit.select_one("#municipality option[selected]")["value"] == "vastby"
+    moved = admin.post(
+        f"/vastby/sv/staff/users/{moving}",
+        data={"csrf_token": token, "role": "police", "active": "y", "municipality": "savsjo"},
+    )
+    assert moved.status_code == 302
+    own_id = db.session.scalar(select(User.id).where(User.email == "admin@omradet.example"))
+    refused = admin.post(
+        f"/vastby/sv/staff/users/{own_id}",
+        data={"csrf_token": token, "role": "admin", "active": "y", "municipality": "vastby"},
+    )
+    assert refused.status_code == 400
+    assert error_summary(refused) == [
+        "Du kan inte flytta ditt eget konto till en kommun. Be en annan administratör"
+    ]
+    db.session.rollback()
+    assert db.session.get(User, moving).municipality_id == town("savsjo").id
+    assert db.session.get(User, own_id).municipality_id is None
+    entry = soup(admin.get("/sv/staff/audit?action=user.municipality")).select_one(".audit-entry")
+    assert entry.select_one(".audit-text").get_text() == (
+        "admin@omradet.example flyttade kontot kommun@vastby.example till en annan kommun"
+    )
+    assert [li.get_text(" ", strip=True) for li in entry.select(".audit-changes li")] == [
+        "municipality: vastby → savsjo"
+    ]
+
     everything = audit_places(admin, "/vastby/sv/staff/audit")
     assert {"Sävsjö kommun", "Västby kommun"} <= {where for where, _text in everything}
     only = audit_places(admin, "/vastby/sv/staff/audit?municipality=savsjo")

@@ -103,6 +103,12 @@ def scope_to_area(user) -> None:
     scope_to(db.session, db.session.scalars(ids).all())
 
 
+def home_of_invite(actor, provider_home: int | None) -> int | None:
+    """The municipality an account invited by `actor` belongs to: the actor's own (an admin
+    of one municipality makes no account beyond it), else the provider's organisation's."""
+    return actor.municipality_id if actor.municipality_id is not None else provider_home
+
+
 def organisation_of(user) -> Municipality | PoliceArea | None:
     """Whom an account works for, as its mails name it: its municipality; for an account of
     the whole area, the police area of the request's municipality, else that municipality."""
@@ -114,9 +120,9 @@ def organisation_of(user) -> Municipality | PoliceArea | None:
     return town
 
 
-def home_for_new_account(actor, chosen: str | None) -> Municipality | None:
-    """The municipality an account made by `actor` belongs to: the actor's own, or, made by
-    an account of the whole area, the one chosen by slug ("" or None: the whole area)."""
+def home_chosen_by(actor, chosen: str | None) -> Municipality | None:
+    """The municipality an account made or moved by `actor` belongs to: the actor's own, or,
+    by an account of the whole area, the one chosen by slug ("" or None: the whole area)."""
     if actor.municipality_id is not None:
         return db.session.get(Municipality, actor.municipality_id)
     if not chosen:

@@ -121,8 +121,34 @@ def invited(user: User) -> bool:
     return bool(user.oidc_issuer) and not user.oidc_subject
 
 
-def change_user(session, user: User, *, role: str, active: bool, now, actor) -> bool:
-    """Set role and active; disabling ends every session of the user at once."""
+KEEP = object()  # change_user: leave the account's municipality as it is
+
+
+def change_user(session, user: User, *, role: str, active: bool, now, actor, home=KEEP) -> bool:
+    """Set role and active, and `home`, the municipality the account belongs to (None: the
+    whole area); disabling ends every session of the user at once."""
+    moved = home is not KEEP and (home.id if home else None) != user.municipality_id
+    if moved:
+        before = {"email": user.email, "municipality": _slug_of(session, user.municipality_id)}
+        user.municipality_id = home.id if home else None
+        session.flush()
+        after = {"email": user.email, "municipality": home.slug if home else None}
+        audit.record(
+            session, actor=actor, action="user.municipality", obj=user, now=now,
+            before=before, after=after,
+        )  # fmt: skip
+    return (
+        _change_role_or_state(session, user, role=role, active=active, now=now, actor=actor)
+        or moved
+    )
+
+
+def _slug_of(session, municipality_id) -> str | None:
+    town = session.get(Municipality, municipality_id) if municipality_id else None
+    return town.slug if town else None
+
+
+def _change_role_or_state(session, user: User, *, role: str, active: bool, now, actor) -> bool:
     before = audit.user_state(user)
     if role not in ROLES:
         raise AccountError("role")

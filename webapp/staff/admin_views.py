@@ -8,7 +8,7 @@ from webapp.accounts import providers as sign_in
 from webapp.accounts import users
 from webapp.extensions import db
 from webapp.forms import choices
-from webapp.models import User
+from webapp.models import Municipality, User
 from webapp.permissions import can
 from webapp.schedule.store import all_places, local_day_bounds
 from webapp.staff import bp, render_form
@@ -73,7 +73,9 @@ def user_invite(lang):
                 email=form.email.data,
                 role=form.role.data,
                 issuer=provider.issuer,
-                municipality_id=sign_in.municipality_id(db.session, provider),
+                municipality_id=tenant.home_of_invite(
+                    current_user, sign_in.municipality_id(db.session, provider)
+                ),
                 now=site.now(),
                 actor=current_user,
             )
@@ -93,18 +95,24 @@ def user_invite(lang):
     return render_form("staff/user_invite.html", form, providers=providers)
 
 
+def offer_municipalities(form, current: str | None) -> None:
+    """An area admin chooses whose an account is (`current`: the slug shown first, "" the
+    area's); anyone else has no such choice (the field goes)."""
+    names = town_names()
+    if names is None or current_user.municipality_id is not None:
+        del form.municipality  # one's own municipality's, or the only one there is
+        return
+    towns = [(town.slug, names[town.id]) for town in tenant.towns()]
+    form.municipality.choices = choices([("", names[None]), *towns])
+    if not form.is_submitted():
+        form.municipality.data = current
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @staff_required("accounts.manage")
 def user_new(lang):
     form = UserForm()
-    names = town_names()
-    if names is None or current_user.municipality_id is not None:
-        del form.municipality  # one's own municipality's, or the only one there is
-    else:
-        towns = [(town.slug, names[town.id]) for town in tenant.towns()]
-        form.municipality.choices = choices([("", names[None]), *towns])
-        if not form.is_submitted():
-            form.municipality.data = tenant.municipality().slug
+    offer_municipalities(form, tenant.municipality().slug)
     if form.validate_on_submit():
         chosen = form.municipality.data if form.municipality else None
         try:
@@ -116,7 +124,7 @@ def user_new(lang):
                 now=site.now(),
                 hasher=password_hasher(),
                 actor=current_user,
-                municipality=tenant.home_for_new_account(current_user, chosen),
+                municipality=tenant.home_chosen_by(current_user, chosen),
             )
         except users.AccountError as error:
             if error.code == "exists":
@@ -139,9 +147,15 @@ def user_edit(lang, user_id):
     if user is None:
         abort(404)
     form = UserEditForm(obj=user if request.method == "GET" else None)
+    home = db.session.get(Municipality, user.municipality_id) if user.municipality_id else None
+    offer_municipalities(form, home.slug if home else "")
     if form.validate_on_submit():
         keeps_managing = can(form.role.data, "accounts.manage") and form.active.data
-        if user.id == current_user.id and not keeps_managing:
+        if user.id == current_user.id and form.municipality and form.municipality.data:
+            form.municipality.errors.append(
+                _("Du kan inte flytta ditt eget konto till en kommun. Be en annan administratör")
+            )
+        elif user.id == current_user.id and not keeps_managing:
             form.role.errors.append(
                 _(
                     "Du kan inte ta bort din egen administratörsbehörighet "
@@ -157,6 +171,11 @@ def user_edit(lang, user_id):
                 active=form.active.data,
                 now=site.now(),
                 actor=current_user,
+                **(
+                    {"home": tenant.home_chosen_by(current_user, form.municipality.data)}
+                    if form.municipality
+                    else {}
+                ),
             )
             db.session.commit()
             flash(_("Kontot är ändrat.") if changed else _("Inget ändrades."))

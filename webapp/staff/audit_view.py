@@ -43,6 +43,7 @@ SENTENCES = {
     "user.bind": _l("%(what)s loggade in med organisationens konto första gången"),
     "user.role": _l("%(who)s ändrade rollen för %(what)s"),
     "user.role_from_provider": _l("Rollen för %(what)s följde organisationens inloggning"),
+    "user.municipality": _l("%(who)s flyttade kontot %(what)s till en annan kommun"),
     "user.disable": _l("%(who)s stängde av kontot %(what)s"),
     "user.enable": _l("%(who)s slog på kontot %(what)s igen"),
     "slot.create": _l("%(who)s lade till %(what)s"),

@@ -121,6 +121,12 @@ class UserEditForm(BaseForm):
         validators=[InputRequired(_l("Välj en roll"))],
     )
     active = BooleanField(_l("Kontot är aktivt"))
+    # Only for an admin of the whole area (the view removes it otherwise): whose account.
+    municipality = SelectField(_l("Kommun"), default="", validate_choice=False)
+
+    def validate_municipality(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_("Välj ett av alternativen i listan"))
 
     def validate_role(self, field):
         if field.data not in ROLES:
