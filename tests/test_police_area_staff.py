@@ -275,7 +275,7 @@ def test_an_area_admin_manages_every_account_and_filters_the_audit_log_by_munici
         "admin@omradet.example flyttade kontot kommun@vastby.example till en annan kommun"
     )
     assert [li.get_text(" ", strip=True) for li in entry.select(".audit-changes li")] == [
-        "municipality: vastby → savsjo"
+        "Kommun: vastby → savsjo"
     ]
 
     everything = audit_places(admin, "/vastby/sv/staff/audit")

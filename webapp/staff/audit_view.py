@@ -110,6 +110,7 @@ FIELDS = {
     "state": (_l("Läge"), STATE_LABELS),
     "theme": (_l("Tema"), None),
     "user_id": (_l("Ansvarig"), None),
+    "municipality": (_l("Kommun"), None),  # a slug, as the area file names it
 }
 
 
