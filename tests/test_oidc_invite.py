@@ -234,3 +234,24 @@ def test_the_sid_survives_the_local_second_step(database_url, provider, tmp_path
         assert ended.status_code == 200
         assert client.get("/sv/staff/").status_code == 302
         assert first.get("/sv/staff/").status_code == 200
+
+
+def test_a_municipalitys_admin_invites_into_its_own_municipality_only(app, provider):
+    from tests.test_police_area_data import load_test_area, town
+
+    load_test_area()
+    vastby = town("vastby")
+    admin = staff_client(app, "admin", email="admin@vastby.example", municipality=vastby)
+
+    answer = post_form(
+        admin,
+        "/vastby/sv/staff/users/invite",
+        {"email": "bo@polisen.example", "role": "admin", "provider": "polisen"},
+    )
+
+    assert answer.status_code == 302
+    # The provider signs in the whole area's staff; an invite by Västby's admin is Västby's.
+    assert _account("bo@polisen.example").municipality_id == vastby.id
+    assert _audit("user.invite")[-1]["email"] == "bo@polisen.example"
+    listed = soup(admin.get("/vastby/sv/staff/users")).find("td", string="bo@polisen.example")
+    assert listed.find_next_sibling("td").get_text(strip=True) == "Västby kommun"
