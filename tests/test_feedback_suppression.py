@@ -61,8 +61,8 @@ class _Figures:
 
 
 class _Place:
-    def __init__(self, slug):
-        self.slug = slug
+    def __init__(self, slug, municipality_id=1):
+        self.slug, self.municipality_id = slug, municipality_id
 
 
 TERTIALS = [

@@ -189,7 +189,7 @@ def test_presence_figures_per_place_and_in_total(app):
 
     report = _followup(FIRST, LAST)
 
-    torget, rese, bibl = (report.presence[s] for s in ("torget", "resecentrum", "biblioteket"))
+    torget, rese, bibl = (report.presence_at(place(s)) for s in ("torget", "resecentrum", "biblioteket"))
     total = report.presence_total
     assert [p.slug for p in report.presence_places] == ["torget", "resecentrum", "biblioteket"]
     assert (torget.planned, torget.cancelled, torget.held, torget.not_held) == (4, 1, 1, 1)
@@ -225,16 +225,16 @@ def test_feedback_and_scan_figures_per_place(app):
 
     report = _followup(FIRST, LAST)
 
-    torget, total = report.feedback["torget"], report.feedback_total
+    torget, total = report.feedback_at(place("torget")), report.feedback_total
     assert [p.slug for p in report.feedback_places] == [
         "poliskontoret", "torget", "resecentrum", "biblioteket",
     ]  # fmt: skip
     assert (torget.responses, torget.met_police) == (3, {"met": 1, "saw": 1, "no": 0})
     assert torget.safety.counts == {1: 0, 2: 0, 3: 0, 4: 1, 5: 1}
     assert (torget.safety.mean, torget.reach_ease.mean) == (4.5, 5.0)
-    assert report.feedback["poliskontoret"].safety.mean is None
-    assert report.feedback["biblioteket"].responses == 0
-    assert report.feedback["biblioteket"].reach_ease.mean is None
+    assert report.feedback_at(place("poliskontoret")).safety.mean is None
+    assert report.feedback_at(place("biblioteket")).responses == 0
+    assert report.feedback_at(place("biblioteket")).reach_ease.mean is None
     assert (total.responses, total.met_police) == (5, {"met": 2, "saw": 1, "no": 1})
     assert total.safety.counts == {1: 0, 2: 1, 3: 0, 4: 1, 5: 1}
     assert total.safety.mean == pytest.approx(11 / 3)

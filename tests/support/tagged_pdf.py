@@ -60,6 +60,8 @@ class TaggedPdf:
             elif e.tag == "Table":
                 rows = [[self.text(c) for c in tr.kids if isinstance(c, Element)]
                         for tr in e.walk() if tr.tag == "TR"]  # fmt: skip
+                if title in out and rows and out[title][0] == rows[0]:
+                    rows = out[title] + rows[1:]  # split by a page break, its header repeated
                 out[title] = rows
         return out
 

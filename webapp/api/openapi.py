@@ -254,7 +254,32 @@ SCHEMAS |= {
             ),
             "tertials": {"type": "array", "items": _ref("PromiseTertial")},
             "presence": _nullable(_ref("PromisePresence")),
+            "presence_by_municipality": {
+                "type": "array",
+                "items": _ref("PromiseMunicipalityPresence"),
+                "description": "A promise several municipalities signed: each one's presence,"
+                " in total and per place; their totals add up to `presence`. Empty for a"
+                " promise of one municipality",
+            },
         }
+    ),
+    "PromiseMunicipalityPresence": _object(
+        {
+            "municipality": {"type": "string", "description": "The municipality's slug"},
+            "name": {"type": "string"},
+            "presence": _ref("PromisePresence"),
+            "places": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "place": {"type": "string", "description": "The place's slug"},
+                        "name": {"type": "string"},
+                        "presence": _ref("PromisePresence"),
+                    }
+                ),
+            },
+        },
+        "One signatory's presence in the promise's period, per place and in total",
     ),
     "PromiseResponseTimes": _object(
         {

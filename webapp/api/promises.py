@@ -34,6 +34,23 @@ def presence(figures) -> dict:
     }
 
 
+def presence_apart(item, lang: str) -> list:
+    """A promise several municipalities signed: each one's presence, in total and per place
+    (keyed by the municipality's slug and the place's); empty for a promise of one."""
+    return [
+        {
+            "municipality": s.municipality.slug,
+            "name": s.municipality.text("name", lang),
+            "presence": presence(s.total),
+            "places": [
+                {"place": p.slug, "name": p.text("name", lang), "presence": presence(f)}
+                for p, f in s.places
+            ],
+        }
+        for s in item.presence_apart
+    ]
+
+
 def activity(item, position: int, lang: str) -> dict:
     a = item.activity
     return {
@@ -60,6 +77,7 @@ def activity(item, position: int, lang: str) -> dict:
             for t, value, status in item.rows
         ],
         "presence": presence(item.presence) if item.presence else None,
+        "presence_by_municipality": presence_apart(item, lang),
     }
 
 

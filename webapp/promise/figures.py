@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp.masking import suggest_mask
 from webapp.models import MET_POLICE, Feedback, Place, Poster, PosterScan, PresenceSlot
+from webapp.promise.signatories import place_key
 from webapp.schedule import store
 from webapp.schedule.slots import UNREPORTED
 
@@ -145,14 +146,23 @@ class FollowupReport:
     last_day: date
     generated_at: datetime
     presence_places: list  # Place rows, in the file's order
-    presence: dict  # slug -> PresenceFigures
+    presence: dict  # place_key -> PresenceFigures
     presence_total: PresenceFigures
     office: OfficeFigures
     feedback_places: list  # the office, then the presence places (and any other with answers)
-    feedback: dict  # slug -> FeedbackFigures
+    feedback: dict  # place_key -> FeedbackFigures
     feedback_total: FeedbackFigures
-    scans: dict  # slug -> scans
+    scans: dict  # place_key -> scans
     scans_total: int
+
+    def presence_at(self, place) -> PresenceFigures:
+        return self.presence[place_key(place)]
+
+    def feedback_at(self, place) -> FeedbackFigures:
+        return self.feedback[place_key(place)]
+
+    def scans_at(self, place) -> int:
+        return self.scans[place_key(place)]
 
 
 def period_bounds(first_day: date, last_day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -161,7 +171,8 @@ def period_bounds(first_day: date, last_day: date, tz: ZoneInfo) -> tuple[dateti
 
 
 def presence_figures(session, places, start, end, now) -> tuple[dict, PresenceFigures]:
-    per_place = {p.slug: PresenceFigures() for p in places}
+    """Per place_key (every place of `places`, and any other with a slot), and in total."""
+    per_place = {place_key(p): PresenceFigures() for p in places}
     slots = session.scalars(
         select(PresenceSlot)
         .options(joinedload(PresenceSlot.place))
@@ -169,7 +180,7 @@ def presence_figures(session, places, start, end, now) -> tuple[dict, PresenceFi
         .order_by(PresenceSlot.starts_at, PresenceSlot.id)
     )
     for slot in slots:
-        per_place.setdefault(slot.place.slug, PresenceFigures()).add(slot, now)
+        per_place.setdefault(place_key(slot.place), PresenceFigures()).add(slot, now)
     total = PresenceFigures()
     for figures in per_place.values():
         total.merge(figures)
@@ -197,31 +208,34 @@ def office_figures(session, first_day, last_day, tz, locale="sv", *, municipalit
 
 
 def feedback_figures(session, places, start, end) -> tuple[dict, FeedbackFigures]:
-    per_place = {p.slug: FeedbackFigures() for p in places}
+    """Per place_key (every place of `places`, and any other with answers), and in total."""
+    per_place = {place_key(p): FeedbackFigures() for p in places}
     rows = session.execute(
-        select(Place.slug, Feedback.met_police, Feedback.safety, Feedback.reach_ease, func.count())
+        select(Place.municipality_id, Place.slug, Feedback.met_police, Feedback.safety,
+               Feedback.reach_ease, func.count())
         .join(Place, Feedback.place_id == Place.id)
         .where(Feedback.created_at >= start, Feedback.created_at < end)
-        .group_by(Place.slug, Feedback.met_police, Feedback.safety, Feedback.reach_ease)
-    )
+        .group_by(Place.municipality_id, Place.slug, Feedback.met_police, Feedback.safety,
+                  Feedback.reach_ease)
+    )  # fmt: skip
     total = FeedbackFigures()
-    for slug, met, safety, reach, count in rows:
-        per_place.setdefault(slug, FeedbackFigures()).add(met, safety, reach, count)
+    for town_id, slug, met, safety, reach, count in rows:
+        per_place.setdefault((town_id, slug), FeedbackFigures()).add(met, safety, reach, count)
         total.add(met, safety, reach, count)
     return per_place, total
 
 
 def scan_counts(session, places, first_day, last_day) -> dict:
-    counts = {p.slug: 0 for p in places}
+    counts = {place_key(p): 0 for p in places}
     rows = session.execute(
-        select(Place.slug, func.sum(PosterScan.scans))
+        select(Place.municipality_id, Place.slug, func.sum(PosterScan.scans))
         .join(Poster, PosterScan.poster_id == Poster.id)
         .join(Place, Poster.place_id == Place.id)
         .where(PosterScan.day >= first_day, PosterScan.day <= last_day)
-        .group_by(Place.slug)
+        .group_by(Place.municipality_id, Place.slug)
     )
-    for slug, scans in rows:
-        counts[slug] = int(scans or 0)
+    for town_id, slug, scans in rows:
+        counts[(town_id, slug)] = int(scans or 0)
     return counts
 
 
@@ -236,20 +250,21 @@ def followup_report(session, first_day: date, last_day: date, tz: ZoneInfo, now:
     presence, presence_total = presence_figures(session, places, start, end, now)
     feedback, feedback_total = feedback_figures(session, all_places, start, end)
     scans = scan_counts(session, all_places, first_day, last_day)
-    known = {p.slug for p in all_places}
+    known = {place_key(p) for p in all_places}
+    unknown = {*feedback, *scans, *presence} - known
     extra = sorted(
-        (store.place_by_slug(session, s) for s in {*feedback, *scans, *presence} - known),
-        key=lambda p: p.slug,
+        (p for p in session.scalars(select(Place)) if place_key(p) in unknown), key=place_key
     )
     return FollowupReport(
         first_day=first_day,
         last_day=last_day,
         generated_at=now,
-        presence_places=[*places, *(p for p in extra if p.slug in presence)],
+        presence_places=[*places, *(p for p in extra if place_key(p) in presence)],
         presence=presence,
         presence_total=presence_total,
         office=office_figures(session, first_day, last_day, tz, locale, municipality=municipality),
-        feedback_places=[*all_places, *(p for p in extra if p.slug in feedback or p.slug in scans)],
+        feedback_places=[*all_places,
+                         *(p for p in extra if place_key(p) in feedback or place_key(p) in scans)],
         feedback=feedback,
         feedback_total=feedback_total,
         scans=scans,

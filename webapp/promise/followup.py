@@ -23,9 +23,9 @@ from webapp.promise.figures import (
     presence_figures,
 )
 from webapp.promise.periods import Period, tertial_holding, whole
+from webapp.promise.signatories import Signatory, place_key, signatories
 from webapp.promise.targets import Goal, activity_value, goal
 from webapp.promise.you_said import response_times, you_said_we_did
-from webapp.schedule import store
 from webapp.schedule.slots import STARTED
 
 MIN_GROUP = 5  # answers; a smaller group is shown only as "fewer than 5"
@@ -52,6 +52,7 @@ class ActivityFollowup:
     preliminary: bool = False  # staff's view: after_tertial, and the period is still running
     presence: PresenceFigures | None = None
     presence_tertials: list = field(default_factory=list)  # [(Period, PresenceFigures)]
+    presence_apart: list = field(default_factory=list)  # [SignatoryPresence] when shared
     updates: list = field(default_factory=list)  # [Update], newest first
     hidden: frozenset = frozenset()  # keys of the tertials whose figures are not published yet
 
@@ -106,17 +107,35 @@ class ActivityFollowup:
 
 
 @dataclass
+class SignatoryPresence:
+    """One municipality's presence in the period of a promise several signed: per place (in
+    its file's order), and the municipality's total. The signatories' totals add up to the
+    promise's."""
+
+    municipality: object
+    places: list  # [(Place, PresenceFigures)]
+    total: PresenceFigures
+
+
+@dataclass
 class FeedbackGroup:
-    """Answers for one place (or all, place None) in one period; figures only from 5 up."""
+    """Answers for one place (or all, place None) in one period; figures only from 5 up.
+    `municipality` is the place's when the promise has several signatories, else None."""
 
     place: object
     period: Period
     responses: int
 
-    def __init__(self, place, period, figures):
+    def __init__(self, place, period, figures, municipality=None):
         self.place, self.period, self.responses = place, period, figures.responses
+        self.municipality = municipality
         self._figures = figures
         self.withheld = False  # hidden too, so that a small group can't be worked out
+
+    @property
+    def row(self):
+        """The group's row in its table: the place's key, None for all places."""
+        return None if self.place is None else place_key(self.place)
 
     @property
     def small(self) -> bool:
@@ -149,6 +168,26 @@ class PromiseFollowup:
     last_updated: datetime | None
     you_said: list = field(default_factory=list)  # [YouSaid] per tertial: themes, replies
     response_times: list = field(default_factory=list)  # [(Period, ResponseTimes)] per tertial
+    signatories: list = field(default_factory=list)  # [Signatory]: one unnamed unless shared
+
+    @property
+    def shared(self) -> bool:
+        """Signed by several municipalities: each one's figures are shown apart."""
+        return any(s.municipality is not None for s in self.signatories)
+
+    def feedback_apart(self, period: Period) -> list[tuple[object, list]]:
+        """The answers of `period` per place, as [(municipality, [FeedbackGroup])]: one group
+        per signatory when shared, else one with municipality None. The total is not in it."""
+        groups = [g for g in self.feedback if g.period.key == period.key and g.place is not None]
+        return [
+            (s.municipality, [g for g in groups if g.municipality is s.municipality])
+            for s in self.signatories
+        ]
+
+    def feedback_total(self, period: Period) -> FeedbackGroup | None:
+        return next(
+            (g for g in self.feedback if g.period.key == period.key and g.place is None), None
+        )
 
     @property
     def in_force(self) -> bool:
@@ -213,12 +252,12 @@ def activity_followup(activity, promise: Period, period: Period, tertials: list,
     through = published_through(activity, period, today, public)
     preliminary = not public and activity.publish == "after_tertial" and not period.closed(today)
     if activity.measure == "presence":
-        total, per_tertial = presence
+        total, per_tertial, apart = presence
         return ActivityFollowup(
             activity, _float(total.held_reported),
             [(t, _float(f.held_reported)) for t, f in per_tertial],
             through=through, preliminary=preliminary, presence=total,
-            presence_tertials=per_tertial,
+            presence_tertials=per_tertial, presence_apart=apart,
         )  # fmt: skip
     published = [e for e in entries if e.day <= today and visible(activity, e.day, today, public)]
     shown = [e for e in published if period.holds(e.day)]
@@ -240,36 +279,53 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def presence_between(session, period: Period, tertials, tz, now) -> tuple:
-    """Presence in `period`, and per tertial: (total, [(Period, PresenceFigures)])."""
-    places = store.presence_places(session)
+def presence_between(session, period: Period, tertials, tz, now, groups: list) -> tuple:
+    """Presence in `period`, per tertial, and per signatory of a shared promise:
+    (total, [(Period, PresenceFigures)], [SignatoryPresence])."""
+    places = [p for s in groups for p in s.presence_places]
     start, end = period_bounds(period.first_day, period.last_day, tz)
-    total = presence_figures(session, places, start, end, now)[1]
+    per_place, total = presence_figures(session, places, start, end, now)
     per_tertial = []
     for t in tertials:
         t_start, t_end = period_bounds(t.first_day, t.last_day, tz)
         per_tertial.append((t, presence_figures(session, places, t_start, t_end, now)[1]))
-    return total, per_tertial
+    return total, per_tertial, presence_apart(groups, per_place)
 
 
-def feedback_groups(session, periods, tz) -> list[FeedbackGroup]:
-    """Answers per period: each place, then all places together."""
-    places = store.all_places(session)
-    groups = []
+def presence_apart(groups: list[Signatory], per_place: dict) -> list[SignatoryPresence]:
+    """Each signatory's presence per place (its presence places, and any other place where
+    it had a slot), when the promise has several; else nothing."""
+    out = []
+    for s in groups:
+        if s.municipality is None:
+            return []
+        rows = [(p, per_place[place_key(p)]) for p in s.places if place_key(p) in per_place]
+        total = PresenceFigures()
+        for _place, figures in rows:
+            total.merge(figures)
+        out.append(SignatoryPresence(s.municipality, rows, total))
+    return out
+
+
+def feedback_groups(session, periods, tz, groups: list[Signatory]) -> list[FeedbackGroup]:
+    """Answers per period: each place (of each signatory in turn), then all places."""
+    places = [p for s in groups for p in s.places]
+    out = []
     for p in periods:
         start, end = period_bounds(p.first_day, p.last_day, tz)
         per_place, total = feedback_figures(session, places, start, end)
-        groups += [FeedbackGroup(place, p, per_place[place.slug]) for place in places]
-        groups.append(FeedbackGroup(None, p, total))
-    return withhold_derivable(groups)
+        out += [FeedbackGroup(place, p, per_place[place_key(place)], s.municipality)
+                for s in groups for place in s.places]  # fmt: skip
+        out.append(FeedbackGroup(None, p, total))
+    return withhold_derivable(out)
 
 
 def _lines(groups) -> list[tuple[list, FeedbackGroup]]:
     """Every sum a reader can use: the places of a period add up to all places, and the
     tertials of a place (or of all places) add up to a longer period that holds them."""
-    cell = {(g.place.slug if g.place else None, g.period.key): g for g in groups}
+    cell = {(g.row, g.period.key): g for g in groups}
     periods = list({g.period.key: g.period for g in groups}.values())
-    rows = list(dict.fromkeys(g.place.slug if g.place else None for g in groups))
+    rows = list(dict.fromkeys(g.row for g in groups))
     lines = []
     for p in periods:
         parts = [cell[(row, p.key)] for row in rows if row is not None and (row, p.key) in cell]
@@ -342,7 +398,8 @@ def _followup(session, promise, tz, now, period, public) -> PromiseFollowup:
     tertials = period.tertials(today)
     activities = [a for c in promise.commitments for a in c.activities]
     entries = entries_by_activity(session, [a.id for a in activities])
-    presence = presence_between(session, period, tertials, tz, now)
+    groups = signatories(session, promise)
+    presence = presence_between(session, period, tertials, tz, now, groups)
     commitments = [
         (c, [activity_followup(a, promise_days, period, tertials, entries.get(a.id, []), today,
                                public, presence)
@@ -366,10 +423,11 @@ def _followup(session, promise, tz, now, period, public) -> PromiseFollowup:
         public=public,
         tertials=tertials,
         commitments=commitments,
-        feedback=feedback_groups(session, tertials, tz),
+        feedback=feedback_groups(session, tertials, tz, groups),
         last_updated=_last_updated(session, period, pairs, today, public, tz, now),
         you_said=you_said,
         response_times=response_times(session, tertials, bounds),
+        signatories=groups,
     )
 
 
@@ -379,9 +437,9 @@ def board_report(session, promise: Promise, period: Period, tz: ZoneInfo, now: d
     (staff-only activities marked, running after_tertial figures preliminary), and beside the
     answers per tertial, the period's as a whole when it spans several tertials. `public`:
     the same report as the website publishes it, without staff-only activities."""
-    report = promise_followup(session, promise, tz, now, period=period, public=public)
-    if len(report.tertials) > 1:
-        report.feedback = withhold_derivable(
-            report.feedback + feedback_groups(session, [period], tz)
-        )
+    with signatories_of(session, promise):
+        report = _followup(session, promise, tz, now, period, public)
+        if len(report.tertials) > 1:
+            whole_period = feedback_groups(session, [period], tz, report.signatories)
+            report.feedback = withhold_derivable(report.feedback + whole_period)
     return report

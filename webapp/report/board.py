@@ -48,14 +48,19 @@ def _row_label(report, item, t) -> str:
     return t.label(_)
 
 
-def _presence_tables(report, item, title) -> list[Table]:
-    columns = presence_columns()
-    header = (_("Period"), *(label for _name, label in columns), _("Timmar som blev av"),
-              _("Planerade timmar"))  # fmt: skip
+def _presence_row(label, f) -> tuple:
+    """A row of presence figures: every slot state counted, then the hours."""
+    return (label, *(getattr(f, name) for name, _label in presence_columns()),
+            _hours(f.held_minutes), _hours(f.planned_minutes))  # fmt: skip
 
-    def row(label, f):
-        return (label, *(getattr(f, name) for name, _label in columns), _hours(f.held_minutes),
-                _hours(f.planned_minutes))  # fmt: skip
+
+def _presence_header(first: str) -> tuple:
+    return (first, *(label for _name, label in presence_columns()), _("Timmar som blev av"),
+            _("Planerade timmar"))  # fmt: skip
+
+
+def _presence_tables(report, item, title, lang) -> list[Table]:
+    header, row = _presence_header(_("Period")), _presence_row
 
     period, whole = report.period, period_name(report.period)
     if period.kind == "tertial":
@@ -68,6 +73,7 @@ def _presence_tables(report, item, title) -> list[Table]:
                   tuple(row(t.label(_), f) for t, f in item.presence_tertials), 2),
             Table(_titled(title, _("summa")), header, (*years, row(whole, item.presence))),
         ]  # fmt: skip
+    tables += _presence_apart(item, title, lang)
     for reasons, heading in (
         (item.presence.cancel_reasons, _("Orsaker till inställda tillfällen")),
         (item.presence.not_held_reasons, _("Orsaker till att tillfällen inte blev av")),
@@ -77,6 +83,20 @@ def _presence_tables(report, item, title) -> list[Table]:
             rows = tuple((text or none, n) for text, n in sorted(reasons.items()))
             tables.append(Table(heading, (_("Orsak"), _("Tillfällen")), rows))
     return tables
+
+
+def _presence_apart(item, title, lang) -> list[Table]:
+    """A promise several municipalities signed: each one's presence per place, and its
+    total; nothing for a promise of one."""
+    header, row = _presence_header(_("Plats")), _presence_row
+
+    return [
+        Table(_titled(title, _("%(municipality)s, per plats",
+                               municipality=s.municipality.text("name", lang))), header,
+              (*(row(p.text("name", lang), f) for p, f in s.places),
+               row(_("Hela kommunen"), s.total)))
+        for s in item.presence_apart
+    ]  # fmt: skip
 
 
 def _goal(report, goal, title) -> Table:
@@ -108,7 +128,7 @@ def _activity_section(report, item, lang) -> tuple[list, list]:
     title = a.text("title", lang)
     facts = _facts(item, title)
     if a.measure == "presence":
-        return [facts], _presence_tables(report, item, title)
+        return [facts], _presence_tables(report, item, title, lang)
     if a.measure == "status":
         notes = [f"{u.day.isoformat()}: {u.note}" for u in reversed(item.updates)]
         return [facts, *(notes or [_("Inga uppdateringar under perioden.")])], []
@@ -142,17 +162,21 @@ def _summary(report, lang) -> Table:
 
 
 def _feedback_table(report) -> Table:
-    rows = []
+    """Answers per place and period; a promise several signed names each place's
+    municipality in a column of its own."""
+    lang, rows = page_lang(), []
     for g in report.feedback:
-        place = g.place.text("name", page_lang()) if g.place else _("Alla platser")
+        place = g.place.text("name", lang) if g.place else _("Alla platser")
+        town = (g.municipality.text("name", lang) if g.municipality else None,)
+        where = (*(town if report.shared else ()), place)
         if g.shown:
-            rows.append((g.period.label(_), place, g.responses, g.mean("safety"),
+            rows.append((g.period.label(_), *where, g.responses, g.mean("safety"),
                          g.mean("reach_ease")))  # fmt: skip
         else:
             hidden = _("färre än 5") if g.small else _("visas inte")
-            rows.append((g.period.label(_), place, hidden, None, None))
-    header = (_("Period"), _("Plats"), _("Svar"), _("Trygghet, medel (1–5)"),
-              _("Lätt att nå polisen, medel (1–5)"))  # fmt: skip
+            rows.append((g.period.label(_), *where, hidden, None, None))
+    header = (_("Period"), *((_("Kommun"),) if report.shared else ()), _("Plats"), _("Svar"),
+              _("Trygghet, medel (1–5)"), _("Lätt att nå polisen, medel (1–5)"))  # fmt: skip
     return Table(_("Svar per plats och tertial"), header, tuple(rows))
 
 

@@ -75,14 +75,14 @@ def report_rows(report: FollowupReport, tz: ZoneInfo, locale: str):
     generated = report.generated_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     yield ("period", "", "generated_at", "", generated)
     for place in report.presence_places:
-        yield from _presence_rows(place.slug, report.presence[place.slug], locale)
+        yield from _presence_rows(place.slug, report.presence_at(place), locale)
     yield from _presence_rows(TOTAL, report.presence_total, locale)
     yield from _office_rows(report, locale)
     for place in report.feedback_places:
-        yield from _feedback_rows(place.slug, report.feedback[place.slug], locale)
+        yield from _feedback_rows(place.slug, report.feedback_at(place), locale)
     yield from _feedback_rows(TOTAL, report.feedback_total, locale)
     for place in report.feedback_places:
-        yield ("scans", place.slug, "scans", "", report.scans[place.slug])
+        yield ("scans", place.slug, "scans", "", report.scans_at(place))
     yield ("scans", TOTAL, "scans", "", report.scans_total)
 
 

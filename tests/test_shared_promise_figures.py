@@ -1,0 +1,266 @@
+"""A promise two municipalities signed, both with a place called "torget": its follow-up
+counts every municipality's presence per (municipality, place), never one merged "torget",
+and the public page (HTML parsed), the API (JSON), the board's workbook (openpyxl) and its
+PDF (read back through the structure tree) hold the same figures, which add up to the
+promise's total. The answers table keeps each municipality's places apart and no hidden
+group can be solved for from the sums shown.
+
+Everything is rendered once for the module (the PDF is the slow part) and asserted on."""
+
+import io
+import shutil
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import delete, select
+
+from tests.conftest import make_app
+from tests.support import tagged_pdf
+from tests.support.html import soup
+from tests.support.staff import staff_client
+from tests.test_feedback_suppression import derivable
+from tests.test_police_area_data import load_test_area
+from webapp.database import writing
+from webapp.extensions import db
+from webapp.feedback.service import Answers, submit_feedback
+from webapp.models import Municipality, Place, PresenceSlot, working_at
+
+TZ = ZoneInfo("Europe/Stockholm")
+KEY = "gemensamt-2027-2028"
+PINNED = datetime(2027, 5, 20, 10, 0, tzinfo=UTC)  # T1 2027 has closed, T2 is running
+COLUMNS = ("planned", "held", "not_held", "cancelled", "unreported", "upcoming")
+NAMES = {"savsjo": "Sävsjö kommun", "vastby": "Västby kommun"}
+
+# (municipality, place, start in UTC, hours, what happened): the only slots in these tests.
+SLOTS = [
+    ("savsjo", "torget", datetime(2027, 2, 5, 12, tzinfo=UTC), 1, {"held": True}),
+    ("savsjo", "torget", datetime(2027, 3, 5, 12, tzinfo=UTC), 1, {"held": True}),
+    ("savsjo", "torget", datetime(2027, 4, 2, 12, tzinfo=UTC), 1,
+     {"status": "cancelled", "note": "Sjukdom"}),
+    ("savsjo", "resecentrum", datetime(2027, 3, 10, 15, tzinfo=UTC), 2, {"held": True}),
+    ("vastby", "torget", datetime(2027, 2, 6, 10, tzinfo=UTC), 2, {"held": True}),
+    ("vastby", "torget", datetime(2027, 3, 6, 10, tzinfo=UTC), 1,
+     {"held": False, "outcome_reason": "Larm"}),
+    ("vastby", "torget", datetime(2027, 5, 8, 10, tzinfo=UTC), 1, {}),  # passed, unreported
+    ("vastby", "hamnen", datetime(2027, 2, 10, 16, tzinfo=UTC), 1, {"held": True}),
+    ("vastby", "hamnen", datetime(2027, 6, 2, 15, tzinfo=UTC), 1, {}),  # still to come
+]  # fmt: skip
+# (municipality, place) -> answers in T1 2027: Västby's torget is the one small group.
+ANSWERS = {
+    ("savsjo", "poliskontoret"): 5,
+    ("savsjo", "torget"): 6,
+    ("savsjo", "resecentrum"): 8,
+    ("savsjo", "biblioteket"): 9,
+    ("vastby", "polishuset"): 10,
+    ("vastby", "torget"): 3,
+    ("vastby", "hamnen"): 7,
+}
+
+
+def tally(rows) -> tuple:
+    """(planned, held, not held, cancelled, unreported, upcoming, held h, planned h) of SLOTS
+    rows, counted here at the pinned time."""
+    out = Counter()
+    for _town, _place, start, hours, o in rows:
+        out["planned"] += 1
+        state = ("cancelled" if o.get("status") == "cancelled" else "held" if o.get("held")
+                 else "not_held" if o.get("held") is False
+                 else "unreported" if start + timedelta(hours=hours) <= PINNED else "upcoming")  # fmt: skip
+        out[state] += 1
+        out["held_h"] += hours if state == "held" else 0
+        out["planned_h"] += hours if state != "cancelled" else 0
+    return (*(out[c] for c in COLUMNS), out["held_h"], out["planned_h"])
+
+
+EXPECTED = {  # (municipality, place) -> tally, for every presence place of both
+    (town, slug): tally([r for r in SLOTS if r[:2] == (town, slug)])
+    for town, slug in [("savsjo", "torget"), ("savsjo", "resecentrum"),
+                       ("savsjo", "biblioteket"), ("vastby", "torget"), ("vastby", "hamnen")]
+}  # fmt: skip
+TOTAL = tally(SLOTS)
+
+
+def _place(town: str, slug: str) -> Place:
+    return db.session.scalar(
+        select(Place).join(Municipality, Place.municipality_id == Municipality.id)
+        .where(Municipality.slug == town, Place.slug == slug)
+    )  # fmt: skip
+
+
+def _arrange():
+    load_test_area()
+    db.session.execute(delete(PresenceSlot))
+    for town, slug, starts, hours, outcome in SLOTS:
+        db.session.add(PresenceSlot(
+            place_id=_place(town, slug).id, starts_at=starts,
+            ends_at=starts + timedelta(hours=hours), created_at=starts - timedelta(days=30),
+            updated_at=starts, **outcome,
+        ))  # fmt: skip
+    for (town, slug), count in ANSWERS.items():
+        for n in range(count):
+            submit_feedback(db.session, place=_place(town, slug), poster=None,
+                            answers=Answers(safety=4), lang="sv",
+                            now=datetime(2027, 2, 1 + n, 9, tzinfo=UTC))  # fmt: skip
+    db.session.commit()
+
+
+@pytest.fixture(scope="module")
+def outputs(sqlite_template, tmp_path_factory):
+    """Every surface of the shared promise, rendered once."""
+    path = tmp_path_factory.mktemp("shared") / "narvaro.db"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}", NOW=PINNED)
+    with app.app_context():
+        working_at(db.session, PINNED)
+        with writing():
+            _arrange()
+        client, staff = app.test_client(), staff_client(app, "municipality")
+        query = f"/sv/staff/promises/{KEY}/report"
+        yield {
+            "page": soup(client.get(f"/sv/promises/{KEY}")),
+            "other_page": soup(client.get(f"/vastby/sv/promises/{KEY}")),
+            "api": client.get(f"/api/v1/promises/{KEY}").get_json(),
+            "other_api": client.get(f"/vastby/api/v1/promises/{KEY}").get_json(),
+            "book": load_workbook(io.BytesIO(staff.get(f"{query}.xlsx?period=all").data)),
+            "pdf": tagged_pdf.read(staff.get(f"{query}.pdf?period=all").data).tables(),
+            "municipalities": {m.slug: m.id for m in db.session.scalars(select(Municipality))},
+        }
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ".").replace("\u2212", "-"))
+
+
+def _page_figures(page) -> dict:
+    out = {}
+    for town in NAMES:
+        table = page.find(id=f"presence-{town}")
+        for tr in table.select("tbody tr"):
+            out[(town, tr["data-place"])] = tuple(_number(td.get_text()) for td in tr("td"))
+        out[(town, None)] = tuple(_number(td.get_text()) for td in table.select_one("tfoot tr")("td"))
+    return out
+
+
+def test_the_page_shows_each_municipalitys_places_apart(outputs):
+    page = outputs["page"]
+    figures = _page_figures(page)
+    captions = [page.find(id=f"presence-{t}").caption.get_text(strip=True) for t in NAMES]
+    total = tuple(_number(td.get_text()) for td in page.select_one("#presence-total")("td"))
+
+    assert captions == [f"Polisens närvaro per plats: {name}" for name in NAMES.values()]
+    assert {k: v for k, v in figures.items() if k[1]} == EXPECTED
+    for town in NAMES:
+        own = [v for (t, p), v in EXPECTED.items() if t == town]
+        assert figures[(town, None)] == tuple(map(sum, zip(*own, strict=True)))
+    assert total == TOTAL == tuple(map(sum, zip(*EXPECTED.values(), strict=True)))
+    assert _page_figures(outputs["other_page"]) == figures  # the same on Västby's site
+
+
+def test_the_api_holds_the_same_figures_per_municipality_and_place(outputs):
+    activity = next(a for a in outputs["api"]["activities"] if a["measure"] == "presence")
+    fields = (*COLUMNS, "held_hours", "planned_hours")
+    by_place = {
+        (m["municipality"], p["place"]): tuple(p["presence"][f] for f in fields)
+        for m in activity["presence_by_municipality"] for p in m["places"]
+    }  # fmt: skip
+
+    assert [m["municipality"] for m in activity["presence_by_municipality"]] == list(NAMES)
+    assert [m["name"] for m in activity["presence_by_municipality"]] == list(NAMES.values())
+    assert by_place == EXPECTED
+    assert tuple(activity["presence"][f] for f in fields) == TOTAL
+    assert outputs["other_api"] == outputs["api"]
+
+
+def test_the_workbook_holds_the_same_figures_per_municipality_and_place(outputs):
+    rows = [tuple(r) for r in outputs["book"]["Löfte 1"].iter_rows(values_only=True)]
+    firsts = [r[0] for r in rows]
+    for town, name in NAMES.items():
+        title = next(t for t in firsts if t and t.endswith(f": {name}, per plats"))
+        start = firsts.index(title) + 2
+        body = rows[start:firsts.index(None, start) if None in firsts[start:] else None]
+        places = {p.text("name", "sv"): p.slug for p in _places(outputs, town)}
+        found = {(town, places[r[0]]): tuple(r[1:9]) for r in body[:-1]}
+
+        assert body[-1][0] == "Hela kommunen"
+        assert found == {k: v for k, v in EXPECTED.items() if k[0] == town}
+        assert tuple(body[-1][1:9]) == tuple(map(sum, zip(*found.values(), strict=True)))
+
+
+def _places(outputs, town):
+    return db.session.scalars(
+        select(Place).where(Place.municipality_id == outputs["municipalities"][town])
+    ).all()
+
+
+def test_the_pdf_holds_the_same_figures_per_municipality_and_place(outputs):
+    tables = outputs["pdf"]
+    summed = [0] * len(TOTAL)
+    for town, name in NAMES.items():
+        title = next(t for t in tables if t and t.endswith(f": {name}, per plats"))
+        header, *body = tables[title]
+        places = {p.text("name", "sv"): p.slug for p in _places(outputs, town)}
+        found = {(town, places[r[0]]): tuple(map(_number, r[1:])) for r in body[:-1]}
+
+        assert header[0] == "Plats"
+        assert found == {k: v for k, v in EXPECTED.items() if k[0] == town}
+        assert body[-1][0] == "Hela kommunen"
+        summed = [a + _number(b) for a, b in zip(summed, body[-1][1:], strict=True)]
+    assert tuple(summed) == TOTAL
+
+
+def _answers(page, tertial="2027-T1") -> tuple[dict, list]:
+    """{(municipality heading, place): text} of the answers table, and its headings."""
+    table = page.find(id=f"feedback-{tertial}")
+    out, headings = {}, []
+    for body in table("tbody"):
+        heading = body.select_one("th[scope=rowgroup]")
+        town = heading.get_text(strip=True) if heading else None
+        headings.append(town)
+        for tr in body("tr"):
+            if tr.td is not None:
+                out[(town, tr.th.get_text(strip=True))] = tr.td.get_text(strip=True)
+    return out, headings
+
+
+def test_the_answers_keep_each_municipalitys_torget_apart_and_cannot_be_solved(outputs):
+    cells, headings = _answers(outputs["page"])
+    shown = {key for key, text in cells.items() if text.isdigit()}
+    places = [key for key in cells if key[0] is not None]
+
+    assert headings == [*NAMES.values(), None]
+    assert cells[("Sävsjö kommun", "Torget")] == "6"
+    assert cells[("Västby kommun", "Västby torg")] == "färre än 5"
+    assert cells[("Västby kommun", "Hamnen")] == "7"
+    assert cells[("Sävsjö kommun", "Poliskontoret i Sävsjö")] == "visas inte"  # the smallest shown
+    assert cells[(None, "Alla platser")] == str(sum(ANSWERS.values()))
+    assert derivable(cells, shown, [(places, (None, "Alla platser"))]) == set()
+
+
+def test_the_board_answers_table_names_each_places_municipality_and_cannot_be_solved(outputs):
+    rows = [tuple(r) for r in outputs["book"]["Synpunkter"].iter_rows(values_only=True)]
+    start = [r[0] for r in rows].index("Svar per plats och tertial") + 1
+    header, *body = rows[start : [r[0] for r in rows].index(None, start)]
+    cells = {((town, place), period): value for period, town, place, value, *_ in body}
+    shown = {key for key, value in cells.items() if isinstance(value, int)}
+    periods = list(dict.fromkeys(period for _row, period in cells))
+    tertials, whole = periods[:-1], periods[-1]
+    places = list(dict.fromkeys(row for row, _p in cells if row[0] is not None))
+    everywhere = (None, "Alla platser")
+    sums = [([(p, t) for p in places], (everywhere, t)) for t in periods]
+    sums += [([(p, t) for t in tertials], (p, whole)) for p in [*places, everywhere]]
+
+    assert header[:4] == ("Period", "Kommun", "Plats", "Svar")
+    assert (tertials, whole) == (["T1 2027", "T2 2027"], "Hela perioden")
+    assert places == [
+        ("Sävsjö kommun", "Poliskontoret i Sävsjö"), ("Sävsjö kommun", "Torget"),
+        ("Sävsjö kommun", "Resecentrum"), ("Sävsjö kommun", "Biblioteket"),
+        ("Västby kommun", "Polishuset i Västby"), ("Västby kommun", "Västby torg"),
+        ("Västby kommun", "Hamnen"),
+    ]  # fmt: skip
+    assert cells[(("Västby kommun", "Västby torg"), "T1 2027")] == "färre än 5"
+    assert derivable(cells, shown, sums) == set()
