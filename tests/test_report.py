@@ -189,7 +189,9 @@ def test_presence_figures_per_place_and_in_total(app):
 
     report = _followup(FIRST, LAST)
 
-    torget, rese, bibl = (report.presence_at(place(s)) for s in ("torget", "resecentrum", "biblioteket"))
+    torget, rese, bibl = (
+        report.presence_at(place(s)) for s in ("torget", "resecentrum", "biblioteket")
+    )
     total = report.presence_total
     assert [p.slug for p in report.presence_places] == ["torget", "resecentrum", "biblioteket"]
     assert (torget.planned, torget.cancelled, torget.held, torget.not_held) == (4, 1, 1, 1)
@@ -240,7 +242,8 @@ def test_feedback_and_scan_figures_per_place(app):
     assert total.safety.mean == pytest.approx(11 / 3)
     assert total.reach_ease.counts == {1: 0, 2: 0, 3: 1, 4: 1, 5: 1}
     assert total.reach_ease.mean == 4.0
-    assert report.scans == {"poliskontoret": 0, "torget": 5, "resecentrum": 1, "biblioteket": 0}
+    scans = {p.slug: report.scans_at(p) for p in report.feedback_places}
+    assert scans == {"poliskontoret": 0, "torget": 5, "resecentrum": 1, "biblioteket": 0}
     assert report.scans_total == 6
 
 

@@ -10,7 +10,7 @@ Everything is rendered once for the module (the PDF is the slow part) and assert
 import io
 import shutil
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -66,9 +66,10 @@ def tally(rows) -> tuple:
     out = Counter()
     for _town, _place, start, hours, o in rows:
         out["planned"] += 1
+        passed = start + timedelta(hours=hours) <= PINNED
         state = ("cancelled" if o.get("status") == "cancelled" else "held" if o.get("held")
                  else "not_held" if o.get("held") is False
-                 else "unreported" if start + timedelta(hours=hours) <= PINNED else "upcoming")  # fmt: skip
+                 else "unreported" if passed else "upcoming")  # fmt: skip
         out[state] += 1
         out["held_h"] += hours if state == "held" else 0
         out["planned_h"] += hours if state != "cancelled" else 0
@@ -142,7 +143,9 @@ def _page_figures(page) -> dict:
         table = page.find(id=f"presence-{town}")
         for tr in table.select("tbody tr"):
             out[(town, tr["data-place"])] = tuple(_number(td.get_text()) for td in tr("td"))
-        out[(town, None)] = tuple(_number(td.get_text()) for td in table.select_one("tfoot tr")("td"))
+        out[(town, None)] = tuple(
+            _number(td.get_text()) for td in table.select_one("tfoot tr")("td")
+        )
     return out
 
 
@@ -182,7 +185,7 @@ def test_the_workbook_holds_the_same_figures_per_municipality_and_place(outputs)
     for town, name in NAMES.items():
         title = next(t for t in firsts if t and t.endswith(f": {name}, per plats"))
         start = firsts.index(title) + 2
-        body = rows[start:firsts.index(None, start) if None in firsts[start:] else None]
+        body = rows[start : firsts.index(None, start) if None in firsts[start:] else None]
         places = {p.text("name", "sv"): p.slug for p in _places(outputs, town)}
         found = {(town, places[r[0]]): tuple(r[1:9]) for r in body[:-1]}
 

@@ -263,8 +263,10 @@ def followup_report(session, first_day: date, last_day: date, tz: ZoneInfo, now:
         presence=presence,
         presence_total=presence_total,
         office=office_figures(session, first_day, last_day, tz, locale, municipality=municipality),
-        feedback_places=[*all_places,
-                         *(p for p in extra if place_key(p) in feedback or place_key(p) in scans)],
+        feedback_places=[
+            *all_places,
+            *(p for p in extra if place_key(p) in feedback or place_key(p) in scans),
+        ],
         feedback=feedback,
         feedback_total=feedback_total,
         scans=scans,
