@@ -25,6 +25,7 @@ from tests.test_feedback_suppression import derivable
 from tests.test_police_area_data import load_test_area
 from webapp.database import writing
 from webapp.extensions import db
+from webapp.feedback import cases
 from webapp.feedback.service import Answers, submit_feedback
 from webapp.models import Municipality, Place, PresenceSlot, working_at
 
@@ -58,6 +59,9 @@ ANSWERS = {
     ("vastby", "torget"): 3,
     ("vastby", "hamnen"): 7,
 }
+HANDLED_AFTER = {("savsjo", "torget"): 2, ("vastby", "hamnen"): 20}  # days, every T1 answer
+# In T2 2027, still running: Västby has fewer than 5, so Sävsjö's are withheld beside them.
+T2_ANSWERS = {("savsjo", "torget"): 6, ("vastby", "hamnen"): 2}
 
 
 def tally(rows) -> tuple:
@@ -102,9 +106,17 @@ def _arrange():
         ))  # fmt: skip
     for (town, slug), count in ANSWERS.items():
         for n in range(count):
+            received = datetime(2027, 2, 1 + n, 9, tzinfo=UTC)
+            item = submit_feedback(db.session, place=_place(town, slug), poster=None,
+                                   answers=Answers(safety=4), lang="sv", now=received)  # fmt: skip
+            if (town, slug) in HANDLED_AFTER:
+                days = timedelta(days=HANDLED_AFTER[(town, slug)])
+                cases.set_state(db.session, item, "handled", actor=None, now=received + days)
+    for (town, slug), count in T2_ANSWERS.items():
+        for n in range(count):
             submit_feedback(db.session, place=_place(town, slug), poster=None,
                             answers=Answers(safety=4), lang="sv",
-                            now=datetime(2027, 2, 1 + n, 9, tzinfo=UTC))  # fmt: skip
+                            now=datetime(2027, 5, 2 + n, 9, tzinfo=UTC))  # fmt: skip
     db.session.commit()
 
 
@@ -267,3 +279,58 @@ def test_the_board_answers_table_names_each_places_municipality_and_cannot_be_so
     ]  # fmt: skip
     assert cells[(("Västby kommun", "Västby torg"), "T1 2027")] == "färre än 5"
     assert derivable(cells, shown, sums) == set()
+
+
+# (received, handled, handled within 14 days, median days) in T1 2027, counted from the
+# arrangement above: Sävsjö's torget answered in 2 days, Västby's hamnen in 20.
+T1_TIMES = {
+    "savsjo": (28, 6, 6, 2.0),
+    "vastby": (20, 7, 0, 20.0),
+    None: (48, 13, 6, 20.0),
+}
+
+
+def _times_cells(tr) -> tuple:
+    texts = [td.get_text(strip=True) for td in tr("td")]
+    if len(texts) != 4:
+        return texts[0]  # "färre än 5" or "visas inte"
+    return tuple(None if t == "–" else _number(t) for t in texts)
+
+
+def test_response_times_are_shown_per_municipality_and_cannot_be_solved(outputs):
+    page = outputs["page"]
+    t1 = {town: _times_cells(page.find(id=f"response-times-{town}-2027-T1")) for town in NAMES}
+    t2 = {town: _times_cells(page.find(id=f"response-times-{town}-2027-T2")) for town in NAMES}
+    total_t2 = _times_cells(page.find(id="response-times-2027-T2"))
+    cells = {**t2, None: total_t2}
+
+    assert t1 | {None: _times_cells(page.find(id="response-times-2027-T1"))} == T1_TIMES
+    assert t2 == {"vastby": "färre än 5", "savsjo": "visas inte"}
+    assert total_t2[0] == sum(T2_ANSWERS.values())
+    shown = {key for key, value in cells.items() if isinstance(value, tuple)}
+    assert derivable(cells, shown, [(list(NAMES), None)]) == set()
+
+
+def test_the_api_and_the_workbook_give_the_same_response_times_per_municipality(outputs):
+    apart = {m["municipality"]: {r["tertial"]: r for r in m["response_times"]}
+             for m in outputs["api"]["response_times_by_municipality"]}  # fmt: skip
+    fields = ("received", "handled", "handled_within_14_days", "median_days_to_handled")
+    rows = [tuple(r) for r in outputs["book"]["Synpunkter"].iter_rows(values_only=True)]
+    start = [r[0] for r in rows].index("Hur snabbt synpunkterna hanteras") + 1
+    header, *body = rows[start:]
+    book = {(r[0], r[1]): r[2:6] for r in body if r[0]}
+
+    assert {town: tuple(apart[town]["2027-T1"][f] for f in fields) for town in NAMES} == {
+        town: T1_TIMES[town] for town in NAMES
+    }
+    assert (apart["vastby"]["2027-T2"]["fewer_than_5"], apart["savsjo"]["2027-T2"]["withheld"]) == (
+        True, True
+    )  # fmt: skip
+    assert apart["savsjo"]["2027-T2"]["received"] is None
+    assert header[:3] == ("Tertial", "Kommun", "Inkomna")
+    assert {town: book[("T1 2027", name)] for town, name in NAMES.items()} == {
+        town: T1_TIMES[town] for town in NAMES
+    }
+    assert book[("T1 2027", "Totalt")] == T1_TIMES[None]
+    assert book[("T2 2027", "Sävsjö kommun")][0] == "visas inte"
+    assert book[("T2 2027", "Västby kommun")][0] == "färre än 5"

@@ -310,7 +310,38 @@ SCHEMAS |= {
             "commitments": {"type": "array", "items": {"type": "string"}},
             "activities": {"type": "array", "items": _ref("PromiseActivity")},
             "response_times": {"type": "array", "items": _ref("PromiseResponseTimes")},
+            "response_times_by_municipality": {
+                "type": "array",
+                "items": _ref("PromiseMunicipalityResponseTimes"),
+                "description": "A promise several municipalities signed: each one's response"
+                " times per tertial. Empty for a promise of one municipality",
+            },
         }
+    ),
+    "PromiseMunicipalityResponseTimes": _object(
+        {
+            "municipality": {"type": "string", "description": "The municipality's slug"},
+            "name": {"type": "string"},
+            "response_times": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "tertial": {"type": "string", "pattern": "^[0-9]{4}-T[123]$"},
+                        "fewer_than_5": {"type": "boolean"},
+                        "withheld": {
+                            "type": "boolean",
+                            "description": "Withheld (null figures) so that a municipality"
+                            " with fewer than 5 cannot be worked out from the total",
+                        },
+                        "received": _nullable({"type": "integer"}),
+                        "handled": _nullable({"type": "integer"}),
+                        "handled_within_14_days": _nullable({"type": "integer"}),
+                        "median_days_to_handled": NUMBER,
+                    }
+                ),
+            },
+        },
+        "One signatory's response times per tertial",
     ),
     "Promises": _object({"promises": {"type": "array", "items": _ref("Promise")}}),
     "Municipality": _object(

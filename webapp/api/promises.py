@@ -95,6 +95,28 @@ def response_times(followup) -> list:
     ]
 
 
+def response_times_apart(followup, lang: str) -> list:
+    """A promise several municipalities signed: each one's response times per tertial, under
+    the same suppression as the page; empty for a promise of one municipality."""
+    out = []
+    for s in followup.signatories if followup.shared else ():
+        rows = []
+        for t, st in followup.response_times_of(s.municipality):
+            r, shown = st.times, st.shown
+            rows.append({
+                "tertial": t.key,
+                "fewer_than_5": st.small,
+                "withheld": st.withheld and not st.small,
+                "received": r.received if shown else None,
+                "handled": r.handled if shown else None,
+                "handled_within_14_days": r.handled_within_14_days if shown else None,
+                "median_days_to_handled": r.median_days if shown else None,
+            })  # fmt: skip
+        out.append({"municipality": s.municipality.slug, "name": s.municipality.text("name", lang),
+                    "response_times": rows})  # fmt: skip
+    return out
+
+
 def promise(followup, lang: str) -> dict:
     p = followup.promise
     return {
@@ -113,6 +135,7 @@ def promise(followup, lang: str) -> dict:
             for item in items
         ],
         "response_times": response_times(followup),
+        "response_times_by_municipality": response_times_apart(followup, lang),
     }
 
 

@@ -25,7 +25,12 @@ from webapp.promise.figures import (
 from webapp.promise.periods import Period, tertial_holding, whole
 from webapp.promise.signatories import Signatory, place_key, signatories
 from webapp.promise.targets import Goal, activity_value, goal
-from webapp.promise.you_said import response_times, you_said_we_did
+from webapp.promise.you_said import (
+    SignatoryTimes,
+    response_times,
+    response_times_apart,
+    you_said_we_did,
+)
 from webapp.schedule.slots import STARTED
 
 MIN_GROUP = 5  # answers; a smaller group is shown only as "fewer than 5"
@@ -169,6 +174,7 @@ class PromiseFollowup:
     you_said: list = field(default_factory=list)  # [YouSaid] per tertial: themes, replies
     response_times: list = field(default_factory=list)  # [(Period, ResponseTimes)] per tertial
     signatories: list = field(default_factory=list)  # [Signatory]: one unnamed unless shared
+    response_times_apart: list = field(default_factory=list)  # [(Period, [SignatoryTimes])]
 
     @property
     def shared(self) -> bool:
@@ -183,6 +189,11 @@ class PromiseFollowup:
             (s.municipality, [g for g in groups if g.municipality is s.municipality])
             for s in self.signatories
         ]
+
+    def response_times_of(self, municipality) -> list[tuple[Period, SignatoryTimes]]:
+        """One signatory's response times per tertial, as suppressed."""
+        return [(t, r) for t, rows in self.response_times_apart for r in rows
+                if r.municipality is municipality]  # fmt: skip
 
     def feedback_total(self, period: Period) -> FeedbackGroup | None:
         return next(
@@ -341,10 +352,26 @@ def _lines(groups) -> list[tuple[list, FeedbackGroup]]:
 
 
 def withhold_derivable(groups: list[FeedbackGroup]) -> list[FeedbackGroup]:
-    """Complementary suppression, for every table of answers the public sees: wherever one
-    sum would have exactly one group not shown, the smallest shown part is withheld too, so
-    no small group can be worked out by subtracting the others from the total."""
-    lines = _lines(groups)
+    """Complementary suppression, for every table of answers the public sees."""
+    withhold(_lines(groups))
+    return groups
+
+
+def withhold_times(apart: list, totals: list) -> list:
+    """The same for response times per signatory: in each tertial the signatories add up to
+    the promise's total ([(Period, ResponseTimes)])."""
+    total_of = {period.key: times for period, times in totals}
+    withhold([
+        (rows, SignatoryTimes(None, period, total_of[period.key])) for period, rows in apart
+    ])  # fmt: skip
+    return apart
+
+
+def withhold(lines: list) -> None:
+    """Complementary suppression over `lines` of (parts, total), each with `shown`,
+    `responses` and `withheld`: wherever one sum would have exactly one member not shown,
+    the smallest shown part is withheld too, so no small group can be worked out by
+    subtracting the others from the total."""
     changed = True
     while changed:
         changed = False
@@ -356,7 +383,6 @@ def withhold_derivable(groups: list[FeedbackGroup]) -> list[FeedbackGroup]:
             # The smallest shown place or tertial; the total only when nothing else is left.
             min(candidates, key=lambda g: (g is total, g.responses)).withheld = True
             changed = True
-    return groups
 
 
 def _last_updated(session, period, entries, today, public, tz, now) -> datetime | None:
@@ -412,6 +438,7 @@ def _followup(session, promise, tz, now, period, public) -> PromiseFollowup:
         return period_bounds(p.first_day, p.last_day, tz)
 
     you_said = you_said_we_did(session, tertials, bounds)
+    times = response_times(session, tertials, bounds)
     for y in you_said:  # what changed: the activities' published updates in the tertial
         y.changes = [(item.activity, u) for _c, items in commitments for item in items
                      for u in item.updates if y.period.holds(u.day)]  # fmt: skip
@@ -426,9 +453,12 @@ def _followup(session, promise, tz, now, period, public) -> PromiseFollowup:
         feedback=feedback_groups(session, tertials, tz, groups),
         last_updated=_last_updated(session, period, pairs, today, public, tz, now),
         you_said=you_said,
-        response_times=response_times(session, tertials, bounds),
+        response_times=times,
         signatories=groups,
-    )
+        response_times_apart=withhold_times(response_times_apart(
+            session, tertials, bounds, [s.municipality for s in groups if s.municipality]
+        ), times),
+    )  # fmt: skip
 
 
 def board_report(session, promise: Promise, period: Period, tz: ZoneInfo, now: datetime,

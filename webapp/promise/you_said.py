@@ -96,27 +96,69 @@ class ResponseTimes:
         return self.received < MIN_GROUP
 
 
+@dataclass
+class SignatoryTimes:
+    """One signatory's response times in one tertial, of a promise several signed: shown
+    from MIN_GROUP received, and not when withheld so a small one can't be worked out from
+    the promise's total."""
+
+    municipality: object
+    period: object
+    times: ResponseTimes
+    withheld: bool = False
+
+    @property
+    def responses(self) -> int:
+        return self.times.received
+
+    @property
+    def small(self) -> bool:
+        return self.times.small
+
+    @property
+    def shown(self) -> bool:
+        return not self.small and not self.withheld
+
+
+def _times(rows) -> ResponseTimes:
+    """(created_at, handled_at) rows counted."""
+    waits = [handled - created for created, handled in rows if handled is not None]
+    days = [wait.total_seconds() / 86400 for wait in waits]
+    return ResponseTimes(
+        received=len(rows),
+        handled=len(waits),
+        handled_within_14_days=sum(1 for wait in waits if wait <= WITHIN),
+        median_days=round(median(days), 1) if days else None,
+    )
+
+
+def _received(session, period, bounds) -> list:
+    start, end = bounds(period)
+    return session.execute(
+        select(Feedback.municipality_id, Feedback.created_at, Feedback.handled_at).where(
+            Feedback.created_at >= start, Feedback.created_at < end
+        )
+    ).all()
+
+
 def response_times(session, periods, bounds) -> list:
     """[(period, ResponseTimes)] for feedback received in each period, handled by now."""
+    return [
+        (period, _times([row[1:] for row in _received(session, period, bounds)]))
+        for period in periods
+    ]
+
+
+def response_times_apart(session, periods, bounds, towns) -> list:
+    """[(period, [SignatoryTimes])]: each of `towns` (the municipalities that signed a shared
+    promise) apart, before suppression; nothing without them."""
+    if not towns:
+        return []
     out = []
     for period in periods:
-        start, end = bounds(period)
-        rows = session.execute(
-            select(Feedback.created_at, Feedback.handled_at).where(
-                Feedback.created_at >= start, Feedback.created_at < end
-            )
-        ).all()
-        waits = [handled - created for created, handled in rows if handled is not None]
-        days = [wait.total_seconds() / 86400 for wait in waits]
-        out.append(
-            (
-                period,
-                ResponseTimes(
-                    received=len(rows),
-                    handled=len(waits),
-                    handled_within_14_days=sum(1 for wait in waits if wait <= WITHIN),
-                    median_days=round(median(days), 1) if days else None,
-                ),
-            )
-        )
+        rows = _received(session, period, bounds)
+        out.append((period, [
+            SignatoryTimes(town, period, _times([r[1:] for r in rows if r[0] == town.id]))
+            for town in towns
+        ]))  # fmt: skip
     return out

@@ -180,16 +180,27 @@ def _feedback_table(report) -> Table:
     return Table(_("Svar per plats och tertial"), header, tuple(rows))
 
 
+def _times_row(label, r, hidden=None) -> tuple:
+    if hidden or r.small:
+        return (*label, hidden or _("färre än 5"), None, None, None)
+    return (*label, r.received, r.handled, r.handled_within_14_days, r.median_days)
+
+
 def _response_table(report) -> Table:
-    rows = tuple(
-        (t.label(_), _("färre än 5"), None, None, None)
-        if r.small
-        else (t.label(_), r.received, r.handled, r.handled_within_14_days, r.median_days)
-        for t, r in report.response_times
-    )
-    header = (_("Tertial"), _("Inkomna"), _("Hanterade"), _("Hanterade inom 14 dagar"),
+    """Response times per tertial; a promise several signed has each municipality's rows
+    (suppressed as on the page) before the tertial's total, in a column of its own."""
+    lang, rows = page_lang(), []
+    apart = {t.key: parts for t, parts in report.response_times_apart}
+    for t, r in report.response_times:
+        for st in apart.get(t.key, ()):
+            hidden = None if st.shown or st.small else _("visas inte")
+            rows.append(_times_row((t.label(_), st.municipality.text("name", lang)), st.times,
+                                   hidden))  # fmt: skip
+        rows.append(_times_row((t.label(_), *((_("Totalt"),) if report.shared else ())), r))
+    header = (_("Tertial"), *((_("Kommun"),) if report.shared else ()), _("Inkomna"),
+              _("Hanterade"), _("Hanterade inom 14 dagar"),
               _("Median, dagar till hanterad"))  # fmt: skip
-    return Table(_("Hur snabbt synpunkterna hanteras"), header, rows)
+    return Table(_("Hur snabbt synpunkterna hanteras"), header, tuple(rows))
 
 
 def report_document(report, town, lang) -> ReportDocument:
