@@ -60,6 +60,9 @@ ANSWERS = {
     ("vastby", "hamnen"): 7,
 }
 HANDLED_AFTER = {("savsjo", "torget"): 2, ("vastby", "hamnen"): 20}  # days, every T1 answer
+# Theme "trafik" on every T1 answer at these places. It is each municipality's own theme,
+# named in its own file: Sävsjö's "Trafik", and here Västby's "Trafik och parkering".
+THEMED = {("savsjo", "torget"): 6, ("vastby", "hamnen"): 3}
 # In T2 2027, still running: Västby has fewer than 5, so Sävsjö's are withheld beside them.
 T2_ANSWERS = {("savsjo", "torget"): 6, ("vastby", "hamnen"): 2}
 
@@ -97,6 +100,9 @@ def _place(town: str, slug: str) -> Place:
 
 def _arrange():
     load_test_area()
+    vastby = db.session.scalar(select(Municipality).where(Municipality.slug == "vastby"))
+    themes = [{"key": "trafik", "name": {"sv": "Trafik och parkering"}}]
+    vastby.translations = {**vastby.translations, "feedback_themes": themes}
     db.session.execute(delete(PresenceSlot))
     for town, slug, starts, hours, outcome in SLOTS:
         db.session.add(PresenceSlot(
@@ -109,6 +115,8 @@ def _arrange():
             received = datetime(2027, 2, 1 + n, 9, tzinfo=UTC)
             item = submit_feedback(db.session, place=_place(town, slug), poster=None,
                                    answers=Answers(safety=4), lang="sv", now=received)  # fmt: skip
+            if n < THEMED.get((town, slug), 0):
+                item.theme = "trafik"
             if (town, slug) in HANDLED_AFTER:
                 days = timedelta(days=HANDLED_AFTER[(town, slug)])
                 cases.set_state(db.session, item, "handled", actor=None, now=received + days)
@@ -334,3 +342,16 @@ def test_the_api_and_the_workbook_give_the_same_response_times_per_municipality(
     assert book[("T1 2027", "Totalt")] == T1_TIMES[None]
     assert book[("T2 2027", "Sävsjö kommun")][0] == "visas inte"
     assert book[("T2 2027", "Västby kommun")][0] == "färre än 5"
+
+
+def test_themes_are_each_signatorys_own_and_never_added_up(outputs):
+    page = outputs["page"]
+    tables = {town: page.find(id=f"themes-{town}-2027-T1") for town in NAMES}
+    rows = {town: {tr.th.get_text(strip=True): tr.td.get_text(strip=True)
+                   for tr in t.select("tbody tr")} for town, t in tables.items()}  # fmt: skip
+
+    assert rows == {"savsjo": {"Trafik": "6"}, "vastby": {"Trafik och parkering": "färre än 5"}}
+    assert [t.caption.get_text(strip=True) for t in tables.values()] == [
+        f"Teman, T1 2027: {name}" for name in NAMES.values()
+    ]
+    assert page.find(id="themes-2027-T1") is None  # no count across both: 9 would give 3 away

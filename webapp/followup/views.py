@@ -93,7 +93,7 @@ def promise(lang, key):
     return render_template(
         "followup/promise.html", f=followup, promise=found, charts=charts(followup),
         tz=site.timezone(), reports=tertials_closed(whole(found), today),
-        theme_name=partial(theme_label, themes_of(site.municipality()), lang),
+        theme_name=partial(theme_in, found, lang),
     )  # fmt: skip
 
 
@@ -126,6 +126,14 @@ def published_report(lang, key, period, kind):
     name = f"medborgarlofte-{found.key}-{chosen.key}.{kind}"
     return body, 200, {"Content-Type": REPORT_TYPES[kind],
                        "Content-Disposition": f'inline; filename="{name}"'}  # fmt: skip
+
+
+def theme_in(promise, lang: str, key: str, town=None) -> Markup:
+    """A theme's name as the municipality that signed `promise` names it (`town`, a row or an
+    id: themes are each municipality's own), else as the request's municipality does."""
+    if isinstance(town, int):
+        town = next((m for m in promise.municipalities if m.id == town), None)
+    return theme_label(themes_of(town or site.municipality()), lang, key)
 
 
 def theme_label(themes: dict, lang: str, key: str) -> Markup:

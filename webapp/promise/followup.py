@@ -437,7 +437,8 @@ def _followup(session, promise, tz, now, period, public) -> PromiseFollowup:
     def bounds(p: Period):
         return period_bounds(p.first_day, p.last_day, tz)
 
-    you_said = you_said_we_did(session, tertials, bounds)
+    towns = [s.municipality for s in groups if s.municipality]
+    you_said = you_said_we_did(session, tertials, bounds, towns)
     times = response_times(session, tertials, bounds)
     for y in you_said:  # what changed: the activities' published updates in the tertial
         y.changes = [(item.activity, u) for _c, items in commitments for item in items
@@ -455,9 +456,9 @@ def _followup(session, promise, tz, now, period, public) -> PromiseFollowup:
         you_said=you_said,
         response_times=times,
         signatories=groups,
-        response_times_apart=withhold_times(response_times_apart(
-            session, tertials, bounds, [s.municipality for s in groups if s.municipality]
-        ), times),
+        response_times_apart=withhold_times(
+            response_times_apart(session, tertials, bounds, towns), times
+        ),
     )  # fmt: skip
 
 

@@ -36,10 +36,22 @@ class YouSaid:
     themes: list = field(default_factory=list)
     replies: list = field(default_factory=list)
     changes: list = field(default_factory=list)  # [(PromiseActivity, Update)] in the tertial
+    themes_apart: list = field(default_factory=list)  # [(Municipality, themes)] when shared
 
 
-def you_said_we_did(session, tertials, bounds) -> list[YouSaid]:
-    """Per tertial (`bounds(period)` gives its [start, end)), themes and published replies."""
+def _shown(counts: Counter) -> list:
+    """Shown counts, most raised first; then the small ones in the file's key order, so
+    their order tells nothing about their sizes."""
+    return sorted(
+        ((key, count if count >= MIN_GROUP else None) for key, count in counts.items()),
+        key=lambda pair: (pair[1] is None, -(pair[1] or 0), pair[0]),
+    )
+
+
+def you_said_we_did(session, tertials, bounds, towns=()) -> list[YouSaid]:
+    """Per tertial (`bounds(period)` gives its [start, end)), themes and published replies.
+    `towns`: the municipalities that signed a shared promise, whose themes (each one's own,
+    from its file) are counted apart, never added up across them."""
     out = []
     for period in tertials:
         start, end = bounds(period)
@@ -52,16 +64,13 @@ def you_said_we_did(session, tertials, bounds) -> list[YouSaid]:
                 .order_by(Feedback.created_at, Feedback.id)
             )
         )
-        counts = Counter(row.theme for row in rows if row.theme)
-        # Shown counts, most raised first; then the small ones in the file's key order, so
-        # their order tells nothing about their sizes.
-        themes = sorted(
-            ((key, count if count >= MIN_GROUP else None) for key, count in counts.items()),
-            key=lambda pair: (pair[1] is None, -(pair[1] or 0), pair[0]),
-        )
+        apart = [(town, _shown(Counter(r.theme for r in rows
+                                       if r.theme and r.municipality_id == town.id)))
+                 for town in towns]  # fmt: skip
+        themes = [] if towns else _shown(Counter(row.theme for row in rows if row.theme))
         replies = [_published(row) for row in rows if row.published_at and row.reply]
-        if themes or replies:
-            out.append(YouSaid(period, themes, replies))
+        if themes or replies or any(found for _town, found in apart):
+            out.append(YouSaid(period, themes, replies, themes_apart=apart))
     return out
 
 
