@@ -43,7 +43,7 @@ def shared_server(sqlite_template, tmp_path_factory):
 
 
 def test_the_shared_follow_up_is_accessible_and_reflows(browser, shared_server):
-    """Arabic at 320 px: right to left, the narrowest width; axe once (it is the slow part)."""
+    """Arabic at 320 px: right to left and the narrowest width, checked once."""
     context = browser.new_context(base_url=shared_server, viewport={"width": 320, "height": 800})
     page = context.new_page()
     try:
