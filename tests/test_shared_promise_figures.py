@@ -117,6 +117,8 @@ def _arrange():
                                    answers=Answers(safety=4), lang="sv", now=received)  # fmt: skip
             if n < THEMED.get((town, slug), 0):
                 item.theme = "trafik"
+            if (town, slug, n) == ("vastby", "torget", 0):  # a reply staff chose to publish
+                item.reply, item.published_at = "Vi ser över belysningen.", received
             if (town, slug) in HANDLED_AFTER:
                 days = timedelta(days=HANDLED_AFTER[(town, slug)])
                 cases.set_state(db.session, item, "handled", actor=None, now=received + days)
@@ -355,3 +357,9 @@ def test_themes_are_each_signatorys_own_and_never_added_up(outputs):
         f"Teman, T1 2027: {name}" for name in NAMES.values()
     ]
     assert page.find(id="themes-2027-T1") is None  # no count across both: 9 would give 3 away
+
+
+def test_a_published_reply_names_its_places_municipality(outputs):
+    replies = outputs["page"].select("#you-said .published-reply")
+
+    assert [r.p.strong.get_text(strip=True) for r in replies] == ["Västby kommun: Västby torg"]

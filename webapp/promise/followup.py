@@ -190,6 +190,13 @@ class PromiseFollowup:
             for s in self.signatories
         ]
 
+    def signatory_of(self, place):
+        """The municipality of `place` when the promise is shared (to name it beside the
+        place), else None."""
+        return next((s.municipality for s in self.signatories
+                     if s.municipality is not None and s.municipality.id == place.municipality_id),
+                    None)  # fmt: skip
+
     def response_times_of(self, municipality) -> list[tuple[Period, SignatoryTimes]]:
         """One signatory's response times per tertial, as suppressed."""
         return [(t, r) for t, rows in self.response_times_apart for r in rows
