@@ -363,3 +363,10 @@ def test_a_published_reply_names_its_places_municipality(outputs):
     replies = outputs["page"].select("#you-said .published-reply")
 
     assert [r.p.strong.get_text(strip=True) for r in replies] == ["Västby kommun: Västby torg"]
+
+
+def test_the_board_report_is_for_every_municipality_that_signed(outputs):
+    cover = [r[0] for r in outputs["book"]["Rapport"].iter_rows(values_only=True)]
+
+    assert cover[1] == "Sävsjö kommun och Västby kommun"
+    assert outputs["book"].properties.creator == "Sävsjö kommun och Västby kommun"

@@ -2,6 +2,7 @@
 (webapp.promise.followup.board_report) as a ReportDocument in the page's language, which the
 pure builders write out as PDF or .xlsx."""
 
+from babel.lists import format_list
 from flask import render_template
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
@@ -203,6 +204,15 @@ def _response_table(report) -> Table:
     return Table(_("Hur snabbt synpunkterna hanteras"), header, tuple(rows))
 
 
+def _signed_by(report, town, lang) -> str:
+    """Who the report is for: the municipality, or every one that signed a shared promise
+    ("Sävsjö kommun och Västby kommun")."""
+    if report.shared:
+        return format_list([s.municipality.text("name", lang) for s in report.signatories],
+                           locale=lang)  # fmt: skip
+    return town.text("name", lang) if town else ""
+
+
 def report_document(report, town, lang) -> ReportDocument:
     """The report's content in the page's language, from the domain's figures."""
     p, period = report.promise, report.period
@@ -227,7 +237,7 @@ def report_document(report, town, lang) -> ReportDocument:
     return ReportDocument(
         title=_("Uppföljning: %(title)s, %(period)s", title=p.text("title", lang),
                 period=period_name(period)),
-        municipality=town.text("name", lang) if town else "",
+        municipality=_signed_by(report, town, lang),
         period=_("%(first)s–%(last)s. Sammanställd %(day)s.",
                  first=format_date(period.first_day, "d MMMM y"),
                  last=format_date(period.last_day, "d MMMM y"),
