@@ -219,3 +219,36 @@ def test_the_board_workbook_table_cannot_be_solved(app, period):
     assert len(tertials) == 3
     assert any(value == "färre än 5" for value in cells.values())
     assert derivable(cells, shown, sums) == set()
+
+
+@settings(max_examples=examples(200), deadline=None, derandomize=True)
+@given(
+    counts=st.integers(1, 3).flatmap(
+        lambda tertials: st.lists(
+            st.lists(st.integers(0, 12), min_size=tertials, max_size=tertials),
+            min_size=2,
+            max_size=4,
+        )
+    )
+)
+def test_no_signatorys_response_times_can_be_solved_for(counts):
+    """A shared promise's response times: each signatory per tertial beside the total."""
+    from webapp.promise.followup import withhold_times
+    from webapp.promise.you_said import ResponseTimes, SignatoryTimes
+
+    towns = [f"town{i}" for i in range(len(counts))]
+    periods = TERTIALS[: len(counts[0])]
+    apart = [
+        (t, [SignatoryTimes(town, t, ResponseTimes(received=row[n]))
+             for town, row in zip(towns, counts, strict=True)])
+        for n, t in enumerate(periods)
+    ]  # fmt: skip
+    totals = [(t, ResponseTimes(received=sum(r.responses for r in rows))) for t, rows in apart]
+    withhold_times(apart, totals)
+    cells = {(r.municipality, t.key): r for t, rows in apart for r in rows}
+    cells |= {(None, t.key): total for t, total in totals}
+    shown = {key for key, r in cells.items() if not r.small and not getattr(r, "withheld", False)}
+    sums = [([(town, t.key) for town in towns], (None, t.key)) for t in periods]
+
+    assert derivable(cells, shown, sums) == set()
+    assert {key for key, r in cells.items() if r.small} & shown == set()
