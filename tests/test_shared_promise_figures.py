@@ -147,6 +147,7 @@ def outputs(sqlite_template, tmp_path_factory):
             "other_page": soup(client.get(f"/vastby/sv/promises/{KEY}")),
             "api": client.get(f"/api/v1/promises/{KEY}").get_json(),
             "other_api": client.get(f"/vastby/api/v1/promises/{KEY}").get_json(),
+            "openapi": client.get("/api/v1/openapi.json").get_json(),
             "book": load_workbook(io.BytesIO(staff.get(f"{query}.xlsx?period=all").data)),
             "pdf": tagged_pdf.read(staff.get(f"{query}.pdf?period=all").data).tables(),
             "municipalities": {m.slug: m.id for m in db.session.scalars(select(Municipality))},
@@ -199,6 +200,17 @@ def test_the_api_holds_the_same_figures_per_municipality_and_place(outputs):
     assert by_place == EXPECTED
     assert tuple(activity["presence"][f] for f in fields) == TOTAL
     assert outputs["other_api"] == outputs["api"]
+
+
+def test_the_api_answer_is_as_documented(outputs):
+    from tests.test_api import response_schema, validator
+
+    document = outputs["openapi"]
+    schema = response_schema(document, "/api/v1/promises/{id}")
+    errors = [e.message for e in validator(document, schema).iter_errors(outputs["api"])]
+
+    assert outputs["api"]["response_times_by_municipality"]  # the shared parts are there
+    assert errors == []
 
 
 def test_the_workbook_holds_the_same_figures_per_municipality_and_place(outputs):
