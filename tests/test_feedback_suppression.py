@@ -11,30 +11,41 @@ from hypothesis import strategies as st
 
 from tests.support.fuzz import examples
 from tests.support.html import soup
-from webapp.promise.followup import MIN_GROUP, FeedbackGroup, withhold_derivable
+from webapp.promise.followup import FeedbackGroup, withhold_derivable
 from webapp.promise.periods import Period
+from webapp.promise.suppression import MIN_GROUP
 
 
-def _rank(rows: list[list[Fraction]]) -> int:
+def _kernel(rows: list[list[Fraction]], width: int) -> list[list[Fraction]]:
+    """A basis of the solutions of rows · x = 0 (Gauss–Jordan over the rationals)."""
     rows = [list(r) for r in rows if any(r)]
-    rank, column, width = 0, 0, len(rows[0]) if rows else 0
-    while rank < len(rows) and column < width:
+    pivots, rank = [], 0
+    for column in range(width):
         pivot = next((i for i in range(rank, len(rows)) if rows[i][column]), None)
         if pivot is None:
-            column += 1
             continue
         rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        rows[rank] = [v / rows[rank][column] for v in rows[rank]]
         for i in range(len(rows)):
             if i != rank and rows[i][column]:
-                factor = rows[i][column] / rows[rank][column]
+                factor = rows[i][column]
                 rows[i] = [a - factor * b for a, b in zip(rows[i], rows[rank], strict=True)]
-        rank, column = rank + 1, column + 1
-    return rank
+        pivots.append(column)
+        rank += 1
+    basis = []
+    for free in (c for c in range(width) if c not in pivots):
+        vector = [Fraction(0)] * width
+        vector[free] = Fraction(1)
+        for row, column in zip(rows, pivots, strict=False):
+            vector[column] = -row[free]
+        basis.append(vector)
+    return basis
 
 
 def derivable(cells: dict, shown: set, sums: list[tuple[list, object]]) -> set:
-    """The hidden cells the sums determine: cell k is determined when its unit vector lies in
-    the span of the sums' rows over the hidden cells (shown cells move to the other side)."""
+    """The hidden cells the sums determine (shown cells move to the other side): those that
+    every solution of the sums' equations without their right-hand sides leaves at 0, so
+    that any two fillings of the hidden cells that fit the sums agree on them."""
     hidden = [key for key in cells if key not in shown]
     index = {key: i for i, key in enumerate(hidden)}
     equations = []
@@ -44,15 +55,8 @@ def derivable(cells: dict, shown: set, sums: list[tuple[list, object]]) -> set:
             if key in index:
                 row[index[key]] += -1 if key == total else 1
         equations.append(row)
-    if not hidden:
-        return set()
-    base = _rank(equations)
-    found = set()
-    for key, i in index.items():
-        unit = [Fraction(int(j == i)) for j in range(len(hidden))]
-        if _rank([*equations, unit]) == base:
-            found.add(key)
-    return found
+    kernel = _kernel(equations, len(hidden))
+    return {key for key, i in index.items() if all(v[i] == 0 for v in kernel)}
 
 
 class _Figures:
@@ -219,3 +223,94 @@ def test_the_board_workbook_table_cannot_be_solved(app, period):
     assert len(tertials) == 3
     assert any(value == "färre än 5" for value in cells.values())
     assert derivable(cells, shown, sums) == set()
+
+
+# --- The themes residents raised: places × themes, with each row's and column's total ---
+
+
+class _Item:
+    """Feedback as the themes table reads it: a place and a theme."""
+
+    def __init__(self, place, theme):
+        self.place, self.theme = place, theme
+
+
+THEMES = ("bemotande", "narkotika", "trafik", "trygghet")
+
+
+def _theme_table(counts: list[list[int]]):
+    """The suppressed table for places × themes with these counts, and the sums it shows
+    (keyed by place slug or None, theme or None, as the page's rows and columns are)."""
+    from webapp.promise.you_said import theme_table
+
+    places = [_Place(f"p{i}") for i in range(len(counts))]
+    items = [
+        _Item(place, theme)
+        for place, row in zip(places, counts, strict=True)
+        for theme, count in zip(THEMES, row, strict=False)
+        for _ in range(count)
+    ]
+    table = theme_table(items, places)
+    if table is None:
+        return None, {}, []
+    rows = [p.slug for p in table.places]
+    cells = dict(table.cells)
+    sums = [([(r, t) for t in table.themes], (r, None)) for r in [*rows, None]]
+    sums += [([(r, t) for r in rows], (None, t)) for t in [*table.themes, None]]
+    return table, cells, sums
+
+
+@settings(max_examples=examples(100), deadline=None, derandomize=True)
+@given(
+    counts=st.integers(1, 4).flatmap(
+        lambda places: st.integers(1, 4).flatmap(
+            lambda themes: st.lists(
+                st.lists(st.integers(0, 9), min_size=themes, max_size=themes),
+                min_size=places,
+                max_size=places,
+            )
+        )
+    )
+)
+def test_no_hidden_theme_count_can_be_solved_for_from_the_row_and_column_sums(counts):
+    table, cells, sums = _theme_table(counts)
+    shown = {key for key, c in cells.items() if c.shown}
+
+    assert derivable(cells, shown, sums) == set()
+    assert {key for key, c in cells.items() if c.count < MIN_GROUP} & shown == set()
+    if table is not None:  # every count the table has is the count of its items
+        assert cells[(None, None)].count == sum(map(sum, counts))
+
+
+def test_a_small_count_joined_to_others_only_through_several_lines_is_protected_too():
+    """Two 2 × 2 blocks of small counts and one small count between them: every row and
+    column holds two hidden counts or more, yet the rows of the first block less its columns
+    give the one between. Withholding only where a line has one hidden count misses it."""
+    from webapp.promise.suppression import Count, withhold_derivable
+
+    class Cell(Count):
+        def __init__(self, size):
+            self._size = size
+
+        @property
+        def size(self):
+            return self._size
+
+    small = {(0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (2, 2), (2, 3), (3, 2), (3, 3)}
+    grid = {(r, c): Cell(1 if (r, c) in small else 9) for r in range(4) for c in range(4)}
+    for r in range(4):
+        grid[(r, None)] = Cell(sum(grid[(r, c)].size for c in range(4)))
+    for c in [*range(4), None]:
+        grid[(None, c)] = Cell(sum(grid[(r, c)].size for r in range(4)))
+    keys = {cell: key for key, cell in grid.items()}
+    lines = [([grid[(r, c)] for c in range(4)], grid[(r, None)]) for r in [*range(4), None]]
+    lines += [([grid[(r, c)] for r in range(4)], grid[(None, c)]) for c in [*range(4), None]]
+    sums = [([keys[p] for p in parts], keys[total]) for parts, total in lines]
+
+    before = derivable(grid, {k for k, c in grid.items() if c.shown}, sums)
+    withhold_derivable(lines)
+    after = derivable(grid, {k for k, c in grid.items() if c.shown}, sums)
+
+    assert before == {(1, 2)}
+    assert after == set()
+    assert [k for k, c in grid.items() if c.withheld]  # more than the small ones are hidden

@@ -23,12 +23,12 @@ from webapp.promise.figures import (
     presence_figures,
 )
 from webapp.promise.periods import Period, tertial_holding, whole
+from webapp.promise.suppression import MIN_GROUP, Count
+from webapp.promise.suppression import withhold_derivable as withhold_in_lines
 from webapp.promise.targets import Goal, activity_value, goal
 from webapp.promise.you_said import response_times, you_said_we_did
 from webapp.schedule import store
 from webapp.schedule.slots import STARTED
-
-MIN_GROUP = 5  # answers; a smaller group is shown only as "fewer than 5"
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class ActivityFollowup:
 
 
 @dataclass
-class FeedbackGroup:
+class FeedbackGroup(Count):
     """Answers for one place (or all, place None) in one period; figures only from 5 up."""
 
     place: object
@@ -119,13 +119,8 @@ class FeedbackGroup:
         self.withheld = False  # hidden too, so that a small group can't be worked out
 
     @property
-    def small(self) -> bool:
-        """Fewer than MIN_GROUP answers: shown only as "fewer than 5"."""
-        return self.responses < MIN_GROUP
-
-    @property
-    def shown(self) -> bool:
-        return not self.small and not self.withheld
+    def size(self) -> int:
+        return self.responses
 
     def mean(self, name: str) -> float | None:
         scale = getattr(self._figures, name)
@@ -285,21 +280,9 @@ def _lines(groups) -> list[tuple[list, FeedbackGroup]]:
 
 
 def withhold_derivable(groups: list[FeedbackGroup]) -> list[FeedbackGroup]:
-    """Complementary suppression, for every table of answers the public sees: wherever one
-    sum would have exactly one group not shown, the smallest shown part is withheld too, so
-    no small group can be worked out by subtracting the others from the total."""
-    lines = _lines(groups)
-    changed = True
-    while changed:
-        changed = False
-        for parts, total in lines:
-            line = (*parts, total)
-            candidates = [g for g in line if g.shown]
-            if len(line) - len(candidates) != 1 or not candidates:
-                continue
-            # The smallest shown place or tertial; the total only when nothing else is left.
-            min(candidates, key=lambda g: (g is total, g.responses)).withheld = True
-            changed = True
+    """Complementary suppression (webapp.promise.suppression) over the table of answers: no
+    small group can be worked out by subtracting the others from a total."""
+    withhold_in_lines(_lines(groups))
     return groups
 
 

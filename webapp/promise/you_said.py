@@ -1,7 +1,7 @@
 """What the follow-up shows of feedback as cases ("you said, we did"): per tertial, the themes
-residents raised (counts under MIN_GROUP only as "fewer than"), the replies staff chose to
-publish (the comment only where staff saved a masked copy), and how fast answers come. Pure:
-session and periods in, values out."""
+residents raised at each place (a places × themes table under the suppression rule), the
+replies staff chose to publish per place (the comment only where staff saved a masked copy),
+and how fast answers come. Pure: session and periods in, values out."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,8 +13,8 @@ from sqlalchemy.orm import joinedload
 
 from webapp.masking import suggest_mask
 from webapp.models import Feedback
-
-MIN_GROUP = 5  # the follow-up's smallest group shown as a number
+from webapp.promise.suppression import MIN_GROUP, Count, withhold_derivable
+from webapp.schedule import store
 
 
 @dataclass(frozen=True)
@@ -28,18 +28,102 @@ class PublishedReply:
     reply_translated: str | None  # in the comment's language, masked
 
 
+@dataclass(eq=False)
+class ThemeCount(Count):
+    """Feedback that raised `theme` (None: any theme) at `place` (None: all places)."""
+
+    place: object
+    theme: str | None
+    count: int
+    withheld: bool = False
+
+    @property
+    def size(self) -> int:
+        return self.count
+
+    @property
+    def value(self) -> int | None:
+        """The count as published: None unless shown."""
+        return self.count if self.shown else None
+
+
+@dataclass
+class ThemeTable:
+    """One tertial's themes: a row per place that raised any, a column per theme raised,
+    each row's and column's total, and no count under MIN_GROUP recoverable from them."""
+
+    places: list  # [Place], in the answers table's order
+    themes: list  # [key]: the shown totals, most raised first; then the rest by key
+    cells: dict  # (place slug or None, theme or None) -> ThemeCount
+
+    def cell(self, place, theme) -> ThemeCount:
+        return self.cells[(place.slug if place else None, theme)]
+
+    @property
+    def rows(self) -> list:
+        """(place or None for all places, [ThemeCount per theme], the row's total)."""
+        return [
+            (place, [self.cell(place, theme) for theme in self.themes], self.cell(place, None))
+            for place in (*self.places, None)
+        ]
+
+    @property
+    def lines(self) -> list:
+        """Every sum the table shows: each row's themes add up to its total, and each
+        column's places (the totals too) to all places."""
+        rows = [(cells, total) for _place, cells, total in self.rows]
+        columns = [([self.cell(p, theme) for p in self.places], self.cell(None, theme))
+                   for theme in (*self.themes, None)]  # fmt: skip
+        return rows + columns
+
+
+def theme_table(items: list, places: list) -> ThemeTable | None:
+    """The places × themes table of `items` (feedback with a theme), suppressed; None when
+    none has a theme. `places` gives the rows' order (others follow by slug)."""
+    counts = Counter((row.place.slug, row.theme) for row in items if row.theme)
+    if not counts:
+        return None
+    raised = {row.place.slug: row.place for row in items if row.theme}
+    rows = [p for p in places if p.slug in raised]
+    rows += sorted((p for slug, p in raised.items() if p not in rows), key=lambda p: p.slug)
+    keys = sorted({theme for _slug, theme in counts})
+    cells = {}
+    for place in (*rows, None):
+        slugs = [place.slug] if place else list(raised)
+        for theme in (*keys, None):
+            themes = [theme] if theme else keys
+            count = sum(counts[(s, t)] for s in slugs for t in themes)
+            cells[(place.slug if place else None, theme)] = ThemeCount(place, theme, count)
+    table = ThemeTable(rows, keys, cells)
+    withhold_derivable(table.lines)
+    # Shown totals, most raised first; then the others by key, so that their order tells
+    # nothing about their sizes.
+    shown = {key: cells[(None, key)].value for key in keys}
+    table.themes = sorted(keys, key=lambda k: (shown[k] is None, -(shown[k] or 0), k))
+    return table
+
+
 @dataclass
 class YouSaid:
-    """One tertial: themes as (key, count or None for "fewer than 5"), most raised first."""
+    """One tertial: the places × themes table, published replies and what changed."""
 
     period: object
-    themes: list = field(default_factory=list)
+    table: ThemeTable | None = None
     replies: list = field(default_factory=list)
     changes: list = field(default_factory=list)  # [(PromiseActivity, Update)] in the tertial
+
+    @property
+    def replies_by_place(self) -> list:
+        """[(Place, [PublishedReply])], in the order of the replies (the table's places')."""
+        groups: dict = {}
+        for reply in self.replies:
+            groups.setdefault(reply.place.slug, (reply.place, []))[1].append(reply)
+        return list(groups.values())
 
 
 def you_said_we_did(session, tertials, bounds) -> list[YouSaid]:
     """Per tertial (`bounds(period)` gives its [start, end)), themes and published replies."""
+    places = store.all_places(session)
     out = []
     for period in tertials:
         start, end = bounds(period)
@@ -52,16 +136,13 @@ def you_said_we_did(session, tertials, bounds) -> list[YouSaid]:
                 .order_by(Feedback.created_at, Feedback.id)
             )
         )
-        counts = Counter(row.theme for row in rows if row.theme)
-        # Shown counts, most raised first; then the small ones in the file's key order, so
-        # their order tells nothing about their sizes.
-        themes = sorted(
-            ((key, count if count >= MIN_GROUP else None) for key, count in counts.items()),
-            key=lambda pair: (pair[1] is None, -(pair[1] or 0), pair[0]),
-        )
-        replies = [_published(row) for row in rows if row.published_at and row.reply]
-        if themes or replies:
-            out.append(YouSaid(period, themes, replies))
+        table = theme_table(rows, places)
+        order = {place.slug: n for n, place in enumerate(places)}
+        published = [row for row in rows if row.published_at and row.reply]
+        published.sort(key=lambda row: order.get(row.place.slug, len(order)))  # stable: by day
+        replies = [_published(row) for row in published]
+        if table or replies:
+            out.append(YouSaid(period, table, replies))
     return out
 
 
