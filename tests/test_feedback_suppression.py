@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import NOW
 from tests.support.fuzz import examples
 from tests.support.html import soup
 from webapp.promise.followup import FeedbackGroup, withhold_derivable
@@ -314,3 +315,88 @@ def test_a_small_count_joined_to_others_only_through_several_lines_is_protected_
     assert before == {(1, 2)}
     assert after == set()
     assert [k for k, c in grid.items() if c.withheld]  # more than the small ones are hidden
+
+
+# On the public page: each place's themes in one tertial (T3 2026), as the test sends them.
+RAISED = {
+    "Torget": {"trygghet": 7, "trafik": 6, "narkotika": 2},
+    "Resecentrum": {"trygghet": 5, "trafik": 8},
+    "Biblioteket": {"trygghet": 9, "trafik": 1, "narkotika": 6},
+}
+SLUGS = {"Torget": "torget", "Resecentrum": "resecentrum", "Biblioteket": "biblioteket"}
+NAMES = {"trygghet": "Trygghet", "trafik": "Trafik", "narkotika": "Narkotika"}
+
+
+@pytest.fixture
+def themes_page(app, client):
+    """The follow-up page in Swedish with RAISED's feedback in T3 2026 (and some in T2 and
+    without a theme, which the T3 table must not count), and a published reply at two places."""
+    from datetime import timedelta
+
+    from tests.factories import make_feedback
+    from webapp.extensions import db
+    from webapp.feedback import cases
+
+    day = datetime(2026, 10, 1, 9, tzinfo=UTC)
+    for name, themes in RAISED.items():
+        for theme, count in themes.items():
+            for n in range(count):
+                make_feedback(place=SLUGS[name], theme=theme, created_at=day + timedelta(hours=n))
+    make_feedback(place="torget", theme="trafik", created_at=datetime(2026, 6, 1, 9, tzinfo=UTC))
+    make_feedback(place="torget", created_at=day)  # no theme
+    for slug, reply in (("biblioteket", "Vi har pratat med skolan."), ("torget", "Mer ljus.")):
+        item = make_feedback(place=slug, theme="trygghet", created_at=day + timedelta(days=30))
+        cases.set_reply(db.session, item, reply, "", publish=True, actor=None, now=NOW)
+    db.session.commit()
+    return soup(client.get("/sv/promises/2025-2026"))
+
+
+def _parsed(table) -> tuple[list, dict]:
+    """The table as (theme names, {(place, theme): text}); "Alla …" for the totals."""
+    header = [th.get_text(strip=True) for th in table.thead.find_all("th")][1:]
+    cells = {}
+    for tr in table.find_all("tr")[1:]:
+        place = tr.th.get_text(strip=True)
+        for theme, td in zip(header, tr.find_all("td"), strict=True):
+            cells[(place, theme)] = td.get_text(strip=True)
+    return header, cells
+
+
+def test_the_themes_table_counts_each_place_and_theme_and_cannot_be_solved(themes_page):
+    header, cells = _parsed(themes_page.find(id="themes-2026-T3"))
+    raised = dict(RAISED)
+    raised["Torget"] = {**raised["Torget"], "trygghet": 8}  # and the published reply's
+    raised["Biblioteket"] = {**raised["Biblioteket"], "trygghet": 10}
+    truth = {(p, NAMES[t]): n for p, themes in raised.items() for t, n in themes.items()}
+    for place in raised:
+        truth[(place, "Alla teman")] = sum(raised[place].values())
+    for theme in [*NAMES.values(), "Alla teman"]:
+        truth[("Alla platser", theme)] = sum(n for (p, t), n in truth.items() if t == theme)
+    shown = {key for key, text in cells.items() if text.isdigit()}
+    places = list(raised)
+    sums = [([(p, t) for t in header[:-1]], (p, "Alla teman")) for p in [*places, "Alla platser"]]
+    sums += [([(p, t) for p in places], ("Alla platser", t)) for t in header]
+
+    assert header == ["Trygghet", "Trafik", "Narkotika", "Alla teman"]  # shown totals first
+    assert set(cells) == {(p, t) for p in [*places, "Alla platser"] for t in header}
+    assert {key: int(cells[key]) for key in shown} == {key: truth.get(key, 0) for key in shown}
+    assert {key for key, text in cells.items() if text == "färre än 5"} == {
+        key for key in cells if truth.get(key, 0) < 5
+    }
+    assert cells[("Alla platser", "Alla teman")] == "46"
+    assert derivable(cells, shown, sums) == set()
+    assert len(shown) >= 8  # the suppression leaves most of the table readable
+
+
+def test_published_replies_are_grouped_per_place(themes_page):
+    section = themes_page.find(id="you-said")
+    groups = {
+        group.h4.get_text(): [q.get_text() for q in group.select("blockquote")]
+        for group in section.select(".replies-at-place")
+    }
+
+    assert groups == {
+        "Svar, Torget": ["Mer ljus."],
+        "Svar, Biblioteket": ["Vi har pratat med skolan."],
+    }
+    assert [h.get_text() for h in section.select("h3")] == ["T2 2026", "T3 2026"]
