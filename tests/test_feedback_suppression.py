@@ -400,3 +400,29 @@ def test_published_replies_are_grouped_per_place(themes_page):
         "Svar, Biblioteket": ["Vi har pratat med skolan."],
     }
     assert [h.get_text() for h in section.select("h3")] == ["T2 2026", "T3 2026"]
+
+
+def test_the_api_has_the_pages_themes_per_place_cell_for_cell(themes_page, client):
+    from tests.test_api import response_schema, validator
+
+    _header, on_page = _parsed(themes_page.find(id="themes-2026-T3"))
+    names = {slug: name for name, slug in SLUGS.items()} | {None: "Alla platser"}
+    themes = NAMES | {None: "Alla teman"}
+    body = client.get("/api/v1/promises/2025-2026").get_json()
+
+    in_api = {
+        (names[c["place"]], themes[c["theme"]]): str(c["count"])
+        if c["count"] is not None
+        else "färre än 5"
+        if c["fewer_than_5"]
+        else "visas inte"
+        for c in body["themes_raised"]
+        if c["tertial"] == "2026-T3"
+    }
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    schema = response_schema(document, "/api/v1/promises/{id}")
+
+    assert in_api == on_page
+    assert {c["tertial"] for c in body["themes_raised"]} == {"2026-T2", "2026-T3"}
+    assert [e.message for e in validator(document, schema).iter_errors(body)] == []
