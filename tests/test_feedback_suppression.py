@@ -426,3 +426,31 @@ def test_the_api_has_the_pages_themes_per_place_cell_for_cell(themes_page, clien
     assert in_api == on_page
     assert {c["tertial"] for c in body["themes_raised"]} == {"2026-T2", "2026-T3"}
     assert [e.message for e in validator(document, schema).iter_errors(body)] == []
+
+
+def test_the_board_report_has_the_pages_themes_per_place_in_pdf_and_workbook(themes_page, app):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from tests.support.staff import staff_client
+
+    _header, on_page = _parsed(themes_page.find(id="themes-2026-T3"))
+    staff = staff_client(app, "municipality")
+    report = "/sv/staff/promises/2025-2026/report.{}?period=2026-T3"
+    book = load_workbook(io.BytesIO(staff.get(report.format("xlsx")).data))
+    rows = [tuple(r) for sheet in book for r in sheet.iter_rows(values_only=True)]
+    start = [r[0] for r in rows].index("Teman per plats och tertial") + 2
+    in_book = {}
+    for label, place, theme, value in (r[:4] for r in rows[start:]):
+        if label is None:
+            break
+        in_book[(place, theme)] = str(value)
+    pdf = PdfReader(io.BytesIO(staff.get(report.format("pdf")).data))
+    text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+
+    assert in_book == on_page
+    missing = [key for key, value in on_page.items() if f"T3 2026 {key[0]} {key[1]} {value}"
+               not in text]  # fmt: skip
+    assert missing == []
