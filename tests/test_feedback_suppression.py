@@ -385,7 +385,9 @@ def test_the_themes_table_counts_each_place_and_theme_and_cannot_be_solved(theme
     }
     assert cells[("Alla platser", "Alla teman")] == "46"
     assert derivable(cells, shown, sums) == set()
-    assert len(shown) >= 8  # the suppression leaves most of the table readable
+    # Only the sums are left: with Resecentrum's trafik shown (8), its trygghet ("visas inte",
+    # so 5 or more) and narkotika ("färre än 5") would add up to 5: 5 and 0 exactly.
+    assert shown == {(p, t) for (p, t) in cells if "Alla" in p or "Alla" in t}
 
 
 def test_published_replies_are_grouped_per_place(themes_page):
@@ -454,3 +456,36 @@ def test_the_board_report_has_the_pages_themes_per_place_in_pdf_and_workbook(the
     missing = [key for key, value in on_page.items() if f"T3 2026 {key[0]} {key[1]} {value}"
                not in text]  # fmt: skip
     assert missing == []
+
+
+def test_the_words_shown_are_bounds_too_and_cannot_pin_a_small_count():
+    """ "färre än 5" is 0 to 4 and "visas inte" 5 or more: 0, 5 and 8 beside a total of 13
+    would, with only the 5 withheld beside the 0, give 0 + 5 = 13 - 8 and so both exactly.
+    Every filling of the hidden counts that fits the sums and the words is tried."""
+    from itertools import product
+
+    from webapp.promise.suppression import Count, withhold_derivable
+
+    class Cell(Count):
+        def __init__(self, size):
+            self._size = size
+
+        @property
+        def size(self):
+            return self._size
+
+    parts = [Cell(0), Cell(5), Cell(8)]
+    total = Cell(13)
+    withhold_derivable([(parts, total)])
+    hidden = [c for c in (*parts, total) if not c.shown]
+    ranges = [range(0, 5) if c.small else range(5, 14) for c in hidden]
+    fillings = []
+    for values in product(*ranges):
+        size = {id(c): v for c, v in zip(hidden, values, strict=True)}
+        value = [size.get(id(c), c.size) for c in (*parts, total)]
+        if sum(value[:-1]) == value[-1]:
+            fillings.append(value)
+
+    assert [c.shown for c in parts] == [False, False, False]
+    assert total.shown
+    assert len({f[0] for f in fillings}) > 1  # the small count could be any of several

@@ -1,11 +1,14 @@
 """Small groups in public tables of feedback: the one rule for the page, API, PDF and workbook.
 
 A count under MIN_GROUP is shown only as "fewer than 5". Wherever the counts shown, with the
-sums a reader can form (each line: its parts add up to its total), would still pin down a
-hidden count exactly, more counts are withheld (complementary suppression) until none can be
-solved for. Works on any table whose sums are given as lines: places × tertials with their
-totals, places × themes with row and column totals. Pure: counts in, flags set.
+sums a reader can form (each line: its parts add up to its total) and the words shown as
+bounds ("fewer than 5": 0 to 4; "not shown": 5 or more), would still pin down a hidden count
+exactly, more counts are withheld (complementary suppression) until none can be. Works on
+any table whose sums are given as lines: places × tertials with their totals, places ×
+themes with row and column totals. Pure: counts in, flags set.
 """
+
+import math
 
 MIN_GROUP = 5  # the smallest group shown as a number
 
@@ -37,7 +40,8 @@ def withhold_derivable(lines: list[tuple[list, Count]]) -> None:
     """Withhold counts until no hidden one can be worked out from the `lines` (parts, total)
     and the counts shown: first wherever a line has exactly one hidden count (the smallest
     shown part goes too, the total only when no part is left), then wherever the lines
-    together still determine one (in a two-way table: several lines combined)."""
+    together still determine one (in a two-way table: several lines combined), or narrow one
+    to a single value with the bounds the page's words give."""
     while _withhold_lone(lines) or _withhold_solvable(lines):
         pass
 
@@ -60,7 +64,7 @@ def _smallest(candidates, total) -> Count:
 def _withhold_solvable(lines) -> bool:
     hidden = list({id(c): c for parts, total in lines for c in (*parts, total)
                    if not c.shown}.values())  # fmt: skip
-    solvable = solvable_counts(lines, hidden)
+    solvable = solvable_counts(lines, hidden) or pinned_counts(lines, hidden)
     if not solvable:
         return False
     count = solvable[0]
@@ -93,6 +97,35 @@ def solvable_counts(lines, hidden: list) -> list:
         if any(row):
             rows.append([v % _PRIME for v in row])
     return [hidden[col] for col in _unit_rows(rows, len(hidden))]
+
+
+def pinned_counts(lines, hidden: list) -> list:
+    """The counts of `hidden` that the sums pin to one value once the page's words are used as
+    bounds too: "fewer than 5" is 0 to 4, "not shown" (withheld) is 5 or more. Each line
+    narrows each of its hidden counts to what the others leave (interval propagation)."""
+    low = {id(c): 0 if c.small else MIN_GROUP for c in hidden}
+    high = {id(c): MIN_GROUP - 1 if c.small else math.inf for c in hidden}
+    for _round in range(4 * len(lines)):  # each round narrows something, or it stops
+        narrowed = False
+        for parts, total in lines:
+            terms = [(c, 1) for c in parts] + [(total, -1)]
+            known = sum(sign * c.size for c, sign in terms if c.shown)
+            unknown = [(c, sign) for c, sign in terms if not c.shown]
+            for c, sign in unknown:  # sign·c = -known - Σ sign·others
+                rest = [(o, s) for o, s in unknown if o is not c]
+                least = sum(low[id(o)] if s > 0 else -high[id(o)] for o, s in rest)
+                most = sum(high[id(o)] if s > 0 else -low[id(o)] for o, s in rest)
+                if sign > 0:
+                    bounds = (-known - most, -known - least)
+                else:
+                    bounds = (known + least, known + most)
+                if bounds[0] > low[id(c)]:
+                    low[id(c)], narrowed = bounds[0], True
+                if bounds[1] < high[id(c)]:
+                    high[id(c)], narrowed = bounds[1], True
+        if not narrowed:
+            break
+    return [c for c in hidden if low[id(c)] == high[id(c)]]
 
 
 def _unit_rows(rows: list[list[int]], width: int) -> list[int]:
