@@ -244,3 +244,12 @@ def test_no_heading_stands_alone_at_the_foot_of_a_page(pdf):
         if heading.tag in ("H2", "H3") and following.tag in ("P", "Table"):
             last_page = max(page for page, _mcid in heading.marks())
             assert min(page for page, _mcid in following.marks()) == last_page, doc.text(heading)
+
+
+def test_the_themes_table_is_in_each_report_checked_here(pdf):
+    from pypdf import PdfReader
+
+    _period, data, _path = pdf
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+    assert "Teman per plats och tertial" in text
