@@ -215,4 +215,4 @@ def test_the_audit_log_on_a_phone_is_cards_with_whole_words(browser, live_server
 
     assert (overflow, broken) == (0, [])
     assert cards >= 3 and page.url  # the admin's login, the cancellation, the account
-    assert f"{AUDIT_ADMIN} ställde in" in text and "status: scheduled → cancelled" in text
+    assert f"{AUDIT_ADMIN} ställde in" in text and "Status: Planerat → Inställt" in text
