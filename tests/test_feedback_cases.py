@@ -419,20 +419,26 @@ def test_published_replies_and_themes_show_on_the_follow_up_page(app, client):
 
     themes = [
         [cell.get_text(strip=True) for cell in row.find_all(["th", "td"])]
-        for row in section.select("table tbody tr")
+        for row in section.select("table tr")
     ]
     replies = [
         [q.get_text(strip=True) for q in article.select("blockquote")]
-        for article in section.select("article")
+        for article in section.select(".replies-at-place article")
     ]
-    assert themes == [["Trafik", "5"], ["Trygghet", "färre än 5"]]
+    # One place: its row is the total, so trafik's 5 would give trygghet's 3 away (8 - 5).
+    assert themes == [
+        ["Plats", "Trafik", "Trygghet", "Alla teman"],
+        ["Torget", "visas inte", "färre än 5", "8"],
+        ["Alla platser", "visas inte", "färre än 5", "8"],
+    ]
+    assert [h.get_text() for h in section.select(".replies-at-place h4")] == ["Svar, Torget"]
     assert replies == [
         ["Trafiken [maskerat] 0", "Fler kontroller vid skolan. Ring [maskerat]."],
         ["Bättre ljus."],  # no masked copy saved: the comment stays unpublished
     ]
     assert [q["lang"] for q in arabic.select("article blockquote")] == ["sv", "sv", "ar"]
     assert arabic.select("article blockquote")[-1].get_text() == "إنارة أفضل."
-    assert arabic.select_one("table tbody th span")["lang"] == "sv"  # no Arabic theme name
+    assert arabic.select_one("table thead th[data-theme] span")["lang"] == "sv"  # no Arabic
     assert "Inte publicerad." not in client.get(PROMISE.format(lang="sv")).get_data(as_text=True)
 
 

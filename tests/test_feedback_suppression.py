@@ -9,32 +9,44 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import NOW
 from tests.support.fuzz import examples
 from tests.support.html import soup
-from webapp.promise.followup import MIN_GROUP, FeedbackGroup, withhold_derivable
+from webapp.promise.followup import FeedbackGroup, withhold_derivable
 from webapp.promise.periods import Period
+from webapp.promise.suppression import MIN_GROUP
 
 
-def _rank(rows: list[list[Fraction]]) -> int:
+def _kernel(rows: list[list[Fraction]], width: int) -> list[list[Fraction]]:
+    """A basis of the solutions of rows · x = 0 (Gauss–Jordan over the rationals)."""
     rows = [list(r) for r in rows if any(r)]
-    rank, column, width = 0, 0, len(rows[0]) if rows else 0
-    while rank < len(rows) and column < width:
+    pivots, rank = [], 0
+    for column in range(width):
         pivot = next((i for i in range(rank, len(rows)) if rows[i][column]), None)
         if pivot is None:
-            column += 1
             continue
         rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        rows[rank] = [v / rows[rank][column] for v in rows[rank]]
         for i in range(len(rows)):
             if i != rank and rows[i][column]:
-                factor = rows[i][column] / rows[rank][column]
+                factor = rows[i][column]
                 rows[i] = [a - factor * b for a, b in zip(rows[i], rows[rank], strict=True)]
-        rank, column = rank + 1, column + 1
-    return rank
+        pivots.append(column)
+        rank += 1
+    basis = []
+    for free in (c for c in range(width) if c not in pivots):
+        vector = [Fraction(0)] * width
+        vector[free] = Fraction(1)
+        for row, column in zip(rows, pivots, strict=False):
+            vector[column] = -row[free]
+        basis.append(vector)
+    return basis
 
 
 def derivable(cells: dict, shown: set, sums: list[tuple[list, object]]) -> set:
-    """The hidden cells the sums determine: cell k is determined when its unit vector lies in
-    the span of the sums' rows over the hidden cells (shown cells move to the other side)."""
+    """The hidden cells the sums determine (shown cells move to the other side): those that
+    every solution of the sums' equations without their right-hand sides leaves at 0, so
+    that any two fillings of the hidden cells that fit the sums agree on them."""
     hidden = [key for key in cells if key not in shown]
     index = {key: i for i, key in enumerate(hidden)}
     equations = []
@@ -44,15 +56,8 @@ def derivable(cells: dict, shown: set, sums: list[tuple[list, object]]) -> set:
             if key in index:
                 row[index[key]] += -1 if key == total else 1
         equations.append(row)
-    if not hidden:
-        return set()
-    base = _rank(equations)
-    found = set()
-    for key, i in index.items():
-        unit = [Fraction(int(j == i)) for j in range(len(hidden))]
-        if _rank([*equations, unit]) == base:
-            found.add(key)
-    return found
+    kernel = _kernel(equations, len(hidden))
+    return {key for key, i in index.items() if all(v[i] == 0 for v in kernel)}
 
 
 class _Figures:
@@ -252,3 +257,268 @@ def test_no_signatorys_response_times_can_be_solved_for(counts):
 
     assert derivable(cells, shown, sums) == set()
     assert {key for key, r in cells.items() if r.small} & shown == set()
+
+
+# --- The themes residents raised: places × themes, with each row's and column's total ---
+
+
+class _Item:
+    """Feedback as the themes table reads it: a place and a theme."""
+
+    def __init__(self, place, theme):
+        self.place, self.theme = place, theme
+
+
+THEMES = ("bemotande", "narkotika", "trafik", "trygghet")
+
+
+def _theme_table(counts: list[list[int]]):
+    """The suppressed table for places × themes with these counts, and the sums it shows
+    (keyed by place slug or None, theme or None, as the page's rows and columns are)."""
+    from webapp.promise.you_said import theme_table
+
+    places = [_Place(f"p{i}") for i in range(len(counts))]
+    items = [
+        _Item(place, theme)
+        for place, row in zip(places, counts, strict=True)
+        for theme, count in zip(THEMES, row, strict=False)
+        for _ in range(count)
+    ]
+    table = theme_table(items, places)
+    if table is None:
+        return None, {}, []
+    rows = [(p.municipality_id, p.slug) for p in table.places]  # as the cells are keyed
+    cells = dict(table.cells)
+    sums = [([(r, t) for t in table.themes], (r, None)) for r in [*rows, None]]
+    sums += [([(r, t) for r in rows], (None, t)) for t in [*table.themes, None]]
+    return table, cells, sums
+
+
+@settings(max_examples=examples(100), deadline=None, derandomize=True)
+@given(
+    counts=st.integers(1, 4).flatmap(
+        lambda places: st.integers(1, 4).flatmap(
+            lambda themes: st.lists(
+                st.lists(st.integers(0, 9), min_size=themes, max_size=themes),
+                min_size=places,
+                max_size=places,
+            )
+        )
+    )
+)
+def test_no_hidden_theme_count_can_be_solved_for_from_the_row_and_column_sums(counts):
+    table, cells, sums = _theme_table(counts)
+    shown = {key for key, c in cells.items() if c.shown}
+
+    assert derivable(cells, shown, sums) == set()
+    assert {key for key, c in cells.items() if c.count < MIN_GROUP} & shown == set()
+    if table is not None:  # every count the table has is the count of its items
+        assert cells[(None, None)].count == sum(map(sum, counts))
+
+
+def test_a_small_count_joined_to_others_only_through_several_lines_is_protected_too():
+    """Two 2 × 2 blocks of small counts and one small count between them: every row and
+    column holds two hidden counts or more, yet the rows of the first block less its columns
+    give the one between. Withholding only where a line has one hidden count misses it."""
+    from webapp.promise.suppression import Count, withhold_derivable
+
+    class Cell(Count):
+        def __init__(self, size):
+            self._size = size
+
+        @property
+        def size(self):
+            return self._size
+
+    small = {(0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (2, 2), (2, 3), (3, 2), (3, 3)}
+    grid = {(r, c): Cell(1 if (r, c) in small else 9) for r in range(4) for c in range(4)}
+    for r in range(4):
+        grid[(r, None)] = Cell(sum(grid[(r, c)].size for c in range(4)))
+    for c in [*range(4), None]:
+        grid[(None, c)] = Cell(sum(grid[(r, c)].size for r in range(4)))
+    keys = {cell: key for key, cell in grid.items()}
+    lines = [([grid[(r, c)] for c in range(4)], grid[(r, None)]) for r in [*range(4), None]]
+    lines += [([grid[(r, c)] for r in range(4)], grid[(None, c)]) for c in [*range(4), None]]
+    sums = [([keys[p] for p in parts], keys[total]) for parts, total in lines]
+
+    before = derivable(grid, {k for k, c in grid.items() if c.shown}, sums)
+    withhold_derivable(lines)
+    after = derivable(grid, {k for k, c in grid.items() if c.shown}, sums)
+
+    assert before == {(1, 2)}
+    assert after == set()
+    assert [k for k, c in grid.items() if c.withheld]  # more than the small ones are hidden
+
+
+# On the public page: each place's themes in one tertial (T3 2026), as the test sends them.
+RAISED = {
+    "Torget": {"trygghet": 7, "trafik": 6, "narkotika": 2},
+    "Resecentrum": {"trygghet": 5, "trafik": 8},
+    "Biblioteket": {"trygghet": 9, "trafik": 1, "narkotika": 6},
+}
+SLUGS = {"Torget": "torget", "Resecentrum": "resecentrum", "Biblioteket": "biblioteket"}
+NAMES = {"trygghet": "Trygghet", "trafik": "Trafik", "narkotika": "Narkotika"}
+
+
+@pytest.fixture
+def themes_page(app, client):
+    """The follow-up page in Swedish with RAISED's feedback in T3 2026 (and some in T2 and
+    without a theme, which the T3 table must not count), and a published reply at two places."""
+    from datetime import timedelta
+
+    from tests.factories import make_feedback
+    from webapp.extensions import db
+    from webapp.feedback import cases
+
+    day = datetime(2026, 10, 1, 9, tzinfo=UTC)
+    for name, themes in RAISED.items():
+        for theme, count in themes.items():
+            for n in range(count):
+                make_feedback(place=SLUGS[name], theme=theme, created_at=day + timedelta(hours=n))
+    make_feedback(place="torget", theme="trafik", created_at=datetime(2026, 6, 1, 9, tzinfo=UTC))
+    make_feedback(place="torget", created_at=day)  # no theme
+    for slug, reply in (("biblioteket", "Vi har pratat med skolan."), ("torget", "Mer ljus.")):
+        item = make_feedback(place=slug, theme="trygghet", created_at=day + timedelta(days=30))
+        cases.set_reply(db.session, item, reply, "", publish=True, actor=None, now=NOW)
+    db.session.commit()
+    return soup(client.get("/sv/promises/2025-2026"))
+
+
+def _parsed(table) -> tuple[list, dict]:
+    """The table as (theme names, {(place, theme): text}); "Alla …" for the totals."""
+    header = [th.get_text(strip=True) for th in table.thead.find_all("th")][1:]
+    cells = {}
+    for tr in table.find_all("tr")[1:]:
+        place = tr.th.get_text(strip=True)
+        for theme, td in zip(header, tr.find_all("td"), strict=True):
+            cells[(place, theme)] = td.get_text(strip=True)
+    return header, cells
+
+
+def test_the_themes_table_counts_each_place_and_theme_and_cannot_be_solved(themes_page):
+    header, cells = _parsed(themes_page.find(id="themes-2026-T3"))
+    raised = dict(RAISED)
+    raised["Torget"] = {**raised["Torget"], "trygghet": 8}  # and the published reply's
+    raised["Biblioteket"] = {**raised["Biblioteket"], "trygghet": 10}
+    truth = {(p, NAMES[t]): n for p, themes in raised.items() for t, n in themes.items()}
+    for place in raised:
+        truth[(place, "Alla teman")] = sum(raised[place].values())
+    for theme in [*NAMES.values(), "Alla teman"]:
+        truth[("Alla platser", theme)] = sum(n for (p, t), n in truth.items() if t == theme)
+    shown = {key for key, text in cells.items() if text.isdigit()}
+    places = list(raised)
+    sums = [([(p, t) for t in header[:-1]], (p, "Alla teman")) for p in [*places, "Alla platser"]]
+    sums += [([(p, t) for p in places], ("Alla platser", t)) for t in header]
+
+    assert header == ["Trygghet", "Trafik", "Narkotika", "Alla teman"]  # shown totals first
+    assert set(cells) == {(p, t) for p in [*places, "Alla platser"] for t in header}
+    assert {key: int(cells[key]) for key in shown} == {key: truth.get(key, 0) for key in shown}
+    assert {key for key, text in cells.items() if text == "färre än 5"} == {
+        key for key in cells if truth.get(key, 0) < 5
+    }
+    assert cells[("Alla platser", "Alla teman")] == "46"
+    assert derivable(cells, shown, sums) == set()
+    # Only the sums are left: with Resecentrum's trafik shown (8), its trygghet ("visas inte",
+    # so 5 or more) and narkotika ("färre än 5") would add up to 5: 5 and 0 exactly.
+    assert shown == {(p, t) for (p, t) in cells if "Alla" in p or "Alla" in t}
+
+
+def test_published_replies_are_grouped_per_place(themes_page):
+    section = themes_page.find(id="you-said")
+    groups = {
+        group.h4.get_text(): [q.get_text() for q in group.select("blockquote")]
+        for group in section.select(".replies-at-place")
+    }
+
+    assert groups == {
+        "Svar, Torget": ["Mer ljus."],
+        "Svar, Biblioteket": ["Vi har pratat med skolan."],
+    }
+    assert [h.get_text() for h in section.select("h3")] == ["T2 2026", "T3 2026"]
+
+
+def test_the_api_has_the_pages_themes_per_place_cell_for_cell(themes_page, client):
+    from tests.test_api import response_schema, validator
+
+    _header, on_page = _parsed(themes_page.find(id="themes-2026-T3"))
+    names = {slug: name for name, slug in SLUGS.items()} | {None: "Alla platser"}
+    themes = NAMES | {None: "Alla teman"}
+    body = client.get("/api/v1/promises/2025-2026").get_json()
+
+    in_api = {
+        (names[c["place"]], themes[c["theme"]]): str(c["count"])
+        if c["count"] is not None
+        else "färre än 5"
+        if c["fewer_than_5"]
+        else "visas inte"
+        for c in body["themes_raised"]
+        if c["tertial"] == "2026-T3"
+    }
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    schema = response_schema(document, "/api/v1/promises/{id}")
+
+    assert in_api == on_page
+    assert {c["tertial"] for c in body["themes_raised"]} == {"2026-T2", "2026-T3"}
+    assert [e.message for e in validator(document, schema).iter_errors(body)] == []
+
+
+def test_the_board_report_has_the_pages_themes_per_place_in_pdf_and_workbook(themes_page, app):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from tests.support.staff import staff_client
+
+    _header, on_page = _parsed(themes_page.find(id="themes-2026-T3"))
+    staff = staff_client(app, "municipality")
+    report = "/sv/staff/promises/2025-2026/report.{}?period=2026-T3"
+    book = load_workbook(io.BytesIO(staff.get(report.format("xlsx")).data))
+    rows = [tuple(r) for sheet in book for r in sheet.iter_rows(values_only=True)]
+    start = [r[0] for r in rows].index("Teman per plats och tertial") + 2
+    in_book = {}
+    for label, place, theme, value in (r[:4] for r in rows[start:]):
+        if label is None:
+            break
+        in_book[(place, theme)] = str(value)
+    pdf = PdfReader(io.BytesIO(staff.get(report.format("pdf")).data))
+    text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+
+    assert in_book == on_page
+    missing = [key for key, value in on_page.items() if f"T3 2026 {key[0]} {key[1]} {value}"
+               not in text]  # fmt: skip
+    assert missing == []
+
+
+def test_the_words_shown_are_bounds_too_and_cannot_pin_a_small_count():
+    """ "färre än 5" is 0 to 4 and "visas inte" 5 or more: 0, 5 and 8 beside a total of 13
+    would, with only the 5 withheld beside the 0, give 0 + 5 = 13 - 8 and so both exactly.
+    Every filling of the hidden counts that fits the sums and the words is tried."""
+    from itertools import product
+
+    from webapp.promise.suppression import Count, withhold_derivable
+
+    class Cell(Count):
+        def __init__(self, size):
+            self._size = size
+
+        @property
+        def size(self):
+            return self._size
+
+    parts = [Cell(0), Cell(5), Cell(8)]
+    total = Cell(13)
+    withhold_derivable([(parts, total)])
+    hidden = [c for c in (*parts, total) if not c.shown]
+    ranges = [range(0, 5) if c.small else range(5, 14) for c in hidden]
+    fillings = []
+    for values in product(*ranges):
+        size = {id(c): v for c, v in zip(hidden, values, strict=True)}
+        value = [size.get(id(c), c.size) for c in (*parts, total)]
+        if sum(value[:-1]) == value[-1]:
+            fillings.append(value)
+
+    assert [c.shown for c in parts] == [False, False, False]
+    assert total.shown
+    assert len({f[0] for f in fillings}) > 1  # the small count could be any of several

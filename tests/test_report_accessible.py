@@ -30,6 +30,19 @@ def report_pdf(staff, period) -> bytes:
     return response.data
 
 
+def themes_raised():
+    """Feedback with themes at two places in T3 2026, so the report has its themes table."""
+    from datetime import UTC, datetime
+
+    from tests.factories import make_feedback
+
+    day = datetime(2026, 10, 5, 9, tzinfo=UTC)
+    for place, theme, count in (("torget", "trafik", 6), ("torget", "trygghet", 2),
+                                ("resecentrum", "trygghet", 5)):  # fmt: skip
+        for _ in range(count):
+            make_feedback(place=place, theme=theme, created_at=day)
+
+
 @pytest.fixture(scope="session")
 def reports(sqlite_template, tmp_path_factory) -> dict:
     """Each period's PDF, rendered once per session from the test figures: every check here
@@ -42,6 +55,7 @@ def reports(sqlite_template, tmp_path_factory) -> dict:
     with app.app_context():
         working_at(db.session, NOW)
         load_figures()
+        themes_raised()
         staff = staff_client(app, "police")
         for period in PERIODS:
             data = report_pdf(staff, period)
@@ -230,3 +244,12 @@ def test_no_heading_stands_alone_at_the_foot_of_a_page(pdf):
         if heading.tag in ("H2", "H3") and following.tag in ("P", "Table"):
             last_page = max(page for page, _mcid in heading.marks())
             assert min(page for page, _mcid in following.marks()) == last_page, doc.text(heading)
+
+
+def test_the_themes_table_is_in_each_report_checked_here(pdf):
+    from pypdf import PdfReader
+
+    _period, data, _path = pdf
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+    assert "Teman per plats och tertial" in text

@@ -252,6 +252,16 @@ def test_the_follow_up_page_with_published_replies_passes_axe_in_every_language(
                 now=NOW,
             )
             cases.set_theme(db.session, item, "trafik", themes, actor=None, now=NOW)
+        last = item
+        # A second place, so that the themes table has rows and columns to suppress across.
+        themes["trygghet"] = {"sv": "Trygghet"}
+        for theme, count in (("trygghet", 5), ("trafik", 2)):
+            for _ in range(count):
+                other = submit_feedback(db.session, place=place_by_slug(db.session, "resecentrum"),
+                                        poster=None, answers=Answers(safety=2), lang="sv",
+                                        now=NOW)  # fmt: skip
+                cases.set_theme(db.session, other, theme, themes, actor=None, now=NOW)
+        item = last
         item.comment_masked = "Bilar kör fort [maskerat]"
         # The promise in force today (another module may have loaded other promises).
         key = records.promise_in_force(records.all_promises(db.session), NOW.date()).key
@@ -270,6 +280,8 @@ def test_the_follow_up_page_with_published_replies_passes_axe_in_every_language(
             issues = _axe(page)
             if page.locator("#you-said article").count() != 1:
                 issues.append("no published reply")
+            if page.locator("#you-said table.theme-table tbody tr").count() < 2:
+                issues.append("no themes per place")
             if issues:
                 found[lang] = issues
     finally:

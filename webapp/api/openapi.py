@@ -297,6 +297,21 @@ SCHEMAS |= {
         },
         "How fast residents' feedback is answered",
     ),
+    "PromiseThemeCount": _object(
+        {
+            "tertial": {"type": "string", "pattern": "^[0-9]{4}-T[123]$"},
+            "place": _nullable({"type": "string"}) | {"description": "A place's slug; null: all"},
+            "theme": _nullable({"type": "string"})
+            | {"description": "A theme's key from the data file; null: all themes"},
+            "count": _nullable({"type": "integer"})
+            | {
+                "description": "Feedback that raised the theme at the place; null when under 5,"
+                " or withheld so that no count under 5 can be worked out from the sums"
+            },
+            "fewer_than_5": {"type": "boolean"},
+        },
+        "What residents raised, per place, theme and tertial, as on the follow-up page",
+    ),
     "Promise": _object(
         {
             "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
@@ -316,6 +331,7 @@ SCHEMAS |= {
                 "description": "A promise several municipalities signed: each one's response"
                 " times per tertial. Empty for a promise of one municipality",
             },
+            "themes_raised": {"type": "array", "items": _ref("PromiseThemeCount")},
         }
     ),
     "PromiseMunicipalityResponseTimes": _object(

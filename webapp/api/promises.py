@@ -117,6 +117,23 @@ def response_times_apart(followup, lang: str) -> list:
     return out
 
 
+def themes_raised(followup) -> list:
+    """The page's themes-per-place tables, one count a row: place or theme null for all."""
+    return [
+        {
+            "tertial": y.period.key,
+            "place": place.slug if place else None,
+            "theme": cell.theme,
+            "count": cell.value,
+            "fewer_than_5": cell.small,
+        }
+        for y in followup.you_said
+        if y.table
+        for place, cells, total in y.table.rows
+        for cell in (*cells, total)
+    ]
+
+
 def promise(followup, lang: str) -> dict:
     p = followup.promise
     return {
@@ -136,6 +153,7 @@ def promise(followup, lang: str) -> dict:
         ],
         "response_times": response_times(followup),
         "response_times_by_municipality": response_times_apart(followup, lang),
+        "themes_raised": themes_raised(followup),
     }
 
 

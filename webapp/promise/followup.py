@@ -24,6 +24,8 @@ from webapp.promise.figures import (
 )
 from webapp.promise.periods import Period, tertial_holding, whole
 from webapp.promise.signatories import Signatory, place_key, signatories
+from webapp.promise.suppression import MIN_GROUP, Count
+from webapp.promise.suppression import withhold_derivable as withhold_in_lines
 from webapp.promise.targets import Goal, activity_value, goal
 from webapp.promise.you_said import (
     SignatoryTimes,
@@ -32,8 +34,6 @@ from webapp.promise.you_said import (
     you_said_we_did,
 )
 from webapp.schedule.slots import STARTED
-
-MIN_GROUP = 5  # answers; a smaller group is shown only as "fewer than 5"
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ class SignatoryPresence:
 
 
 @dataclass
-class FeedbackGroup:
+class FeedbackGroup(Count):
     """Answers for one place (or all, place None) in one period; figures only from 5 up.
     `municipality` is the place's when the promise has several signatories, else None."""
 
@@ -138,18 +138,13 @@ class FeedbackGroup:
         self.withheld = False  # hidden too, so that a small group can't be worked out
 
     @property
+    def size(self) -> int:
+        return self.responses
+
+    @property
     def row(self):
         """The group's row in its table: the place's key, None for all places."""
         return None if self.place is None else place_key(self.place)
-
-    @property
-    def small(self) -> bool:
-        """Fewer than MIN_GROUP answers: shown only as "fewer than 5"."""
-        return self.responses < MIN_GROUP
-
-    @property
-    def shown(self) -> bool:
-        return not self.small and not self.withheld
 
     def mean(self, name: str) -> float | None:
         scale = getattr(self._figures, name)
@@ -359,8 +354,9 @@ def _lines(groups) -> list[tuple[list, FeedbackGroup]]:
 
 
 def withhold_derivable(groups: list[FeedbackGroup]) -> list[FeedbackGroup]:
-    """Complementary suppression, for every table of answers the public sees."""
-    withhold(_lines(groups))
+    """Complementary suppression (webapp.promise.suppression) over the table of answers: no
+    small group can be worked out by subtracting the others from a total."""
+    withhold_in_lines(_lines(groups))
     return groups
 
 
@@ -368,28 +364,10 @@ def withhold_times(apart: list, totals: list) -> list:
     """The same for response times per signatory: in each tertial the signatories add up to
     the promise's total ([(Period, ResponseTimes)])."""
     total_of = {period.key: times for period, times in totals}
-    withhold([
+    withhold_in_lines([
         (rows, SignatoryTimes(None, period, total_of[period.key])) for period, rows in apart
     ])  # fmt: skip
     return apart
-
-
-def withhold(lines: list) -> None:
-    """Complementary suppression over `lines` of (parts, total), each with `shown`,
-    `responses` and `withheld`: wherever one sum would have exactly one member not shown,
-    the smallest shown part is withheld too, so no small group can be worked out by
-    subtracting the others from the total."""
-    changed = True
-    while changed:
-        changed = False
-        for parts, total in lines:
-            line = (*parts, total)
-            candidates = [g for g in line if g.shown]
-            if len(line) - len(candidates) != 1 or not candidates:
-                continue
-            # The smallest shown place or tertial; the total only when nothing else is left.
-            min(candidates, key=lambda g: (g is total, g.responses)).withheld = True
-            changed = True
 
 
 def _last_updated(session, period, entries, today, public, tz, now) -> datetime | None:
@@ -445,7 +423,7 @@ def _followup(session, promise, tz, now, period, public) -> PromiseFollowup:
         return period_bounds(p.first_day, p.last_day, tz)
 
     towns = [s.municipality for s in groups if s.municipality]
-    you_said = you_said_we_did(session, tertials, bounds, towns)
+    you_said = you_said_we_did(session, tertials, bounds)
     times = response_times(session, tertials, bounds)
     for y in you_said:  # what changed: the activities' published updates in the tertial
         y.changes = [(item.activity, u) for _c, items in commitments for item in items

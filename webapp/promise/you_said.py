@@ -1,7 +1,7 @@
 """What the follow-up shows of feedback as cases ("you said, we did"): per tertial, the themes
-residents raised (counts under MIN_GROUP only as "fewer than"), the replies staff chose to
-publish (the comment only where staff saved a masked copy), and how fast answers come. Pure:
-session and periods in, values out."""
+residents raised at each place (a places × themes table under the suppression rule), the
+replies staff chose to publish per place (the comment only where staff saved a masked copy),
+and how fast answers come. Pure: session and periods in, values out."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,8 +13,9 @@ from sqlalchemy.orm import joinedload
 
 from webapp.masking import suggest_mask
 from webapp.models import Feedback
-
-MIN_GROUP = 5  # the follow-up's smallest group shown as a number
+from webapp.promise.signatories import place_key
+from webapp.promise.suppression import MIN_GROUP, Count, withhold_derivable
+from webapp.schedule import store
 
 
 @dataclass(frozen=True)
@@ -28,30 +29,102 @@ class PublishedReply:
     reply_translated: str | None  # in the comment's language, masked
 
 
+@dataclass(eq=False)
+class ThemeCount(Count):
+    """Feedback that raised `theme` (None: any theme) at `place` (None: all places)."""
+
+    place: object
+    theme: str | None
+    count: int
+    withheld: bool = False
+
+    @property
+    def size(self) -> int:
+        return self.count
+
+    @property
+    def value(self) -> int | None:
+        """The count as published: None unless shown."""
+        return self.count if self.shown else None
+
+
+@dataclass
+class ThemeTable:
+    """One tertial's themes: a row per place that raised any, a column per theme raised,
+    each row's and column's total, and no count under MIN_GROUP recoverable from them."""
+
+    places: list  # [Place], in the answers table's order
+    themes: list  # [key]: the shown totals, most raised first; then the rest by key
+    cells: dict  # (place_key or None, theme or None) -> ThemeCount
+
+    def cell(self, place, theme) -> ThemeCount:
+        return self.cells[(place_key(place) if place else None, theme)]
+
+    @property
+    def rows(self) -> list:
+        """(place or None for all places, [ThemeCount per theme], the row's total)."""
+        return [
+            (place, [self.cell(place, theme) for theme in self.themes], self.cell(place, None))
+            for place in (*self.places, None)
+        ]
+
+    @property
+    def lines(self) -> list:
+        """Every sum the table shows: each row's themes add up to its total, and each
+        column's places (the totals too) to all places."""
+        rows = [(cells, total) for _place, cells, total in self.rows]
+        columns = [([self.cell(p, theme) for p in self.places], self.cell(None, theme))
+                   for theme in (*self.themes, None)]  # fmt: skip
+        return rows + columns
+
+
+def theme_table(items: list, places: list) -> ThemeTable | None:
+    """The places × themes table of `items` (feedback with a theme), suppressed; None when
+    none has a theme. `places` gives the rows' order (others follow by key)."""
+    counts = Counter((place_key(row.place), row.theme) for row in items if row.theme)
+    if not counts:
+        return None
+    raised = {place_key(row.place): row.place for row in items if row.theme}
+    rows = [p for p in places if place_key(p) in raised]
+    rows += sorted((p for p in raised.values() if p not in rows), key=place_key)
+    keys = sorted({theme for _key, theme in counts})
+    cells = {}
+    for place in (*rows, None):
+        slugs = [place_key(place)] if place else list(raised)
+        for theme in (*keys, None):
+            themes = [theme] if theme else keys
+            count = sum(counts[(s, t)] for s in slugs for t in themes)
+            cells[(place_key(place) if place else None, theme)] = ThemeCount(place, theme, count)
+    table = ThemeTable(rows, keys, cells)
+    withhold_derivable(table.lines)
+    # Shown totals, most raised first; then the others by key, so that their order tells
+    # nothing about their sizes.
+    shown = {key: cells[(None, key)].value for key in keys}
+    table.themes = sorted(keys, key=lambda k: (shown[k] is None, -(shown[k] or 0), k))
+    return table
+
+
 @dataclass
 class YouSaid:
-    """One tertial: themes as (key, count or None for "fewer than 5"), most raised first."""
+    """One tertial: the places × themes table, published replies and what changed."""
 
     period: object
-    themes: list = field(default_factory=list)
+    table: ThemeTable | None = None
     replies: list = field(default_factory=list)
     changes: list = field(default_factory=list)  # [(PromiseActivity, Update)] in the tertial
-    themes_apart: list = field(default_factory=list)  # [(Municipality, themes)] when shared
+
+    @property
+    def replies_by_place(self) -> list:
+        """[(Place, [PublishedReply])], in the order of the replies (the table's places')."""
+        groups: dict = {}
+        for reply in self.replies:
+            groups.setdefault(place_key(reply.place), (reply.place, []))[1].append(reply)
+        return list(groups.values())
 
 
-def _shown(counts: Counter) -> list:
-    """Shown counts, most raised first; then the small ones in the file's key order, so
-    their order tells nothing about their sizes."""
-    return sorted(
-        ((key, count if count >= MIN_GROUP else None) for key, count in counts.items()),
-        key=lambda pair: (pair[1] is None, -(pair[1] or 0), pair[0]),
-    )
-
-
-def you_said_we_did(session, tertials, bounds, towns=()) -> list[YouSaid]:
-    """Per tertial (`bounds(period)` gives its [start, end)), themes and published replies.
-    `towns`: the municipalities that signed a shared promise, whose themes (each one's own,
-    from its file) are counted apart, never added up across them."""
+def you_said_we_did(session, tertials, bounds) -> list[YouSaid]:
+    """Per tertial (`bounds(period)` gives its [start, end)), themes and published replies."""
+    places = store.all_places(session)
     out = []
     for period in tertials:
         start, end = bounds(period)
@@ -64,13 +137,13 @@ def you_said_we_did(session, tertials, bounds, towns=()) -> list[YouSaid]:
                 .order_by(Feedback.created_at, Feedback.id)
             )
         )
-        apart = [(town, _shown(Counter(r.theme for r in rows
-                                       if r.theme and r.municipality_id == town.id)))
-                 for town in towns]  # fmt: skip
-        themes = [] if towns else _shown(Counter(row.theme for row in rows if row.theme))
-        replies = [_published(row) for row in rows if row.published_at and row.reply]
-        if themes or replies or any(found for _town, found in apart):
-            out.append(YouSaid(period, themes, replies, themes_apart=apart))
+        table = theme_table(rows, places)
+        order = {place_key(place): n for n, place in enumerate(places)}
+        published = [row for row in rows if row.published_at and row.reply]
+        published.sort(key=lambda row: order.get(place_key(row.place), len(order)))  # by day
+        replies = [_published(row) for row in published]
+        if table or replies:
+            out.append(YouSaid(period, table, replies))
     return out
 
 
@@ -105,8 +178,8 @@ class ResponseTimes:
         return self.received < MIN_GROUP
 
 
-@dataclass
-class SignatoryTimes:
+@dataclass(eq=False)
+class SignatoryTimes(Count):
     """One signatory's response times in one tertial, of a promise several signed: shown
     from MIN_GROUP received, and not when withheld so a small one can't be worked out from
     the promise's total."""
@@ -117,16 +190,12 @@ class SignatoryTimes:
     withheld: bool = False
 
     @property
-    def responses(self) -> int:
+    def size(self) -> int:
         return self.times.received
 
     @property
-    def small(self) -> bool:
-        return self.times.small
-
-    @property
-    def shown(self) -> bool:
-        return not self.small and not self.withheld
+    def responses(self) -> int:
+        return self.times.received
 
 
 def _times(rows) -> ResponseTimes:

@@ -8,6 +8,7 @@ from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from webapp.feedback.cases import theme_name, themes_of
 from webapp.promise.document import ReportDocument, Section, Table
 from webapp.promise.svg import bar_chart
 from webapp.report.wording import presence_columns, state_label, tertial_value_label
@@ -213,6 +214,28 @@ def _signed_by(report, town, lang) -> str:
     return town.text("name", lang) if town else ""
 
 
+def _themes_table(report, town, lang) -> Table | None:
+    """The follow-up page's themes per place, a row per count as shown there."""
+    themes = themes_of(town)
+
+    def shown(cell):
+        if cell.shown:
+            return cell.count
+        return _("färre än 5") if cell.small else _("visas inte")
+
+    rows = tuple(
+        (y.period.label(_), place.text("name", lang) if place else _("Alla platser"),
+         theme_name(themes, cell.theme, lang) if cell.theme else _("Alla teman"), shown(cell))
+        for y in report.you_said if y.table
+        for place, cells, total in y.table.rows
+        for cell in (*cells, total)
+    )  # fmt: skip
+    if not rows:
+        return None
+    header = (_("Tertial"), _("Plats"), _("Tema"), _("Synpunkter"))
+    return Table(_("Teman per plats och tertial"), header, rows)
+
+
 def report_document(report, town, lang) -> ReportDocument:
     """The report's content in the page's language, from the domain's figures."""
     p, period = report.promise, report.period
@@ -231,7 +254,8 @@ def report_document(report, town, lang) -> ReportDocument:
             "När en sådan grupp annars skulle kunna räknas fram ur summan, visas inte heller "
             "en grupp till."
         ),
-    ), (_feedback_table(report), _response_table(report))))  # fmt: skip
+    ), tuple(t for t in (_feedback_table(report), _response_table(report),
+                         _themes_table(report, town, lang)) if t)))  # fmt: skip
     example = p.example_data or (town is not None and town.example_data)
     running = () if report.closed else (_("Perioden har inte stängt: siffrorna är inte slutliga."),)
     return ReportDocument(
