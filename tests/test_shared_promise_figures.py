@@ -379,3 +379,11 @@ def test_the_board_report_is_for_every_municipality_that_signed(outputs):
 
     assert cover[1] == "Sävsjö kommun och Västby kommun"
     assert outputs["book"].properties.creator == "Sävsjö kommun och Västby kommun"
+
+
+def test_the_board_themes_table_names_each_places_municipality(outputs):
+    rows = [tuple(r) for r in outputs["book"]["Synpunkter"].iter_rows(values_only=True)]
+    start = [r[0] for r in rows].index("Teman per plats och tertial") + 2
+    places = {r[1] for r in rows[start:] if r[0] == "T1 2027"}
+
+    assert places == {"Sävsjö kommun: Torget", "Västby kommun: Hamnen", "Alla platser"}

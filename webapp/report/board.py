@@ -223,8 +223,15 @@ def _themes_table(report, town, lang) -> Table | None:
             return cell.count
         return _("färre än 5") if cell.small else _("visas inte")
 
+    def where(place):  # a shared promise's place with its municipality, as on the page
+        if place is None:
+            return _("Alla platser")
+        signed = report.signatory_of(place)
+        name = place.text("name", lang)
+        return f"{signed.text('name', lang)}: {name}" if signed else name
+
     rows = tuple(
-        (y.period.label(_), place.text("name", lang) if place else _("Alla platser"),
+        (y.period.label(_), where(place),
          theme_name(themes, cell.theme, lang) if cell.theme else _("Alla teman"), shown(cell))
         for y in report.you_said if y.table
         for place, cells, total in y.table.rows
