@@ -4,6 +4,7 @@ other sign-in takes it. And the provider's back-channel logout naming only its s
 Against the session's real provider (tests/support/oidc.py), on SQLite and PostgreSQL."""
 
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -234,6 +235,40 @@ def test_the_sid_survives_the_local_second_step(database_url, provider, tmp_path
         assert ended.status_code == 200
         assert client.get("/sv/staff/").status_code == 302
         assert first.get("/sv/staff/").status_code == 200
+
+
+def test_signing_out_after_the_local_second_step_goes_to_the_providers_sign_out(
+    database_url, provider, tmp_path, monkeypatch
+):
+    """RP-initiated logout holds when the local code completed the sign-in: the session the
+    code opens keeps the provider and its ID token (a password login in between would not)."""
+    import pyotp
+
+    from tests.conftest import NOW
+    from tests.test_two_step import _code_step, _setup
+
+    for app in app_for_provider(
+        provider.issuer, database_url, tmp_path, monkeypatch, STAFF_MFA="required"
+    ):
+        provider.users({"anna-sub": ANNA})
+        first = app.test_client()
+        assert provider_sign_in(first, BASE, "anna-sub").status_code == 302
+        secret, _codes = _setup(first)
+        app.config["NOW"] = NOW + timedelta(minutes=1)
+        client = app.test_client()
+        provider_sign_in(client, BASE, "anna-sub")
+        done = _code_step(client, pyotp.TOTP(secret).at(NOW + timedelta(minutes=1)))
+        assert done.headers["Location"] == "/sv/staff/"
+
+        out = post_form(client, "/sv/staff/logout", {}, token_from="/sv/staff/")
+
+        assert out.status_code == 303, out.headers.get("Location")
+        end = urlsplit(out.headers["Location"])
+        query = parse_qs(end.query)
+        assert f"{end.scheme}://{end.netloc}{end.path}" == f"{provider.issuer}/session/end"
+        assert query["post_logout_redirect_uri"] == ["https://narvaro.example/sv/staff/login"]
+        assert query["client_id"] == ["narvaro"] and query["id_token_hint"][0].count(".") == 2
+        assert client.get("/sv/staff/").status_code == 302  # the local session ended too
 
 
 def test_a_municipalitys_admin_invites_into_its_own_municipality_only(app, provider):

@@ -23,6 +23,9 @@ from webapp.models import User, UserSession
 from webapp.permissions import roles_for
 
 TOKEN_KEY = "staff_token"  # noqa: S105 - the session key's name, not a secret
+# The provider's name and ID token when signed in through one (staff.oidc_views), for the
+# provider's sign-out page; kept from a provider's sign-in through the local second step.
+SIGNED_IN_WITH = "oidc_signed_in"
 _STAFF_PATH = re.compile(f"/({'|'.join(STAFF_LANGUAGES)})/staff/")
 
 

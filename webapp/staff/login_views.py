@@ -23,6 +23,7 @@ from webapp.site import lang as page_lang
 from webapp.site import timezone
 from webapp.staff import bp, render_form
 from webapp.staff.auth import (
+    SIGNED_IN_WITH,
     current_user,
     end_session,
     password_hasher,
@@ -140,7 +141,7 @@ def logout(lang):
         audit.record(
             db.session, actor=current_user, action="logout", obj=current_user, now=site.now()
         )
-    signed_in = session.get("oidc_signed_in")
+    signed_in = session.get(SIGNED_IN_WITH)
     end_session()
     db.session.commit()
     flash(_("Du är utloggad."))

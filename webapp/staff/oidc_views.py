@@ -29,12 +29,11 @@ from webapp.extensions import db
 from webapp.i18n import STAFF_LANGUAGES
 from webapp.security import CSP
 from webapp.staff import bp
-from webapp.staff.auth import TOKEN_KEY, safe_next, start_session
+from webapp.staff.auth import SIGNED_IN_WITH, TOKEN_KEY, safe_next, start_session
 from webapp.staff.login_views import complete_login
 
 RETURN_KEY = "oidc_return"  # session: the language and page the sign-in began from
 PROVIDER_MFA = "oidc_second_factor"  # session: the provider's amr showed a second factor
-SIGNED_IN_WITH = "oidc_signed_in"  # session: the provider's name and ID token, for signing out
 
 
 @bp.record_once
@@ -163,6 +162,7 @@ def oidc_return(lang, name):
         start_session(user, now, complete=False)
         sessions.note_provider_session(db.session, session.get(TOKEN_KEY), claims.get("sid"))
         db.session.commit()
+        session[SIGNED_IN_WITH] = {"name": provider.name, "id_token": token.get("id_token")}
         return redirect(url_for("staff.login_code", next=back.get("next")))
     complete_login(user, now, via=f"oidc:{provider.name}")
     sessions.note_provider_session(db.session, session.get(TOKEN_KEY), claims.get("sid"))

@@ -21,6 +21,7 @@ from webapp.site import public_base_url
 from webapp.staff import bp, render_form
 from webapp.staff.account_forms import CodeForm, ForgotForm, LinkForm, SetPasswordForm
 from webapp.staff.auth import (
+    SIGNED_IN_WITH,
     TOKEN_KEY,
     current_user,
     password_hasher,
@@ -197,10 +198,13 @@ def login_code(lang):
         sealer = two_step.sealer_for(current_app.config)
         via = two_step.check_code(db.session, user, form.code.data, now=now, sealer=sealer)
         if via:
-            sid = row.oidc_sid  # signed in through a provider: its session goes on
+            # Signed in through a provider: its session, and its sign-out page, go on.
+            sid, began_with = row.oidc_sid, session.get(SIGNED_IN_WITH)
             db.session.delete(row)
             complete_login(user, now, via=via)
             sessions.note_provider_session(db.session, session.get(TOKEN_KEY), sid)
+            if began_with is not None:
+                session[SIGNED_IN_WITH] = began_with
             db.session.commit()
             target = safe_next(form.next.data, url_for("staff.home"))
             return remember_device(redirect(target), user.email)
