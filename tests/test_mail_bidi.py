@@ -35,6 +35,7 @@ def _sent(app, lang):
             purpose="forgot",
             lang=lang,
             hours=24,
+            name="Sävsjö kommun",
         )
     return email.message_from_bytes(message.as_bytes(), policy=policy.default)
 

@@ -34,14 +34,23 @@ class BaseForm(FlaskForm):
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         if g.get("csrf_failed") or (self.meta.csrf and self.csrf_token.errors):
-            self.csrf_token.errors = [
-                _(
-                    "Sidan var öppen för länge, så av säkerhetsskäl sparades "
-                    "inget. Kontrollera uppgifterna och skicka igen."
-                )
-            ]
+            self._explain_token()
             return False
         return valid
+
+    def explain_token_failure(self) -> None:
+        """For a page that shows none of the form's fields: a failed token is still explained
+        (and nothing else is validated)."""
+        if g.get("csrf_failed"):
+            self._explain_token()
+
+    def _explain_token(self) -> None:
+        self.csrf_token.errors = [
+            _(
+                "Sidan var öppen för länge, så av säkerhetsskäl sparades "
+                "inget. Kontrollera uppgifterna och skicka igen."
+            )
+        ]
 
 
 class Within(NumberRange):

@@ -65,7 +65,9 @@ def user_invite(lang):
     form.provider.choices = choices((p.name, p.label) for p in providers.values())
     if request.method == "GET" and len(providers) == 1:
         form.provider.data = next(iter(providers))
-    if providers and form.validate_on_submit():
+    if not providers:
+        form.explain_token_failure()
+    elif form.validate_on_submit():
         provider = providers[form.provider.data]
         try:
             users.invite_user(
