@@ -13,6 +13,7 @@ Helpers for accessibility and layout checks are in tests/browser/helpers.py.
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -90,24 +91,32 @@ def _closed_before_sending(app):
     return buffered
 
 
-@pytest.fixture(scope="session")
-def live_server(sqlite_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("live") / "narvaro.db"
-    shutil.copy(sqlite_template, path)
-    app = make_app(f"sqlite:///{path}")
+@contextmanager
+def serving(app, name: str):
+    """`app` served on a free loopback port in a thread of its own (answers read whole:
+    _closed_before_sending); yields its base URL, and stops it and its database after."""
     server = make_server(
         "127.0.0.1", 0, _closed_before_sending(app), threaded=True, request_handler=_QuietHandler
     )
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(sqlite_template, tmp_path_factory):
+    path = tmp_path_factory.mktemp("live") / "narvaro.db"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}")
+    with serving(app, "live-server") as url:
+        yield LiveServer(url=url, app=app)
 
 
 @pytest.fixture(autouse=True)

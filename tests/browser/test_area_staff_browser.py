@@ -5,12 +5,10 @@ of their own, with the tests' police area loaded (the shared live server stays o
 municipality)."""
 
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import _closed_before_sending, _QuietHandler
+from tests.browser.conftest import serving
 from tests.browser.helpers import (
     axe_violations,
     describe_violations,
@@ -46,19 +44,8 @@ def area_server(sqlite_template, tmp_path_factory):
         args=["create-user", ADMIN, "--role", "admin", "--area"], input=PASSWORD + "\n"
     )
     assert result.exit_code == 0, result.output
-    server = make_server(
-        "127.0.0.1", 0, _closed_before_sending(app), threaded=True, request_handler=_QuietHandler
-    )
-    thread = threading.Thread(target=server.serve_forever, name="area-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
+    with serving(app, "area-server") as url:
+        yield url
 
 
 def test_the_area_staff_pages_pass_axe_in_swedish_and_english(browser, area_server, tmp_path):

@@ -6,11 +6,10 @@ Its own server and database (the live server's are the other browser tests'): th
 the arrangement of tests/test_shared_promise_figures.py, loaded once for the module."""
 
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
+from tests.browser.conftest import serving
 from tests.browser.helpers import axe_violations, describe_violations, horizontal_overflow
 from tests.conftest import make_app
 from tests.test_shared_promise_figures import KEY, PINNED, _arrange
@@ -29,17 +28,8 @@ def shared_server(sqlite_template, tmp_path_factory):
         with writing():
             _arrange()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="shared-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
+    with serving(app, "shared-server") as url:
+        yield url
 
 
 def test_the_shared_follow_up_is_accessible_and_reflows(browser, shared_server):
