@@ -28,7 +28,6 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from webapp import audit
-from webapp.accounts import users
 from webapp.models import Municipality, User
 from webapp.permissions import ROLES
 
@@ -243,20 +242,25 @@ def account_for(
     if user is None:
         if not email or session.scalar(select(User.id).where(User.email == email)):
             return None, "email_taken" if email else "no_email"
-        user = users.add_account(
+        user = User(
+            email=email,
+            password_hash="",  # no password: this account signs in through its provider
+            role=role,
+            active=True,
+            created_at=now,
+            oidc_issuer=issuer,
+            oidc_subject=subject,
+            municipality_id=municipality_id,
+        )
+        session.add(user)
+        session.flush()
+        audit.record(
             session,
-            User(
-                email=email,
-                password_hash="",  # no password: this account signs in through its provider
-                role=role,
-                oidc_issuer=issuer,
-                oidc_subject=subject,
-                municipality_id=municipality_id,
-            ),
-            now=now,
-            actor=users.ITSELF,
+            actor=user,
             action="user.create",
-            after={"issuer": issuer},
+            obj=user,
+            now=now,
+            after={"role": role, "issuer": issuer},
         )
     if not user.active:
         return None, "disabled"

@@ -56,7 +56,7 @@ def create_user(
     if problem:
         raise AccountError(problem)
     _unused(session, email)  # before the costly hash
-    return add_account(
+    return _new_account(
         session,
         User(
             email=email,
@@ -77,18 +77,14 @@ def _unused(session, email: str) -> None:
         raise AccountError("exists")
 
 
-ITSELF = object()  # the actor of an account made by its own first sign-in at a provider
-
-
-def add_account(session, user: User, *, now, actor, action, after, label="") -> User:
-    """Add `user` (active from `now`; its e-mail checked by the caller) and audit it as
-    `action`, done by `actor` (ITSELF: the new account)."""
+def _new_account(session, user: User, *, now, actor, action, after, label="") -> User:
+    """Add `user` (active from `now`; its e-mail checked by _unused) and audit it as `action`."""
     user.active, user.created_at = True, now
     session.add(user)
     session.flush()
     audit.record(
         session,
-        actor=user if actor is ITSELF else actor,
+        actor=actor,
         action=action,
         obj=user,
         now=now,
@@ -115,7 +111,7 @@ def invite_user(
         municipality_id=municipality_id,
         oidc_issuer=issuer,  # oidc_subject stays empty until the first sign-in
     )
-    return add_account(
+    return _new_account(
         session, user, now=now, actor=actor, action="user.invite", after={"issuer": issuer}
     )
 
