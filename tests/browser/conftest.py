@@ -92,11 +92,12 @@ def _closed_before_sending(app):
 
 
 @contextmanager
-def serving(app, name: str):
-    """`app` served on a free loopback port in a thread of its own (answers read whole:
-    _closed_before_sending); yields its base URL, and stops it and its database after."""
+def serving(app, name: str, port: int = 0):
+    """`app` served on loopback (a free port unless given) in a thread of its own (answers
+    read whole: _closed_before_sending); yields its base URL, and stops it and its database
+    after."""
     server = make_server(
-        "127.0.0.1", 0, _closed_before_sending(app), threaded=True, request_handler=_QuietHandler
+        "127.0.0.1", port, _closed_before_sending(app), threaded=True, request_handler=_QuietHandler
     )
     thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()

@@ -2,13 +2,11 @@
 AA at 1280 and 320 CSS px, no sideways scrolling, and valid HTML by the Nu Html Checker."""
 
 import shutil
-import threading
 from datetime import UTC, datetime
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import _QuietHandler
+from tests.browser.conftest import serving
 from tests.browser.helpers import (
     axe_violations,
     describe_violations,
@@ -63,17 +61,8 @@ def moved_server(sqlite_template, tmp_path_factory):
         planning.cancel_slot(db.session, cancelled, reason="Utryckning", now=NOW, actor=None)
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield app, f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
+    with serving(app, "moved-server") as url:
+        yield app, url
 
 
 @pytest.mark.parametrize("path", PATHS)

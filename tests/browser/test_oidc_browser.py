@@ -5,14 +5,11 @@ tests/support/oidc.py), back to the staff area; on SQLite and PostgreSQL.
 Each test has its own app, served at the session's `oidc_site` (the redirect URI the session's
 provider knows; tests/conftest.py); the provider's users and faults are set per test."""
 
-import threading
-
 import pytest
 import requests
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import _QuietHandler
+from tests.browser.conftest import serving
 from tests.browser.helpers import axe_violations, describe_violations
 from tests.conftest import CALENDAR, make_app
 from tests.factories import PASSWORD, make_user
@@ -64,17 +61,8 @@ def site(request, database_url, provider, oidc_site, tmp_path, monkeypatch):
     app = make_app(
         database_url, PUBLIC_BASE_URL=url, CALENDAR_FILE=str(data_file), **wanted.get("config", {})
     )
-    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(app, "oidc-site", port):
         yield Site(url, app, provider)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture
