@@ -63,6 +63,8 @@ HANDLED_AFTER = {("savsjo", "torget"): 2, ("vastby", "hamnen"): 20}  # days, eve
 # Theme "trafik" on every T1 answer at these places. It is each municipality's own theme,
 # named in its own file: Sävsjö's "Trafik", and here Västby's "Trafik och parkering".
 THEMED = {("savsjo", "torget"): 6, ("vastby", "hamnen"): 3}
+# Replies staff chose to publish: one at Västby's office, which comes first among its places.
+PUBLISHED = {("vastby", "torget", 0), ("vastby", "polishuset", 0)}
 # In T2 2027, still running: Västby has fewer than 5, so Sävsjö's are withheld beside them.
 T2_ANSWERS = {("savsjo", "torget"): 6, ("vastby", "hamnen"): 2}
 
@@ -117,7 +119,7 @@ def _arrange():
                                    answers=Answers(safety=4), lang="sv", now=received)  # fmt: skip
             if n < THEMED.get((town, slug), 0):
                 item.theme = "trafik"
-            if (town, slug, n) == ("vastby", "torget", 0):  # a reply staff chose to publish
+            if (town, slug, n) in PUBLISHED:  # a reply staff chose to publish
                 item.reply, item.published_at = "Vi ser över belysningen.", received
             if (town, slug) in HANDLED_AFTER:
                 days = timedelta(days=HANDLED_AFTER[(town, slug)])
@@ -358,20 +360,60 @@ def test_the_api_and_the_workbook_give_the_same_response_times_per_municipality(
     assert book[("T2 2027", "Västby kommun")][0] == "färre än 5"
 
 
-def test_the_themes_table_keeps_each_municipalitys_places_apart(outputs):
-    table = outputs["page"].find(id="themes-2027-T1")
+def _themes(page, town, tertial="2027-T1") -> tuple[str, list, dict]:
+    """(caption, column headings, {place: [cells]}) of one municipality's themes table."""
+    table = page.find(id=f"themes-{town}-{tertial}")
     rows = {tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr("td")]
-            for tr in table.select("tbody tr")}  # fmt: skip
+            for tr in table.select("tbody tr, tfoot tr")}  # fmt: skip
+    return (table.caption.get_text(strip=True),
+            [th.get_text(strip=True) for th in table.thead("th")], rows)  # fmt: skip
 
-    assert list(rows) == ["Sävsjö kommun: Torget", "Västby kommun: Hamnen"]
-    assert rows["Västby kommun: Hamnen"][0] == "färre än 5"
+
+def test_the_themes_are_counted_and_named_per_municipality(outputs):
+    for page in (outputs["page"], outputs["other_page"]):
+        assert _themes(page, "savsjo") == (
+            "Teman per plats: Sävsjö kommun, T1 2027",
+            ["Plats", "Trafik", "Alla teman"],
+            {"Torget": ["6", "6"], "Alla platser": ["6", "6"]},
+        )
+        assert _themes(page, "vastby") == (
+            "Teman per plats: Västby kommun, T1 2027",
+            ["Plats", "Trafik och parkering", "Alla teman"],
+            {"Hamnen": ["färre än 5", "färre än 5"],
+             "Alla platser": ["färre än 5", "färre än 5"]},
+        )  # fmt: skip
+        assert page.find(id="themes-2027-T1") is None  # no count of both municipalities'
+
+
+def test_the_api_names_the_municipality_of_every_theme_count(outputs):
+    counts = {(c["tertial"], c["municipality"], c["place"], c["theme"]): (c["count"],
+                                                                           c["fewer_than_5"])
+              for c in outputs["api"]["themes_raised"]}  # fmt: skip
+
+    assert counts == {
+        ("2027-T1", "savsjo", "torget", "trafik"): (6, False),
+        ("2027-T1", "savsjo", "torget", None): (6, False),
+        ("2027-T1", "savsjo", None, "trafik"): (6, False),
+        ("2027-T1", "savsjo", None, None): (6, False),
+        ("2027-T1", "vastby", "hamnen", "trafik"): (None, True),
+        ("2027-T1", "vastby", "hamnen", None): (None, True),
+        ("2027-T1", "vastby", None, "trafik"): (None, True),
+        ("2027-T1", "vastby", None, None): (None, True),
+    }
+    assert len(outputs["api"]["themes_raised"]) == len(counts)
+    assert outputs["other_api"]["themes_raised"] == outputs["api"]["themes_raised"]
 
 
 def test_published_replies_name_their_places_municipality(outputs):
     groups = outputs["page"].select("#you-said .replies-at-place")
 
-    assert [g.h4.get_text(strip=True) for g in groups] == ["Svar, Västby kommun: Västby torg"]
-    assert [g.h4["id"] for g in groups] == ["replies-2027-T1-vastby-torget"]
+    # Every signatory's office and places in order: Västby's office before its square.
+    assert [g.h4.get_text(strip=True) for g in groups] == [
+        "Svar, Västby kommun: Polishuset i Västby", "Svar, Västby kommun: Västby torg"
+    ]  # fmt: skip
+    assert [g.h4["id"] for g in groups] == [
+        "replies-2027-T1-vastby-polishuset", "replies-2027-T1-vastby-torget"
+    ]  # fmt: skip
 
 
 def test_the_board_report_is_for_every_municipality_that_signed(outputs):
@@ -386,4 +428,12 @@ def test_the_board_themes_table_names_each_places_municipality(outputs):
     start = [r[0] for r in rows].index("Teman per plats och tertial") + 2
     places = {r[1] for r in rows[start:] if r[0] == "T1 2027"}
 
-    assert places == {"Sävsjö kommun: Torget", "Västby kommun: Hamnen", "Alla platser"}
+    themes = {(r[1], r[2]) for r in rows[start:] if r[0] == "T1 2027" and r[2] != "Alla teman"}
+
+    assert places == {"Sävsjö kommun: Torget", "Sävsjö kommun: Alla platser",
+                      "Västby kommun: Hamnen", "Västby kommun: Alla platser"}  # fmt: skip
+    assert themes == {
+        ("Sävsjö kommun: Torget", "Trafik"), ("Sävsjö kommun: Alla platser", "Trafik"),
+        ("Västby kommun: Hamnen", "Trafik och parkering"),
+        ("Västby kommun: Alla platser", "Trafik och parkering"),
+    }  # fmt: skip

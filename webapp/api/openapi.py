@@ -300,7 +300,14 @@ SCHEMAS |= {
     "PromiseThemeCount": _object(
         {
             "tertial": {"type": "string", "pattern": "^[0-9]{4}-T[123]$"},
-            "place": _nullable({"type": "string"}) | {"description": "A place's slug; null: all"},
+            "municipality": {
+                "type": "string",
+                "description": "The slug of the municipality whose places and themes are"
+                " counted: a promise several municipalities signed has a table per"
+                " municipality, its counts and totals apart",
+            },
+            "place": _nullable({"type": "string"})
+            | {"description": "A place's slug; null: all of the municipality's places"},
             "theme": _nullable({"type": "string"})
             | {"description": "A theme's key from the data file; null: all themes"},
             "count": _nullable({"type": "integer"})

@@ -118,18 +118,22 @@ def response_times_apart(followup, lang: str) -> list:
 
 
 def themes_raised(followup) -> list:
-    """The page's themes-per-place tables, one count a row: place or theme null for all."""
+    """The page's themes-per-place tables, one count a row: place or theme null for all;
+    each count names its municipality (a shared promise's tables are one per signatory)."""
+    signed = followup.promise.municipalities
+    only = signed[0].slug if len(signed) == 1 else None
     return [
         {
             "tertial": y.period.key,
+            "municipality": table.municipality.slug if table.municipality else only,
             "place": place.slug if place else None,
             "theme": cell.theme,
             "count": cell.value,
             "fewer_than_5": cell.small,
         }
         for y in followup.you_said
-        if y.table
-        for place, cells, total in y.table.rows
+        for table in y.tables
+        for place, cells, total in table.rows
         for cell in (*cells, total)
     ]
 

@@ -423,7 +423,7 @@ def _followup(session, promise, tz, now, period, public) -> PromiseFollowup:
         return period_bounds(p.first_day, p.last_day, tz)
 
     towns = [s.municipality for s in groups if s.municipality]
-    you_said = you_said_we_did(session, tertials, bounds)
+    you_said = you_said_we_did(session, tertials, bounds, groups)
     times = response_times(session, tertials, bounds)
     for y in you_said:  # what changed: the activities' published updates in the tertial
         y.changes = [(item.activity, u) for _c, items in commitments for item in items

@@ -1,7 +1,8 @@
 """What the follow-up shows of feedback as cases ("you said, we did"): per tertial, the themes
-residents raised at each place (a places × themes table under the suppression rule), the
-replies staff chose to publish per place (the comment only where staff saved a masked copy),
-and how fast answers come. Pure: session and periods in, values out."""
+residents raised at each place (a places × themes table under the suppression rule; one per
+municipality for a promise several signed, since each names its own themes), the replies
+staff chose to publish per place (the comment only where staff saved a masked copy), and how
+fast answers come. Pure: session and periods in, values out."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,9 +14,8 @@ from sqlalchemy.orm import joinedload
 
 from webapp.masking import suggest_mask
 from webapp.models import Feedback
-from webapp.promise.signatories import place_key
+from webapp.promise.signatories import Signatory, place_key
 from webapp.promise.suppression import MIN_GROUP, Count, withhold_derivable
-from webapp.schedule import store
 
 
 @dataclass(frozen=True)
@@ -51,11 +51,14 @@ class ThemeCount(Count):
 @dataclass
 class ThemeTable:
     """One tertial's themes: a row per place that raised any, a column per theme raised,
-    each row's and column's total, and no count under MIN_GROUP recoverable from them."""
+    each row's and column's total, and no count under MIN_GROUP recoverable from them.
+    `municipality`: whose places and themes they are, when the promise has several
+    signatories (None: the promise's one municipality)."""
 
     places: list  # [Place], in the answers table's order
     themes: list  # [key]: the shown totals, most raised first; then the rest by key
     cells: dict  # (place_key or None, theme or None) -> ThemeCount
+    municipality: object = None
 
     def cell(self, place, theme) -> ThemeCount:
         return self.cells[(place_key(place) if place else None, theme)]
@@ -78,7 +81,7 @@ class ThemeTable:
         return rows + columns
 
 
-def theme_table(items: list, places: list) -> ThemeTable | None:
+def theme_table(items: list, places: list, municipality=None) -> ThemeTable | None:
     """The places × themes table of `items` (feedback with a theme), suppressed; None when
     none has a theme. `places` gives the rows' order (others follow by key)."""
     counts = Counter((place_key(row.place), row.theme) for row in items if row.theme)
@@ -95,7 +98,7 @@ def theme_table(items: list, places: list) -> ThemeTable | None:
             themes = [theme] if theme else keys
             count = sum(counts[(s, t)] for s in slugs for t in themes)
             cells[(place_key(place) if place else None, theme)] = ThemeCount(place, theme, count)
-    table = ThemeTable(rows, keys, cells)
+    table = ThemeTable(rows, keys, cells, municipality)
     withhold_derivable(table.lines)
     # Shown totals, most raised first; then the others by key, so that their order tells
     # nothing about their sizes.
@@ -106,10 +109,11 @@ def theme_table(items: list, places: list) -> ThemeTable | None:
 
 @dataclass
 class YouSaid:
-    """One tertial: the places × themes table, published replies and what changed."""
+    """One tertial: the places × themes table (one per signatory of a shared promise),
+    published replies and what changed."""
 
     period: object
-    table: ThemeTable | None = None
+    tables: list = field(default_factory=list)  # [ThemeTable], in the signatories' order
     replies: list = field(default_factory=list)
     changes: list = field(default_factory=list)  # [(PromiseActivity, Update)] in the tertial
 
@@ -122,9 +126,21 @@ class YouSaid:
         return list(groups.values())
 
 
-def you_said_we_did(session, tertials, bounds) -> list[YouSaid]:
-    """Per tertial (`bounds(period)` gives its [start, end)), themes and published replies."""
-    places = store.all_places(session)
+def theme_tables(rows: list, groups: list[Signatory]) -> list[ThemeTable]:
+    """The themes of `rows` (feedback), one table per signatory: each municipality's own
+    places and themes, its counts apart (one table for a promise of one municipality)."""
+    tables = (
+        theme_table([r for r in rows if s.municipality is None
+                     or r.place.municipality_id == s.municipality.id], s.places, s.municipality)
+        for s in groups
+    )  # fmt: skip
+    return [table for table in tables if table is not None]
+
+
+def you_said_we_did(session, tertials, bounds, groups: list[Signatory]) -> list[YouSaid]:
+    """Per tertial (`bounds(period)` gives its [start, end)), themes and published replies,
+    at the places of every signatory (`groups`, webapp.promise.signatories)."""
+    places = [place for s in groups for place in s.places]
     out = []
     for period in tertials:
         start, end = bounds(period)
@@ -137,13 +153,13 @@ def you_said_we_did(session, tertials, bounds) -> list[YouSaid]:
                 .order_by(Feedback.created_at, Feedback.id)
             )
         )
-        table = theme_table(rows, places)
+        tables = theme_tables(rows, groups)
         order = {place_key(place): n for n, place in enumerate(places)}
         published = [row for row in rows if row.published_at and row.reply]
         published.sort(key=lambda row: order.get(place_key(row.place), len(order)))  # by day
         replies = [_published(row) for row in published]
-        if table or replies:
-            out.append(YouSaid(period, table, replies))
+        if tables or replies:
+            out.append(YouSaid(period, tables, replies))
     return out
 
 

@@ -215,26 +215,27 @@ def _signed_by(report, town, lang) -> str:
 
 
 def _themes_table(report, town, lang) -> Table | None:
-    """The follow-up page's themes per place, a row per count as shown there."""
-    themes = themes_of(town)
+    """The follow-up page's themes per place, a row per count as shown there: a shared
+    promise's places with their municipality, its themes in that municipality's words."""
 
     def shown(cell):
         if cell.shown:
             return cell.count
         return _("färre än 5") if cell.small else _("visas inte")
 
-    def where(place):  # a shared promise's place with its municipality, as on the page
-        if place is None:
-            return _("Alla platser")
-        signed = report.signatory_of(place)
-        name = place.text("name", lang)
+    def where(place, signed):  # a shared promise's place with its municipality, as on the page
+        name = _("Alla platser") if place is None else place.text("name", lang)
         return f"{signed.text('name', lang)}: {name}" if signed else name
 
+    def theme(cell, themes):
+        return theme_name(themes, cell.theme, lang) if cell.theme else _("Alla teman")
+
     rows = tuple(
-        (y.period.label(_), where(place),
-         theme_name(themes, cell.theme, lang) if cell.theme else _("Alla teman"), shown(cell))
-        for y in report.you_said if y.table
-        for place, cells, total in y.table.rows
+        (y.period.label(_), where(place, table.municipality),
+         theme(cell, themes_of(table.municipality or town)), shown(cell))
+        for y in report.you_said
+        for table in y.tables
+        for place, cells, total in table.rows
         for cell in (*cells, total)
     )  # fmt: skip
     if not rows:
