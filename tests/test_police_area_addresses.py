@@ -170,7 +170,9 @@ def test_the_area_feed_holds_every_municipalitys_presence_as_their_own_feeds_hav
     area = icalendar.Calendar.from_ical(client.get("/testomradet/feeds/presence.ics").data)
     own = {
         str(e["UID"]): (str(e["LOCATION"]), str(e["URL"]), e.decoded("DTSTART"))
-        for path in ("/feeds/presence.ics", "/vastby/feeds/presence.ics")
+        # Each municipality's own feed at its own address: Västby's is its own host's, and
+        # the area feed links each slot to its page there.
+        for path in ("/feeds/presence.ics", "https://narvaro.vastby.example/feeds/presence.ics")
         for e in icalendar.Calendar.from_ical(client.get(path).data).walk("VEVENT")
     }
 
@@ -216,19 +218,39 @@ def test_the_area_feed_speaks_the_asked_language_and_links_where_each_site_offer
     # The same occurrences in every language; only the words and the links' language differ.
     assert {u: e[2] for u, e in somali.items()} == {u: e[2] for u, e in swedish.items()}
     assert arabic.keys() == swedish.keys()
-    harbour = [u for u, e in swedish.items() if e[1].endswith("/vastby/sv/places/hamnen")]
+    harbour = [u for u, e in swedish.items()
+               if e[1] == "https://narvaro.vastby.example/sv/places/hamnen"]  # fmt: skip
     torget = [u for u, e in swedish.items() if e[1] == "https://narvaro.example/sv/places/torget"]
     assert harbour and torget
     assert {somali[u][:2] for u in harbour} == {
         (
             "Booliska goobta jooga: Hamnen (dekedda)",
-            "https://narvaro.example/vastby/so/places/hamnen",
+            "https://narvaro.vastby.example/so/places/hamnen",
         )
     }
     # Västby offers no Arabic: its page is linked in Swedish; Sävsjö's in Arabic.
     assert {arabic[u][:2] for u in harbour} == {
-        ("الشرطة حاضرة: Hamnen", "https://narvaro.example/vastby/sv/places/hamnen")
+        ("الشرطة حاضرة: Hamnen", "https://narvaro.vastby.example/sv/places/hamnen")
     }
     assert {arabic[u][1] for u in torget} == {"https://narvaro.example/ar/places/torget"}
     assert all(client.get(arabic[u][1].removeprefix("https://narvaro.example")).status_code
                == 200 for u in harbour[:1] + torget[:1])  # fmt: skip
+
+
+def test_one_rule_gives_every_municipalitys_address():
+    from webapp.addresses import municipality_base
+    from webapp.models import Municipality, PoliceArea
+
+    area = PoliceArea(slug="testomradet", default_slug="savsjo")
+    savsjo = Municipality(slug="savsjo", hosts=[], police_area=area)
+    vastby = Municipality(slug="vastby", hosts=["narvaro.vastby.example"], police_area=area)
+    norrby = Municipality(slug="norrby", hosts=None, police_area=area)
+    alone = Municipality(slug="ensam", hosts=["ensam.example"], police_area=None)
+
+    assert [municipality_base(t, "https://narvaro.example/tjanst")
+            for t in (savsjo, vastby, norrby, alone)] == [
+        "https://narvaro.example/tjanst",  # the default keeps the unprefixed addresses
+        "https://narvaro.vastby.example/tjanst",  # its own host, the installation's root
+        "https://narvaro.example/tjanst/norrby",
+        "https://narvaro.example/tjanst",  # alone: no hosts route, nothing is prefixed
+    ]  # fmt: skip

@@ -3,6 +3,7 @@ status and its next presence as its own start page has them, linking to its site
 language one of the area's municipalities offers."""
 
 import re
+from urllib.parse import urljoin
 
 import pytest
 
@@ -10,6 +11,9 @@ from tests.support.html import get_soup, soup
 from tests.test_police_area_data import load_test_area
 
 AREA_PAGE = "/testomradet/{lang}/"
+# Where each municipality's addresses begin: Sävsjö, the default, unprefixed on the
+# installation's address (PUBLIC_BASE_URL); Västby on its own host (`hosts` in its file).
+SAVSJO, VASTBY = "https://narvaro.example", "https://narvaro.vastby.example"
 TIMES = re.compile(r"\d\d:\d\d–\d\d:\d\d")
 
 
@@ -24,14 +28,15 @@ def card(html, slug):
 
 
 def own_status(client, site):
-    """The state and first presence the municipality's own start page shows."""
+    """The state and first presence the municipality's own start page shows (at `site`, its
+    own address), the place's link made absolute."""
     home = get_soup(client, f"{site}/sv/")
     first = home.select_one(".upcoming li")
     place = first.select_one("a[href*='/places/']")
     return (
         home.select_one("#office-status")["data-state"],
         first.select_one("strong").get_text(strip=True),
-        place["href"],
+        urljoin(f"{site}/sv/", place["href"]),
         place.get_text(strip=True),
     )
 
@@ -61,17 +66,18 @@ def test_the_area_page_lists_each_municipality_as_its_own_start_page_has_it(area
         ]
         sites = {c["data-municipality"]: c.select_one("h2 a")["href"] for c in html.select("li")
                  if c.has_attr("data-municipality")}  # fmt: skip
-        assert sites == {"savsjo": "/sv/", "vastby": "/vastby/sv/"}
-        assert area_status(html, "savsjo") == own_status(client, "")
-        assert area_status(html, "vastby") == own_status(client, "/vastby")
+        assert sites == {"savsjo": f"{SAVSJO}/sv/", "vastby": f"{VASTBY}/sv/"}
+        assert area_status(html, "savsjo") == own_status(client, SAVSJO)
+        assert area_status(html, "vastby") == own_status(client, VASTBY)
 
 
 def test_the_area_page_works_without_javascript_and_links_only_to_pages_that_answer(area, client):
     html = get_soup(client, AREA_PAGE.format(lang="sv"))
 
     assert [s for s in html.select("script") if s.get("type") != "application/ld+json"] == []
-    links = {a["href"] for a in html.select("a[href^='/']")}
-    assert "/sv/accessibility" in links
+    links = {a["href"] for a in html.select("a[href^='/'], a[href^='https://narvaro.']")}
+    assert f"{SAVSJO}/sv/accessibility" in links
+    assert f"{VASTBY}/sv/" in links
     assert {link: client.get(link).status_code for link in links} == dict.fromkeys(links, 200)
 
 
@@ -80,9 +86,9 @@ def test_the_area_page_is_in_every_language_one_of_its_municipalities_offers(are
     somali = get_soup(client, AREA_PAGE.format(lang="so"))  # both offer it
 
     assert tigrinya.html["lang"] == "ti"
-    assert card(tigrinya, "vastby").select_one("h2 a")["href"] == "/vastby/sv/"
-    assert card(tigrinya, "savsjo").select_one("h2 a")["href"] == "/ti/"
-    assert card(somali, "vastby").select_one("h2 a")["href"] == "/vastby/so/"
+    assert card(tigrinya, "vastby").select_one("h2 a")["href"] == f"{VASTBY}/sv/"
+    assert card(tigrinya, "savsjo").select_one("h2 a")["href"] == f"{SAVSJO}/ti/"
+    assert card(somali, "vastby").select_one("h2 a")["href"] == f"{VASTBY}/so/"
     switch = {a["hreflang"]: a["href"] for a in somali.select(".lang-switch a")}
     assert switch == {c: f"/testomradet/{c}/" for c in ("sv", "en", "ar", "fa", "ti", "uk")}
     assert client.get(AREA_PAGE.format(lang="de")).status_code == 404
@@ -122,8 +128,8 @@ def test_each_card_says_open_now_and_next_presence_in_its_own_municipalitys_time
 
     html = get_soup(client, AREA_PAGE.format(lang="sv"))
 
-    assert area_status(html, "vastby") == own_status(client, "/vastby")
-    assert area_status(html, "savsjo") == own_status(client, "")
+    assert area_status(html, "vastby") == own_status(client, VASTBY)
+    assert area_status(html, "savsjo") == own_status(client, SAVSJO)
     home = get_soup(client, "/vastby/sv/")
     own_times = TIMES.findall(home.select_one(".upcoming li").get_text(" ", strip=True))
     card_times = TIMES.findall(card(html, "vastby").select_one(".area-presence").get_text())

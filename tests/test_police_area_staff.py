@@ -453,21 +453,26 @@ def test_the_areas_staff_see_one_week_across_municipalities_filtered_by_municipa
     one = staff_client(app, "police", email="polis@vastby.example", municipality=town("vastby"))
 
     rows = week_rows(area, "/vastby/sv/staff/week?from=2026-11-25")
-    # Every slot of the week, both municipalities', each row naming its own.
+    # Every slot of the week, both municipalities', each row naming its own and linking to
+    # it at its municipality's address: Sävsjö's unprefixed, Västby's on its own host.
+    savsjo_link = f"https://narvaro.example/sv/staff/presence/slots/{ours['savsjo'].id}"
+    vastby_link = f"https://narvaro.vastby.example/sv/staff/presence/slots/{ours['vastby'].id}"
     assert {row[2] for row in rows} == {"Sävsjö kommun", "Västby kommun"}
     assert (
         "ons 25 nov. 2026", "14:00–15:00", "Sävsjö kommun", "Biblioteket", "Planerat",
-        f"/sv/staff/presence/slots/{ours['savsjo'].id}",
+        savsjo_link,
     ) in rows  # fmt: skip
     assert (
-        "tors 26 nov. 2026", "10:00–11:00", "Västby kommun", "Hamnen", "Planerat",
-        f"/vastby/sv/staff/presence/slots/{ours['vastby'].id}",
+        "tors 26 nov. 2026", "10:00–11:00", "Västby kommun", "Hamnen", "Planerat", vastby_link,
     ) in rows  # fmt: skip
     assert len(rows) == len({row[5] for row in rows})  # each slot once
     links = [row[5] for row in rows]  # in time order, whichever municipality
-    assert links.index(f"/sv/staff/presence/slots/{ours['savsjo'].id}") < links.index(
-        f"/vastby/sv/staff/presence/slots/{ours['vastby'].id}"
-    )
+    assert links.index(savsjo_link) < links.index(vastby_link)
+    with area.session_transaction() as session:  # signed in at each address too
+        signed_in = dict(session)
+    for host in ("https://narvaro.example/", "https://narvaro.vastby.example/"):
+        with area.session_transaction(host) as session:
+            session.update(signed_in)
     for slot in ours.values():  # each link opens its slot, at its municipality's address
         link = next(row[5] for row in rows if row[5].endswith(f"/slots/{slot.id}"))
         assert area.get(link).status_code == 200, link

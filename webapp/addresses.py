@@ -17,6 +17,7 @@ schedule stamp moves (loading a file moves it), so a new municipality is served 
 
 import threading
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,6 +31,23 @@ TENANT_ID = "narvaro.municipality_id"  # environ: and its id
 VIA_HOST = "narvaro.municipality_host"  # environ: set when its own host named it
 UNPREFIXED = "narvaro.unprefixed"  # environ: the default municipality's prefix was used
 AREA = "narvaro.police_area"  # environ: the ids of the municipalities of /<area slug>/
+MOUNT = "narvaro.mount"  # environ: SCRIPT_NAME as the server gave it, before any prefix
+
+
+def is_default(town) -> bool:
+    """The municipality that keeps the unprefixed addresses: its area's default, or alone."""
+    return town.police_area is None or town.police_area.default_slug == town.slug
+
+
+def municipality_base(town, installation: str) -> str:
+    """Where `town`'s addresses begin, without a trailing slash: its own first host when it
+    has one (in a police area, where hosts route), with the installation's scheme and root;
+    else `installation` (the installation's own absolute address), with /<slug> unless
+    `town` is the default municipality. The one rule for every link to a municipality."""
+    if town.hosts and town.police_area is not None:
+        scheme, _netloc, root, _query, _fragment = urlsplit(installation)
+        return urlunsplit((scheme, town.hosts[0], root, "", ""))
+    return installation if is_default(town) else f"{installation}/{town.slug}"
 
 
 @dataclass(frozen=True)
@@ -94,6 +112,7 @@ class MunicipalityAddresses:
         self._engine = None
 
     def __call__(self, environ, start_response):
+        environ.setdefault(MOUNT, environ.get("SCRIPT_NAME", ""))
         table = self.addresses()
         slug, first, area, via_host = _route(table, environ)
         if via_host:

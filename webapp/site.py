@@ -10,10 +10,10 @@ from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from webapp import i18n
-from webapp.addresses import VIA_HOST
+from webapp.addresses import MOUNT, VIA_HOST, is_default, municipality_base
 from webapp.bidi import LTR_RUN
 from webapp.clock import utcnow
-from webapp.tenant import is_default, municipality
+from webapp.tenant import municipality
 
 
 def now():
@@ -30,6 +30,20 @@ def public_base_url() -> str:
     if request.environ.get(VIA_HOST):
         return request.host_url.rstrip("/")
     return current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
+
+
+def installation_url() -> str:
+    """The installation's own absolute address, where the default municipality's addresses
+    begin: PUBLIC_BASE_URL (else this request's scheme and host) and the server's root,
+    without the prefix of the request's municipality or police area."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
+    return base + request.environ.get(MOUNT, request.script_root)
+
+
+def municipality_url(town) -> str:
+    """Where `town`'s addresses begin, absolute (webapp.addresses.municipality_base): for
+    links to another municipality's pages, feeds or API."""
+    return municipality_base(town, installation_url())
 
 
 def site_url() -> str:

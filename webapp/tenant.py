@@ -40,11 +40,6 @@ def municipality_id() -> int | None:
     return town_id
 
 
-def is_default(town: Municipality) -> bool:
-    """The municipality that keeps the unprefixed addresses: its area's default, or alone."""
-    return town.police_area is None or town.police_area.default_slug == town.slug
-
-
 def scope_request():
     """before_request: limit every query of the request to its municipality's rows
     (webapp.models.scope), before any view runs; the municipality's id comes from the

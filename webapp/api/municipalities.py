@@ -1,12 +1,10 @@
 """/api/v1/municipalities: every municipality this installation serves, with the absolute
 addresses of its site, its API and its feeds. The same list under every municipality's API."""
 
-from urllib.parse import urlsplit
-
-from flask import current_app, jsonify, request
+from flask import jsonify
 from sqlalchemy import select
 
-from webapp import tenant
+from webapp import site
 from webapp.api import params
 from webapp.api.views import bp
 from webapp.extensions import db
@@ -16,19 +14,8 @@ from webapp.models import Municipality
 FEEDS = ("all", "office", "presence")
 
 
-def site_root(town: Municipality) -> str:
-    """Where `town`'s site begins: its own first host when it has one (in a police area,
-    where hosts route), with the installation's scheme; else the installation's address,
-    with /<slug> unless it is the default municipality (PUBLIC_BASE_URL, which production
-    sets, or this request's host)."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
-    if town.hosts and town.police_area is not None:
-        return f"{urlsplit(base).scheme}://{town.hosts[0]}"
-    return base if tenant.is_default(town) else f"{base}/{town.slug}"
-
-
 def municipality(town: Municipality) -> dict:
-    root = site_root(town)
+    root = site.municipality_url(town)
     return {
         "slug": town.slug,
         "name": town.name,

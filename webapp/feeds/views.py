@@ -20,6 +20,7 @@ from sqlalchemy import or_, select
 from werkzeug.routing import BuildError
 
 from webapp import i18n, site, tenant
+from webapp.addresses import is_default
 from webapp.extensions import db
 from webapp.feeds import ical
 from webapp.models import Municipality, OfficeHours, PresenceSlot, scope_of
@@ -121,8 +122,8 @@ def _area_presence_events(slots, lang, wording):
     events = []
     for slot in slots:
         town = towns[slot.municipality_id]
-        own = tenant.is_default(town)
-        root = site.public_base_url() + ("" if own else f"/{town.slug}")
+        own = is_default(town)
+        root = site.municipality_url(town)
         # Its page in the feed's language where the municipality offers it (as the area page).
         page_lang = lang if lang in i18n.offered_by(town) else i18n.SOURCE
         events.append(

@@ -4,11 +4,12 @@ office's status and its next presence, linking to the municipality's own site.""
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from flask import g, render_template, request
+from flask import g, render_template
 from markupsafe import Markup
 from sqlalchemy import select
 
 from webapp import site, tenant
+from webapp.addresses import is_default
 from webapp.extensions import db
 from webapp.i18n import offered_by
 from webapp.models import Municipality, scope_of, scope_to
@@ -22,8 +23,9 @@ class TownCard:
 
     town: Municipality
     site: str  # its start page, in the page's language if it offers it
-    root: str  # where its addresses begin, for links to its places
+    root: str  # where its addresses begin (site.municipality_url), for links to its places
     lang: str  # the language its links are in
+    default: bool  # it keeps the installation's unprefixed addresses
     office: object
     summary: OfficeSummary | None
     upcoming: list
@@ -35,14 +37,7 @@ def area_towns(area) -> list[Municipality]:
     return list(db.session.scalars(query.order_by(Municipality.name, Municipality.id)))
 
 
-def site_root(town: Municipality, area) -> str:
-    """Where `town`'s addresses begin, relative to this installation (the default keeps the
-    unprefixed ones)."""
-    base = request.script_root.removesuffix("/" + area.slug)
-    return base if tenant.is_default(town) else f"{base}/{town.slug}"
-
-
-def town_card(town: Municipality, area, lang: str) -> tuple[TownCard, PublicSchedule]:
+def town_card(town: Municipality, lang: str) -> tuple[TownCard, PublicSchedule]:
     """The municipality's office and next presence, read with the session limited to it."""
     outer = scope_of(db.session)
     scope_to(db.session, [town.id])
@@ -54,8 +49,9 @@ def town_card(town: Municipality, area, lang: str) -> tuple[TownCard, PublicSche
     finally:
         scope_to(db.session, outer)
     own = lang if lang in offered_by(town) else "sv"
-    root = site_root(town, area)
-    return TownCard(town, f"{root}/{own}/", root, own, office, summary, upcoming), now
+    root = site.municipality_url(town)
+    card = TownCard(town, f"{root}/{own}/", root, own, is_default(town), office, summary, upcoming)
+    return card, now
 
 
 def _card_html(card: TownCard):
@@ -69,7 +65,7 @@ def _card_html(card: TownCard):
 def area_home(lang: str) -> str:
     """The page; its copy holds until the first municipality's wording changes by itself."""
     area = tenant.police_area()
-    read = [town_card(town, area, lang) for town in area_towns(area)]
+    read = [town_card(town, lang) for town in area_towns(area)]
     if read:
         g.wording_until = min(schedule.wording_changes_at() for _card, schedule in read)
     cards = [card for card, _schedule in read]
@@ -79,6 +75,5 @@ def area_home(lang: str) -> str:
         cards=cards,
         card_html=[_card_html(card) for card in cards],
         now=site.now(),
-        home_root=request.script_root.removesuffix("/" + area.slug),
         municipality=None,  # the page is the area's, not its default municipality's
     )

@@ -57,17 +57,16 @@ def _status(slot: PresenceSlot) -> str:
     return _("Planerat")
 
 
-def _link(slot: PresenceSlot, town: Municipality, base: str) -> str:
-    """The slot's page under its own municipality's address (the default's is unprefixed)."""
+def _link(slot: PresenceSlot, town: Municipality) -> str:
+    """The slot's page at its own municipality's address (site.municipality_url)."""
     path = url_for("staff.slot_edit", slot_id=slot.id).removeprefix(request.script_root)
-    return (base if tenant.is_default(town) else f"{base}/{town.slug}") + path
+    return site.municipality_url(town) + path
 
 
 @bp.get("/week")
 @staff_required("schedule.read")
 @across_the_area
 def area_week(lang):
-    here = tenant.municipality()
     tz = site.timezone()
     first = _monday(request.args.get("from"), site.now().astimezone(tz).date())
     towns = {town.id: town for town in tenant.towns_in_reach()}
@@ -83,11 +82,8 @@ def area_week(lang):
         datetime.combine(first, time(0), tzinfo=tz),
         datetime.combine(first + timedelta(days=7), time(0), tzinfo=tz),
     )
-    base = request.script_root.removesuffix(f"/{here.slug}")
     rows = [
-        WeekRow(
-            slot, town.text("name", site.lang()), ZoneInfo(town.timezone), _link(slot, town, base)
-        )
+        WeekRow(slot, town.text("name", site.lang()), ZoneInfo(town.timezone), _link(slot, town))
         for slot in slots
         if (town := towns.get(slot.municipality_id)) is not None
         and (not chosen or town.slug == chosen)
