@@ -275,7 +275,35 @@ def test_an_area_admin_manages_every_account_and_filters_the_audit_log_by_munici
         "admin@omradet.example flyttade kontot kommun@vastby.example till en annan kommun"
     )
     assert [li.get_text(" ", strip=True) for li in entry.select(".audit-changes li")] == [
-        "Kommun: vastby → savsjo"
+        "Kommun: Västby kommun → Sävsjö kommun"
+    ]
+    moved_back = admin.post(  # to the whole area: the area's name
+        f"/vastby/sv/staff/users/{moving}",
+        data={"csrf_token": token, "role": "police", "active": "y", "municipality": ""},
+    )
+    assert moved_back.status_code == 302
+    entry = soup(admin.get("/sv/staff/audit?action=user.municipality")).select_one(".audit-entry")
+    assert [li.get_text(" ", strip=True) for li in entry.select(".audit-changes li")] == [
+        "Kommun: Sävsjö kommun → Lokalpolisområde Testområdet"
+    ]
+    # What the log keeps is the municipalities' ids, which a renamed slug leaves alone; an
+    # entry written with slugs before is named all the same.
+    db.session.rollback()
+    logged = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.municipality")
+        .order_by(AuditEvent.id)
+    ).all()  # fmt: skip
+    assert [(e.before["municipality_id"], e.after["municipality_id"]) for e in logged] == [
+        (town("vastby").id, town("savsjo").id), (town("savsjo").id, None)
+    ]  # fmt: skip
+    logged[0].before, logged[0].after = (
+        {"email": "kommun@vastby.example", "municipality": "vastby"},
+        {"email": "kommun@vastby.example", "municipality": "savsjo"},
+    )
+    db.session.commit()
+    oldest = soup(admin.get("/sv/staff/audit?action=user.municipality")).select(".audit-entry")[-1]
+    assert [li.get_text(" ", strip=True) for li in oldest.select(".audit-changes li")] == [
+        "Kommun: Västby kommun → Sävsjö kommun"
     ]
 
     everything = audit_places(admin, "/vastby/sv/staff/audit")

@@ -128,11 +128,11 @@ def change_user(session, user: User, *, role: str, active: bool, now, actor, hom
     """Set role and active, and `home`, the municipality the account belongs to (None: the
     whole area); disabling ends every session of the user at once."""
     moved = home is not KEEP and (home.id if home else None) != user.municipality_id
-    if moved:
-        before = {"email": user.email, "municipality": _slug_of(session, user.municipality_id)}
+    if moved:  # by id, which a renamed slug leaves as it is; the log page names it
+        before = {"email": user.email, "municipality_id": user.municipality_id}
         user.municipality_id = home.id if home else None
         session.flush()
-        after = {"email": user.email, "municipality": home.slug if home else None}
+        after = {"email": user.email, "municipality_id": user.municipality_id}
         audit.record(
             session, actor=actor, action="user.municipality", obj=user, now=now,
             before=before, after=after,
@@ -141,11 +141,6 @@ def change_user(session, user: User, *, role: str, active: bool, now, actor, hom
         _change_role_or_state(session, user, role=role, active=active, now=now, actor=actor)
         or moved
     )
-
-
-def _slug_of(session, municipality_id) -> str | None:
-    town = session.get(Municipality, municipality_id) if municipality_id else None
-    return town.slug if town else None
 
 
 def _change_role_or_state(session, user: User, *, role: str, active: bool, now, actor) -> bool:

@@ -222,11 +222,12 @@ def audit_log(lang):
         }
     events = audit.recent_events(db.session, limit=PAGE, before_id=before, **filters)
     places = {p.id: p.text("name", site.lang()) for p in all_places(db.session)}
+    named = None if names is None else {**names, **{t.slug: names[t.id] for t in towns}}
     older = events[-1].id if len(events) == PAGE else None
     return render_template(
         "staff/audit.html",
         form=form,
-        entries=[audit_entry(e, places=places, tz=tz, towns=names) for e in events],
+        entries=[audit_entry(e, places=places, tz=tz, towns=named) for e in events],
         older_args={**(form.link_args() if ok else {}), "before": older} if older else None,
         filtered=asked,
         tz=tz,

@@ -85,6 +85,9 @@ SLOT_STATUS_LABELS = {
 }
 YES_NO = {True: _l("Ja"), False: _l("Nej")}
 PLACES = object()  # the value is a place's id: its name, in the reader's language
+# The value is a municipality's id (None: the whole police area), or in entries written
+# before ids were logged, its slug: its name, in the reader's language.
+TOWNS = object()
 # The fields of the logged states (audit.slot_state, user_state, closures, series, cases):
 # what the staff pages call each and, for a coded value, their words for each code. The log
 # itself keeps the codes; a field not listed here is shown as it is stored.
@@ -110,7 +113,8 @@ FIELDS = {
     "state": (_l("Läge"), STATE_LABELS),
     "theme": (_l("Tema"), None),
     "user_id": (_l("Ansvarig"), None),
-    "municipality": (_l("Kommun"), None),  # a slug, as the area file names it
+    "municipality_id": (_l("Kommun"), TOWNS),
+    "municipality": (_l("Kommun"), TOWNS),  # entries written before ids were logged: a slug
 }
 
 
@@ -164,21 +168,24 @@ def _what(event, places: dict, tz) -> str:
     return f"{event.object_type} {event.object_id}".strip()
 
 
-def _field(key: str, places: dict):
-    """(name, value words) for a logged field: FIELDS' words, the places' names for ids."""
+def _field(key: str, places: dict, towns: dict):
+    """(name, value words) for a logged field: FIELDS' words, the places' and municipalities'
+    names for their ids."""
     name, words = FIELDS.get(key, (key, None))
-    return str(name), places if words is PLACES else words
+    if words is PLACES:
+        return str(name), places
+    return str(name), towns if words is TOWNS else words
 
 
 def _word(value, words, tz) -> str:
-    if words is not None and isinstance(value, str | int | bool) and value in words:
+    if words is not None and isinstance(value, str | int | bool | None) and value in words:
         return str(words[value])
     return _value(value, tz)
 
 
-def changes(event, tz, places: dict | None = None) -> list[tuple[str, str, str]]:
+def changes(event, tz, places: dict | None = None, towns: dict | None = None) -> list:
     """(field, old, new) for each field whose value differs between before and after, in the
-    staff pages' words."""
+    staff pages' words; `towns` names municipalities by id and by slug (None: the area)."""
     before, after = event.before or {}, event.after or {}
     if not isinstance(before, dict) or not isinstance(after, dict) or not before:
         return []
@@ -186,19 +193,20 @@ def changes(event, tz, places: dict | None = None) -> list[tuple[str, str, str]]
     for key in sorted(set(before) | set(after)):
         if key in HIDDEN or before.get(key) == after.get(key):
             continue
-        name, words = _field(key, places or {})
+        name, words = _field(key, places or {}, towns or {})
         found.append((name, _word(before.get(key), words, tz), _word(after.get(key), words, tz)))
     return found
 
 
 def entry(event, *, places: dict, tz, towns: dict | None = None) -> Entry:
-    """The entry as people read it; `towns` names where it happened ({id: name}, None the
-    police area's), left out when the installation serves one municipality."""
+    """The entry as people read it; `towns` names where it happened and the municipalities
+    its changes name ({id or slug: name}, None the police area's), left out when the
+    installation serves one municipality."""
     who = event.actor.email if event.actor else (event.actor_label or "–")
     template = sentence_for(event.action) or UNKNOWN
     text = str(template) % {"who": who, "what": _what(event, places, tz), "action": event.action}
     where = towns.get(event.municipality_id, "") if towns else ""
-    return Entry(event.id, event.at, text, changes(event, tz, places), where)
+    return Entry(event.id, event.at, text, changes(event, tz, places, towns), where)
 
 
 class AuditFilterForm(BaseForm):
