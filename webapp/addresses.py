@@ -39,12 +39,15 @@ def is_default(town) -> bool:
     return town.police_area is None or town.police_area.default_slug == town.slug
 
 
-def municipality_base(town, installation: str) -> str:
+def municipality_base(town, installation: str, *, own_host: bool = True) -> str:
     """Where `town`'s addresses begin, without a trailing slash: its own first host when it
     has one (in a police area, where hosts route), with the installation's scheme and root;
     else `installation` (the installation's own absolute address), with /<slug> unless
-    `town` is the default municipality. The one rule for every link to a municipality."""
-    if town.hosts and town.police_area is not None:
+    `town` is the default municipality. The one rule for every link to a municipality.
+
+    `own_host=False` keeps to the installation's host (every municipality is served there
+    too): for staff pages, whose session cookie belongs to the host staff signed in at."""
+    if own_host and town.hosts and town.police_area is not None:
         scheme, _netloc, root, _query, _fragment = urlsplit(installation)
         return urlunsplit((scheme, town.hosts[0], root, "", ""))
     return installation if is_default(town) else f"{installation}/{town.slug}"

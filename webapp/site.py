@@ -40,10 +40,10 @@ def installation_url() -> str:
     return base + request.environ.get(MOUNT, request.script_root)
 
 
-def municipality_url(town) -> str:
+def municipality_url(town, *, own_host: bool = True) -> str:
     """Where `town`'s addresses begin, absolute (webapp.addresses.municipality_base): for
-    links to another municipality's pages, feeds or API."""
-    return municipality_base(town, installation_url())
+    links to another municipality's pages, feeds or API; `own_host=False` for staff pages."""
+    return municipality_base(town, installation_url(), own_host=own_host)
 
 
 def site_url() -> str:

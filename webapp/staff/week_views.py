@@ -58,9 +58,10 @@ def _status(slot: PresenceSlot) -> str:
 
 
 def _link(slot: PresenceSlot, town: Municipality) -> str:
-    """The slot's page at its own municipality's address (site.municipality_url)."""
+    """The slot's staff page under its municipality's prefix on the installation's host, where
+    the staff member is signed in (a municipality's own host would ask them to sign in again)."""
     path = url_for("staff.slot_edit", slot_id=slot.id).removeprefix(request.script_root)
-    return site.municipality_url(town) + path
+    return site.municipality_url(town, own_host=False) + path
 
 
 @bp.get("/week")
