@@ -46,8 +46,9 @@ def _first_tab(page) -> dict:
 # the dict comparison still names each check that fails.
 @pytest.mark.parametrize("url", PUBLIC_URLS)
 def test_page_passes_axe_keyboard_language_hosts_and_reflow_checks(
-    page, seen_requests, live_server, url
+    public_page, public_requests, live_server, url
 ):
+    page = public_page
     framed = url.split("/")[2] in FRAMED
     _open(page, url)
 
@@ -59,7 +60,7 @@ def test_page_passes_axe_keyboard_language_hosts_and_reflow_checks(
         "h1 count": len(h1s),
         "title starts with the h1": page.title().startswith(h1s[0]) if h1s else False,
         "first Tab": _first_tab(page),
-        "other hosts": other_hosts(seen_requests, live_server.url),
+        "other hosts": other_hosts(public_requests, live_server.url),
     }
     page.set_viewport_size({"width": 320, "height": 640})
     seen["px wider than 320"] = max(page.evaluate("document.documentElement.scrollWidth") - 320, 0)
@@ -121,7 +122,8 @@ def test_phone_first_screen_shows_office_status_and_next_presence(browser, live_
 
 
 @pytest.mark.parametrize("lang", RTL)
-def test_right_to_left_page_starts_on_the_right(page, lang):
+def test_right_to_left_page_starts_on_the_right(public_page, lang):
+    page = public_page
     page.set_viewport_size({"width": 800, "height": 600})
     _open(page, f"/{lang}/")
 
