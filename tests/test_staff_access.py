@@ -193,7 +193,8 @@ def test_only_roles_with_report_read_get_the_report_for_a_period(app, role):
     client = app.test_client() if role == "anonymous" else logged_in(app, role)
     expected = 200 if role in roles_for("report.read") else 302 if role == "anonymous" else 403
 
+    # The guard is the endpoint's; which period is asked for is the report's own concern
+    # (tests/test_promise_report.py renders every kind of period).
     for kind in ("pdf", "xlsx"):
-        for period in ("2026-T2", "2026", "all"):
-            url = f"/sv/staff/promises/p2026/report.{kind}?period={period}"
-            assert client.get(url).status_code == expected, url
+        url = f"/sv/staff/promises/p2026/report.{kind}?period=2026-T2"
+        assert client.get(url).status_code == expected, url
