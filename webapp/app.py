@@ -38,6 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from webapp import cli, errors
     from webapp.addresses import MunicipalityAddresses
+    from webapp.feeds import publish  # noqa: F401 - republishes feeds after a commit
     from webapp.pagecache import FrontCache
 
     errors.register(app)

@@ -306,8 +306,31 @@ def backup(dest):
     click.echo(f"Backed up the database to {dest}; integrity check: ok.")
 
 
+@click.command("publish-feeds")
+@with_appcontext
+@click.option("--due", is_flag=True, help="Only municipalities whose files are out of date.")
+def publish_feeds(due):
+    """Write every municipality's subscription feeds to FEED_PUBLISH_DIR for nginx to serve;
+    with --due only those not of their current data and week (a systemd timer's job)."""
+    from webapp.feeds.publish import publisher
+
+    target = publisher()
+    if target is None:
+        click.echo("Error: FEED_PUBLISH_DIR is not set.", err=True)
+        sys.exit(1)
+    done = target.publish(due=due)
+    failed = sorted(slug for slug, files in done.items() if files is None)
+    written = sum(files or 0 for files in done.values())
+    fresh = sum(1 for files in done.values() if files)
+    click.echo(f"Published {written} feed files of {fresh} of {len(done)} municipalities.")
+    if failed:
+        click.echo("Error: could not publish " + ", ".join(failed) + " (see the log).", err=True)
+        sys.exit(1)
+
+
 def register(app):
     app.cli.add_command(load_calendars)
+    app.cli.add_command(publish_feeds)
     app.cli.add_command(backup)
     app.cli.add_command(translate)
     app.cli.add_command(create_user)

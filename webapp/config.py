@@ -79,6 +79,9 @@ def from_environment() -> dict:
         "PAGE_CACHE_REDIS_URL": os.environ.get(
             "PAGE_CACHE_REDIS_URL", os.environ.get("REDIS_URL", "")
         ),
+        # Subscription feeds written here as files for nginx to serve (webapp.feeds.publish,
+        # deploy/README.md); unset, nothing is published and the app answers every feed.
+        "FEED_PUBLISH_DIR": os.environ.get("FEED_PUBLISH_DIR", ""),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024)),

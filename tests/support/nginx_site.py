@@ -10,9 +10,10 @@ DEPLOY = ROOT / "deploy"
 SNIPPETS = DEPLOY / "nginx" / "snippets"
 
 
-def site_config(folder: Path, port: int, app_port: int) -> str:
+def site_config(folder: Path, port: int, app_port: int, feeds: Path | None = None) -> str:
     """The site's lines for an nginx `http` block: listening on 127.0.0.1:`port`, proxying to
-    127.0.0.1:`app_port`, its cache and logs in `folder`."""
+    127.0.0.1:`app_port`, its cache and logs in `folder`, published feeds read from `feeds`
+    (default: `folder`/feeds)."""
     text = (DEPLOY / "nginx" / "narvaro.conf").read_text()
     head, _plain, tls = text.split("\nserver {")
     replacements = {
@@ -20,6 +21,7 @@ def site_config(folder: Path, port: int, app_port: int) -> str:
         "/var/cache/nginx/narvaro": str(folder / "cache"),
         "/var/log/nginx/": f"{folder}/",
         "/srv/narvaro/app/": f"{ROOT}/",
+        "/srv/narvaro/feeds;": f"{feeds or folder / 'feeds'};",
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
     }
     site = head + "\nserver {" + tls

@@ -1,0 +1,234 @@
+"""Published feeds through nginx running deploy/nginx/narvaro.conf, in front of the app itself
+(tests' area: Sävsjö the default, Västby under /vastby/): nginx serves the files with the
+app's bytes and headers and answers revalidations; an edit in one municipality is served on
+the very next request while the other's files stay as they were; anything else, and a feed
+whose files could not be written, is the app's to answer."""
+
+import http.client
+import logging
+import os
+import shutil
+import subprocess
+import threading
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
+import icalendar
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import NOW
+from tests.support.nginx_site import site_config
+from tests.support.servers import free_port, stop, wait_for_port
+from tests.support.staff import post_form, staff_client
+from tests.test_feed_publishing import _next_slot
+from tests.test_police_area_data import load_test_area
+from webapp.extensions import db
+from webapp.feeds.publish import publisher
+
+pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
+
+HOST = "narvaro.example"  # make_app's PUBLIC_BASE_URL
+CONF = """\
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+{user}
+events {{ worker_connections 64; }}
+http {{
+    default_type text/plain;
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+{site}
+}}
+"""
+FEED_HEADERS = (
+    "Content-Type",
+    "Cache-Control",
+    "Access-Control-Allow-Origin",
+    "Last-Modified",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Content-Security-Policy",
+    "X-Frame-Options",
+)
+
+
+class Stack:
+    def __init__(self, port, folder, hits):
+        self.port, self.folder, self.hits = port, folder, hits
+
+    def get(self, path, headers=None):
+        """(status, headers, body) of nginx's answer; the app's hits since the last call."""
+        self.hits.clear()
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request("GET", path, headers={"Host": HOST, **(headers or {})})
+            response = conn.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            conn.close()
+
+
+@pytest.fixture
+def stack(app, tmp_path):
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    app.config["FEED_PUBLISH_DIR"] = str(folder)
+    hits = []
+
+    def counted(environ, start_response):
+        hits.append(environ["PATH_INFO"])
+        return app(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, counted, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = free_port()
+    conf = tmp_path / "nginx.conf"
+    user = "user root;" if os.geteuid() == 0 else ""
+    site = site_config(tmp_path, port, server.server_port, feeds=folder)
+    conf.write_text(CONF.format(tmp=tmp_path, site=site, user=user))
+    args = ["nginx", "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")]
+    proc = subprocess.Popen([*args, "-g", "daemon off;"], stderr=subprocess.DEVNULL)  # noqa: S603
+    try:
+        wait_for_port(port, proc, seconds=10)
+        load_test_area()
+        publisher().publish()
+        yield Stack(port, folder, hits)
+    finally:
+        stop(proc)
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def events(body):
+    return icalendar.Calendar.from_ical(body).walk("VEVENT")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/feeds/all.ics", "/feeds/office.ics?lang=ar", "/vastby/feeds/places/hamnen.ics?lang=so"],
+)
+def test_nginx_serves_a_published_feed_with_the_apps_bytes_and_headers(stack, client, path):
+    status, headers, body = stack.get(path)
+
+    app_answer = client.get(path, base_url=f"https://{HOST}")
+    assert (status, stack.hits) == (200, [])
+    assert body == app_answer.data
+    assert events(body)
+    assert {h: headers[h] for h in FEED_HEADERS} == {h: app_answer.headers[h] for h in FEED_HEADERS}
+    assert headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert headers["Cache-Control"] == "public, no-cache"
+    assert "X-Cache-Status" not in headers
+
+
+def test_nginx_answers_revalidations_with_304(stack):
+    _status, first, _body = stack.get("/vastby/feeds/all.ics?lang=en")
+
+    by_date = stack.get(
+        "/vastby/feeds/all.ics?lang=en", {"If-Modified-Since": first["Last-Modified"]}
+    )
+    assert (by_date[0], by_date[2], stack.hits) == (304, b"", [])
+    by_tag = stack.get("/vastby/feeds/all.ics?lang=en", {"If-None-Match": first["ETag"]})
+    assert (by_tag[0], by_tag[2], stack.hits) == (304, b"", [])
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/feeds/all.ics?lang=en&utm_source=x",
+        "/feeds/all.ics?lang=xx",
+        "/feeds/all.ics?x",
+        "/vastby/feeds/all.ics?lang=ar",  # not a language Västby offers
+        "/testomradet/feeds/presence.ics",  # the area's feed
+    ],
+)
+def test_any_other_query_or_feed_is_the_apps_to_answer(stack, client, path):
+    status, _headers, body = stack.get(path)
+
+    assert status == 200
+    assert stack.hits == [path.partition("?")[0]]
+    assert body == client.get(path, base_url=f"http://{HOST}").data
+
+
+def files_of(folder, prefix):
+    return {
+        p: (p.stat().st_mtime, p.stat().st_ino)
+        for p in sorted(folder.glob(f"{prefix}/**/*"))
+        if p.is_file()
+    }
+
+
+def cancel(app, pin, slug, reason):
+    slot_id = _next_slot(slug).id
+    pin(NOW + timedelta(minutes=5))
+    staff = staff_client(app, "police")
+    answer = post_form(
+        staff, f"/{slug}/sv/staff/presence/slots/{slot_id}/cancel", {"reason": reason}
+    )
+    return answer, slot_id
+
+
+def test_an_edit_is_served_on_the_next_request_and_no_other_municipalitys_file_moves(
+    stack, app, pin
+):
+    savsjo = files_of(stack.folder, f"{HOST}/feeds")
+    assert len(savsjo) == 7 * 7  # three feeds and four places, in seven languages
+
+    answer, slot_id = cancel(app, pin, "vastby", "Utryckning")
+    status, _headers, body = stack.get("/vastby/feeds/all.ics")
+
+    assert answer.status_code == 302
+    assert (status, stack.hits) == (200, [])
+    cancelled = [
+        e for e in events(body) if str(e["UID"]) == f"slot-{slot_id}@vastby.narvaro.example"
+    ]
+    assert [str(e["STATUS"]) for e in cancelled] == ["CANCELLED"]
+    assert "Utryckning" in str(cancelled[0]["DESCRIPTION"])
+    assert files_of(stack.folder, f"{HOST}/feeds") == savsjo
+
+
+def test_a_failed_write_leaves_no_stale_file_and_the_app_answers(stack, app, pin, caplog):
+    blocked = stack.folder / HOST / "vastby" / "feeds" / "office.ics.en"
+    blocked.unlink()
+    blocked.mkdir()  # the write of this file fails, as on a full or read-only disk
+    savsjo = files_of(stack.folder, f"{HOST}/feeds")
+
+    with caplog.at_level(logging.ERROR, logger="webapp.feeds.publish"):
+        answer, slot_id = cancel(app, pin, "vastby", "Utryckning")
+    status, _headers, body = stack.get("/vastby/feeds/all.ics")
+
+    assert answer.status_code == 302
+    assert [p for p in (stack.folder / HOST / "vastby").rglob("*") if p.is_file()] == []
+    assert not (stack.folder / "narvaro.vastby.example" / "feeds" / "all.ics.sv").exists()
+    assert "feeds of vastby could not be published" in caplog.text
+    assert (status, stack.hits) == (200, ["/vastby/feeds/all.ics"])
+    cancelled = [
+        e for e in events(body) if str(e["UID"]) == f"slot-{slot_id}@vastby.narvaro.example"
+    ]
+    assert [str(e["STATUS"]) for e in cancelled] == ["CANCELLED"]
+    assert files_of(stack.folder, f"{HOST}/feeds") == savsjo
+    assert stack.get("/feeds/all.ics")[0] == 200 and stack.hits == []
+
+
+def test_last_modified_never_goes_backwards_after_a_deletion(stack, pin):
+    _status, before, _body = stack.get("/vastby/feeds/presence.ics")
+    slot = _next_slot("vastby")
+    uid = f"slot-{slot.id}@vastby.narvaro.example"
+    pin(NOW + timedelta(seconds=1))
+    db.session.delete(slot)
+    db.session.commit()
+
+    status, after, body = stack.get("/vastby/feeds/presence.ics")
+
+    assert (status, stack.hits) == (200, [])
+    assert uid not in {str(e["UID"]) for e in events(body)}
+    assert parsedate_to_datetime(after["Last-Modified"]) > parsedate_to_datetime(
+        before["Last-Modified"]
+    )

@@ -1,0 +1,272 @@
+"""Subscription feeds published as files that nginx serves itself, the app behind them.
+
+With FEED_PUBLISH_DIR set, each municipality's subscription feeds (/feeds/all|office|
+presence.ics and /feeds/places/<slug>.ics, in each language it offers) are written there as
+the app answers them, at the path nginx computes from the request:
+`<dir>/<host><path>.<lang>` (deploy/nginx/snippets/narvaro-feeds.conf), for each address
+that serves them: the default municipality's unprefixed ones and every other municipality's
+/<slug>/ ones on PUBLIC_BASE_URL's host, and each municipality's own hosts. A file's mtime is
+the feed's Last-Modified, so nginx answers If-Modified-Since from it.
+
+The bodies are the app's own answers (each feed asked of the app's whole WSGI stack, with the
+host and scheme nginx passes), so a published file never differs from what the app says.
+After every commit that moved a municipality's schedule stamp, that municipality's files are
+published again, and only its (a change that is no single municipality's, such as a promise
+of the area, waits for `flask publish-feeds --due`). Under a lock per municipality the stamp
+is read again, so of two workers racing, the later commit's render is written last. A
+failed write removes that municipality's files (nginx then asks the app) and is logged; it
+never fails the request that made the change. The feed window moves weekly: the
+`publish-feeds --due` timer (deploy/) republishes what is out of date, and until it does the
+files hold last week's window, as a kept copy would.
+"""
+
+import contextvars
+import fcntl
+import json
+import logging
+import os
+import tempfile
+from contextlib import contextmanager
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context, has_request_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+from werkzeug.test import Client
+
+from webapp import i18n
+from webapp.addresses import read_addresses
+from webapp.clock import now_for
+from webapp.extensions import db
+from webapp.feeds import ical
+from webapp.models import Municipality, Place
+from webapp.schedule import store
+
+log = logging.getLogger(__name__)
+
+FEEDS = ("all", "office", "presence")
+STATE = ".state"  # per municipality: its lock, and what was published (JSON)
+PENDING = "feeds_to_publish"  # session.info: the municipalities whose stamp moved
+
+
+def feed_path(prefix: str, feed: str) -> str:
+    """The address of a subscription feed: "all", "office", "presence" or "places/<slug>"."""
+    return f"{prefix}/feeds/{feed}.ics"
+
+
+def addresses_of(town, table, base_url: str) -> list[tuple[str, str]]:
+    """(host, prefix) of every address that serves `town`'s feeds."""
+    main = urlsplit(base_url).hostname
+    found = []
+    if town.slug == table.default:
+        found.append((main, ""))
+    elif town.slug in table.prefixes:
+        found.append((main, f"/{town.slug}"))
+    found += [(host, "") for host, slug in sorted(table.hosts.items()) if slug == town.slug]
+    return found
+
+
+def expected_last_modified(session, town, now: datetime) -> datetime:
+    """The Last-Modified the app gives `town`'s feeds now (webapp.feeds.views)."""
+    from webapp.feeds.views import _last_modified  # noqa: PLC0415 - one rule, the view's
+
+    window = ical.feed_window(now, ZoneInfo(town.timezone))
+    return _last_modified(store.schedule_changed_at(session, (town.id,)), window[0])
+
+
+class Publisher:
+    """Writes municipalities' feeds under `folder` for `app` (see the module doc)."""
+
+    def __init__(self, app, folder):
+        self.app, self.folder = app, Path(folder)
+        self.base_url = app.config.get("PUBLIC_BASE_URL") or ""
+
+    def publish(self, slugs=None, *, due=False) -> dict:
+        """Publish the municipalities `slugs` (None: every one); with `due`, only those whose
+        files are not those of their current stamp and window. {slug: files or None}."""
+        with self.app.app_context():
+            towns = db.session.scalars(select(Municipality).order_by(Municipality.id)).all()
+            db.session.remove()
+        done = {}
+        for town in towns:
+            if slugs is None or town.slug in slugs:
+                done[town.slug] = self.publish_one(town.slug, due=due)
+        return done
+
+    def publish_one(self, slug: str, *, due=False) -> int | None:
+        """Publish one municipality's feeds: the number of files written, 0 when they were
+        up to date, None when writing failed (its files are then removed)."""
+        state_dir = self.folder / STATE
+        state_dir.mkdir(parents=True, exist_ok=True)
+        with _locked(state_dir / f"{slug}.lock"):
+            state = _read_state(state_dir / f"{slug}.json")
+            with self.app.app_context():
+                town, wanted, modified = self._plan(slug)
+                db.session.remove()
+            if town is None:  # the municipality is gone: so are its files
+                self._remove(slug, state.get("files", []))
+                return 0
+            if due and state.get("last_modified") == modified.isoformat():
+                return 0
+            try:
+                written = self._write(wanted)
+                _write_state(state_dir, slug, {"last_modified": modified.isoformat(),
+                                               "files": sorted(written)})  # fmt: skip
+            except OSError:
+                log.exception("feeds of %s could not be published; nginx asks the app", slug)
+                self._remove(slug, [*state.get("files", []), *(w[0] for w in wanted)])
+                return None
+            self._unlink_quietly(set(state.get("files", [])) - set(written))
+            return len(written)
+
+    def _plan(self, slug):
+        """(the municipality, [(file, host, path, query)], its feeds' Last-Modified now)."""
+        town = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
+        if town is None:
+            return None, [], None
+        with db.engine.connect() as connection:
+            table = read_addresses(connection)
+        places = db.session.scalars(
+            select(Place.slug).where(Place.municipality_id == town.id).order_by(Place.slug)
+        ).all()
+        feeds = [*FEEDS, *(f"places/{p}" for p in places)]
+        wanted = [
+            (f"{host}{feed_path(prefix, feed)}.{lang}", host, feed_path(prefix, feed),
+             "" if lang == i18n.SOURCE else f"lang={lang}")
+            for host, prefix in addresses_of(town, table, self.base_url)
+            for feed in feeds
+            for lang in i18n.offered_by(town)
+        ]  # fmt: skip
+        now = now_for(self.app.config)
+        return town, wanted, expected_last_modified(db.session, town, now)
+
+    def _write(self, wanted) -> list[str]:
+        """Ask the app for each feed and write what it answers; the files written."""
+        scheme = urlsplit(self.base_url).scheme or "http"
+        client = Client(self.app)
+        written = []
+        for name, host, path, query in wanted:
+            with self.app.app_context():  # a request of its own, as nginx's would be
+                response = client.get(path, query_string=query, base_url=f"{scheme}://{host}",
+                                      headers={"X-Forwarded-Proto": scheme})  # fmt: skip
+            if response.status_code != 200:  # not the app's feed: nginx asks the app
+                log.warning("feed %s?%s on %s answered %s; not published",
+                            path, query, host, response.status_code)  # fmt: skip
+                continue
+            modified = parsedate_to_datetime(response.headers["Last-Modified"]).timestamp()
+            self._replace(self.folder / name, response.get_data(), modified)
+            written.append(name)
+        return written
+
+    def _replace(self, target: Path, body: bytes, modified: float) -> None:
+        """Write `body` to `target` at once (a file beside it, renamed over it), its mtime
+        `modified` or the file's own if that is later: never backwards."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            modified = max(modified, target.stat().st_mtime)
+        except FileNotFoundError:
+            pass
+        handle, temporary = tempfile.mkstemp(dir=self.folder / STATE, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(body)
+            os.chmod(temporary, 0o644)
+            os.utime(temporary, (modified, modified))
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def _remove(self, slug: str, names) -> None:
+        """Remove a municipality's files (nginx then asks the app) and what was published."""
+        self._unlink_quietly(names)
+        self._unlink_quietly([f"{STATE}/{slug}.json"])
+
+    def _unlink_quietly(self, names) -> None:
+        for name in names:
+            try:
+                (self.folder / name).unlink(missing_ok=True)
+            except IsADirectoryError:
+                pass
+            except OSError:
+                log.exception("published feed %s could not be removed", name)
+
+
+@contextmanager
+def _locked(path: Path):
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _read_state(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_state(state_dir: Path, slug: str, state: dict) -> None:
+    handle, temporary = tempfile.mkstemp(dir=state_dir, suffix=".tmp")
+    with os.fdopen(handle, "w") as file:
+        json.dump(state, file)
+    os.replace(temporary, state_dir / f"{slug}.json")
+
+
+def publisher(app=None) -> Publisher | None:
+    """The app's publisher, or None when FEED_PUBLISH_DIR is not set."""
+    app = app or current_app._get_current_object()
+    folder = app.config.get("FEED_PUBLISH_DIR")
+    return Publisher(app, folder) if folder else None
+
+
+# --- after a commit that moved a municipality's stamp ------------------------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _note_moved_stamps(session, _flush_context):
+    moved = session.info.get("schedule_stamped")  # webapp.models.schedule, per transaction
+    if moved:
+        session.info.setdefault(PENDING, set()).update(moved)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_moved_stamps(session):
+    session.info.pop(PENDING, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _publish_moved(session):
+    moved = session.info.pop(PENDING, None)
+    if not moved or not has_app_context():
+        return
+    target = publisher()
+    if target is None:
+        return
+    ids = {town for town in moved if town is not None}
+    if None in moved and not has_request_context():  # a command: every municipality's
+        ids = None
+    # In a context of its own: the app's requests for the feeds must not share this
+    # request's Flask context, session or write intent.
+    contextvars.Context().run(_publish_ids, target, ids)
+
+
+def _publish_ids(target: Publisher, ids) -> None:
+    try:
+        with target.app.app_context():
+            query = select(Municipality.slug)
+            if ids is not None:
+                query = query.where(Municipality.id.in_(ids))
+            slugs = set(db.session.scalars(query))
+            db.session.remove()
+        if slugs:
+            target.publish(slugs)
+    except Exception:  # never the request's failure: nginx asks the app for what is missing
+        log.exception("feeds could not be published after a change")
