@@ -4,7 +4,10 @@ national.py's 290 generated municipalities in police areas are loaded into Postg
 schema of its own, dropped and made again); gunicorn runs with deploy/gunicorn.conf.py and
 nginx with deploy/nginx/narvaro.conf itself (its TLS server turned into a plain loopback
 one, every placeholder pointed into a temporary folder, the snippets included as they are),
-with the page cache shared through Redis when --redis is given. Then:
+with the page cache shared through Redis when --redis is given. By default the feeds are
+published as files (FEED_PUBLISH_DIR, webapp/feeds/publish.py: every municipality's, timed,
+as `flask publish-feeds` does), which nginx serves itself; --no-publish leaves every feed to
+gunicorn behind nginx. Then:
 
 1. A polling mix over every municipality's three feeds (all, office, presence), sent at a
    fixed rate (default 600 req/s for 60 s) by an open-loop client in this process: each
@@ -16,16 +19,18 @@ with the page cache shared through Redis when --redis is given. Then:
 2. The same client and mix against nginx serving each feed's bytes as a static file, and
    wrk's closed-loop maximum for both (the ratio feed/static; target >= 0.95).
 3. Halfway through the feed run, staff cancel a slot in one municipality (as the staff page
-   does, schedule.planning.cancel_slot). Printed: whether gunicorn's next answer for that
-   municipality's feed has it, how long until nginx's microcache serves it (at most its
-   10 s), and that no other municipality's kept copy was dropped: their shared copies in
-   Redis keep their stamps, gunicorn answers their conditional requests with 304 from the
-   kept copies, and nginx's cache status for them in the 15 s after the edit.
+   does, schedule.planning.cancel_slot; with publishing, its commit republishes that
+   municipality's files as gunicorn's would). Printed: whether gunicorn's next answer for
+   that municipality's feed has it, whether the first request through nginx after the
+   commit has it, and that no other municipality's copy was touched: with publishing, their
+   files keep their mtime and inode; without, their shared copies in Redis keep their
+   stamps, gunicorn answers their conditional requests with 304, and nginx's cache status.
 
 Asserts nothing; every process it starts is stopped at the end. Usage:
 
     python bench/national_polling.py postgresql+psycopg://postgres@127.0.0.1:5432/DB \\
-        [--redis redis://127.0.0.1:6379/N] [--count 290] [--rate 600] [--duration 60]
+        [--redis redis://127.0.0.1:6379/N] [--count 290] [--rate 600] [--duration 60] \\
+        [--wrk 10] [--no-publish]
 
 Figures on the 2-core development machine (shared with other work) are in deploy/README.md.
 """
@@ -107,7 +112,7 @@ def start_nginx(tmp: Path, app_port: int, processes: Processes, tcp_nopush="on")
         NGINX_CONF.format(
             tmp=tmp,
             snippets=SNIPPETS,
-            site=site_config(tmp, ports["site"], app_port),
+            site=site_config(tmp, ports["site"], app_port, feeds=tmp / "published"),
             static_port=ports["static"],
             tcp_nopush=tcp_nopush,
             user="user root;" if os.geteuid() == 0 else "",
@@ -120,7 +125,9 @@ def start_nginx(tmp: Path, app_port: int, processes: Processes, tcp_nopush="on")
     return ports
 
 
-def start_gunicorn(tmp: Path, url: str, redis_url: str | None, processes: Processes) -> int:
+def start_gunicorn(
+    tmp: Path, url: str, redis_url: str | None, processes: Processes, publish: bool
+) -> int:
     port = free_port()
     env = {
         **os.environ,
@@ -133,6 +140,9 @@ def start_gunicorn(tmp: Path, url: str, redis_url: str | None, processes: Proces
         "GUNICORN_ACCESS_LOG": str(tmp / "gunicorn-access.log"),
     }
     env.pop("NOW", None)
+    env.pop("FEED_PUBLISH_DIR", None)
+    if publish:
+        env["FEED_PUBLISH_DIR"] = str(tmp / "published")
     if redis_url:
         env["REDIS_URL"] = env["PAGE_CACHE_REDIS_URL"] = redis_url
     else:
@@ -392,7 +402,7 @@ def staff_edit(database: str, gunicorn: int) -> dict:
         planning.cancel_slot(db.session, slot, reason=MARKER, now=now, actor=None)
         db.session.commit()
         slot_start = slot.starts_at.isoformat()
-    committed = time.time()
+    committed = time.time()  # with publishing on, after EDITED's files were written again
     edit_ms = (time.perf_counter() - started) * 1000
     status, _h, body = request(gunicorn, f"/{EDITED}/feeds/all.ics", AS_NGINX)
     with app.app_context():
@@ -404,15 +414,48 @@ def staff_edit(database: str, gunicorn: int) -> dict:
 CHILD = {}  # the spawned process's app
 
 
-def warm_up(database: str) -> None:
-    """Make the spawned process's app (and import everything) before the run starts."""
+def warm_up(database: str, published: str | None = None) -> None:
+    """Make the spawned process's app (and import everything) before the run starts; with
+    `published`, its commits publish feeds there as gunicorn's do."""
     from webapp import create_app
     from webapp.extensions import db
 
-    url = national.schema_url(database)
-    CHILD["app"] = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-only"})
+    CHILD["app"] = create_app(publishing_config(database, published))
     with CHILD["app"].app_context():
         db.session.execute(db.text("SELECT 1"))
+
+
+def publishing_config(database: str, published: str | None) -> dict:
+    """An app as gunicorn runs it here (its base URL, the clock not pinned)."""
+    return {"SQLALCHEMY_DATABASE_URI": national.schema_url(database), "SECRET_KEY": "bench-only",
+            "PUBLIC_BASE_URL": "http://127.0.0.1", "FEED_PUBLISH_DIR": published or "",
+            "NOW": None}  # fmt: skip
+
+
+def publish_all(database: str, published: Path) -> str:
+    """Every municipality's feeds published as `flask publish-feeds` does: what and how long."""
+    from webapp import create_app
+    from webapp.extensions import db
+    from webapp.feeds.publish import publisher
+
+    app = create_app(publishing_config(database, str(published)))
+    started = time.perf_counter()
+    done = publisher(app).publish()
+    took = time.perf_counter() - started
+    with app.app_context():
+        db.engine.dispose()
+    failed = sum(files is None for files in done.values())
+    return (f"published {sum(files or 0 for files in done.values())} feed files of "
+            f"{len(done)} municipalities in {took:.1f} s ({failed} failed)")  # fmt: skip
+
+
+def published_files(folder: Path, skip: str) -> dict:
+    """(mtime, inode) of every published file but those of the municipality `skip`."""
+    return {
+        p: (p.stat().st_mtime_ns, p.stat().st_ino)
+        for p in folder.rglob("*.ics.*")
+        if f"/{skip}/" not in str(p.relative_to(folder))
+    }
 
 
 def marker_in(body: bytes) -> bool:
@@ -431,8 +474,9 @@ def has_marker(body: bytes) -> bool:
     )
 
 
-def edit_and_watch(pool, database, ports: dict, gunicorn: int, redis_client, paths):
-    """The halfway edit, run beside the polling, and what it shows."""
+def edit_and_watch(pool, database, ports: dict, gunicorn: int, redis_client, paths, published):
+    """The halfway edit, run beside the polling, and what it shows (`published`: the folder
+    of published feeds, None when publishing is off)."""
     url = national.schema_url(database)
     edited = f"/{EDITED}/feeds/all.ics"
     others = [p for p in paths if not p.startswith(f"/{EDITED}/")]
@@ -442,26 +486,38 @@ def edit_and_watch(pool, database, ports: dict, gunicorn: int, redis_client, pat
         before = None
         if redis_client is not None:
             before = await loop.run_in_executor(None, shared_stamps, redis_client, url, others)
+        files = None
+        if published is not None:
+            files = await loop.run_in_executor(None, published_files, published, EDITED)
         done = await loop.run_in_executor(pool, staff_edit, database, gunicorn)
         at = time.monotonic() - (time.time() - done["committed"])  # the commit, on this clock
-        seen, statuses = None, []
+        seen, statuses, first = None, [], None
         connection = await Connection.open(ports["site"])
         while time.monotonic() < at + 20:  # nginx: poll the edited feed until it has it
             _status, found, body = await connection.get(edited, {})
             statuses.append(found.get("x-cache-status", "-"))
+            first = marker_in(body) if first is None else first
             if marker_in(body):
                 seen = time.monotonic() - at
                 break
             await asyncio.sleep(0.25)
         connection.close()
-        return {**done, "before": before, "seen": seen, "statuses": statuses, "at": at}
+        return {**done, "before": before, "seen": seen, "statuses": statuses, "at": at,
+                "first": first, "files": files}  # fmt: skip
 
     return watch, others
 
 
-def others_checks(result, run, redis_client, url, others, gunicorn, known) -> list[str]:
+def others_checks(result, run, redis_client, url, others, gunicorn, known, published):
     after = shared_stamps(redis_client, url, others) if redis_client else {}
     out = []
+    if published is not None:
+        now = published_files(published, EDITED)
+        same = sum(now.get(p) == kept for p, kept in result["files"].items())
+        out.append(f"published files of the other municipalities: {len(result['files'])} "
+                   f"before the edit, {same} of them with the same mtime and inode after "
+                   "the run")  # fmt: skip
+        return out  # nginx answers them from the files: neither Redis nor gunicorn is asked
     if redis_client:
         kept = [p for p, stamp in result["before"].items() if stamp is not None]
         same = sum(after.get(p) == result["before"][p] for p in kept)
@@ -543,9 +599,12 @@ def run(options):
         print(f"{options.count} municipalities in {len(groups)} police areas loaded in "
               f"{load_all:.1f} s")  # fmt: skip
         forget_shared(redis_client, url)
-        gunicorn = start_gunicorn(tmp, url, options.redis, processes)
+        published = tmp / "published" if options.publish else None
+        gunicorn = start_gunicorn(tmp, url, options.redis, processes, options.publish)
         ports = start_nginx(tmp, gunicorn, processes, options.tcp_nopush)
         paths = feed_paths(app)
+        if published is not None:
+            print(publish_all(options.database, published) + " (flask publish-feeds)")
         started = time.perf_counter()
         known, statuses = first_fetch(ports["site"], paths, tmp / "static")
         sizes = min_med_max([(tmp / "static" / p[1:]).stat().st_size for p in paths])
@@ -558,28 +617,35 @@ def run(options):
         static_plan = plan(paths, static_known, count, options.conditional)
 
         pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        pool.submit(warm_up, options.database).result()
-        watch, others = edit_and_watch(pool, options.database, ports, gunicorn, redis_client, paths)
+        pool.submit(warm_up, options.database, published and str(published)).result()
+        watch, others = edit_and_watch(
+            pool, options.database, ports, gunicorn, redis_client, paths, published
+        )
         access = tmp / "gunicorn-access.log"
         before = access.read_bytes().count(b"\n")
         feed_run = asyncio.run(paced(ports["site"], feed_plan, options.rate, watch))
         pool.shutdown()
         processes.check_alive()
         feed = summary(feed_run)
-        print_run("feeds through nginx (narvaro.conf) and gunicorn", options.rate,
+        served = "published files" if published else "gunicorn (publishing off)"
+        print_run(f"feeds through nginx (narvaro.conf), {served}", options.rate,
                   options.duration, feed)  # fmt: skip
         reached = access.read_bytes().count(b"\n") - before
-        print(f"  gunicorn answered {reached} requests meanwhile (nginx updating expired "
-              f"copies, the edit's one): {reached / options.duration:.0f} a second")  # fmt: skip
+        print(f"  gunicorn answered {reached} requests meanwhile (feeds without a file, the "
+              f"edit's one): {reached / options.duration:.0f} a second")  # fmt: skip
         edit = feed_run["extra"]
+        publishing = " and republish its feeds" if published else ""
         print(f"\nhalfway, staff cancelled the slot at {edit['slot']} in {EDITED} "
-              f"({edit['edit_ms']:.0f} ms to commit):")  # fmt: skip
+              f"({edit['edit_ms']:.0f} ms to commit{publishing}):")  # fmt: skip
         print(f"  gunicorn's next answer for /{EDITED}/feeds/all.ics has it: "
               f"{'yes' if edit['next_ok'] else 'NO'}")  # fmt: skip
         seen = f"{edit['seen']:.1f} s" if edit["seen"] is not None else "NOT within 20 s"
-        print(f"  through nginx it is served after {seen} (microcache: at most 10 s); "
+        print(f"  through nginx: the first request after the commit has it: "
+              f"{'yes' if edit['first'] else 'NO'}; served after {seen}; "
               f"cache status while polling: {' '.join(edit['statuses'])}")  # fmt: skip
-        for line in others_checks(edit, feed_run, redis_client, url, others, gunicorn, known):
+        checks = others_checks(edit, feed_run, redis_client, url, others, gunicorn, known,
+                               published)  # fmt: skip
+        for line in checks:
             print("  " + line)
 
         static_run = asyncio.run(paced(ports["static"], static_plan, options.rate))
@@ -646,6 +712,9 @@ def main():
     parser.add_argument("--duration", type=int, default=60, help="seconds of polling")
     parser.add_argument("--conditional", type=float, default=0.6)
     parser.add_argument("--wrk", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--publish", action=argparse.BooleanOptionalAction, default=True,
+                        help="publish the feeds as files nginx serves (FEED_PUBLISH_DIR); "
+                        "--no-publish: every feed from gunicorn through nginx")  # fmt: skip
     parser.add_argument("--tcp-nopush", choices=("on", "off"), default="on",
                         help="nginx's tcp_nopush (on in Debian's nginx.conf)")  # fmt: skip
     options = parser.parse_args()

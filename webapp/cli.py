@@ -316,7 +316,7 @@ def publish_feeds(due):
 
     target = publisher()
     if target is None:
-        click.echo("Error: FEED_PUBLISH_DIR is not set.", err=True)
+        click.echo("Error: FEED_PUBLISH_DIR and PUBLIC_BASE_URL must be set.", err=True)
         sys.exit(1)
     done = target.publish(due=due)
     failed = sorted(slug for slug, files in done.items() if files is None)

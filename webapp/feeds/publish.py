@@ -221,10 +221,11 @@ def _write_state(state_dir: Path, slug: str, state: dict) -> None:
 
 
 def publisher(app=None) -> Publisher | None:
-    """The app's publisher, or None when FEED_PUBLISH_DIR is not set."""
+    """The app's publisher, or None unless FEED_PUBLISH_DIR and PUBLIC_BASE_URL (whose host
+    the files are published for) are set."""
     app = app or current_app._get_current_object()
-    folder = app.config.get("FEED_PUBLISH_DIR")
-    return Publisher(app, folder) if folder else None
+    folder, base = app.config.get("FEED_PUBLISH_DIR"), app.config.get("PUBLIC_BASE_URL")
+    return Publisher(app, folder) if folder and base else None
 
 
 # --- after a commit that moved a municipality's stamp ------------------------------------
