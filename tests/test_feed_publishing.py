@@ -1,9 +1,12 @@
 """Subscription feeds published as files for nginx (webapp.feeds.publish, FEED_PUBLISH_DIR):
 each file is the app's own answer byte for byte, for every kind, language and address; a
-staff edit republishes its municipality's files and leaves every other one's alone; a
-failed write leaves no stale file and no error; Last-Modified (the file's mtime) never
-moves backwards. Through nginx itself: tests/test_nginx_feeds.py."""
+staff edit republishes its municipality's files and leaves every other one's alone; nothing
+is published without FEED_PUBLISH_DIR; `publish-feeds --due` follows the weekly window; a
+render that waited for the lock writes the newest data. Through nginx itself (failed writes,
+revalidation, Last-Modified after a deletion): tests/test_nginx_feeds.py."""
 
+import fcntl
+import threading
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -17,6 +20,7 @@ from tests.test_police_area_data import load_test_area
 from webapp.extensions import db
 from webapp.feeds.publish import STATE, publisher
 from webapp.models import Municipality, Place, PresenceSlot
+from webapp.schedule import planning
 
 BASE = "narvaro.example"  # make_app's PUBLIC_BASE_URL host
 OWN_HOST = "narvaro.vastby.example"  # Västby's own host (tests/data/area/vastby.toml)
@@ -122,3 +126,56 @@ def test_a_staff_edit_republishes_its_municipality_only(app, client, folder, pin
     assert not [e for e in was if "Utryckning" in str(e.get("DESCRIPTION", ""))]
     stamp = datetime(2026, 11, 24, 9, 35, tzinfo=UTC).timestamp()
     assert {after[n][1] for n in vastby} == {stamp}
+
+
+def test_nothing_is_published_unless_a_folder_is_set(app, client, tmp_path):
+    load_test_area()
+    slot_id = _next_slot("vastby").id
+    staff = staff_client(app, "police")
+
+    answer = post_form(staff, f"/vastby/sv/staff/presence/slots/{slot_id}/cancel", {"reason": "X"})
+    result = app.test_cli_runner().invoke(args=["publish-feeds"])
+
+    assert answer.status_code == 302
+    assert publisher() is None
+    assert result.exit_code == 1
+    assert "FEED_PUBLISH_DIR and PUBLIC_BASE_URL must be set" in result.output
+    assert client.get("/vastby/feeds/all.ics").status_code == 200
+
+
+def test_publish_feeds_due_republishes_when_the_weekly_window_moves(app, folder, pin):
+    load_test_area()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["publish-feeds"]).exit_code == 0
+    first = published(folder)
+
+    unchanged = runner.invoke(args=["publish-feeds", "--due"])
+    pin(datetime(2026, 11, 29, 23, 1, tzinfo=UTC))  # Monday 30 November, 00:01 in Sweden
+    moved = runner.invoke(args=["publish-feeds", "--due"])
+
+    assert unchanged.output == "Published 0 feed files of 0 of 2 municipalities.\n"
+    assert moved.output == f"Published {len(first)} feed files of 2 of 2 municipalities.\n"
+    monday = datetime(2026, 11, 29, 23, 0, tzinfo=UTC).timestamp()
+    assert {mtime for _body, mtime, _inode in published(folder).values()} == {monday}
+
+
+def test_a_render_started_before_a_change_writes_the_change(app, folder):
+    """Two workers: one waits for the municipality's lock while another commits; the one
+    that publishes last reads the data inside the lock, so it never writes an older state."""
+    load_test_area()
+    publisher().publish()
+    slot = _next_slot("vastby")
+    uid = f"slot-{slot.id}@vastby.narvaro.example"
+    lock = open(folder / STATE / "vastby.lock", "a+b")  # noqa: SIM115 - held across the thread
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    waiting = threading.Thread(target=publisher().publish_one, args=("vastby",))
+    waiting.start()
+    app.config["FEED_PUBLISH_DIR"] = ""  # this commit's own publishing is not the point here
+    planning.cancel_slot(db.session, slot, reason="Sjukdom", now=NOW, actor=None)
+    db.session.commit()
+    fcntl.flock(lock, fcntl.LOCK_UN)
+    lock.close()
+    waiting.join(10)
+
+    body = (folder / OWN_HOST / "feeds" / "all.ics.sv").read_bytes()
+    assert [str(e["STATUS"]) for e in events(body) if str(e["UID"]) == uid] == ["CANCELLED"]
