@@ -99,24 +99,26 @@ class Publisher:
 
     def publish_one(self, slug: str, *, due=False) -> int | None:
         """Publish one municipality's feeds: the number of files written, 0 when they were
-        up to date, None when writing failed (its files are then removed)."""
+        up to date, None when publishing failed (its files are then removed, so nginx asks
+        the app rather than serve what may be stale)."""
         state_dir = self.folder / STATE
         state_dir.mkdir(parents=True, exist_ok=True)
         with _locked(state_dir / f"{slug}.lock"):
             state = _read_state(state_dir / f"{slug}.json")
-            with self.app.app_context():
-                town, wanted, modified = self._plan(slug)
-                db.session.remove()
-            if town is None:  # the municipality is gone: so are its files
-                self._remove(slug, state.get("files", []))
-                return 0
-            if due and state.get("last_modified") == modified.isoformat():
-                return 0
+            wanted = []
             try:
+                with self.app.app_context():
+                    town, wanted, modified = self._plan(slug)
+                    db.session.remove()
+                if town is None:  # the municipality is gone: so are its files
+                    self._remove(slug, state.get("files", []))
+                    return 0
+                if due and state.get("last_modified") == modified.isoformat():
+                    return 0
                 written = self._write(wanted)
                 _write_state(state_dir, slug, {"last_modified": modified.isoformat(),
                                                "files": sorted(written)})  # fmt: skip
-            except OSError:
+            except Exception:  # disk full, permissions, the database away: the app answers
                 log.exception("feeds of %s could not be published; nginx asks the app", slug)
                 self._remove(slug, [*state.get("files", []), *(w[0] for w in wanted)])
                 return None
@@ -153,10 +155,10 @@ class Publisher:
             with self.app.app_context():  # a request of its own, as nginx's would be
                 response = client.get(path, query_string=query, base_url=f"{scheme}://{host}",
                                       headers={"X-Forwarded-Proto": scheme})  # fmt: skip
-            if response.status_code != 200:  # not the app's feed: nginx asks the app
-                log.warning("feed %s?%s on %s answered %s; not published",
-                            path, query, host, response.status_code)  # fmt: skip
+            if response.status_code == 404:  # a place gone meanwhile: no file, as no feed
                 continue
+            if response.status_code != 200:
+                raise RuntimeError(f"{host}{path}?{query} answered {response.status_code}")
             modified = parsedate_to_datetime(response.headers["Last-Modified"]).timestamp()
             self._replace(self.folder / name, response.get_data(), modified)
             written.append(name)
