@@ -43,6 +43,7 @@ from webapp.addresses import read_addresses
 from webapp.clock import now_for
 from webapp.extensions import db
 from webapp.feeds import ical
+from webapp.feeds.views import last_modified
 from webapp.models import Municipality, Place
 from webapp.schedule import store
 
@@ -72,10 +73,8 @@ def addresses_of(town, table, base_url: str) -> list[tuple[str, str]]:
 
 def expected_last_modified(session, town, now: datetime) -> datetime:
     """The Last-Modified the app gives `town`'s feeds now (webapp.feeds.views)."""
-    from webapp.feeds.views import _last_modified  # noqa: PLC0415 - one rule, the view's
-
     window = ical.feed_window(now, ZoneInfo(town.timezone))
-    return _last_modified(store.schedule_changed_at(session, (town.id,)), window[0])
+    return last_modified(store.schedule_changed_at(session, (town.id,)), window[0])
 
 
 class Publisher:

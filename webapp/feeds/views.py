@@ -206,14 +206,14 @@ def _serve_feed(feed, place=None):
     # The front cache (webapp.pagecache) serves this response again while the stamp holds.
     given = request.args.get("lang")
     cacheable(stamp, ical.window_moves_at(window), {"lang": given} if given == lang else None)
-    return _respond(body, _etag(body), _last_modified(stamp, window[0]))
+    return _respond(body, _etag(body), last_modified(stamp, window[0]))
 
 
 def _etag(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:40]
 
 
-def _last_modified(stamp, window_start):
+def last_modified(stamp, window_start):
     """The later of the data's last change and the window's last move: never goes backwards.
 
     The window moves at the start of each local week, and the body changes with it.
