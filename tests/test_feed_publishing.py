@@ -170,6 +170,8 @@ def test_a_render_started_before_a_change_writes_the_change(app, folder):
     fcntl.flock(lock, fcntl.LOCK_EX)
     waiting = threading.Thread(target=publisher().publish_one, args=("vastby",))
     waiting.start()
+    waiting.join(2)
+    assert waiting.is_alive()  # it waits for the lock: it has rendered nothing yet
     app.config["FEED_PUBLISH_DIR"] = ""  # this commit's own publishing is not the point here
     planning.cancel_slot(db.session, slot, reason="Sjukdom", now=NOW, actor=None)
     db.session.commit()
