@@ -1,12 +1,15 @@
 """Subscription feeds published as files for nginx (webapp.feeds.publish, FEED_PUBLISH_DIR):
 each file is the app's own answer byte for byte, for every kind, language and address; a
-staff edit republishes its municipality's files and leaves every other one's alone; nothing
-is published without FEED_PUBLISH_DIR; `publish-feeds --due` follows the weekly window; a
-render that waited for the lock writes the newest data. Through nginx itself (failed writes,
-revalidation, Last-Modified after a deletion): tests/test_nginx_feeds.py."""
+staff edit removes its municipality's files before it answers (rendering none) and they are
+published again in the background, every other one's left alone; nothing is published
+without FEED_PUBLISH_DIR; `publish-feeds --due` follows the weekly window; a render that
+waited for the lock writes the newest data, and one that rendered before a commit renders
+again. Through nginx itself (failed writes, revalidation, Last-Modified after a deletion):
+tests/test_nginx_feeds.py."""
 
 import fcntl
 import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -15,10 +18,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import NOW
-from tests.support.staff import post_form, staff_client
+from tests.support.staff import csrf_token, post_form, staff_client
 from tests.test_police_area_data import load_test_area
 from webapp.extensions import db
-from webapp.feeds.publish import STATE, publisher
+from webapp.feeds import publish
+from webapp.feeds.publish import STATE, Publisher, publisher
 from webapp.models import Municipality, Place, PresenceSlot
 from webapp.schedule import planning
 
@@ -29,7 +33,30 @@ OWN_HOST = "narvaro.vastby.example"  # Västby's own host (tests/data/area/vastb
 @pytest.fixture
 def folder(app, tmp_path):
     app.config["FEED_PUBLISH_DIR"] = str(tmp_path / "feeds")
-    return tmp_path / "feeds"
+    yield tmp_path / "feeds"
+    assert publish.settle(30)  # nothing of this test publishes into the next one
+
+
+@contextmanager
+def holding(folder, slug):
+    """Hold `slug`'s publishing lock, as a publisher in another worker would."""
+    with open(folder / STATE / f"{slug}.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def answered_within(seconds, call, *args, **kwargs):
+    """`call(*args, **kwargs)` in a thread: its result, asserting it came back (it must not
+    wait for a lock the test holds)."""
+    result = []
+    thread = threading.Thread(target=lambda: result.append(call(*args, **kwargs)), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert result, "the request waited for the publishing lock"
+    return result[0]
 
 
 def town(slug):
@@ -99,24 +126,35 @@ def _next_slot(slug):
     )
 
 
-def test_a_staff_edit_republishes_its_municipality_only(app, client, folder, pin):
+def test_a_staff_edit_removes_its_municipalitys_files_and_republishes_them_later(
+    app, client, folder, pin
+):
+    """The edit's answer comes while the publishing lock is held elsewhere: it rendered
+    nothing, its municipality's files are gone; once the lock is free they come back with the
+    edit, and no other municipality's file was touched."""
     load_test_area()
     publisher().publish()
     before = published(folder)
     slot_id = _next_slot("vastby").id
     staff = staff_client(app, "police")
+    url = f"/vastby/sv/staff/presence/slots/{slot_id}/cancel"
+    token = csrf_token(staff, url)
     pin(NOW + timedelta(minutes=5))
+    vastby = {n for n in before if n.startswith((f"{BASE}/vastby/", f"{OWN_HOST}/"))}
 
-    answer = post_form(
-        staff, f"/vastby/sv/staff/presence/slots/{slot_id}/cancel", {"reason": "Utryckning"}
-    )
+    with holding(folder, "vastby"):
+        answer = answered_within(30, staff.post, url, data={"csrf_token": token,
+                                                            "reason": "Utryckning"})  # fmt: skip
+        meanwhile = published(folder)
+        publish.settle(0.5)  # the publisher waits for the lock: nothing is written meanwhile
+        still = published(folder)
+    assert publish.settle(30)
+    after = published(folder)
 
     assert answer.status_code == 302
-    after = published(folder)
+    assert vastby and meanwhile == still == {n: f for n, f in before.items() if n not in vastby}
     assert after.keys() == before.keys()
-    changed = {n for n in after if after[n] != before[n]}
-    vastby = {n for n in after if n.startswith((f"{BASE}/vastby/", f"{OWN_HOST}/"))}
-    assert changed == vastby
+    assert {n for n in after if after[n] != before[n]} == vastby
     feed = events(after[f"{OWN_HOST}/feeds/all.ics.sv"][0])
     cancelled = [e for e in feed if str(e.get("STATUS")) == "CANCELLED"]
     was = events(before[f"{OWN_HOST}/feeds/all.ics.sv"][0])
@@ -126,6 +164,59 @@ def test_a_staff_edit_republishes_its_municipality_only(app, client, folder, pin
     assert not [e for e in was if "Utryckning" in str(e.get("DESCRIPTION", ""))]
     stamp = datetime(2026, 11, 24, 9, 35, tzinfo=UTC).timestamp()
     assert {after[n][1] for n in vastby} == {stamp}
+
+
+class PausedPublisher(Publisher):
+    """A publisher that, its first file rendered, waits for `go` before renaming it into
+    place (the commit happens meanwhile)."""
+
+    def __init__(self, app, folder):
+        super().__init__(app, folder)
+        self.rendered, self.go = threading.Event(), threading.Event()
+
+    def _replace(self, target, body, modified):
+        if not self.rendered.is_set():
+            self.rendered.set()
+            assert self.go.wait(30)
+        super()._replace(target, body, modified)
+
+
+def test_a_publisher_that_rendered_before_a_commit_leaves_no_stale_file(app, folder, pin):
+    """A publisher holds Västby's lock and has rendered its first feed when a staff edit
+    commits (and removes the files); it renames that render into place afterwards. Before the
+    lock is free, it reads the stamp again and renders once more: no file it leaves is older
+    than the edit. (The background publisher is kept busy meanwhile, waiting for Sävsjö's lock
+    after an edit there, so it cannot cover for it.)"""
+    load_test_area()
+    publisher().publish()
+    staff = staff_client(app, "police")
+    savsjo_slot, vastby_slot = _next_slot("savsjo").id, _next_slot("vastby").id
+    uid = f"slot-{vastby_slot}@vastby.narvaro.example"
+    pin(NOW + timedelta(minutes=5))
+    paused = PausedPublisher(app, folder)
+    first = folder / BASE / "vastby" / "feeds" / "all.ics.sv"
+
+    with holding(folder, "savsjo"):
+        busy = post_form(staff, f"/sv/staff/presence/slots/{savsjo_slot}/cancel", {"reason": "X"})
+        running = threading.Thread(target=paused.publish_one, args=("vastby",))
+        running.start()
+        assert paused.rendered.wait(30)
+        edit = post_form(staff, f"/vastby/sv/staff/presence/slots/{vastby_slot}/cancel",
+                         {"reason": "Utryckning"})  # fmt: skip
+        removed = not first.exists()
+        paused.go.set()
+        running.join(60)
+        left = {n: f[0] for n, f in published(folder).items() if n.startswith(f"{BASE}/vastby/")}
+    assert publish.settle(30)
+
+    assert (busy.status_code, edit.status_code, removed) == (302, 302, True)
+    assert not running.is_alive()
+    assert len(left) == 6 * 3  # three feeds and three places, in three languages
+    for name, body in left.items():
+        if "places/" not in name and "office" not in name:
+            status = [str(e["STATUS"]) for e in events(body) if str(e["UID"]) == uid]
+            assert status == ["CANCELLED"], name
+    assert uid in {str(e["UID"]) for e in events(first.read_bytes())}
 
 
 def test_nothing_is_published_unless_a_folder_is_set(app, client, tmp_path):

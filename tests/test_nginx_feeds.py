@@ -1,8 +1,9 @@
 """Published feeds through nginx running deploy/nginx/narvaro.conf, in front of the app itself
 (tests' area: Sävsjö the default, Västby under /vastby/): nginx serves the files with the
 app's bytes and headers and answers revalidations; an edit in one municipality is served on
-the very next request while the other's files stay as they were; anything else, and a feed
-whose files could not be written, is the app's to answer."""
+the very next request (by the app, its files removed with the commit, then by nginx once
+they are published again in the background) while the other's files stay as they were;
+anything else, and a feed whose files could not be written, is the app's to answer."""
 
 import http.client
 import logging
@@ -21,9 +22,10 @@ from tests.conftest import NOW
 from tests.support.nginx_site import site_config
 from tests.support.servers import free_port, stop, wait_for_port
 from tests.support.staff import post_form, staff_client
-from tests.test_feed_publishing import _next_slot
+from tests.test_feed_publishing import _next_slot, holding
 from tests.test_police_area_data import load_test_area
 from webapp.extensions import db
+from webapp.feeds import publish
 from webapp.feeds.publish import publisher
 
 pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
@@ -101,6 +103,7 @@ def stack(app, tmp_path):
         publisher().publish()
         yield Stack(port, folder, hits)
     finally:
+        publish.settle(30)
         stop(proc)
         server.shutdown()
         server.server_close()
@@ -180,12 +183,19 @@ def test_an_edit_is_served_on_the_next_request_and_no_other_municipalitys_file_m
 ):
     savsjo = files_of(stack.folder, f"{HOST}/feeds")
     assert len(savsjo) == 7 * 7  # three feeds and four places, in seven languages
+    vastby = stack.folder / HOST / "vastby" / "feeds"
 
-    answer, slot_id = cancel(app, pin, "vastby", "Utryckning")
-    status, _headers, body = stack.get("/vastby/feeds/all.ics")
+    with holding(stack.folder, "vastby"):  # the background publisher waits for it
+        answer, slot_id = cancel(app, pin, "vastby", "Utryckning")
+        left = [p for p in vastby.rglob("*") if p.is_file()]
+        status, _headers, body = stack.get("/vastby/feeds/all.ics")
+        by_app = stack.hits[:]
+    assert publish.settle(30)
+    again, _headers, published_body = stack.get("/vastby/feeds/all.ics")
 
     assert answer.status_code == 302
-    assert (status, stack.hits) == (200, [])
+    assert (left, status, by_app) == ([], 200, ["/vastby/feeds/all.ics"])
+    assert (again, stack.hits, published_body) == (200, [], body)
     cancelled = [
         e for e in events(body) if str(e["UID"]) == f"slot-{slot_id}@vastby.narvaro.example"
     ]
@@ -202,6 +212,7 @@ def test_a_failed_write_leaves_no_stale_file_and_the_app_answers(stack, app, pin
 
     with caplog.at_level(logging.ERROR, logger="webapp.feeds.publish"):
         answer, slot_id = cancel(app, pin, "vastby", "Utryckning")
+        assert publish.settle(30)
     status, _headers, body = stack.get("/vastby/feeds/all.ics")
 
     assert answer.status_code == 302

@@ -8,24 +8,37 @@ that serves them: the default municipality's unprefixed ones and every other mun
 /<slug>/ ones on PUBLIC_BASE_URL's host, and each municipality's own hosts. A file's mtime is
 the feed's Last-Modified, so nginx answers If-Modified-Since from it.
 
-The bodies are the app's own answers (each feed asked of the app's whole WSGI stack, with the
-host and scheme nginx passes), so a published file never differs from what the app says.
-After every commit that moved a municipality's schedule stamp, that municipality's files are
-published again, and only its (a change that is no single municipality's, such as a promise
-of the area, waits for `flask publish-feeds --due`). Under a lock per municipality the stamp
-is read again, so of two workers racing, the later commit's render is written last. A
-failed write removes that municipality's files (nginx then asks the app) and is logged; it
-never fails the request that made the change. The feed window moves weekly: the
-`publish-feeds --due` timer (deploy/) republishes what is out of date, and until it does the
-files hold last week's window, as a kept copy would.
+The bodies are the app's own answers (each feed asked of the app's whole WSGI stack, with
+the host and scheme nginx passes), so a published file never differs from what the app says.
+After every commit that moved a municipality's schedule stamp, that municipality's files,
+and only its, are removed at once (unlinked, nothing rendered: the request that committed
+does not wait for publishing), so from then on nginx asks the app, which has the change;
+they are published again in the background, by one thread per process that publishes the
+municipalities left to it one after another (`settle` waits for it). A change that is no
+single municipality's, such as a promise of the area, waits for `flask publish-feeds --due`.
+A commit outside a request (a command: `load-calendars`) publishes before it returns. Under
+a lock per municipality the stamp is read before rendering and again once the files are in
+place: if a commit moved it meanwhile, what was rendered before it is rendered again, so no
+file older than a commit outlives the lock; of two workers racing, the later commit's render
+is written last. A failed write removes that municipality's files (nginx then asks the app)
+and is logged; it never fails the request that made the change. The feed window moves
+weekly: the `publish-feeds --due` timer (deploy/) republishes what is out of date (also what
+a process that stopped before publishing left removed), and until it does the files hold
+last week's window, as a kept copy would.
+
+One background thread with a queue rather than a thread per commit: a burst of edits renders
+each municipality once, never several renders at a time competing with the worker's
+requests, and there is one thing to wait for.
 """
 
+import atexit
 import contextvars
 import fcntl
 import json
 import logging
 import os
 import tempfile
+import threading
 from contextlib import contextmanager
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -52,6 +65,7 @@ log = logging.getLogger(__name__)
 FEEDS = ("all", "office", "presence")
 STATE = ".state"  # per municipality: its lock, and what was published (JSON)
 PENDING = "feeds_to_publish"  # session.info: the municipalities whose stamp moved
+RENDERS = 3  # renders under one lock while commits keep moving the stamp, then give up
 
 
 def feed_path(prefix: str, feed: str) -> str:
@@ -71,10 +85,11 @@ def addresses_of(town, table, base_url: str) -> list[tuple[str, str]]:
     return found
 
 
-def expected_last_modified(session, town, now: datetime) -> datetime:
-    """The Last-Modified the app gives `town`'s feeds now (webapp.feeds.views)."""
+def expected_last_modified(town, stamp, now: datetime) -> datetime:
+    """The Last-Modified the app gives `town`'s feeds now, its schedule stamp being `stamp`
+    (webapp.feeds.views)."""
     window = ical.feed_window(now, ZoneInfo(town.timezone))
-    return last_modified(store.schedule_changed_at(session, (town.id,)), window[0])
+    return last_modified(stamp, window[0])
 
 
 class Publisher:
@@ -104,31 +119,54 @@ class Publisher:
         state_dir.mkdir(parents=True, exist_ok=True)
         with _locked(state_dir / f"{slug}.lock"):
             state = _read_state(state_dir / f"{slug}.json")
-            wanted = []
+            wanted, written = [], []
             try:
-                with self.app.app_context():
-                    town, wanted, modified = self._plan(slug)
-                    db.session.remove()
-                if town is None:  # the municipality is gone: so are its files
-                    self._remove(slug, state.get("files", []))
-                    return 0
-                if due and state.get("last_modified") == modified.isoformat():
-                    return 0
-                written = self._write(wanted)
-                _write_state(state_dir, slug, {"last_modified": modified.isoformat(),
-                                               "files": sorted(written)})  # fmt: skip
+                for _attempt in range(RENDERS):
+                    with self.app.app_context():
+                        town, wanted, modified, stamp = self._plan(slug)
+                        db.session.remove()
+                    if town is None:  # the municipality is gone: so are its files
+                        self._remove(slug, state.get("files", []))
+                        return 0
+                    if due and state.get("last_modified") == modified.isoformat():
+                        return 0
+                    written = self._write(wanted)
+                    _write_state(state_dir, slug, {"last_modified": modified.isoformat(),
+                                                   "files": sorted(written)})  # fmt: skip
+                    # A commit during the render removed the files, maybe before some of
+                    # these were renamed into place: what was rendered before it goes again.
+                    if self._stamp_of(town.id) == stamp:
+                        break
+                    due = False
+                else:
+                    raise RuntimeError(f"the data of {slug} kept changing while it rendered")
             except Exception:  # disk full, permissions, the database away: the app answers
                 log.exception("feeds of %s could not be published; nginx asks the app", slug)
-                self._remove(slug, [*state.get("files", []), *(w[0] for w in wanted)])
+                self._remove(slug, {*state.get("files", []), *written, *(w[0] for w in wanted)})
                 return None
             self._unlink_quietly(set(state.get("files", [])) - set(written))
             return len(written)
 
+    def _stamp_of(self, town_id):
+        with self.app.app_context():
+            try:
+                return store.schedule_changed_at(db.session, (town_id,))
+            finally:
+                db.session.remove()
+
+    def withdraw(self, slug: str) -> None:
+        """Remove a municipality's published files at once, without its lock or any render
+        (after a commit that changed its data: nginx then asks the app, which has it)."""
+        state = _read_state(self.folder / STATE / f"{slug}.json")
+        self._remove(slug, state.get("files", []))  # and what was published: none is current
+
     def _plan(self, slug):
-        """(the municipality, [(file, host, path, query)], its feeds' Last-Modified now)."""
+        """(the municipality, [(file, host, path, query)], its feeds' Last-Modified now, its
+        schedule stamp)."""
         town = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
         if town is None:
-            return None, [], None
+            return None, [], None, None
+        stamp = store.schedule_changed_at(db.session, (town.id,))
         with db.engine.connect() as connection:
             table = read_addresses(connection)
         places = db.session.scalars(
@@ -143,7 +181,7 @@ class Publisher:
             for lang in i18n.offered_by(town)
         ]  # fmt: skip
         now = now_for(self.app.config)
-        return town, wanted, expected_last_modified(db.session, town, now)
+        return town, wanted, expected_last_modified(town, stamp, now), stamp
 
     def _write(self, wanted) -> list[str]:
         """Ask the app for each feed and write what it answers; the files written."""
@@ -253,14 +291,22 @@ def _publish_moved(session):
     if target is None:
         return
     ids = {town for town in moved if town is not None}
-    if None in moved and not has_request_context():  # a command: every municipality's
+    in_request = has_request_context()
+    if None in moved and not in_request:  # a command: every municipality's
         ids = None
     # In a context of its own: the app's requests for the feeds must not share this
     # request's Flask context, session or write intent.
-    contextvars.Context().run(_publish_ids, target, ids)
+    slugs = contextvars.Context().run(_withdraw, target, ids)
+    if not slugs:
+        return
+    if in_request:  # the staff member's answer waits for no render
+        _background.submit(target, slugs)
+    else:  # a command publishes before it exits
+        contextvars.Context().run(_publish_now, target, slugs)
 
 
-def _publish_ids(target: Publisher, ids) -> None:
+def _withdraw(target: Publisher, ids) -> set[str]:
+    """Remove the files of the municipalities `ids` (None: all): their slugs."""
     try:
         with target.app.app_context():
             query = select(Municipality.slug)
@@ -268,7 +314,71 @@ def _publish_ids(target: Publisher, ids) -> None:
                 query = query.where(Municipality.id.in_(ids))
             slugs = set(db.session.scalars(query))
             db.session.remove()
-        if slugs:
-            target.publish(slugs)
+        for slug in sorted(slugs):
+            target.withdraw(slug)
+        return slugs
+    except Exception:  # never the request's failure: nginx asks the app for what is missing
+        log.exception("feeds could not be withdrawn after a change")
+        return set()
+
+
+def _publish_now(target: Publisher, slugs) -> None:
+    try:
+        target.publish(slugs)
     except Exception:  # never the request's failure: nginx asks the app for what is missing
         log.exception("feeds could not be published after a change")
+
+
+class _Queue:
+    """One thread per process publishing, one municipality after another, what commits left
+    to publish; a municipality asked for again while it waits is published once."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._waiting: dict[tuple, Publisher] = {}  # (folder, app id, slug): its publisher
+        self._busy = False
+        self._thread = None
+
+    def submit(self, target: Publisher, slugs) -> None:
+        with self._cond:
+            for slug in sorted(slugs):
+                self._waiting[(str(target.folder), id(target.app), slug)] = target
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="feed-publisher",
+                                                daemon=True)  # fmt: skip
+                self._thread.start()
+            self._cond.notify_all()
+
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait until nothing is waiting or being published: False if `timeout` ran out."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._waiting and not self._busy, timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._waiting)
+                key = next(iter(self._waiting))
+                target, self._busy = self._waiting.pop(key), True
+            try:
+                contextvars.Context().run(target.publish_one, key[2], due=True)
+            except Exception:
+                log.exception("feeds of %s could not be published after a change", key[2])
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
+
+    def _forget(self) -> None:  # in a forked child: the parent's thread is not there
+        self._cond, self._waiting, self._busy, self._thread = threading.Condition(), {}, False, None
+
+
+_background = _Queue()
+os.register_at_fork(after_in_child=_background._forget)
+atexit.register(_background.settle, 20)  # a worker that stops finishes what it began
+
+
+def settle(timeout: float | None = None) -> bool:
+    """Wait for this process's background publishing to finish (tests; anything that must
+    not exit with it half done): False if `timeout` ran out first."""
+    return _background.settle(timeout)
