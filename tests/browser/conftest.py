@@ -167,8 +167,10 @@ def seen_requests(page):
     return urls
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _warm_context(browser, live_server):
+    # Module-scoped (with the module as one xdist group): an open page costs Chromium a few
+    # per cent of a core even when idle, so it is closed when the walk is done.
     context = browser.new_context(
         base_url=live_server.url,
         viewport={"width": 1280, "height": 900},
@@ -180,7 +182,7 @@ def _warm_context(browser, live_server):
 
 @pytest.fixture
 def public_page(_warm_context):
-    """One page per worker for the walks over public pages, which set no cookie and keep
+    """One page for a module's walk over public pages, which set no cookie and keep
     nothing in the browser (checked before and after each test): a warm renderer loads a
     page and runs axe in about a third of the time a fresh context takes. Each test starts
     at 1280 x 900 CSS px."""

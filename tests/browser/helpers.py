@@ -38,6 +38,9 @@ def axe_violations(page, tags=WCAG_TAGS) -> list[dict]:
 
     axe is injected once per document, and only the violations cross back to Python, so a
     second run on the same page (another width) costs only the checks."""
+    # A click that submits a form returns once the next page has begun: its title may be
+    # there before its style sheets, and axe must see the page as styled.
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
     options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations"]}
