@@ -167,30 +167,34 @@ def seen_requests(page):
     return urls
 
 
-@pytest.fixture(scope="module")
-def _warm_context(browser, live_server):
-    # Module-scoped (with the module as one xdist group): an open page costs Chromium a few
-    # per cent of a core even when idle, so it is closed when the walk is done.
+@pytest.fixture(scope="session")
+def _warm_page(browser, live_server):
+    """(page, its DevTools session): one page kept for the walks over public pages."""
     context = browser.new_context(
         base_url=live_server.url,
         viewport={"width": 1280, "height": 900},
         service_workers="block",
     )
-    yield context
+    page = context.new_page()
+    yield page, context.new_cdp_session(page)
     context.close()
 
 
 @pytest.fixture
-def public_page(_warm_context):
-    """One page for a module's walk over public pages, which set no cookie and keep
+def public_page(_warm_page):
+    """One page per worker for the walks over public pages, which set no cookie and keep
     nothing in the browser (checked before and after each test): a warm renderer loads a
     page and runs axe in about a third of the time a fresh context takes. Each test starts
-    at 1280 x 900 CSS px."""
-    page = _warm_context.pages[0] if _warm_context.pages else _warm_context.new_page()
+    at 1280 x 900 CSS px. Between tests the page is frozen: an open page costs Chromium a
+    few per cent of a core even when idle."""
+    page, devtools = _warm_page
+    devtools.send("Page.setWebLifecycleState", {"state": "active"})
     page.set_viewport_size({"width": 1280, "height": 900})
-    assert _warm_context.cookies() == []
+    assert page.context.cookies() == []
     yield page
-    assert _warm_context.cookies() == [], "a public page set a cookie"
+    assert page.context.cookies() == [], "a public page set a cookie"
+    page.goto("about:blank")
+    devtools.send("Page.setWebLifecycleState", {"state": "frozen"})
 
 
 @pytest.fixture

@@ -19,9 +19,6 @@ from tests.browser.helpers import (
 )
 from tests.browser.pages import PUBLIC_URLS, RTL, expected_status
 
-# One worker walks every page with one warm page (tests/browser/conftest.py public_page).
-pytestmark = pytest.mark.xdist_group("public_pages")
-
 # The embed snippet is framed inside another site's page and is all main content: there is
 # no block to bypass (WCAG 2.4.1), so its first Tab must land inside <main> instead.
 FRAMED = ("embed",)
