@@ -7,9 +7,7 @@ anything else, and a feed whose files could not be written, is the app's to answ
 
 import http.client
 import logging
-import os
 import shutil
-import subprocess
 import threading
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
@@ -19,8 +17,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import NOW
-from tests.support.nginx_site import site_config
-from tests.support.servers import free_port, stop, wait_for_port
+from tests.support.nginx_site import running_nginx, site_config
+from tests.support.servers import free_port
 from tests.support.staff import post_form, staff_client
 from tests.test_feed_publishing import _next_slot, holding
 from tests.test_police_area_data import load_test_area
@@ -31,21 +29,6 @@ from webapp.feeds.publish import publisher
 pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
 
 HOST = "narvaro.example"  # make_app's PUBLIC_BASE_URL
-CONF = """\
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-{user}
-events {{ worker_connections 64; }}
-http {{
-    default_type text/plain;
-    client_body_temp_path {tmp}/client_body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-{site}
-}}
-"""
 FEED_HEADERS = (
     "Content-Type",
     "Cache-Control",
@@ -91,20 +74,14 @@ def stack(app, tmp_path):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     port = free_port()
-    conf = tmp_path / "nginx.conf"
-    user = "user root;" if os.geteuid() == 0 else ""
     site = site_config(tmp_path, port, server.server_port, feeds=folder)
-    conf.write_text(CONF.format(tmp=tmp_path, site=site, user=user))
-    args = ["nginx", "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")]
-    proc = subprocess.Popen([*args, "-g", "daemon off;"], stderr=subprocess.DEVNULL)  # noqa: S603
     try:
-        wait_for_port(port, proc, seconds=10)
-        load_test_area()
-        publisher().publish()
-        yield Stack(port, folder, hits)
+        with running_nginx(tmp_path, site, port):
+            load_test_area()
+            publisher().publish()
+            yield Stack(port, folder, hits)
     finally:
         publish.settle(30)
-        stop(proc)
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)

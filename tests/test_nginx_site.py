@@ -5,35 +5,20 @@ microcached; staff, feedback, poster scans and feeds without a published file al
 reaching the app; one login budget)."""
 
 import http.client
-import os
 import shutil
-import subprocess
 
 import pytest
 
-from tests.support.nginx_site import site_config
-from tests.support.servers import free_port, stop, wait_for_port
+from tests.support.nginx_site import running_nginx, site_config
+from tests.support.servers import free_port, wait_for_port
 
 pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
 
-CONF = """\
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-{user}
-events {{ worker_connections 64; }}
-http {{
-    default_type text/plain;
-    client_body_temp_path {tmp}/client_body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-{site}
+APP_STANDIN = """\
     server {{
         listen 127.0.0.1:{app_port};
         return 200 "answered $request_uri";
     }}
-}}
 """
 
 CACHED = [
@@ -63,24 +48,10 @@ PASSED = [
 def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("nginx")
     port, app_port = free_port(), free_port()
-    conf = tmp / "nginx.conf"
-    conf.write_text(
-        CONF.format(
-            tmp=tmp,
-            site=site_config(tmp, port, app_port),
-            app_port=app_port,
-            # As root, nginx would hand the workers to "nobody", who can't read tmp.
-            user="user root;" if os.geteuid() == 0 else "",
-        )
-    )
-    args = ["nginx", "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "error.log")]
-    proc = subprocess.Popen([*args, "-g", "daemon off;"], stderr=subprocess.DEVNULL)  # noqa: S603
-    try:
-        wait_for_port(port, proc, seconds=10)
+    http = site_config(tmp, port, app_port) + APP_STANDIN.format(app_port=app_port)
+    with running_nginx(tmp, http, port) as proc:
         wait_for_port(app_port, proc, seconds=10)
         yield port
-    finally:
-        stop(proc)
 
 
 def get(port, path):

@@ -87,7 +87,9 @@ def test_random_query_strings_leave_the_shared_cache_as_it_was(shared):
     kept_here = set(front._items)
 
     rng = random.Random(21)  # noqa: S311 - repeatable noise, nothing secret
-    answers = [app.test_client().get(_random_variant(rng, rng.choice(KNOWN))) for _ in range(REQUESTS)]
+    answers = [
+        app.test_client().get(_random_variant(rng, rng.choice(KNOWN))) for _ in range(REQUESTS)
+    ]
 
     assert {a.status_code for a in answers} <= {200, 404}  # a random ?place= is no place
     assert len(cached) == len(KNOWN)
