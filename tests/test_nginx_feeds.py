@@ -47,12 +47,12 @@ class Stack:
     def __init__(self, port, folder, hits):
         self.port, self.folder, self.hits = port, folder, hits
 
-    def get(self, path, headers=None):
+    def get(self, path, headers=None, method="GET", body=None):
         """(status, headers, body) of nginx's answer; the app's hits since the last call."""
         self.hits.clear()
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
-            conn.request("GET", path, headers={"Host": HOST, **(headers or {})})
+            conn.request(method, path, body=body, headers={"Host": HOST, **(headers or {})})
             response = conn.getresponse()
             return response.status, response.headers, response.read()
         finally:
@@ -143,6 +143,27 @@ def test_any_other_query_or_feed_is_the_apps_to_answer(stack, client):
         assert status == 200, path
         assert stack.hits == [path.partition("?")[0]], path
         assert body == client.get(path, base_url=f"http://{HOST}").data, path
+    # A feed without a file is no error (log_not_found off in snippets/narvaro-feeds.conf).
+    assert "failed" not in (stack.folder.parent / "error.log").read_text()
+
+
+def test_a_published_feed_answers_get_and_head_and_any_other_method_is_the_apps(stack, client):
+    path = "/vastby/feeds/all.ics"
+    _status, got, body = stack.get(path)
+    head = stack.get(path, method="HEAD")
+    head_hits = stack.hits[:]
+    posted = stack.get(path, method="POST", body=b"x=1")
+
+    app_answer = client.post(path, data=b"x=1", base_url=f"https://{HOST}")
+    assert (head[0], head[1]["Content-Length"], head[2], head_hits) == (
+        200,
+        str(len(body)),
+        b"",
+        [],
+    )
+    assert head[1]["ETag"] == got["ETag"]
+    assert (posted[0], stack.hits) == (app_answer.status_code, [path])
+    assert posted[0] == 405
 
 
 def files_of(folder, prefix):

@@ -26,7 +26,7 @@ def site_config(folder: Path, port: int, app_port: int, feeds: Path | None = Non
         "/var/cache/nginx/narvaro": str(folder / "cache"),
         "/var/log/nginx/": f"{folder}/",
         "/srv/narvaro/app/": f"{ROOT}/",
-        "/srv/narvaro/feeds;": f"{feeds or folder / 'feeds'};",
+        "/srv/narvaro/feeds/": f"{feeds or folder / 'feeds'}/",
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
     }
     site = head + "\nserver {" + tls
