@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import venv
@@ -52,14 +53,22 @@ def warnings_in(output: str) -> list[tuple[str, str]]:
     return [m.groups() for m in WARNING.finditer(output)]
 
 
+NOT_SOURCES = (".git", ".venv", "node_modules", "build", "instance", "*.egg-info", "__pycache__",
+               ".pytest_cache", ".ruff_cache")  # fmt: skip
+
+
 # Session scope: under pytest-xdist other modules' tests run between this module's on the same
 # worker, which would tear a module fixture down and build the wheel again.
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """(wheel, pip's output): built in isolation with the setuptools pyproject.toml asks for."""
     out = tmp_path_factory.mktemp("wheel")
+    # From a copy of the sources: setuptools builds in the tree's build/ folder, where another
+    # build (an editable install) left or leaves its own (seen in CI: "File exists").
+    source = tmp_path_factory.mktemp("source") / "narvaro"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCES))
     build = subprocess.run(  # noqa: S603 - fixed argv
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(source)],
         capture_output=True,
         text=True,
         check=False,
