@@ -17,7 +17,10 @@ gunicorn behind nginx. Then:
    fetch of each feed), the rest unconditional. Prints the achieved rate, p50/p99 latency,
    errors, the 304 share and nginx's X-Cache-Status.
 2. The same client and mix against nginx serving each feed's bytes as a static file, and
-   wrk's closed-loop maximum for both (the ratio feed/static; target >= 0.95).
+   wrk's closed-loop maximum for both (the ratio feed/static; target >= 0.95). For the closed
+   loop nginx's workers are pinned to one CPU and wrk (one thread) to another, so that wrk
+   does not take nginx's time (bench/nginx_feed_location.py); nginx's CPU time per request
+   is printed beside the rates.
 3. Halfway through the feed run, staff cancel a slot in one municipality (as the staff page
    does, schedule.planning.cancel_slot; with publishing, its commit republishes that
    municipality's files as gunicorn's would). Printed: whether gunicorn's next answer for
@@ -63,10 +66,11 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 import national  # noqa: E402 - bench/ siblings, after the path set-up above
+import nginx_feed_location  # noqa: E402
 import serve_bench  # noqa: E402
 from serve_bench import DEPLOY, Processes, free_port, request  # noqa: E402
 
-from tests.support.nginx_site import SNIPPETS, site_config  # noqa: E402 - national.py set the path
+from tests.support.nginx_site import MAIN_CONF, SNIPPETS, site_config  # noqa: E402 - national.py set the path
 
 FEEDS = ("all", "office", "presence")
 EDITED = "kommun-002"  # the municipality whose slot staff cancel halfway (not the default)
@@ -75,6 +79,7 @@ AS_NGINX = {"Host": "127.0.0.1"}  # nginx passes $host: gunicorn direct, the sam
 
 NGINX_CONF = """\
 worker_processes auto;
+include {main};
 pid {tmp}/nginx.pid;
 error_log {tmp}/nginx-error.log warn;
 {user}
@@ -111,6 +116,7 @@ def start_nginx(tmp: Path, app_port: int, processes: Processes, tcp_nopush="on")
     conf.write_text(
         NGINX_CONF.format(
             tmp=tmp,
+            main=MAIN_CONF,
             snippets=SNIPPETS,
             site=site_config(tmp, ports["site"], app_port, feeds=tmp / "published"),
             static_port=ports["static"],
@@ -336,22 +342,27 @@ end
 """
 
 
-def wrk_max(tmp: Path, port: int, requests: list, duration: int, name: str) -> dict:
+def wrk_max(tmp: Path, port: int, requests: list, duration: int, name: str, pinned: dict) -> dict:
+    """wrk -t1 -c32 on pinned["wrk"]'s CPU; nginx's workers (pinned["workers"]) on another."""
     lines = tmp / f"wrk-{name}.txt"
     lines.write_text(
         "".join(f"{p}\t{next(iter(h), '')}\t{next(iter(h.values()), '')}\n" for p, h in requests)
     )
     script = tmp / "mix.lua"
     script.write_text(WRK_LUA)
-    args = ["wrk", "-t2", "-c32", f"-d{duration}s", "-s", str(script)]
+    args = ["taskset", "-c", str(pinned["wrk"]), "wrk", "-t1", "-c32", f"-d{duration}s", "-s",
+            str(script)]  # fmt: skip
+    before = nginx_feed_location.cpu_seconds(pinned["workers"])
     out = subprocess.run(
         [*args, f"http://127.0.0.1:{port}", "--", str(lines)],
         capture_output=True, text=True, check=True, timeout=duration + 60,
     ).stdout  # fmt: skip
+    used = nginx_feed_location.cpu_seconds(pinned["workers"]) - before
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "us": used / int(re.search(r"(\d+) requests in", out).group(1)) * 1e6,
         "bad": int(errors.group(1)) if errors else 0,
         "socket": socket_errors.group(1) if socket_errors else "none",
     }
@@ -660,18 +671,25 @@ def run(options):
         # long under load: what the microcache costs without the revalidations of 870 keys).
         one = sorted(paths, key=lambda p: (tmp / "static" / p[1:]).stat().st_size)[len(paths) // 2]
         mixes = {"mix": (feed_plan, static_plan), f"{one} alone": ([(one, {})], [(one, {})])}
-        print(f"\nwrk -t2 -c32, closed loop, best of 2 interleaved runs of {options.wrk} s:")
+        pinned = pin_nginx(processes)
+        print(f"\nwrk -t1 -c32 on CPU {pinned['wrk']}, nginx's workers on CPU {pinned['nginx']}, "
+              f"closed loop, best of 3 interleaved runs of {options.wrk} s:")  # fmt: skip
         for label, (feeds, copies) in mixes.items():
             runs = {"feed": [], "static": []}
-            for _round in range(2):
-                runs["feed"].append(wrk_max(tmp, ports["site"], feeds, options.wrk, "feed"))
-                runs["static"].append(wrk_max(tmp, ports["static"], copies, options.wrk, "static"))
+            for _round in range(3):
+                runs["feed"].append(wrk_max(tmp, ports["site"], feeds, options.wrk, "feed", pinned))
+                runs["static"].append(
+                    wrk_max(tmp, ports["static"], copies, options.wrk, "static", pinned)
+                )
             best = {k: max(v, key=lambda r: r["rps"]) for k, v in runs.items()}
+            cpu = {k: min(r["us"] for r in v) for k, v in runs.items()}
             bad = sum(r["bad"] for r in runs["feed"])
             print(f"  {label}: feeds {best['feed']['rps']:.0f} req/s ({bad} not 2xx/3xx, socket "
                   f"errors {best['feed']['socket']}), static {best['static']['rps']:.0f} req/s; "
                   f"ratio feed/static {best['feed']['rps'] / best['static']['rps']:.3f}  "
-                  "(target >= 0.95)")  # fmt: skip
+                  f"(target >= 0.95); nginx CPU a request {cpu['feed']:.1f} / "
+                  f"{cpu['static']:.1f} µs, static/feed "
+                  f"{cpu['static'] / cpu['feed']:.3f}")  # fmt: skip
         if redis_client:
             names = list(redis_client.scan_iter(match=shared_prefix(url) + ":*", count=1000))
             used = sum(redis_client.memory_usage(n) or 0 for n in names)
@@ -685,6 +703,17 @@ def run(options):
             from webapp.extensions import db
 
             db.engine.dispose()
+
+
+def pin_nginx(processes: Processes) -> dict:
+    """nginx's workers onto the last CPU, wrk's onto the first (two CPUs or more)."""
+    cpus = sorted(os.sched_getaffinity(0))
+    master = next(proc for name, proc, _h, _l in processes.running if name == "nginx")
+    workers = nginx_feed_location.children(master.pid)
+    for pid in workers:
+        subprocess.run(["taskset", "-p", "-c", str(cpus[-1]), str(pid)], check=True,
+                       capture_output=True)  # fmt: skip
+    return {"nginx": cpus[-1], "wrk": cpus[0], "workers": workers}
 
 
 def min_med_max(values):
@@ -718,7 +747,7 @@ def main():
     parser.add_argument("--tcp-nopush", choices=("on", "off"), default="on",
                         help="nginx's tcp_nopush (on in Debian's nginx.conf)")  # fmt: skip
     options = parser.parse_args()
-    run_with_servers(run, options, tools=("nginx", "wrk"))
+    run_with_servers(run, options, tools=("nginx", "wrk", "taskset"))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from webapp.config import ROOT
 
 DEPLOY = ROOT / "deploy"
 SNIPPETS = DEPLOY / "nginx" / "snippets"
+MAIN_CONF = DEPLOY / "nginx" / "narvaro-main.conf"  # nginx's main context: PCRE's JIT
 
 
 def site_config(folder: Path, port: int, app_port: int, feeds: Path | None = None) -> str:
@@ -45,6 +46,7 @@ def site_config(folder: Path, port: int, app_port: int, feeds: Path | None = Non
 
 
 _MAIN = """\
+include {main};
 pid {tmp}/nginx.pid;
 error_log {tmp}/error.log warn;
 {user}
@@ -68,7 +70,7 @@ def running_nginx(folder: Path, http: str, port: int):
     conf = folder / "nginx.conf"
     # As root, nginx would hand the workers to "nobody", who can't read the folder.
     user = "user root;" if os.geteuid() == 0 else ""
-    conf.write_text(_MAIN.format(tmp=folder, user=user, http=http))
+    conf.write_text(_MAIN.format(main=MAIN_CONF, tmp=folder, user=user, http=http))
     args = ["nginx", "-p", str(folder), "-c", str(conf), "-e", str(folder / "error.log")]
     proc = subprocess.Popen([*args, "-g", "daemon off;"], stderr=subprocess.DEVNULL)  # noqa: S603
     try:

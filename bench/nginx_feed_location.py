@@ -1,0 +1,304 @@
+"""What nginx's feeds location costs against nginx serving plain static files: nginx alone,
+no app. Prints figures; asserts nothing.
+
+The site is deploy/nginx/narvaro.conf itself (tests/support/nginx_site.py turns its TLS server
+into a loopback one; the app behind it is never reached, since every requested feed has its
+published file). Beside it, in the same nginx, a plain server serves the same bytes from a
+`root`, with the app's security headers (as bench/national_polling.py's static server).
+`--count` municipalities (default 290) each get three published feeds (all, office, presence)
+of 2-40 KB, laid out as webapp/feeds/publish.py lays them out.
+
+Each variant runs as its own nginx (one worker), pinned to one CPU with wrk on the other, so
+the two do not take each other's time (on a 2-core machine an unpinned wrk takes as much CPU
+as nginx, and the closed-loop ratio then measures their competition as much as nginx). Runs
+alternate feed/static, best of --rounds, and the median of each feed run's ratio to the
+static run after it (the machine's speed drifts between runs). Printed per variant, for the
+870-feed polling mix (60 % conditional, as national_polling.py) and for one median feed
+alone: requests/s of both and their ratio, and nginx's CPU time per request (from /proc) of
+both and their ratio (static over feed: the share of static's capacity the feeds location
+keeps on the same CPU).
+
+Variants: `shipped` (the configuration as deploy/ has it: the site, and in nginx's main
+context deploy/nginx/narvaro-main.conf, which turns on PCRE's JIT) and `no JIT` (the same
+without narvaro-main.conf: the locations' regular expressions interpreted).
+
+    python bench/nginx_feed_location.py [--count 290] [--duration 5] [--rounds 3]
+"""
+
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(BENCH.parent))
+
+from interrupts import run_with_servers  # noqa: E402
+from serve_bench import Processes, free_port, request  # noqa: E402
+
+from tests.support.nginx_site import MAIN_CONF, SNIPPETS, site_config  # noqa: E402
+
+FEEDS = ("all", "office", "presence")
+HOST = "127.0.0.1"  # wrk sends Host 127.0.0.1:PORT; nginx's $host drops the port
+
+MAIN = """\
+worker_processes 1;
+{main}
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+{user}
+events {{ worker_connections 4096; }}
+http {{
+    types {{ text/html html; text/calendar ics; text/css css; image/svg+xml svg; }}
+    default_type application/octet-stream;
+    charset utf-8;
+    charset_types text/html text/calendar text/css;
+    sendfile on;
+    tcp_nopush on;
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+
+{site}
+
+    server {{
+        listen 127.0.0.1:{static_port};
+        server_tokens off;
+        access_log {tmp}/static-access.log narvaro_privacy;
+        root {static};
+        include {snippets}/narvaro-static-headers.conf;
+    }}
+}}
+"""
+
+WRK_LUA = """\
+local requests = {}
+local i = 0
+init = function(args)
+  for line in io.lines(args[1]) do
+    local path, name, value = line:match("^([^\\t]*)\\t([^\\t]*)\\t(.*)$")
+    local headers = {}
+    if name ~= "" then headers[name] = value end
+    requests[#requests + 1] = wrk.format("GET", path, headers)
+  end
+  i = math.random(#requests)
+end
+request = function()
+  i = i % #requests + 1
+  return requests[i]
+end
+"""
+
+
+def ical(size: int, chooser: random.Random) -> bytes:
+    """An iCalendar-looking body of about `size` bytes (nginx never reads it)."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Narvaro//bench//SV"]
+    while sum(len(line) + 2 for line in lines) < size:
+        uid = chooser.getrandbits(64)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{uid:016x}@narvaro.example",
+            "DTSTART;TZID=Europe/Stockholm:20261124T100000",
+            "SUMMARY:Poliser på plats på Torget",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def make_files(tmp: Path, count: int) -> list[str]:
+    """Published feeds (<published>/<host><path>.sv) and their static copies (<static><path>)
+    for `count` municipalities, the first unprefixed as the default one is."""
+    chooser = random.Random(7)  # noqa: S311 - repeatable sizes, not a secret
+    paths = []
+    for number in range(count):
+        prefix = "" if number == 0 else f"/kommun-{number:03d}"
+        for feed in FEEDS:
+            path = f"{prefix}/feeds/{feed}.ics"
+            body = ical(int(2_000 * 20 ** chooser.random()), chooser)
+            for target in (tmp / "published" / HOST / f"{path[1:]}.sv", tmp / "static" / path[1:]):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(body)
+            paths.append(path)
+    return paths
+
+
+def start(tmp: Path, name: str, jit: bool, cpu: int, processes: Processes) -> dict:
+    folder = tmp / name.replace(" ", "-")
+    folder.mkdir()
+    ports = {"feed": free_port(), "static": free_port()}
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        MAIN.format(
+            main=f"include {MAIN_CONF};" if jit else "",
+            tmp=folder,
+            user="user root;" if os.geteuid() == 0 else "",
+            site=site_config(folder, ports["feed"], free_port(), feeds=tmp / "published"),
+            static_port=ports["static"],
+            static=tmp / "static",
+            snippets=SNIPPETS,
+        )
+    )
+    args = ["nginx", "-p", str(folder), "-c", str(conf), "-e", str(folder / "nginx-error.log")]
+    master = processes.start(name, [*args, "-g", "daemon off;"], folder / "nginx.log")
+    for port in ports.values():
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                request(port, "/feeds/all.ics", method="HEAD")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+    workers = children(master.pid)
+    for pid in workers:
+        subprocess.run(["taskset", "-p", "-c", str(cpu), str(pid)], check=True, capture_output=True)
+    return {"ports": ports, "workers": workers}
+
+
+def children(pid: int) -> list[int]:
+    """The master's worker processes (not the cache manager and loader, which come and go)."""
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    kids = [int(kid) for kid in out.split()]
+    return [kid for kid in kids if b"worker process" in Path(f"/proc/{kid}/cmdline").read_bytes()]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def fetch_validators(port: int, paths: list[str]) -> dict:
+    known = {}
+    for path in paths:
+        status, headers, _body = request(port, path)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status} on port {port}")
+        known[path] = (headers["ETag"], headers["Last-Modified"])
+    return known
+
+
+def plan(paths: list[str], known: dict, count: int, seed=17) -> list:
+    """national_polling.py's mix: 30 % If-None-Match, 30 % If-Modified-Since, 40 % plain."""
+    chooser = random.Random(seed)  # noqa: S311
+    out = []
+    for _ in range(count):
+        path = chooser.choice(paths)
+        draw = chooser.random()
+        etag, modified = known[path]
+        if draw < 0.3:
+            out.append((path, "If-None-Match", etag))
+        elif draw < 0.6:
+            out.append((path, "If-Modified-Since", modified))
+        else:
+            out.append((path, "", ""))
+    return out
+
+
+def wrk(tmp: Path, port: int, requests: list, duration: int, cpu: int, workers: list) -> dict:
+    lines = tmp / f"wrk-{port}.txt"
+    lines.write_text("".join(f"{p}\t{n}\t{v}\n" for p, n, v in requests))
+    script = tmp / "mix.lua"
+    script.write_text(WRK_LUA)
+    before = cpu_seconds(workers)
+    out = subprocess.run(
+        ["taskset", "-c", str(cpu), "wrk", "-t1", "-c32", f"-d{duration}s", "-s", str(script),
+         f"http://127.0.0.1:{port}", "--", str(lines)],
+        capture_output=True, text=True, check=True, timeout=duration + 60,
+    ).stdout  # fmt: skip
+    used = cpu_seconds(workers) - before
+    done = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "us": used / done * 1e6,
+        "busy": used / duration,
+        "bad": int(bad.group(1)) if bad else 0,
+    }
+
+
+def run(options):
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        sys.exit("needs two CPUs: nginx on one, wrk on the other")
+    nginx_cpu, wrk_cpu = cpus[-1], cpus[0]
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the start; "
+          f"nginx (1 worker) on CPU {nginx_cpu}, wrk -t1 -c32 on CPU {wrk_cpu}")  # fmt: skip
+    processes = Processes()
+    tmp = Path(tempfile.mkdtemp(prefix="narvaro-nginx-feeds-"))
+    try:
+        paths = make_files(tmp, options.count)
+        sizes = sorted((tmp / "static" / p[1:]).stat().st_size for p in paths)
+        print(f"{len(paths)} feeds of {sizes[0] / 1e3:.0f}/{sizes[len(sizes) // 2] / 1e3:.0f}/"
+              f"{sizes[-1] / 1e3:.0f} KB (min/median/max)")  # fmt: skip
+        one = sorted(paths, key=lambda p: (tmp / "static" / p[1:]).stat().st_size)[len(paths) // 2]
+        variants = {
+            name: start(tmp, name, jit, nginx_cpu, processes)
+            for name, jit in (("shipped", True), ("no JIT", False))
+        }
+        for name, variant in variants.items():
+            ports = variant["ports"]
+            known = {kind: fetch_validators(ports[kind], paths) for kind in ("feed", "static")}
+            mixes = {
+                "mix": {kind: plan(paths, known[kind], 20_000) for kind in known},
+                f"{one} alone": {kind: [(one, "", "")] for kind in known},
+            }
+            print(f"\n{name}: best of {options.rounds} alternating runs of {options.duration} s")
+            for label, requests in mixes.items():
+                runs = {"feed": [], "static": []}
+                for _round in range(options.rounds):
+                    for kind in runs:
+                        runs[kind].append(
+                            wrk(
+                                tmp,
+                                ports[kind],
+                                requests[kind],
+                                options.duration,
+                                wrk_cpu,
+                                variant["workers"],
+                            )  # fmt: skip
+                        )
+                paired = statistics.median(
+                    f["rps"] / s["rps"] for f, s in zip(runs["feed"], runs["static"], strict=True)
+                )
+                rps = {kind: max(r["rps"] for r in rs) for kind, rs in runs.items()}
+                us = {kind: min(r["us"] for r in rs) for kind, rs in runs.items()}
+                busy = min(r["busy"] for rs in runs.values() for r in rs)
+                bad = sum(r["bad"] for rs in runs.values() for r in rs)
+                print(
+                    f"  {label}: feeds {rps['feed']:,.0f} / static {rps['static']:,.0f} req/s = "
+                    f"{rps['feed'] / rps['static']:.3f} (median of the paired runs' ratios "
+                    f"{paired:.3f}); nginx CPU a request {us['feed']:.1f} / "
+                    f"{us['static']:.1f} µs, static/feed {us['static'] / us['feed']:.3f}; "
+                    f"nginx's CPU busy >= {busy:.0%}; {bad} not 2xx/3xx"
+                )
+        print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
+    finally:
+        processes.stop()
+        subprocess.run(["rm", "-rf", str(tmp)], check=False)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=290, help="municipalities")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs per variant")
+    run_with_servers(run, parser.parse_args(), tools=("nginx", "wrk", "taskset"))
+
+
+if __name__ == "__main__":
+    main()
