@@ -45,8 +45,6 @@ import http.client
 import json
 import multiprocessing
 import os
-import random
-import re
 import secrets
 import shutil
 import statistics
@@ -207,23 +205,6 @@ class Connection:
         self.writer.close()
 
 
-def plan(urls: list[str], known: dict, count: int, conditional: float, seed=17) -> list:
-    """`count` requests: (path, headers), a share `conditional` of them revalidating."""
-    chooser = random.Random(seed)  # noqa: S311 - a repeatable mix, not a secret
-    out = []
-    for _ in range(count):
-        path = chooser.choice(urls)
-        draw = chooser.random()
-        etag, modified = known[path]
-        if draw < conditional / 2:
-            out.append((path, {"If-None-Match": etag}))
-        elif draw < conditional:
-            out.append((path, {"If-Modified-Since": modified}))
-        else:
-            out.append((path, {}))
-    return out
-
-
 async def paced(port: int, requests: list, rate: float, halfway=None) -> dict:
     """Send `requests` at `rate` a second on a fixed schedule, each on an idle keep-alive
     connection (a new one when none is idle); latency counts from the scheduled time.
@@ -319,53 +300,6 @@ def print_run(label: str, rate: float, duration: int, s: dict) -> None:
     tally = ", ".join(f"{k} {v * 100 / total:.1f} % (p99 {s['p99_by'][k]:.0f} ms)"
                       for k, v in s["cache"].most_common())  # fmt: skip
     print(f"  X-Cache-Status: {tally}")
-
-
-# --- wrk: the closed-loop maximum -------------------------------------------------------
-
-WRK_LUA = """\
-local requests = {}
-local i = 0
-init = function(args)
-  for line in io.lines(args[1]) do
-    local path, name, value = line:match("^([^\\t]*)\\t([^\\t]*)\\t(.*)$")
-    local headers = {}
-    if name ~= "" then headers[name] = value end
-    requests[#requests + 1] = wrk.format("GET", path, headers)
-  end
-  i = math.random(#requests)
-end
-request = function()
-  i = i % #requests + 1
-  return requests[i]
-end
-"""
-
-
-def wrk_max(tmp: Path, port: int, requests: list, duration: int, name: str, pinned: dict) -> dict:
-    """wrk -t1 -c32 on pinned["wrk"]'s CPU; nginx's workers (pinned["workers"]) on another."""
-    lines = tmp / f"wrk-{name}.txt"
-    lines.write_text(
-        "".join(f"{p}\t{next(iter(h), '')}\t{next(iter(h.values()), '')}\n" for p, h in requests)
-    )
-    script = tmp / "mix.lua"
-    script.write_text(WRK_LUA)
-    args = ["taskset", "-c", str(pinned["wrk"]), "wrk", "-t1", "-c32", f"-d{duration}s", "-s",
-            str(script)]  # fmt: skip
-    before = nginx_feed_location.cpu_seconds(pinned["workers"])
-    out = subprocess.run(
-        [*args, f"http://127.0.0.1:{port}", "--", str(lines)],
-        capture_output=True, text=True, check=True, timeout=duration + 60,
-    ).stdout  # fmt: skip
-    used = nginx_feed_location.cpu_seconds(pinned["workers"]) - before
-    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    socket_errors = re.search(r"Socket errors: (.*)", out)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "us": used / int(re.search(r"(\d+) requests in", out).group(1)) * 1e6,
-        "bad": int(errors.group(1)) if errors else 0,
-        "socket": socket_errors.group(1) if socket_errors else "none",
-    }
 
 
 # --- the edit and what it drops ---------------------------------------------------------
@@ -624,8 +558,8 @@ def run(options):
         static_known, static_statuses = first_fetch(ports["static"], paths)
         print(f"first fetch of their static copies: {dict(static_statuses)}")
         count = int(options.rate * options.duration)
-        feed_plan = plan(paths, known, count, options.conditional)
-        static_plan = plan(paths, static_known, count, options.conditional)
+        feed_plan = nginx_feed_location.plan(paths, known, count, options.conditional)
+        static_plan = nginx_feed_location.plan(paths, static_known, count, options.conditional)
 
         pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         pool.submit(warm_up, options.database, published and str(published)).result()
@@ -677,10 +611,13 @@ def run(options):
         for label, (feeds, copies) in mixes.items():
             runs = {"feed": [], "static": []}
             for _round in range(3):
-                runs["feed"].append(wrk_max(tmp, ports["site"], feeds, options.wrk, "feed", pinned))
-                runs["static"].append(
-                    wrk_max(tmp, ports["static"], copies, options.wrk, "static", pinned)
-                )
+                for kind, port, requests in (("feed", ports["site"], feeds),
+                                             ("static", ports["static"], copies)):  # fmt: skip
+                    runs[kind].append(
+                        nginx_feed_location.wrk(
+                            tmp, port, requests, options.wrk, pinned["wrk"], pinned["workers"]
+                        )  # fmt: skip
+                    )
             best = {k: max(v, key=lambda r: r["rps"]) for k, v in runs.items()}
             cpu = {k: min(r["us"] for r in v) for k, v in runs.items()}
             bad = sum(r["bad"] for r in runs["feed"])

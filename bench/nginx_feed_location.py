@@ -192,26 +192,31 @@ def fetch_validators(port: int, paths: list[str]) -> dict:
     return known
 
 
-def plan(paths: list[str], known: dict, count: int, seed=17) -> list:
-    """national_polling.py's mix: 30 % If-None-Match, 30 % If-Modified-Since, 40 % plain."""
-    chooser = random.Random(seed)  # noqa: S311
+def plan(urls: list[str], known: dict, count: int, conditional=0.6, seed=17) -> list:
+    """`count` requests: (path, headers), a share `conditional` of them revalidating (half
+    If-None-Match, half If-Modified-Since, from `known`: {path: (ETag, Last-Modified)})."""
+    chooser = random.Random(seed)  # noqa: S311 - a repeatable mix, not a secret
     out = []
     for _ in range(count):
-        path = chooser.choice(paths)
+        path = chooser.choice(urls)
         draw = chooser.random()
         etag, modified = known[path]
-        if draw < 0.3:
-            out.append((path, "If-None-Match", etag))
-        elif draw < 0.6:
-            out.append((path, "If-Modified-Since", modified))
+        if draw < conditional / 2:
+            out.append((path, {"If-None-Match": etag}))
+        elif draw < conditional:
+            out.append((path, {"If-Modified-Since": modified}))
         else:
-            out.append((path, "", ""))
+            out.append((path, {}))
     return out
 
 
 def wrk(tmp: Path, port: int, requests: list, duration: int, cpu: int, workers: list) -> dict:
+    """wrk -t1 -c32 on `cpu` over `requests` ((path, headers) with one header at most) in
+    turn, from a random start; nginx's CPU time over the run from its `workers`."""
     lines = tmp / f"wrk-{port}.txt"
-    lines.write_text("".join(f"{p}\t{n}\t{v}\n" for p, n, v in requests))
+    lines.write_text(
+        "".join(f"{p}\t{next(iter(h), '')}\t{next(iter(h.values()), '')}\n" for p, h in requests)
+    )
     script = tmp / "mix.lua"
     script.write_text(WRK_LUA)
     before = cpu_seconds(workers)
@@ -223,11 +228,13 @@ def wrk(tmp: Path, port: int, requests: list, duration: int, cpu: int, workers: 
     used = cpu_seconds(workers) - before
     done = int(re.search(r"(\d+) requests in", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "us": used / done * 1e6,
         "busy": used / duration,
         "bad": int(bad.group(1)) if bad else 0,
+        "socket": socket_errors.group(1) if socket_errors else "none",
     }
 
 
@@ -255,7 +262,7 @@ def run(options):
             known = {kind: fetch_validators(ports[kind], paths) for kind in ("feed", "static")}
             mixes = {
                 "mix": {kind: plan(paths, known[kind], 20_000) for kind in known},
-                f"{one} alone": {kind: [(one, "", "")] for kind in known},
+                f"{one} alone": {kind: [(one, {})] for kind in known},
             }
             print(f"\n{name}: best of {options.rounds} alternating runs of {options.duration} s")
             for label, requests in mixes.items():
