@@ -75,51 +75,21 @@ EDITED = "kommun-002"  # the municipality whose slot staff cancel halfway (not t
 MARKER = "Inställt i mätningen"
 AS_NGINX = {"Host": "127.0.0.1"}  # nginx passes $host: gunicorn direct, the same kept copies
 
-NGINX_CONF = """\
-worker_processes auto;
-include {main};
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-{user}
-events {{ worker_connections 4096; }}
-http {{
-    types {{ text/html html; text/calendar ics; text/css css; image/svg+xml svg; }}
-    default_type application/octet-stream;
-    charset utf-8;
-    charset_types text/html text/calendar text/css;
-    sendfile on;
-    tcp_nopush {tcp_nopush};
-    client_body_temp_path {tmp}/client_body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-
-{site}
-
-    server {{   # every feed's bytes as a file, with the app's security headers
-        listen 127.0.0.1:{static_port};
-        server_tokens off;
-        access_log {tmp}/static-access.log narvaro_privacy;
-        root {tmp}/static;
-        include {snippets}/narvaro-static-headers.conf;
-    }}
-}}
-"""
-
 
 def start_nginx(tmp: Path, app_port: int, processes: Processes, tcp_nopush="on") -> dict:
     ports = {"site": free_port(), "static": free_port()}
     conf = tmp / "nginx.conf"
     conf.write_text(
-        NGINX_CONF.format(
+        nginx_feed_location.MAIN.format(
+            workers="auto",
+            tcp_nopush=tcp_nopush,
+            main=f"include {MAIN_CONF};",
             tmp=tmp,
-            main=MAIN_CONF,
-            snippets=SNIPPETS,
+            user="user root;" if os.geteuid() == 0 else "",
             site=site_config(tmp, ports["site"], app_port, feeds=tmp / "published"),
             static_port=ports["static"],
-            tcp_nopush=tcp_nopush,
-            user="user root;" if os.geteuid() == 0 else "",
+            static=tmp / "static",
+            snippets=SNIPPETS,
         )
     )
     args = ["nginx", "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "nginx-error.log")]

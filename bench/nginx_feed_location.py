@@ -48,8 +48,10 @@ from tests.support.nginx_site import MAIN_CONF, SNIPPETS, site_config  # noqa: E
 FEEDS = ("all", "office", "presence")
 HOST = "127.0.0.1"  # wrk sends Host 127.0.0.1:PORT; nginx's $host drops the port
 
+# nginx.conf for these benches and national_polling.py: the site's lines ({site}) and, on
+# its own port, the plain static server the site is measured against.
 MAIN = """\
-worker_processes 1;
+worker_processes {workers};
 {main}
 pid {tmp}/nginx.pid;
 error_log {tmp}/nginx-error.log warn;
@@ -61,7 +63,7 @@ http {{
     charset utf-8;
     charset_types text/html text/calendar text/css;
     sendfile on;
-    tcp_nopush on;
+    tcp_nopush {tcp_nopush};
     client_body_temp_path {tmp}/client_body;
     proxy_temp_path {tmp}/proxy;
     fastcgi_temp_path {tmp}/fastcgi;
@@ -70,7 +72,7 @@ http {{
 
 {site}
 
-    server {{
+    server {{   # every feed's bytes as a file, with the app's security headers
         listen 127.0.0.1:{static_port};
         server_tokens off;
         access_log {tmp}/static-access.log narvaro_privacy;
@@ -139,6 +141,8 @@ def start(tmp: Path, name: str, jit: bool, cpu: int, processes: Processes) -> di
     conf = folder / "nginx.conf"
     conf.write_text(
         MAIN.format(
+            workers=1,
+            tcp_nopush="on",
             main=f"include {MAIN_CONF};" if jit else "",
             tmp=folder,
             user="user root;" if os.geteuid() == 0 else "",
