@@ -33,7 +33,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -41,7 +40,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 
 from interrupts import run_with_servers  # noqa: E402
-from serve_bench import Processes, free_port, request  # noqa: E402
+from serve_bench import Processes, free_port, request, wait_until_serving  # noqa: E402
 
 from tests.support.nginx_site import MAIN_CONF, SNIPPETS, site_config  # noqa: E402
 
@@ -155,15 +154,7 @@ def start(tmp: Path, name: str, jit: bool, cpu: int, processes: Processes) -> di
     args = ["nginx", "-p", str(folder), "-c", str(conf), "-e", str(folder / "nginx-error.log")]
     master = processes.start(name, [*args, "-g", "daemon off;"], folder / "nginx.log")
     for port in ports.values():
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                request(port, "/feeds/all.ics", method="HEAD")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+        wait_until_serving(port, processes)
     workers = children(master.pid)
     for pid in workers:
         subprocess.run(["taskset", "-p", "-c", str(cpu), str(pid)], check=True, capture_output=True)
