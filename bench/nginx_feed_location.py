@@ -40,7 +40,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 
 from interrupts import run_with_servers  # noqa: E402
-from serve_bench import Processes, free_port, request, wait_until_serving  # noqa: E402
+from serve_bench import HTTP_COMMON, Processes, free_port, request, wait_until_serving  # noqa: E402
 
 from tests.support.nginx_site import MAIN_CONF, SNIPPETS, site_config  # noqa: E402
 
@@ -49,7 +49,8 @@ HOST = "127.0.0.1"  # wrk sends Host 127.0.0.1:PORT; nginx's $host drops the por
 
 # nginx.conf for these benches and national_polling.py: the site's lines ({site}) and, on
 # its own port, the plain static server the site is measured against.
-MAIN = """\
+MAIN = (
+    """\
 worker_processes {workers};
 {main}
 pid {tmp}/nginx.pid;
@@ -57,17 +58,10 @@ error_log {tmp}/nginx-error.log warn;
 {user}
 events {{ worker_connections 4096; }}
 http {{
-    types {{ text/html html; text/calendar ics; text/css css; image/svg+xml svg; }}
-    default_type application/octet-stream;
-    charset utf-8;
-    charset_types text/html text/calendar text/css;
-    sendfile on;
+"""
+    + HTTP_COMMON
+    + """\
     tcp_nopush {tcp_nopush};
-    client_body_temp_path {tmp}/client_body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
 
 {site}
 
@@ -80,6 +74,7 @@ http {{
     }}
 }}
 """
+)
 
 WRK_LUA = """\
 local requests = {}

@@ -226,24 +226,33 @@ def start_bare_flask(tmp, env, processes) -> int:
     return serve_with_gunicorn("bare flask", "bare_app:app", port, tmp / "bare.log", env, processes)
 
 
-NGINX_CONF = """\
+# The start of an nginx.conf's http block for the benches' nginx (a format string: {tmp} is
+# the folder nginx keeps its files in); nginx_feed_location.py's template uses it too.
+HTTP_COMMON = """\
+    types {{ text/html html; text/calendar ics; text/css css; image/svg+xml svg; }}
+    default_type application/octet-stream;
+    charset utf-8;
+    charset_types text/html text/calendar text/css;
+    sendfile on;
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+"""
+
+NGINX_CONF = (
+    """\
 worker_processes auto;
 pid {tmp}/nginx.pid;
 error_log {tmp}/nginx-error.log warn;
 {user}
 events {{ worker_connections 1024; }}
 http {{
-    types {{ text/html html; text/calendar ics; text/css css; image/svg+xml svg; }}
-    default_type application/octet-stream;
-    charset utf-8;
-    charset_types text/html text/calendar text/css;
-    sendfile on;
+"""
+    + HTTP_COMMON
+    + """\
     server_tokens off;
-    client_body_temp_path {tmp}/client_body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
 
     include {snippets}/narvaro-http.conf;
     include {snippets}/narvaro-gzip.conf;
@@ -302,6 +311,7 @@ http {{
     }}
 }}
 """
+)
 
 
 def start_nginx(tmp, app_port, processes) -> dict:
