@@ -99,9 +99,9 @@ def _box(page, selector) -> dict | None:
 
 
 @pytest.mark.parametrize("lang", ["sv", "en", "ar"])
-def test_phone_first_screen_shows_office_status_and_next_presence(browser, live_server, lang):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 800})
-    page = context.new_page()
+def test_phone_first_screen_shows_office_status_and_next_presence(public_page, lang):
+    page = public_page
+    page.set_viewport_size({"width": 360, "height": 800})
     _open(page, f"/{lang}/")
 
     boxes = {
@@ -112,7 +112,6 @@ def test_phone_first_screen_shows_office_status_and_next_presence(browser, live_
             "next presence": ".upcoming li",
         }.items()
     }
-    context.close()
 
     assert {name: box is not None and in_viewport(box, page) for name, box in boxes.items()} == {
         "example-data notice": True,
