@@ -48,7 +48,6 @@ import os
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -616,10 +615,7 @@ def pin_nginx(processes: Processes) -> dict:
     """nginx's workers onto the last CPU, wrk's onto the first (two CPUs or more)."""
     cpus = sorted(os.sched_getaffinity(0))
     master = next(proc for name, proc, _h, _l in processes.running if name == "nginx")
-    workers = nginx_feed_location.children(master.pid)
-    for pid in workers:
-        subprocess.run(["taskset", "-p", "-c", str(cpus[-1]), str(pid)], check=True,
-                       capture_output=True)  # fmt: skip
+    workers = nginx_feed_location.pin_workers(master.pid, cpus[-1])
     return {"nginx": cpus[-1], "wrk": cpus[0], "workers": workers}
 
 

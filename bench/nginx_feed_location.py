@@ -150,10 +150,15 @@ def start(tmp: Path, name: str, jit: bool, cpu: int, processes: Processes) -> di
     master = processes.start(name, [*args, "-g", "daemon off;"], folder / "nginx.log")
     for port in ports.values():
         wait_until_serving(port, processes)
-    workers = children(master.pid)
+    return {"ports": ports, "workers": pin_workers(master.pid, cpu)}
+
+
+def pin_workers(master: int, cpu: int) -> list[int]:
+    """Move nginx's worker processes (of the `master` pid) onto `cpu`; their pids."""
+    workers = children(master)
     for pid in workers:
         subprocess.run(["taskset", "-p", "-c", str(cpu), str(pid)], check=True, capture_output=True)
-    return {"ports": ports, "workers": workers}
+    return workers
 
 
 def children(pid: int) -> list[int]:
