@@ -17,7 +17,8 @@ gunicorn behind nginx. Then:
    fetch of each feed), the rest unconditional. Prints the achieved rate, p50/p99 latency,
    errors, the 304 share and nginx's X-Cache-Status.
 2. The same client and mix against nginx serving each feed's bytes as a static file, and
-   wrk's closed-loop maximum for both (the ratio feed/static; target >= 0.95). For the closed
+   wrk's closed-loop maximum for both (the ratio feed/static; target >= 0.95), as the median of
+   pairs of short runs in alternating order beside an A/A control (nginx_feed_location.compare). For the closed
    loop nginx's workers are pinned to one CPU and wrk (one thread) to another, so that wrk
    does not take nginx's time (bench/nginx_feed_location.py); nginx's CPU time per request
    is printed beside the rates.
@@ -33,7 +34,7 @@ Asserts nothing; every process it starts is stopped at the end. Usage:
 
     python bench/national_polling.py postgresql+psycopg://postgres@127.0.0.1:5432/DB \\
         [--redis redis://127.0.0.1:6379/N] [--count 290] [--rate 600] [--duration 60] \\
-        [--wrk 10] [--no-publish]
+        [--wrk 2] [--pairs 16] [--no-publish]
 
 Figures on the 2-core development machine (shared with other work) are in deploy/README.md.
 """
@@ -576,26 +577,15 @@ def run(options):
         mixes = {"mix": (feed_plan, static_plan), f"{one} alone": ([(one, {})], [(one, {})])}
         pinned = pin_nginx(processes)
         print(f"\nwrk -t1 -c32 on CPU {pinned['wrk']}, nginx's workers on CPU {pinned['nginx']}, "
-              f"closed loop, best of 3 interleaved runs of {options.wrk} s:")  # fmt: skip
+              f"closed loop, {options.pairs} pairs of {options.wrk} s runs in alternating "
+              "order (target: feed/static >= 0.95):")  # fmt: skip
+        site = {"feed": ports["site"], "static": ports["static"]}
         for label, (feeds, copies) in mixes.items():
-            runs = {"feed": [], "static": []}
-            for _round in range(3):
-                for kind, port, requests in (("feed", ports["site"], feeds),
-                                             ("static", ports["static"], copies)):  # fmt: skip
-                    runs[kind].append(
-                        nginx_feed_location.wrk(
-                            tmp, port, requests, options.wrk, pinned["wrk"], pinned["workers"]
-                        )  # fmt: skip
-                    )
-            best = {k: max(v, key=lambda r: r["rps"]) for k, v in runs.items()}
-            cpu = {k: min(r["us"] for r in v) for k, v in runs.items()}
-            bad = sum(r["bad"] for r in runs["feed"])
-            print(f"  {label}: feeds {best['feed']['rps']:.0f} req/s ({bad} not 2xx/3xx, socket "
-                  f"errors {best['feed']['socket']}), static {best['static']['rps']:.0f} req/s; "
-                  f"ratio feed/static {best['feed']['rps'] / best['static']['rps']:.3f}  "
-                  f"(target >= 0.95); nginx CPU a request {cpu['feed']:.1f} / "
-                  f"{cpu['static']:.1f} µs, static/feed "
-                  f"{cpu['static'] / cpu['feed']:.3f}")  # fmt: skip
+            result = nginx_feed_location.compare(
+                tmp, site, {"feed": feeds, "static": copies}, options.pairs, options.wrk,
+                pinned["wrk"], pinned["workers"],
+            )  # fmt: skip
+            nginx_feed_location.print_comparison(label, result)
         if redis_client:
             names = list(redis_client.scan_iter(match=shared_prefix(url) + ":*", count=1000))
             used = sum(redis_client.memory_usage(n) or 0 for n in names)
@@ -643,7 +633,13 @@ def main():
     parser.add_argument("--rate", type=float, default=600.0, help="requests per second")
     parser.add_argument("--duration", type=int, default=60, help="seconds of polling")
     parser.add_argument("--conditional", type=float, default=0.6)
-    parser.add_argument("--wrk", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--wrk", type=int, default=2, help="seconds per closed-loop wrk run")
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=16,
+        help="pairs of closed-loop runs per comparison (alternating order)",
+    )
     parser.add_argument("--publish", action=argparse.BooleanOptionalAction, default=True,
                         help="publish the feeds as files nginx serves (FEED_PUBLISH_DIR); "
                         "--no-publish: every feed from gunicorn through nginx")  # fmt: skip

@@ -10,19 +10,20 @@ of 2-40 KB, laid out as webapp/feeds/publish.py lays them out.
 
 Each variant runs as its own nginx (one worker), pinned to one CPU with wrk on the other, so
 the two do not take each other's time (on a 2-core machine an unpinned wrk takes as much CPU
-as nginx, and the closed-loop ratio then measures their competition as much as nginx). Runs
-alternate feed/static, best of --rounds, and the median of each feed run's ratio to the
-static run after it (the machine's speed drifts between runs). Printed per variant, for the
-870-feed polling mix (60 % conditional, as national_polling.py) and for one median feed
-alone: requests/s of both and their ratio, and nginx's CPU time per request (from /proc) of
-both and their ratio (static over feed: the share of static's capacity the feeds location
-keeps on the same CPU).
+as nginx, and the closed-loop ratio then measures their competition as much as nginx). The
+comparison is `--rounds` pairs of short runs in alternating order, read as the median of the
+pairs' ratios, beside an A/A control (static against itself on the same schedule) that
+shows the method's noise (compare()). Printed per variant, for the 870-feed polling mix
+(60 % conditional, as national_polling.py) and for one median feed alone: requests/s of
+both, nginx's CPU time per request (from /proc) of both, and the ratios with their
+quartiles (CPU: static over feed, the share of static's capacity the feeds location keeps
+on the same CPU).
 
 Variants: `shipped` (the configuration as deploy/ has it: the site, and in nginx's main
 context deploy/nginx/narvaro-main.conf, which turns on PCRE's JIT) and `no JIT` (the same
 without narvaro-main.conf: the locations' regular expressions interpreted).
 
-    python bench/nginx_feed_location.py [--count 290] [--duration 5] [--rounds 3]
+    python bench/nginx_feed_location.py [--count 290] [--duration 2] [--rounds 16]
 """
 
 import argparse
@@ -233,6 +234,63 @@ def wrk(tmp: Path, port: int, requests: list, duration: int, cpu: int, workers: 
     }
 
 
+def compare(
+    tmp: Path, ports: dict, requests: dict, rounds: int, duration: int, cpu: int, workers: list
+) -> dict:
+    """The feeds location against the static server, in `rounds` pairs of wrk runs.
+
+    Alone, one run says little: on this shared machine two identical 5 s runs of the same
+    server differ by up to 15 %, and the run that comes first in a pair is not the faster one
+    by chance alone. So the pairs alternate their order (feed-static, static-feed, ...) and the
+    figure is the median of the pairs' ratios. The same schedule run with the static server
+    on both sides (an A/A control) prints what the method reads when there is no difference
+    at all: the noise floor the feed's ratio must be read against.
+
+    `ports` and `requests` are keyed "feed" and "static"; returns per side ("feed" and, for
+    the control, "control") the pairs' ratios of requests/s and of CPU time per request
+    (static's over feed's: the share of static's capacity the feed keeps), and the runs."""
+    out = {}
+    for label, kinds in (("feed", ("feed", "static")), ("control", ("static", "static"))):
+        pairs = []
+        for number in range(rounds):
+            order = (0, 1) if number % 2 == 0 else (1, 0)
+            runs = [None, None]
+            for side in order:
+                kind = kinds[side]
+                runs[side] = wrk(tmp, ports[kind], requests[kind], duration, cpu, workers)
+            pairs.append(runs)
+        out[label] = {
+            "rps": [a["rps"] / b["rps"] for a, b in pairs],
+            "cpu": [b["us"] / a["us"] for a, b in pairs],
+            "runs": pairs,
+        }
+    return out
+
+
+def quartiles(values: list[float]) -> str:
+    """'median (lower-upper quartile)' of ratios."""
+    low, middle, high = statistics.quantiles(values, n=4, method="inclusive")
+    return f"{middle:.3f} ({low:.3f}-{high:.3f})"
+
+
+def print_comparison(label: str, result: dict) -> None:
+    feed, control = result["feed"], result["control"]
+    runs = [run for pair in feed["runs"] for run in pair]
+    bad = sum(run["bad"] for run in runs)
+    rps = {kind: statistics.median(pair[side]["rps"] for pair in feed["runs"])
+           for side, kind in enumerate(("feed", "static"))}  # fmt: skip
+    us = {kind: statistics.median(pair[side]["us"] for pair in feed["runs"])
+          for side, kind in enumerate(("feed", "static"))}  # fmt: skip
+    print(
+        f"  {label}: feeds {rps['feed']:,.0f} / static {rps['static']:,.0f} req/s (medians); "
+        f"nginx CPU a request {us['feed']:.1f} / {us['static']:.1f} µs; {bad} not 2xx/3xx\n"
+        f"    feed/static, median of {len(feed['rps'])} pairs (quartiles): requests/s "
+        f"{quartiles(feed['rps'])}, CPU {quartiles(feed['cpu'])}\n"
+        f"    A/A control, static/static on the same schedule: requests/s "
+        f"{quartiles(control['rps'])}, CPU {quartiles(control['cpu'])}"
+    )
+
+
 def run(options):
     cpus = sorted(os.sched_getaffinity(0))
     if len(cpus) < 2:
@@ -259,35 +317,12 @@ def run(options):
                 "mix": {kind: plan(paths, known[kind], 20_000) for kind in known},
                 f"{one} alone": {kind: [(one, {})] for kind in known},
             }
-            print(f"\n{name}: best of {options.rounds} alternating runs of {options.duration} s")
+            print(f"\n{name}: {options.rounds} pairs of {options.duration} s runs, in "
+                  "alternating order")  # fmt: skip
             for label, requests in mixes.items():
-                runs = {"feed": [], "static": []}
-                for _round in range(options.rounds):
-                    for kind in runs:
-                        runs[kind].append(
-                            wrk(
-                                tmp,
-                                ports[kind],
-                                requests[kind],
-                                options.duration,
-                                wrk_cpu,
-                                variant["workers"],
-                            )  # fmt: skip
-                        )
-                paired = statistics.median(
-                    f["rps"] / s["rps"] for f, s in zip(runs["feed"], runs["static"], strict=True)
-                )
-                rps = {kind: max(r["rps"] for r in rs) for kind, rs in runs.items()}
-                us = {kind: min(r["us"] for r in rs) for kind, rs in runs.items()}
-                busy = min(r["busy"] for rs in runs.values() for r in rs)
-                bad = sum(r["bad"] for rs in runs.values() for r in rs)
-                print(
-                    f"  {label}: feeds {rps['feed']:,.0f} / static {rps['static']:,.0f} req/s = "
-                    f"{rps['feed'] / rps['static']:.3f} (median of the paired runs' ratios "
-                    f"{paired:.3f}); nginx CPU a request {us['feed']:.1f} / "
-                    f"{us['static']:.1f} µs, static/feed {us['static'] / us['feed']:.3f}; "
-                    f"nginx's CPU busy >= {busy:.0%}; {bad} not 2xx/3xx"
-                )
+                result = compare(tmp, ports, requests, options.rounds, options.duration,
+                                 wrk_cpu, variant["workers"])  # fmt: skip
+                print_comparison(label, result)
         print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
     finally:
         processes.stop()
@@ -297,8 +332,8 @@ def run(options):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=290, help="municipalities")
-    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating runs per variant")
+    parser.add_argument("--duration", type=int, default=2, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=16, help="pairs of runs per comparison")
     run_with_servers(run, parser.parse_args(), tools=("nginx", "wrk", "taskset"))
 
 
