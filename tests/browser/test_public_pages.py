@@ -17,7 +17,18 @@ from tests.browser.helpers import (
     other_hosts,
     overflowing_elements,
 )
-from tests.browser.pages import PUBLIC_URLS, RTL, expected_status
+from tests.browser.pages import (
+    EASY_SWEDISH,
+    LANGS,
+    MISSING,
+    PAGES,
+    PLACE_TEMPLATES,
+    PLACES,
+    PUBLIC_URLS,
+    RTL,
+    WALK_URLS,
+    expected_status,
+)
 
 # The embed snippet is framed inside another site's page and is all main content: there is
 # no block to bypass (WCAG 2.4.1), so its first Tab must land inside <main> instead.
@@ -27,6 +38,14 @@ FRAMED = ("embed",)
 def _open(page, url):
     response = page.goto(url, wait_until="load")
     assert response.status == expected_status(url), url
+
+
+_FACTS = """() => ({
+    lang: document.documentElement.getAttribute("lang"),
+    dir: document.documentElement.getAttribute("dir"),
+    title: document.title,
+    h1s: [...document.querySelectorAll("h1")].map(h1 => h1.innerText.trim()),
+})"""
 
 
 def _first_tab(page) -> dict:
@@ -42,9 +61,44 @@ def _first_tab(page) -> dict:
     }
 
 
+def test_the_walk_has_every_page_in_every_language_and_every_place_in_two():
+    """WALK_URLS (tests/browser/pages.py) leaves out no page: only some places' copies."""
+    walked = {tuple(url.split("/", 2)[1:]) for url in WALK_URLS}
+    per_place = {
+        template.format(slug): {lang for lang, page in walked if page == template.format(slug)}
+        for template in PLACE_TEMPLATES
+        for slug in PLACES
+    }
+    assert {
+        "pages missing in a language": sorted(
+            (lang, page)
+            for lang in LANGS
+            for page in [*PAGES, MISSING]
+            if page not in per_place and (lang, page) not in walked
+        ),
+        "templates missing in a language": sorted(
+            (lang, template)
+            for lang in LANGS
+            for template in PLACE_TEMPLATES
+            if not any(lang in per_place[template.format(slug)] for slug in PLACES)
+        ),
+        "places walked in fewer than two languages": sorted(
+            page for page, langs in per_place.items() if len(langs) < 2
+        ),
+        "easy Swedish": [url for url in EASY_SWEDISH if url not in WALK_URLS],
+        "fewer URLs than all": len(WALK_URLS) < len(PUBLIC_URLS),
+    } == {
+        "pages missing in a language": [],
+        "templates missing in a language": [],
+        "places walked in fewer than two languages": [],
+        "easy Swedish": [],
+        "fewer URLs than all": True,
+    }
+
+
 # One page load per URL runs every check (a fresh browser context costs more than a check);
 # the dict comparison still names each check that fails.
-@pytest.mark.parametrize("url", PUBLIC_URLS)
+@pytest.mark.parametrize("url", WALK_URLS)
 def test_page_passes_axe_keyboard_language_hosts_and_reflow_checks(
     public_page, public_requests, live_server, url
 ):
@@ -53,12 +107,15 @@ def test_page_passes_axe_keyboard_language_hosts_and_reflow_checks(
     _open(page, url)
 
     violations = axe_violations(page)
-    h1s = [text.strip() for text in page.locator("h1").all_inner_texts()]
+    # The page's facts in one call: each call to the browser is a round trip through
+    # Playwright's driver, and the walk makes one per URL instead of five.
+    facts = page.evaluate(_FACTS)
+    h1s = facts["h1s"]
     seen = {
         "axe violations": [violation["id"] for violation in violations],
-        "html lang": page.get_attribute("html", "lang"),
+        "html lang": facts["lang"],
         "h1 count": len(h1s),
-        "title starts with the h1": page.title().startswith(h1s[0]) if h1s else False,
+        "title starts with the h1": facts["title"].startswith(h1s[0]) if h1s else False,
         "first Tab": _first_tab(page),
         "other hosts": other_hosts(public_requests, live_server.url),
     }
@@ -72,7 +129,7 @@ def test_page_passes_axe_keyboard_language_hosts_and_reflow_checks(
     seen["px wider than 360 at 200 %"] = max(
         page.evaluate("document.documentElement.scrollWidth") - 360, 0
     )
-    seen["dir"] = page.get_attribute("html", "dir")
+    seen["dir"] = facts["dir"]
 
     first_tab = (
         {"target": "in main", "visible": True, "focus after Enter": ""}
