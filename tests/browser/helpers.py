@@ -89,6 +89,35 @@ def overflowing_elements(page, limit=5) -> list[str]:
     )
 
 
+def page_problems(
+    page, url, *, status=200, widths=(1280, 320), axe_at=(1280,), h1=True, spills=False
+) -> dict:
+    """What is wrong with `url`, by check ({} when nothing is).
+
+    The page is loaded once, at the first of `widths`. Checked: its status (unless `status`
+    is None), one h1 that starts the title (`h1`), axe-core at each width in `axe_at`, and at
+    each of `widths` (the page resized, not loaded again) no horizontal scrolling, or with
+    `spills` no element whose content spills out of it either."""
+    page.set_viewport_size({"width": widths[0], "height": 800})
+    response = page.goto(url)
+    found = {}
+    if status is not None and response.status != status:
+        found["status"] = response.status
+    if h1:
+        h1s = page.locator("h1").all_inner_texts()
+        if not (len(h1s) == 1 and title_starts_with(page.title(), h1s[0])):
+            found["h1"] = h1s
+    for width in widths:
+        if width != widths[0]:
+            page.set_viewport_size({"width": width, "height": 800})
+        if width in axe_at and (violations := axe_violations(page)):
+            found[f"axe at {width}"] = describe_violations(violations)
+        if spills or page.evaluate("document.documentElement.scrollWidth") > width:
+            if wide := overflowing_elements(page):
+                found[f"overflow at {width}"] = wide
+    return found
+
+
 def focused_element(page) -> dict:
     """The focused element's tag, href, class and box, as the browser reports them."""
     return page.evaluate(

@@ -10,12 +10,9 @@ import pytest
 
 from tests.browser.conftest import serving
 from tests.browser.helpers import (
-    axe_violations,
-    describe_violations,
     html_errors,
     log_in,
-    overflowing_elements,
-    title_starts_with,
+    page_problems,
 )
 from tests.conftest import make_app
 from tests.test_police_area_data import load_test_area
@@ -55,19 +52,9 @@ def test_the_area_staff_pages_pass_axe_in_swedish_and_english(browser, area_serv
     problems, rows, sources = {}, {}, {}
     try:
         for url in [p.format(lang=lang) for lang in ("sv", "en") for p in PAGES]:
-            for width in (1280, 320) if "/sv/staff/week" in url else (1280,):  # the wide table
-                page.set_viewport_size({"width": width, "height": 800})
-                page.goto(url)
-                violations = axe_violations(page) if width == 1280 else []
-                overflow = page.evaluate("document.documentElement.scrollWidth") - width
-                h1s = page.locator("h1").all_inner_texts()
-                found = {
-                    "axe": describe_violations(violations) if violations else "",
-                    "overflow": overflowing_elements(page) if overflow > 0 else [],
-                    "h1": "" if len(h1s) == 1 and title_starts_with(page.title(), h1s[0]) else h1s,
-                }
-                if any(found.values()):
-                    problems[(url, width)] = found
+            widths = (1280, 320) if "/sv/staff/week" in url else (1280,)  # the wide table
+            if found := page_problems(page, url, widths=widths):
+                problems[url] = found
             rows[url] = page.locator("tbody tr, .audit-entry, #municipality option").count()
             sources[url] = context.request.get(url).body()  # as served, for the HTML checker
     finally:

@@ -12,7 +12,7 @@ from tests.browser.helpers import (
     log_in,
     logged_in_client,
     overflowing_elements,
-    title_starts_with,
+    page_problems,
 )
 from tests.conftest import NOW
 from webapp.database import writing
@@ -116,18 +116,8 @@ def test_staff_feedback_pages_pass_axe_and_reflow(page, live_server, seeded):
     problems = {}
 
     for url in _staff_pages(seeded):
-        for width in (1280, 320):
-            page.set_viewport_size({"width": width, "height": 800})
-            page.goto(url)
-            violations = axe_violations(page) if width == 1280 else []
-            h1s = page.locator("h1").all_inner_texts()
-            found = {
-                "axe": describe_violations(violations) if violations else "",
-                "overflow": overflowing_elements(page),
-                "h1": "" if len(h1s) == 1 and title_starts_with(page.title(), h1s[0]) else h1s,
-            }
-            if any(found.values()):
-                problems[(url, width)] = found
+        if found := page_problems(page, url, status=None, spills=True):
+            problems[url] = found
 
     assert problems == {}
 

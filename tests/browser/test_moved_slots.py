@@ -8,10 +8,8 @@ import pytest
 
 from tests.browser.conftest import serving
 from tests.browser.helpers import (
-    axe_violations,
-    describe_violations,
     html_errors,
-    overflowing_elements,
+    page_problems,
 )
 from tests.conftest import NOW, make_app
 from webapp.extensions import db
@@ -68,20 +66,10 @@ def moved_server(sqlite_template, tmp_path_factory):
 @pytest.mark.parametrize("path", PATHS)
 def test_moved_and_cancelled_slots_pass_axe_and_reflow(page, moved_server, path):
     _app, base = moved_server
-    problems = {}
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 800})
-        response = page.goto(base + path)
-        text = page.locator("main").inner_text()
-        violations = axe_violations(page)
-        found = {
-            "status": "" if response.status == 200 else response.status,
-            "axe": describe_violations(violations) if violations else "",
-            "overflow": overflowing_elements(page),
-            "move shown": "" if MOVED.get(path.split("/")[1], "") in text else text,
-        }
-        if any(found.values()):
-            problems[width] = found
+    problems = page_problems(page, base + path, axe_at=(1280, 320), h1=False, spills=True)
+    text = page.locator("main").inner_text()
+    if MOVED.get(path.split("/")[1], "") not in text:
+        problems["move shown"] = text
 
     assert problems == {}
 

@@ -14,8 +14,7 @@ from tests.browser.helpers import (
     log_in,
     logged_in_client,
     other_hosts,
-    overflowing_elements,
-    title_starts_with,
+    page_problems,
 )
 from tests.browser.pages import LANGS
 from tests.conftest import NOW
@@ -67,29 +66,19 @@ def promise_data(live_server):
     return ids
 
 
-def _check(page, url, width, status=200):
-    page.set_viewport_size({"width": width, "height": 800})
-    response = page.goto(url)
-    violations = axe_violations(page) if width == 1280 else []
-    h1s = page.locator("h1").all_inner_texts()
-    overflow = page.evaluate("document.documentElement.scrollWidth") - width
-    return {
-        "status": response.status if response.status != status else "",
-        "axe": describe_violations(violations) if violations else "",
-        "h1": "" if len(h1s) == 1 and title_starts_with(page.title(), h1s[0]) else h1s,
-        "overflow": overflowing_elements(page) if overflow > 0 else [],
-        "lang": "" if page.get_attribute("html", "lang") == url.split("/")[1] else "wrong",
-    }
+def _check(page, url, status=200):
+    found = page_problems(page, url, status=status)
+    if page.get_attribute("html", "lang") != url.split("/")[1]:
+        found["lang"] = "wrong"
+    return found
 
 
 def test_public_follow_up_pages_pass_axe_and_reflow(page, live_server, seen_requests,
                                                     promise_data):  # fmt: skip
     problems = {}
     for url in PUBLIC:
-        for width in (1280, 320):
-            found = _check(page, url, width)
-            if any(found.values()):
-                problems[(url, width)] = found
+        if found := _check(page, url):
+            problems[url] = found
 
     assert problems == {}
     assert other_hosts(seen_requests, live_server.url) == []
@@ -124,15 +113,11 @@ def test_staff_promise_pages_and_form_errors_pass_axe_and_reflow(page, live_serv
     log_in(page, ACCOUNTS["police"], PASSWORD)
     problems = {}
     for url in _staff_urls(promise_data):
-        for width in (1280, 320):
-            found = _check(page, url, width)
-            if any(found.values()):
-                problems[(url, width)] = found
+        if found := _check(page, url):
+            problems[url] = found
     for url, status in PERIOD_ERRORS.items():
-        for width in (1280, 320):
-            found = _check(page, url, width, status)
-            if any(found.values()):
-                problems[(url, width)] = found
+        if found := _check(page, url, status):
+            problems[url] = found
     page.set_viewport_size({"width": 1280, "height": 800})
     for lang in STAFF_LANGUAGES:
         page.goto(f"/{lang}/staff/promises/activities/{promise_data['activity']}")
