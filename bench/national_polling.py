@@ -17,11 +17,11 @@ gunicorn behind nginx. Then:
    fetch of each feed), the rest unconditional. Prints the achieved rate, p50/p99 latency,
    errors, the 304 share and nginx's X-Cache-Status.
 2. The same client and mix against nginx serving each feed's bytes as a static file, and
-   wrk's closed-loop maximum for both (the ratio feed/static; target >= 0.95), as the median of
-   pairs of short runs in alternating order beside an A/A control (nginx_feed_location.compare). For the closed
-   loop nginx's workers are pinned to one CPU and wrk (one thread) to another, so that wrk
-   does not take nginx's time (bench/nginx_feed_location.py); nginx's CPU time per request
-   is printed beside the rates.
+   wrk's closed-loop maximum for both (the ratio feed/static; target >= 0.95), as the median
+   of pairs of short runs in alternating order beside an A/A control
+   (nginx_feed_location.compare). For the closed loop nginx's workers are pinned to one CPU
+   and wrk (one thread) to another, so that wrk does not take nginx's time
+   (bench/nginx_feed_location.py); nginx's CPU time per request is printed beside the rates.
 3. Halfway through the feed run, staff cancel a slot in one municipality (as the staff page
    does, schedule.planning.cancel_slot; with publishing, its commit republishes that
    municipality's files as gunicorn's would). Printed: whether gunicorn's next answer for
