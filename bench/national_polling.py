@@ -82,6 +82,7 @@ def start_nginx(tmp: Path, app_port: int, processes: Processes, tcp_nopush="on")
     conf.write_text(
         nginx_feed_location.MAIN.format(
             workers="auto",
+            connections=4096,
             tcp_nopush=tcp_nopush,
             main=f"include {MAIN_CONF};",
             tmp=tmp,

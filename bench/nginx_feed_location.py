@@ -41,7 +41,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 
 from interrupts import run_with_servers  # noqa: E402
-from serve_bench import HTTP_COMMON, Processes, free_port, request, wait_until_serving  # noqa: E402
+from serve_bench import NGINX_HEAD, Processes, free_port, request, wait_until_serving  # noqa: E402
 
 from tests.support.nginx_site import MAIN_CONF, SNIPPETS, site_config  # noqa: E402
 
@@ -51,16 +51,7 @@ HOST = "127.0.0.1"  # wrk sends Host 127.0.0.1:PORT; nginx's $host drops the por
 # nginx.conf for these benches and national_polling.py: the site's lines ({site}) and, on
 # its own port, the plain static server the site is measured against.
 MAIN = (
-    """\
-worker_processes {workers};
-{main}
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-{user}
-events {{ worker_connections 4096; }}
-http {{
-"""
-    + HTTP_COMMON
+    NGINX_HEAD
     + """\
     tcp_nopush {tcp_nopush};
 
@@ -137,6 +128,7 @@ def start(tmp: Path, name: str, jit: bool, cpu: int, processes: Processes) -> di
     conf.write_text(
         MAIN.format(
             workers=1,
+            connections=4096,
             tcp_nopush="on",
             main=f"include {MAIN_CONF};" if jit else "",
             tmp=folder,
@@ -269,6 +261,8 @@ def compare(
 
 def quartiles(values: list[float]) -> str:
     """'median (lower-upper quartile)' of ratios."""
+    if len(values) < 2:  # one pair (--rounds 1): no spread to show
+        return f"{values[0]:.3f}"
     low, middle, high = statistics.quantiles(values, n=4, method="inclusive")
     return f"{middle:.3f} ({low:.3f}-{high:.3f})"
 

@@ -241,16 +241,23 @@ HTTP_COMMON = """\
     scgi_temp_path {tmp}/scgi;
 """
 
-NGINX_CONF = (
+# The start of every bench's nginx.conf, up to and into its http block ({main}: lines for
+# nginx's main context, such as deploy/nginx/narvaro-main.conf's).
+NGINX_HEAD = (
     """\
-worker_processes auto;
+worker_processes {workers};
+{main}
 pid {tmp}/nginx.pid;
 error_log {tmp}/nginx-error.log warn;
 {user}
-events {{ worker_connections 1024; }}
+events {{ worker_connections {connections}; }}
 http {{
 """
     + HTTP_COMMON
+)
+
+NGINX_CONF = (
+    NGINX_HEAD
     + """\
     server_tokens off;
 
@@ -320,6 +327,9 @@ def start_nginx(tmp, app_port, processes) -> dict:
     conf = tmp / "nginx.conf"
     conf.write_text(
         NGINX_CONF.format(
+            workers="auto",
+            main="",
+            connections=1024,
             tmp=tmp,
             snippets=SNIPPETS,
             app_port=app_port,
