@@ -10,26 +10,33 @@ of 2-40 KB, laid out as webapp/feeds/publish.py lays them out.
 
 Each variant runs as its own nginx (one worker), pinned to one CPU with wrk on the other, so
 the two do not take each other's time (on a 2-core machine an unpinned wrk takes as much CPU
-as nginx, and the closed-loop ratio then measures their competition as much as nginx). The
-comparison is `--rounds` pairs of short runs in alternating order, read as the median of the
-pairs' ratios, beside an A/A control (static against itself on the same schedule) that
-shows the method's noise (compare()). Printed per variant, for the 870-feed polling mix
-(60 % conditional, as national_polling.py) and for one median feed alone: requests/s of
-both, nginx's CPU time per request (from /proc) of both, and the ratios with their
-quartiles (CPU: static over feed, the share of static's capacity the feeds location keeps
-on the same CPU).
+as nginx, and the closed-loop ratio then measures their competition as much as nginx).
+Two methods (`--method`, default both), each beside an A/A control (static against itself on
+the same schedule) that shows what the method reads when there is no difference:
+- paired (compare()): `--rounds` pairs of short runs in alternating order, read as the median
+  of the pairs' ratios. Printed for the 870-feed polling mix (60 % conditional, as
+  national_polling.py) and for one median feed alone: requests/s of both, nginx's CPU time per
+  request (from /proc) of both, each one's CPU share (nginx's and wrk's), and the ratios with
+  their quartiles (CPU: static over feed, the share of static's capacity the feeds location
+  keeps on the same CPU). Run after run, the machine's speed wanders by as much as the target's
+  margin, and this method's control shows it.
+- side by side (side_by_side()): two instances of the shipped configuration on the same CPU,
+  one serving feeds and one static files at the same time, their roles swapped each run; the
+  ratio of their CPU time per request. Whatever slows the machine slows both alike.
 
 Variants: `shipped` (the configuration as deploy/ has it: the site, and in nginx's main
 context deploy/nginx/narvaro-main.conf, which turns on PCRE's JIT) and `no JIT` (the same
-without narvaro-main.conf: the locations' regular expressions interpreted).
+without narvaro-main.conf: the locations' regular expressions interpreted; paired only).
 
     python bench/nginx_feed_location.py [--count 290] [--duration 2] [--rounds 16]
+        [--method paired|side|both]
 """
 
 import argparse
 import os
 import random
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -198,31 +205,54 @@ def plan(urls: list[str], known: dict, count: int, conditional=0.6, seed=17) -> 
     return out
 
 
-def wrk(tmp: Path, port: int, requests: list, duration: int, cpu: int, workers: list) -> dict:
-    """wrk -t1 -c32 on `cpu` over `requests` ((path, headers) with one header at most) in
-    turn, from a random start; nginx's CPU time over the run from its `workers`."""
+def wrk_start(tmp: Path, port: int, requests: list, duration: int, cpu: int) -> dict:
+    """Start wrk -t1 -c32 on `cpu` over `requests` ((path, headers) with one header at most)
+    in turn, from a random start; wrk_result() waits for it."""
     lines = tmp / f"wrk-{port}.txt"
     lines.write_text(
         "".join(f"{p}\t{next(iter(h), '')}\t{next(iter(h.values()), '')}\n" for p, h in requests)
     )
     script = tmp / "mix.lua"
     script.write_text(WRK_LUA)
-    before = cpu_seconds(workers)
-    out = subprocess.run(
-        ["taskset", "-c", str(cpu), "wrk", "-t1", "-c32", f"-d{duration}s", "-s", str(script),
-         f"http://127.0.0.1:{port}", "--", str(lines)],
-        capture_output=True, text=True, check=True, timeout=duration + 60,
-    ).stdout  # fmt: skip
-    used = cpu_seconds(workers) - before
-    done = int(re.search(r"(\d+) requests in", out).group(1))
+    command = ["taskset", "-c", str(cpu), "wrk", "-t1", "-c32", f"-d{duration}s", "-s",
+               str(script), f"http://127.0.0.1:{port}", "--", str(lines)]  # fmt: skip
+    return {"process": subprocess.Popen(command, stdout=subprocess.PIPE, text=True),
+            "duration": duration}  # fmt: skip
+
+
+def wrk_result(started: dict) -> dict:
+    """What a wrk run from wrk_start() did: requests/s, requests, those not 2xx/3xx, and
+    the client's CPU share (of its one CPU) over the run."""
+    process = started["process"]
+    out, _ = process.communicate(timeout=started["duration"] + 60)
+    if process.returncode != 0:
+        raise RuntimeError(f"wrk exited with {process.returncode}: {out}")
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "us": used / done * 1e6,
-        "busy": used / duration,
+        "done": int(re.search(r"(\d+) requests in", out).group(1)),
         "bad": int(bad.group(1)) if bad else 0,
         "socket": socket_errors.group(1) if socket_errors else "none",
+    }
+
+
+def wrk(tmp: Path, port: int, requests: list, duration: int, cpu: int, workers: list) -> dict:
+    """One wrk run (wrk_start) alone; nginx's CPU time over the run from its `workers`, and
+    wrk's own."""
+    before = cpu_seconds(workers)
+    client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = wrk_result(wrk_start(tmp, port, requests, duration, cpu))
+    used = cpu_seconds(workers) - before
+    client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client = sum(
+        getattr(client_after, field) - getattr(client_before, field)
+        for field in ("ru_utime", "ru_stime")
+    )
+    return result | {
+        "us": used / result["done"] * 1e6,
+        "busy": used / duration,
+        "client": client / duration,
     }
 
 
@@ -259,6 +289,59 @@ def compare(
     return out
 
 
+def side_by_side(
+    tmp: Path, instances: list, requests: dict, rounds: int, duration: int, cpu: int
+) -> dict:
+    """The feeds location against the static server at the same time, in `rounds` runs.
+
+    Run after run, this machine's speed wanders by more than the difference sought (compare()'s
+    control). Here two nginx instances of the same configuration, both pinned to one CPU,
+    each get a wrk of their own at once: one serves the feeds location, the other the static
+    server. The two workers share that CPU for the same seconds, so whatever slows the machine
+    slows both, and the figure is each one's CPU time per request (from /proc; the kernel's
+    share of the CPU between them does not enter it). Runs swap the two instances' roles, so
+    any difference between the instances cancels; the A/A control is static on both.
+
+    `instances`: two {"ports", "workers"} from start(); `requests` keyed "feed" and "static".
+    Returns per side ("feed", "control") the runs' ratios of CPU time per request (static's
+    over feed's) and the runs."""
+    out = {}
+    for label, kinds in (("feed", ("feed", "static")), ("control", ("static", "static"))):
+        ratios, runs = [], []
+        for number in range(rounds):
+            serving = instances if number % 2 == 0 else instances[::-1]
+            before = [cpu_seconds(instance["workers"]) for instance in serving]
+            started = [
+                wrk_start(tmp, instance["ports"][kind], requests[kind], duration, cpu)
+                for instance, kind in zip(serving, kinds, strict=True)
+            ]
+            results = [wrk_result(run) for run in started]
+            for instance, result, start_cpu in zip(serving, results, before, strict=True):
+                used = cpu_seconds(instance["workers"]) - start_cpu
+                result |= {"us": used / result["done"] * 1e6, "busy": used / duration}
+            ratios.append(results[1]["us"] / results[0]["us"])
+            runs.append(results)
+        out[label] = {"cpu": ratios, "runs": runs}
+    return out
+
+
+def print_side_by_side(label: str, result: dict) -> None:
+    feed, control = result["feed"], result["control"]
+    bad = sum(run["bad"] for pair in feed["runs"] for run in pair)
+    medians = {
+        key: [statistics.median(pair[side][key] for pair in feed["runs"]) for side in (0, 1)]
+        for key in ("rps", "us", "busy")
+    }
+    print(
+        f"  {label}, side by side: feeds {medians['rps'][0]:,.0f} / static "
+        f"{medians['rps'][1]:,.0f} req/s on a shared CPU (medians), its share "
+        f"{medians['busy'][0]:.2f} / {medians['busy'][1]:.2f}; nginx CPU a request "
+        f"{medians['us'][0]:.2f} / {medians['us'][1]:.2f} µs; {bad} not 2xx/3xx\n"
+        f"    static/feed CPU a request, median of {len(feed['cpu'])} runs (quartiles): "
+        f"{quartiles(feed['cpu'])}; A/A control: {quartiles(control['cpu'])}"
+    )
+
+
 def quartiles(values: list[float]) -> str:
     """'median (lower-upper quartile)' of ratios."""
     if len(values) < 2:  # one pair (--rounds 1): no spread to show
@@ -275,9 +358,15 @@ def print_comparison(label: str, result: dict) -> None:
            for side, kind in enumerate(("feed", "static"))}  # fmt: skip
     us = {kind: statistics.median(pair[side]["us"] for pair in feed["runs"])
           for side, kind in enumerate(("feed", "static"))}  # fmt: skip
+    busy = {kind: statistics.median(pair[side]["busy"] for pair in feed["runs"])
+            for side, kind in enumerate(("feed", "static"))}  # fmt: skip
+    client = {kind: statistics.median(pair[side]["client"] for pair in feed["runs"])
+              for side, kind in enumerate(("feed", "static"))}  # fmt: skip
     print(
         f"  {label}: feeds {rps['feed']:,.0f} / static {rps['static']:,.0f} req/s (medians); "
         f"nginx CPU a request {us['feed']:.1f} / {us['static']:.1f} µs; {bad} not 2xx/3xx\n"
+        f"    share of its CPU busy: nginx {busy['feed']:.2f} / {busy['static']:.2f}, "
+        f"wrk {client['feed']:.2f} / {client['static']:.2f}\n"
         f"    feed/static, median of {len(feed['rps'])} pairs (quartiles): requests/s "
         f"{quartiles(feed['rps'])}, CPU {quartiles(feed['cpu'])}\n"
         f"    A/A control, static/static on the same schedule: requests/s "
@@ -302,21 +391,34 @@ def run(options):
         one = sorted(paths, key=lambda p: (tmp / "static" / p[1:]).stat().st_size)[len(paths) // 2]
         variants = {
             name: start(tmp, name, jit, nginx_cpu, processes)
-            for name, jit in (("shipped", True), ("no JIT", False))
+            for name, jit in (("shipped", True), ("no JIT", False), ("shipped again", True))
         }
-        for name, variant in variants.items():
+        for variant in variants.values():
             ports = variant["ports"]
             known = {kind: fetch_validators(ports[kind], paths) for kind in ("feed", "static")}
-            mixes = {
+            variant["mixes"] = {
                 "mix": {kind: plan(paths, known[kind], 20_000) for kind in known},
                 f"{one} alone": {kind: [(one, {})] for kind in known},
             }
-            print(f"\n{name}: {options.rounds} pairs of {options.duration} s runs, in "
-                  "alternating order")  # fmt: skip
-            for label, requests in mixes.items():
-                result = compare(tmp, ports, requests, options.rounds, options.duration,
-                                 wrk_cpu, variant["workers"])  # fmt: skip
-                print_comparison(label, result)
+        if options.method in ("paired", "both"):
+            for name in ("shipped", "no JIT"):
+                variant = variants[name]
+                print(f"\n{name}: {options.rounds} pairs of {options.duration} s runs, in "
+                      "alternating order")  # fmt: skip
+                for label, requests in variant["mixes"].items():
+                    result = compare(tmp, variant["ports"], requests, options.rounds,
+                                     options.duration, wrk_cpu, variant["workers"])  # fmt: skip
+                    print_comparison(label, result)
+        if options.method in ("side", "both"):
+            pair = [variants["shipped"], variants["shipped again"]]
+            print(
+                f"\nshipped, two instances side by side on CPU {nginx_cpu}: "
+                f"{options.rounds} runs of {options.duration} s, their roles swapped each run"
+            )
+            for label, requests in pair[0]["mixes"].items():
+                result = side_by_side(tmp, pair, requests, options.rounds, options.duration,
+                                      wrk_cpu)  # fmt: skip
+                print_side_by_side(label, result)
         print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
     finally:
         processes.stop()
@@ -328,6 +430,10 @@ def main():
     parser.add_argument("--count", type=int, default=290, help="municipalities")
     parser.add_argument("--duration", type=int, default=2, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=16, help="pairs of runs per comparison")
+    parser.add_argument(
+        "--method", choices=("paired", "side", "both"), default="both",
+        help="runs in alternating order (compare), side by side at once (side_by_side), or both",
+    )  # fmt: skip
     run_with_servers(run, parser.parse_args(), tools=("nginx", "wrk", "taskset"))
 
 
