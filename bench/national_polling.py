@@ -19,7 +19,9 @@ gunicorn behind nginx. Then:
 2. The same client and mix against nginx serving each feed's bytes as a static file, and
    wrk's closed-loop maximum for both (the ratio feed/static; target >= 0.95), as the median
    of pairs of short runs in alternating order beside an A/A control
-   (nginx_feed_location.compare). For the closed loop nginx's workers are pinned to one CPU
+   (nginx_feed_location.compare), and side by side: a second nginx as shipped on the same
+   CPU, the two serving feeds and static files at once (nginx_feed_location.side_by_side),
+   their CPU time per request compared. For the closed loop nginx's workers are pinned to one CPU
    and wrk (one thread) to another, so that wrk does not take nginx's time
    (bench/nginx_feed_location.py); nginx's CPU time per request is printed beside the rates.
 3. Halfway through the feed run, staff cancel a slot in one municipality (as the staff page
@@ -76,25 +78,31 @@ MARKER = "Inställt i mätningen"
 AS_NGINX = {"Host": "127.0.0.1"}  # nginx passes $host: gunicorn direct, the same kept copies
 
 
-def start_nginx(tmp: Path, app_port: int, processes: Processes, tcp_nopush="on") -> dict:
+def start_nginx(
+    tmp: Path, app_port: int, processes: Processes, tcp_nopush="on", name="nginx"
+) -> dict:
+    """nginx as shipped (its configuration, logs and temporary files in tmp/<name>) serving
+    tmp/published, and beside it the static server on the copies in tmp/static; its ports."""
+    folder = tmp / name
+    folder.mkdir()
     ports = {"site": free_port(), "static": free_port()}
-    conf = tmp / "nginx.conf"
+    conf = folder / "nginx.conf"
     conf.write_text(
         nginx_feed_location.MAIN.format(
             workers="auto",
             connections=4096,
             tcp_nopush=tcp_nopush,
             main=f"include {MAIN_CONF};",
-            tmp=tmp,
+            tmp=folder,
             user="user root;" if os.geteuid() == 0 else "",
-            site=site_config(tmp, ports["site"], app_port, feeds=tmp / "published"),
+            site=site_config(folder, ports["site"], app_port, feeds=tmp / "published"),
             static_port=ports["static"],
             static=tmp / "static",
             snippets=SNIPPETS,
         )
     )
-    args = ["nginx", "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "nginx-error.log")]
-    processes.start("nginx", [*args, "-g", "daemon off;"], tmp / "nginx.log")
+    args = ["nginx", "-p", str(folder), "-c", str(conf), "-e", str(folder / "nginx-error.log")]
+    processes.start(name, [*args, "-g", "daemon off;"], folder / "nginx.log")
     for port in ports.values():
         serve_bench.wait_until_serving(port, processes)
     return ports
@@ -587,6 +595,23 @@ def run(options):
                 pinned["wrk"], pinned["workers"],
             )  # fmt: skip
             nginx_feed_location.print_comparison(label, result)
+        # The same, side by side: a second nginx as shipped on the same files and the same
+        # CPU, each serving one side at once (nginx_feed_location.side_by_side).
+        second = start_nginx(tmp, gunicorn, processes, options.tcp_nopush, name="nginx-again")
+        pair = [
+            {"ports": {"feed": ports["site"], "static": ports["static"]},
+             "workers": pinned["workers"]},
+            {"ports": {"feed": second["site"], "static": second["static"]},
+             "workers": pin_nginx(processes, "nginx-again")["workers"]},
+        ]  # fmt: skip
+        print(f"\nside by side, two nginx as shipped on CPU {pinned['nginx']}: {options.pairs} "
+              f"runs of {options.wrk} s, their roles swapped each run")  # fmt: skip
+        for label, (feeds, copies) in mixes.items():
+            result = nginx_feed_location.side_by_side(
+                tmp, pair, {"feed": feeds, "static": copies}, options.pairs, options.wrk,
+                pinned["wrk"],
+            )  # fmt: skip
+            nginx_feed_location.print_side_by_side(label, result)
         if redis_client:
             names = list(redis_client.scan_iter(match=shared_prefix(url) + ":*", count=1000))
             used = sum(redis_client.memory_usage(n) or 0 for n in names)
@@ -602,10 +627,10 @@ def run(options):
             db.engine.dispose()
 
 
-def pin_nginx(processes: Processes) -> dict:
-    """nginx's workers onto the last CPU, wrk's onto the first (two CPUs or more)."""
+def pin_nginx(processes: Processes, name="nginx") -> dict:
+    """The workers of nginx `name` onto the last CPU, wrk's onto the first (two CPUs or more)."""
     cpus = sorted(os.sched_getaffinity(0))
-    master = next(proc for name, proc, _h, _l in processes.running if name == "nginx")
+    master = next(proc for started, proc, _h, _l in processes.running if started == name)
     workers = nginx_feed_location.pin_workers(master.pid, cpus[-1])
     return {"nginx": cpus[-1], "wrk": cpus[0], "workers": workers}
 
