@@ -222,7 +222,7 @@ def wrk_start(tmp: Path, port: int, requests: list, duration: int, cpu: int) -> 
 
 def wrk_result(started: dict) -> dict:
     """What a wrk run from wrk_start() did: requests/s, requests, those not 2xx/3xx, and
-    the client's CPU share (of its one CPU) over the run."""
+    socket errors."""
     process = started["process"]
     out, _ = process.communicate(timeout=started["duration"] + 60)
     if process.returncode != 0:
