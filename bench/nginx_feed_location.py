@@ -325,13 +325,17 @@ def side_by_side(
     return out
 
 
+def side_medians(runs: list, keys: tuple) -> dict:
+    """{key: [the feed side's median, the static side's]} over `runs` (pairs of wrk results,
+    feed first)."""
+    return {key: [statistics.median(pair[side][key] for pair in runs) for side in (0, 1)]
+            for key in keys}  # fmt: skip
+
+
 def print_side_by_side(label: str, result: dict) -> None:
     feed, control = result["feed"], result["control"]
     bad = sum(run["bad"] for pair in feed["runs"] for run in pair)
-    medians = {
-        key: [statistics.median(pair[side][key] for pair in feed["runs"]) for side in (0, 1)]
-        for key in ("rps", "us", "busy")
-    }
+    medians = side_medians(feed["runs"], ("rps", "us", "busy"))
     print(
         f"  {label}, side by side: feeds {medians['rps'][0]:,.0f} / static "
         f"{medians['rps'][1]:,.0f} req/s on a shared CPU (medians), its share "
@@ -352,21 +356,13 @@ def quartiles(values: list[float]) -> str:
 
 def print_comparison(label: str, result: dict) -> None:
     feed, control = result["feed"], result["control"]
-    runs = [run for pair in feed["runs"] for run in pair]
-    bad = sum(run["bad"] for run in runs)
-    rps = {kind: statistics.median(pair[side]["rps"] for pair in feed["runs"])
-           for side, kind in enumerate(("feed", "static"))}  # fmt: skip
-    us = {kind: statistics.median(pair[side]["us"] for pair in feed["runs"])
-          for side, kind in enumerate(("feed", "static"))}  # fmt: skip
-    busy = {kind: statistics.median(pair[side]["busy"] for pair in feed["runs"])
-            for side, kind in enumerate(("feed", "static"))}  # fmt: skip
-    client = {kind: statistics.median(pair[side]["client"] for pair in feed["runs"])
-              for side, kind in enumerate(("feed", "static"))}  # fmt: skip
+    bad = sum(run["bad"] for pair in feed["runs"] for run in pair)
+    rps, us, busy, client = side_medians(feed["runs"], ("rps", "us", "busy", "client")).values()
     print(
-        f"  {label}: feeds {rps['feed']:,.0f} / static {rps['static']:,.0f} req/s (medians); "
-        f"nginx CPU a request {us['feed']:.1f} / {us['static']:.1f} µs; {bad} not 2xx/3xx\n"
-        f"    share of its CPU busy: nginx {busy['feed']:.2f} / {busy['static']:.2f}, "
-        f"wrk {client['feed']:.2f} / {client['static']:.2f}\n"
+        f"  {label}: feeds {rps[0]:,.0f} / static {rps[1]:,.0f} req/s (medians); "
+        f"nginx CPU a request {us[0]:.1f} / {us[1]:.1f} µs; {bad} not 2xx/3xx\n"
+        f"    share of its CPU busy: nginx {busy[0]:.2f} / {busy[1]:.2f}, "
+        f"wrk {client[0]:.2f} / {client[1]:.2f}\n"
         f"    feed/static, median of {len(feed['rps'])} pairs (quartiles): requests/s "
         f"{quartiles(feed['rps'])}, CPU {quartiles(feed['cpu'])}\n"
         f"    A/A control, static/static on the same schedule: requests/s "
